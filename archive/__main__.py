@@ -1,0 +1,3 @@
+from archive.cli import main
+
+main(prog_name="muragat")

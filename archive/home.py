@@ -1,0 +1,165 @@
+"""Where an archive lives on disk, and the operations the CLI and the web UI share."""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from archive.catalog import Catalog, Document, PageRecord
+from archive.errors import MuragatError, NotFound
+from index.schema import IndexedPassage
+from index.search import QueryError, SearcherCache, SearchResults, highlight, search
+from index.snippets import Fragments
+from index.writer import (
+    create_index, delete_documents, indexed_document_ids, needs_rebuild, open_index, size_on_disk, write_passages,
+)
+
+DEFAULT_ROOT = "muragat-data"
+ENVIRONMENT_VARIABLE = "MURAGAT_ARCHIVE"
+REINDEX_BATCH = 2000
+
+
+def resolve_root(option: str | os.PathLike | None = None) -> Path:
+    """`--archive DIR`, else $MURAGAT_ARCHIVE, else ./muragat-data."""
+    return Path(option or os.environ.get(ENVIRONMENT_VARIABLE) or DEFAULT_ROOT)
+
+
+def indexed_passage(passage_id: str, document: Document, page: int, text: str) -> IndexedPassage:
+    """The index's view of a catalogued passage."""
+    return IndexedPassage(passage_id, document.id, document.title, page, text, document.collection, document.year)
+
+
+class Archive:
+    """One archive directory: catalog.sqlite, originals/, index/."""
+
+    def __init__(self, root: str | os.PathLike) -> None:
+        self.root = Path(root)
+        self.originals_dir = self.root / "originals"
+        self.index_dir = self.root / "index"
+        self._local = threading.local()
+        self._index = None
+        self._searchers: SearcherCache | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def create(cls, root: str | os.PathLike) -> "Archive":
+        """Open the archive at `root`, making its directory if needed."""
+        Path(root).mkdir(parents=True, exist_ok=True)
+        return cls(root)
+
+    @classmethod
+    def existing(cls, root: str | os.PathLike) -> "Archive":
+        """Open an archive that must already exist (for search, serve, status)."""
+        if not (Path(root) / "catalog.sqlite").exists():
+            raise MuragatError(f"{root}: no archive here; run `muragat ingest FILES --archive {root}` first")
+        return cls(root)
+
+    @property
+    def catalog(self) -> Catalog:
+        """This thread's connection to the catalog."""
+        catalog = getattr(self._local, "catalog", None)
+        if catalog is None:
+            catalog = self._local.catalog = Catalog(self.root / "catalog.sqlite")
+        return catalog
+
+    @property
+    def index(self):
+        """The whoosh index, opened once per Archive."""
+        with self._lock:
+            if self._index is None:
+                self._index = open_index(self.index_dir)
+                self._searchers = SearcherCache(self._index)
+            return self._index
+
+    def _searcher(self):
+        """This thread's searcher, current with the last commit."""
+        self.index  # noqa: B018 - opening the index creates the searcher cache
+        return self._searchers.get()
+
+    @property
+    def needs_reindex(self) -> bool:
+        """True when the index was built with other analysis rules than the current ones."""
+        return needs_rebuild(self.index_dir)
+
+    # Searching
+
+    def search(self, query: str, limit: int = 10, offset: int = 0) -> SearchResults:
+        if self.needs_reindex:
+            raise MuragatError("the index was built with older analysis rules; run `muragat reindex`")
+        try:
+            return search(self._searcher(), query, limit=limit, offset=offset)
+        except QueryError as error:
+            raise MuragatError(f"query {query[:80]!r}: {error}") from error
+
+    def highlight(self, text: str, query: str) -> Fragments:
+        """A page's text with the words `query` matches marked (nothing marked without a query)."""
+        if not query.strip():
+            return [(text, False)] if text else []
+        return highlight(self._searcher(), text, query)
+
+    # Reading
+
+    def document(self, document_id: str) -> Document:
+        document = self.catalog.document(document_id)
+        if document is None:
+            raise NotFound(f"no document {document_id!r} in this archive")
+        return document
+
+    def page(self, document_id: str, number: int) -> PageRecord:
+        page = self.catalog.page(document_id, number)
+        if page is None:
+            raise NotFound(f"document {document_id!r} has no page {number}")
+        return page
+
+    def original_path(self, document_id: str) -> Path:
+        """The stored original; its name comes from the catalog, never from the request."""
+        return self.originals_dir / self.document(document_id).stored_name
+
+    # Index maintenance
+
+    def index_documents(self, document_ids: list[str], replace: bool = False) -> int:
+        """Write the catalogued passages of these documents to the index, then mark them indexed."""
+        documents = self.catalog.documents_by_ids(document_ids)
+        passages = [
+            indexed_passage(passage.id, document, passage.page, passage.text)
+            for document in documents.values()
+            for passage in self.catalog.passages(document.id)
+        ]
+        count = write_passages(self.index, passages, replace_documents=document_ids if replace else ())
+        self.catalog.mark_indexed(list(documents))
+        return count
+
+    def remove(self, document_id: str) -> Document:
+        """Take a document out of the index, the catalog and the store of originals."""
+        document = self.document(document_id)
+        delete_documents(self.index, [document_id])
+        self.catalog.remove_document(document_id)
+        (self.originals_dir / document.stored_name).unlink(missing_ok=True)
+        return document
+
+    def reindex(self) -> int:
+        """Rebuild the whole index from the catalog (after analysis rules change)."""
+        with self._lock:
+            self._index = create_index(self.index_dir)
+            self._searchers = SearcherCache(self._index)
+        ids = [document.id for document in self.catalog.documents()]
+        self.catalog.mark_indexed(ids, indexed=False)
+        total = 0
+        for start in range(0, len(ids), REINDEX_BATCH):
+            total += self.index_documents(ids[start:start + REINDEX_BATCH])
+        return total
+
+    def status(self) -> dict:
+        """What is in the archive and whether the index agrees with the catalog."""
+        counts = self.catalog.counts()
+        indexed = indexed_document_ids(self.index)
+        catalogued = {document.id for document in self.catalog.documents() if document.indexed}
+        return {
+            "archive": str(self.root),
+            **counts,
+            "indexed_passages": self.index.doc_count(),
+            "index_bytes": size_on_disk(self.index_dir),
+            "index_agrees": indexed <= catalogued and counts["unindexed_documents"] == 0
+            and self.index.doc_count() == counts["passages"],
+            "needs_reindex": self.needs_reindex,
+        }

@@ -1,0 +1,124 @@
+"""The Kazakh analyzer, used both when indexing passages and when parsing queries.
+
+A tokenizer feeding a chain of small filters, after whoosh's analysis module:
+KazakhTokenizer → KazakhNormalizer → StopFilter (positions kept) → StemFilter(stem).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from whoosh.analysis import Filter, StemFilter, StopFilter, Token, Tokenizer
+
+from index.kazakh import fold_lookalikes, stem
+
+__all__ = ["stem", "kazakh_analyzer", "exact_analyzer", "ANALYZER_VERSION", "is_suffix_chain"]
+
+# Bump whenever tokenizing, normalising, stop words or stemming change what goes in the index.
+ANALYZER_VERSION = "1"
+
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060"
+_WORD = rf"[^\W_](?:[^\W_]|[{_INVISIBLE}])*"
+_TOKEN = re.compile(rf"{_WORD}(?:[-\u2010\u2011]{_WORD})*")
+_DROP_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE), None)
+
+# Case, possessive and ordinal endings written after a hyphen on numbers and abbreviations
+# (БҰҰ-ның, ЕҚЫҰ-ға, 2009-ы, 5-ші).
+_SUFFIX_CHAIN = re.compile(
+    r"(?:[ндт][ыі]ң|[гғкқ][ае]|н[ае]|[нд]?[дт][ае]|[дтн][ае]н|[мбп]ен|[нд]?[дт](?:ағы|егі)"
+    r"|[нтд][ыі]|[ыі]?н?ш[ыі]|с[ыі]|[ыі]|[ыі]н|с[ыі]н|[лдт][ае]р)+"
+)
+
+STOP_WORDS = frozenset("""
+және мен бен пен да де та те ма ме ба бе па пе ғой қой ғана қана тек әрі не немесе я яки бірақ
+алайда дегенмен себебі өйткені сондықтан егер онда сонда үшін туралы арқылы бойынша сияқты секілді
+дейін шейін кейін бұрын соң бері қарай жөнінде жайында ол олар бұл осы сол мына мынау анау ана сол
+мен сен сіз біз сендер сіздер өз өзі барлық әр бәрі кейбір ешбір ешкім еш ештеңе кім не қай қандай
+қайда қашан неге неліктен қалай қанша ия иә жоқ емес бар болып болды болады деп еді екен де ғой
+""".split())
+
+
+def is_suffix_chain(text: str) -> bool:
+    """True when `text` is only inflectional endings, as after a hyphen in БҰҰ-ның or 91-ші."""
+    return bool(_SUFFIX_CHAIN.fullmatch(text.lower()))
+
+
+class KazakhTokenizer(Tokenizer):
+    """Words of any script and numbers; hyphenated compounds split into their parts.
+
+    A case ending written after a hyphen on a number or an abbreviation is not a word of
+    its own: `БҰҰ-ға` yields one token `БҰҰ` spanning the whole form, so that it is found
+    by the bare abbreviation and highlighted whole.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        matches = _TOKEN.finditer(value) if tokenize else [re.match(r"(?s).*", value)]
+        position = start_pos
+        for match in matches:
+            for text, start, end in _parts(match.group(), match.start()):
+                yield self._fill(token, text, start, end, position, start_char, positions, chars, keeporiginal)
+                position += 1
+
+    @staticmethod
+    def _fill(token, text, start, end, position, start_char, positions, chars, keeporiginal):
+        token.text = text
+        token.boost = 1.0
+        token.stopped = False
+        if keeporiginal:
+            token.original = text
+        if positions:
+            token.pos = position
+        if chars:
+            token.startchar = start_char + start
+            token.endchar = start_char + end
+        return token
+
+
+def _parts(word: str, offset: int) -> list[tuple[str, int, int]]:
+    """Split a hyphenated word into (text, start, end) parts, keeping `БҰҰ-ға` as one."""
+    pieces = re.split(r"[-\u2010\u2011]", word)
+    if len(pieces) == 1:
+        return [(word, offset, offset + len(word))]
+    left, right = pieces[0], pieces[-1]
+    if len(pieces) == 2 and _is_number_or_abbreviation(left) and is_suffix_chain(right):
+        return [(left, offset, offset + len(word))]
+    parts, cursor = [], offset
+    for piece in pieces:
+        parts.append((piece, cursor, cursor + len(piece)))
+        cursor += len(piece) + 1
+    return parts
+
+
+def _is_number_or_abbreviation(text: str) -> bool:
+    return text.isdigit() or (len(text) >= 2 and text.isupper())
+
+
+class KazakhNormalizer(Filter):
+    """NFC, invisible characters out, lowercase over all 42 letters, Latin look-alikes folded."""
+
+    def __eq__(self, other: object) -> bool:
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for token in tokens:
+            text = token.text.translate(_DROP_INVISIBLE)
+            if not unicodedata.is_normalized("NFC", text):
+                text = unicodedata.normalize("NFC", text)
+            token.text = fold_lookalikes(text.lower())
+            yield token
+
+
+def exact_analyzer():
+    """Tokens as written, only normalised: the field for `=word` exact-form search."""
+    return KazakhTokenizer() | KazakhNormalizer() | StopFilter(STOP_WORDS, minsize=1, renumber=False)
+
+
+def kazakh_analyzer():
+    """Normalised and stemmed tokens: the analyzer of passage text, titles and queries."""
+    return exact_analyzer() | StemFilter(stemfn=stem, cachesize=200_000)

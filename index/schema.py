@@ -1,0 +1,39 @@
+"""The whoosh schema: one whoosh document per passage, and the record that fills it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh.fields import ID, NUMERIC, TEXT, Schema
+
+from index.analysis import ANALYZER_VERSION, exact_analyzer, kazakh_analyzer
+
+# The index must be rebuilt when this changes; it is stored beside the index files.
+SCHEMA_VERSION = f"1.{ANALYZER_VERSION}"
+
+
+@dataclass(frozen=True)
+class IndexedPassage:
+    """What the index needs of a passage: its text, where it comes from, and its filters."""
+
+    passage_id: str
+    document_id: str
+    title: str
+    page: int
+    text: str
+    collection: str = ""
+    year: int | None = None
+
+
+def build_schema() -> Schema:
+    """Stemmed text and title (BM25F), an exact-form field, and stored fields for results."""
+    analyzer = kazakh_analyzer()
+    return Schema(
+        passage_id=ID(stored=True, unique=True),
+        document_id=ID(stored=True),
+        page=NUMERIC(int, stored=True),
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=1.5),
+        text=TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True),
+        exact=TEXT(analyzer=exact_analyzer(), phrase=True),
+        collection=ID(stored=True),
+        year=NUMERIC(int, stored=True),
+    )

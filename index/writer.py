@@ -1,0 +1,84 @@
+"""Creating, opening and writing the whoosh index; the catalog stays the source of truth."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+
+from index.schema import SCHEMA_VERSION, IndexedPassage, build_schema
+
+VERSION_FILE = "muragat-schema-version"
+
+
+def index_version(directory: Path) -> str | None:
+    """The schema/analyzer version the index in `directory` was built with, if any."""
+    marker = Path(directory) / VERSION_FILE
+    return marker.read_text().strip() if marker.exists() else None
+
+
+def needs_rebuild(directory: Path) -> bool:
+    """True when an index exists but was built with other analysis rules."""
+    version = index_version(directory)
+    return whoosh_index.exists_in(str(directory)) and version != SCHEMA_VERSION
+
+
+def create_index(directory: Path) -> Index:
+    """A new, empty index (replacing any index in `directory`)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(directory), build_schema())
+    (directory / VERSION_FILE).write_text(SCHEMA_VERSION + "\n")
+    return ix
+
+
+def open_index(directory: Path) -> Index:
+    """Open the index in `directory`, creating it when there is none yet."""
+    directory = Path(directory)
+    if not whoosh_index.exists_in(str(directory)):
+        return create_index(directory)
+    return whoosh_index.open_dir(str(directory))
+
+
+def write_passages(ix: Index, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
+    """Add passages in one commit, first deleting every passage of `replace_documents`."""
+    count = 0
+    with ix.writer(timeout=60.0) as writer:
+        for document_id in replace_documents:
+            writer.delete_by_term("document_id", document_id)
+        for passage in passages:
+            writer.add_document(
+                passage_id=passage.passage_id,
+                document_id=passage.document_id,
+                title=passage.title,
+                page=passage.page,
+                text=passage.text,
+                exact=passage.text,
+                collection=passage.collection,
+                year=passage.year,
+            )
+            count += 1
+    return count
+
+
+def delete_documents(ix: Index, document_ids: Iterable[str]) -> None:
+    """Remove every passage of the given documents."""
+    with ix.writer(timeout=60.0) as writer:
+        for document_id in document_ids:
+            writer.delete_by_term("document_id", document_id)
+
+
+def indexed_document_ids(ix: Index) -> set[str]:
+    """Documents that have at least one passage in the index (for catalog/index agreement)."""
+    with ix.searcher() as searcher:
+        return {term.decode() for term in searcher.lexicon("document_id")}
+
+
+def passage_count(ix: Index) -> int:
+    return ix.doc_count()
+
+
+def size_on_disk(directory: Path) -> int:
+    """Bytes used by the index files."""
+    return sum(path.stat().st_size for path in Path(directory).glob("*") if path.is_file())
