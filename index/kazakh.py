@@ -2,8 +2,19 @@
 
 This module imports nothing from whoosh so that `ingest` (hyphen repair) may use it and
 so that the stem function keeps a fixed import path for whoosh's pickled schema.
+
+The stemmer reads a word from the right: it looks up every ending of the word in a table
+of valid inflection chains (plural, possessive, case, predicative endings for nominals;
+voice, negation, tense/aspect/mood, participles, converbs and person endings for verbs,
+participles and verbal nouns going on with nominal endings), keeps the splits whose stem
+fits the chain (vowel harmony, the stem's last sound) and prefers a stem found in the
+lexicon (`index/data/kazakh_stems.tsv`, from apertium-kaz) with a matching part of speech.
 """
 from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
 
 KAZAKH_LOWER = "абвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюяә"
 KAZAKH_UPPER = KAZAKH_LOWER.upper()
@@ -37,31 +48,376 @@ def fold_lookalikes(word: str) -> str:
     return word.translate(LOOKALIKES)
 
 
-_SUFFIXES = sorted({
-    "лар", "лер", "дар", "дер", "тар", "тер",
-    "ның", "нің", "дың", "дің", "тың", "тің",
-    "ға", "ге", "қа", "ке", "на", "не",
-    "ны", "ні", "ды", "ді", "ты", "ті",
-    "да", "де", "та", "те", "нда", "нде",
-    "дан", "ден", "тан", "тен", "нан", "нен",
-    "мен", "бен", "пен",
-    "ым", "ім", "ың", "ің", "сы", "сі", "ы", "і", "мыз", "міз", "ңыз", "ңіз",
-}, key=len, reverse=True)
-_VOICED_TO_VOICELESS = {"ғ": "қ", "г": "к", "б": "п"}
-MIN_STEM = 3
+# --- Sounds -------------------------------------------------------------------------------
+# A suffix's first consonant depends on the class of the sound before it:
+#   V vowel, G glide (у и й), R р, L л, N nasal (м н ң), Z voiced fricative (з ж),
+#   T voiceless or devoiced (п т к қ с ш ... and б в г д ғ at the end of a syllable).
+_SOUND_CLASS = {**{ch: "V" for ch in "аәеёоөұүыіэюя"}, **{ch: "G" for ch in "уий"},
+                "р": "R", "л": "L", "м": "N", "н": "N", "ң": "N", "з": "Z", "ж": "Z"}
+ANY = "VGRLNZT"
+CONS = "GRLNZT"
+VOICED = "VGRLNZ"       # -ға, -да, -ған, past -ды
+SONOROUS = "VGRLN"      # -мен, -мын, -ма
+HARMONY_BACK = frozenset("аоұыя")
+HARMONY_FRONT = frozenset("әеөүіэ")
+# Stem-final voiced consonants come from voiceless ones before a vowel (құқығы → құқық).
+DEVOICE = {"ғ": "қ", "г": "к", "б": "п"}
+
+
+def _sound(ch: str) -> str:
+    """Class of a sound for choosing a suffix's first consonant."""
+    return _SOUND_CLASS.get(ch, "T")
+
+
+def _harmony(stem: str) -> str | None:
+    """'b' or 'f' from the stem's last decisive vowel; None when it has none (и, у only)."""
+    for ch in reversed(stem):
+        if ch in HARMONY_BACK:
+            return "b"
+        if ch in HARMONY_FRONT:
+            return "f"
+    return None
+
+
+# --- Suffix tables, by grammatical category ----------------------------------------------------
+# An allomorph is (back form, front form, classes of the sound it may follow).
+# A form with no vowel is the same in both rows; -мен/-бен/-пен have only a front form.
+
+PLURAL = (("лар", "лер", "VGR"), ("дар", "дер", "LNZ"), ("тар", "тер", "T"))
+
+POSSESSIVE_3 = (("сы", "сі", "V"), ("ы", "і", CONS))
+POSSESSIVE_12 = (
+    ("м", "м", "V"), ("ым", "ім", CONS),                        # 1sg
+    ("ң", "ң", "V"), ("ың", "ің", CONS),                        # 2sg
+    ("ңыз", "ңіз", "V"), ("ыңыз", "іңіз", CONS),                # 2sg polite
+    ("мыз", "міз", "V"), ("ымыз", "іміз", CONS),                # 1pl
+    ("ңдар", "ңдер", "V"), ("ыңдар", "іңдер", CONS),            # 2pl
+    ("ңыздар", "ңіздер", "V"), ("ыңыздар", "іңіздер", CONS),    # 2pl polite
+)
+
+GENITIVE = (("ның", "нің", "VN"), ("дың", "дің", "GRLZ"), ("тың", "тің", "T"))
+DATIVE = (("ға", "ге", VOICED), ("қа", "ке", "T"))
+ACCUSATIVE = (("ны", "ні", "V"), ("ды", "ді", CONS[:-1]), ("ты", "ті", "T"))
+LOCATIVE = (("да", "де", VOICED), ("та", "те", "T"))
+ABLATIVE = (("дан", "ден", "VGRLZ"), ("нан", "нен", "N"), ("тан", "тен", "T"))
+INSTRUMENTAL = (("мен", "мен", SONOROUS), ("бен", "бен", "Z"), ("пен", "пен", "T"),
+                ("менен", "менен", SONOROUS), ("бенен", "бенен", "Z"), ("пенен", "пенен", "T"))
+# After the 3rd person possessive the cases take a pronominal н (үйіне, үйінде, үйін).
+CASES_AFTER_POSSESSIVE_3 = (("ның", "нің", ANY), ("н", "н", ANY), ("на", "не", ANY),
+                            ("нда", "нде", ANY), ("нан", "нен", ANY), ("мен", "мен", ANY))
+# After 1st/2nd person singular possessives the dative is a bare vowel (атама, үйіңе).
+DATIVE_AFTER_POSSESSIVE_12 = (("а", "е", "N"),)
+ATTRIBUTIVE = (("ғы", "гі", VOICED), ("қы", "кі", "T"))          # жылғы, үйдегі
+SIMILATIVE = (("дай", "дей", VOICED), ("тай", "тей", "T"))       # таудай
+SIMILATIVE_AFTER_POSSESSIVE_3 = (("ндай", "ндей", ANY),)       # өзіндей
+PREDICATIVE = (                                                # мұғаліммін, қазақпыз
+    ("мын", "мін", SONOROUS), ("бын", "бін", "Z"), ("пын", "пін", "T"),
+    ("мыз", "міз", SONOROUS), ("быз", "біз", "Z"), ("пыз", "піз", "T"),
+    ("сың", "сің", ANY), ("сыңдар", "сіңдер", ANY), ("сыздар", "сіздер", ANY),
+)
+
+VOICE = (                                                      # collapsed to the root
+    ("л", "л", "V"), ("ыл", "іл", "GRNZT"),                     # passive: жасал, қосыл
+    ("н", "н", "V"), ("ын", "ін", CONS),                        # reflexive, passive after л
+    ("с", "с", "V"), ("ыс", "іс", CONS),                        # reciprocal
+)
+NEGATION = (("ма", "ме", "VGRL"), ("ба", "бе", "NZ"), ("па", "пе", "T"))
+PAST = (("ды", "ді", VOICED), ("ты", "ті", "T"))
+PRESENT = (("а", "е", CONS), ("й", "й", "V"))                   # also the -а/-й converb
+PRESENT_3 = (("ды", "ді", ANY),)                               # келеді, ойлайды
+PERSON_AFTER_PRESENT = (                                       # барамын, келесіз
+    ("мын", "мін", ANY), ("сың", "сің", ANY), ("сыз", "сіз", ANY), ("мыз", "міз", ANY),
+    ("сыңдар", "сіңдер", ANY), ("сыздар", "сіздер", ANY),
+)
+PERSON_AFTER_PAST = (                                          # келдім, бардық, келсеңіз
+    ("м", "м", ANY), ("ң", "ң", ANY), ("ңыз", "ңіз", ANY), ("қ", "к", ANY),
+    ("ңдар", "ңдер", ANY), ("ңыздар", "ңіздер", ANY),
+)
+PERFECT_CONVERB = (("ып", "іп", CONS), ("п", "п", "V"))
+EVIDENTIAL = (("ты", "ті", ANY),)                              # келіпті
+PAST_PARTICIPLE = (("ған", "ген", VOICED), ("қан", "кен", "T"))
+HABITUAL_PARTICIPLE = (("атын", "етін", CONS), ("йтын", "йтін", "V"))
+AORIST = (("ар", "ер", CONS), ("р", "р", "V"))
+AORIST_NEGATIVE = (("с", "с", "V"),)                           # бармас, келмес
+INTENTION = (("мақ", "мек", "VGRL"), ("бақ", "бек", "NZ"), ("пақ", "пек", "T"))
+INTENTION_PREDICATE = (("шы", "ші", ANY),)                     # бармақшы
+VERBAL_NOUN = (("у", "у", ANY),)                               # келу, оқу (оқы + у)
+AGENT = (("шы", "ші", ANY),)                                   # айтушы (after -у)
+ABSTRACT = (("дық", "дік", "N"),)                              # келгендік(тен)
+CONDITIONAL = (("са", "се", ANY),)
+IMPERATIVE = (
+    ("сын", "сін", ANY), ("ңыз", "ңіз", "V"), ("ыңыз", "іңіз", CONS),
+    ("ңдар", "ңдер", "V"), ("ыңдар", "іңдер", CONS), ("айын", "ейін", CONS),
+    ("йын", "йін", "V"), ("айық", "ейік", CONS), ("йық", "йік", "V"),
+)
+TEMPORAL_CONVERB = (("ғалы", "гелі", VOICED), ("қалы", "келі", "T"),
+                    ("ғанша", "генше", VOICED), ("қанша", "кенше", "T"))
+
+# Morphotactics: which slot may follow which, from the stem outwards. "" ends a chain.
+_NOMINAL_AFTER_NONFINITE = ("plural", "poss3", "poss12", "case", "similative", "")
+SLOTS: dict[str, tuple[tuple, tuple[str, ...]]] = {
+    "plural": (PLURAL, ("poss3", "poss12", "case", "similative", "predicative", "")),
+    "poss3": (POSSESSIVE_3, ("case_p3", "similative_p3", "")),
+    "poss12": (POSSESSIVE_12, ("case", "dative_p12", "similative", "")),
+    "case": (GENITIVE + DATIVE + ACCUSATIVE + ABLATIVE + INSTRUMENTAL, ("",)),
+    "locative": (LOCATIVE, ("attributive", "predicative", "")),
+    "case_p3": (CASES_AFTER_POSSESSIVE_3, ("attributive", "")),
+    "dative_p12": (DATIVE_AFTER_POSSESSIVE_12, ("",)),
+    "attributive": (ATTRIBUTIVE, ("plural", "poss3", "case", "")),
+    "similative": (SIMILATIVE, ("",)),
+    "similative_p3": (SIMILATIVE_AFTER_POSSESSIVE_3, ("",)),
+    "predicative": (PREDICATIVE, ("",)),
+    "voice": (VOICE, ("passive", "negation") + ("past", "present", "perfect", "participle",
+                                                "habitual", "aorist", "intention", "verbal_noun",
+                                                "conditional", "imperative", "temporal", "")),
+    "passive": (VOICE[:2], ("negation", "past", "present", "perfect", "participle", "habitual",
+                            "aorist", "intention", "verbal_noun", "conditional", "imperative",
+                            "temporal", "")),
+    "negation": (NEGATION, ("past", "present", "participle", "habitual", "aorist_negative",
+                            "verbal_noun", "conditional", "imperative", "")),
+    "past": (PAST, ("person_past", "")),
+    "present": (PRESENT, ("present_3", "person_present", "")),
+    "present_3": (PRESENT_3, ("",)),
+    "person_present": (PERSON_AFTER_PRESENT, ("",)),
+    "person_past": (PERSON_AFTER_PAST, ("",)),
+    "perfect": (PERFECT_CONVERB, ("evidential", "")),
+    "evidential": (EVIDENTIAL, ("",)),
+    "participle": (PAST_PARTICIPLE, ("person_present", "abstract") + _NOMINAL_AFTER_NONFINITE),
+    "habitual": (HABITUAL_PARTICIPLE, _NOMINAL_AFTER_NONFINITE),
+    "aorist": (AORIST, ("person_present", "")),
+    "aorist_negative": (AORIST_NEGATIVE, ("person_present", "")),
+    "intention": (INTENTION, ("intention_predicate", "")),
+    "intention_predicate": (INTENTION_PREDICATE, ("person_present", "")),
+    "verbal_noun": (VERBAL_NOUN, ("agent", "plural", "poss3", "poss12", "case", "locative", "")),
+    "agent": (AGENT, ("plural", "poss3", "poss12", "case", "locative", "")),
+    "abstract": (ABSTRACT, ("poss3", "case", "")),
+    "conditional": (CONDITIONAL, ("person_past", "")),
+    "imperative": (IMPERATIVE, ("",)),
+    "temporal": (TEMPORAL_CONVERB, ("",)),
+}
+# The locative also follows the nominal slots that lead to "case".
+_CASE_SLOTS = ("case", "locative")
+NOMINAL_START = ("plural", "poss3", "poss12", "case", "locative", "attributive", "similative",
+                 "predicative")
+VERBAL_START = ("voice", "negation", "past", "present", "perfect", "participle", "habitual",
+                "aorist", "intention", "verbal_noun", "conditional", "imperative", "temporal")
+VOICE_SLOTS = frozenset({"voice", "passive"})
+MAX_CHAIN_MORPHEMES = 5
+
+# --- Guards against over-stripping ------------------------------------------------------------
+MIN_STEM = 2             # a lexicon stem may be this short (ел, ат, бер)
+MIN_GUESSED_STEM = 3     # a stem not in the lexicon must be at least this long
+# Whole words whose ending looks like a suffix; kept even without the lexicon.
+EXCEPTIONS = frozenset({
+    "халық", "барлық", "егемен", "сауда", "адам", "бала", "қала", "дала", "ана", "ата",
+    "алма", "бірақ", "тамыр", "жалпы", "басқа", "бірге", "кейін", "бұрын", "қазір",
+    "әрі", "және", "немесе", "үшін", "туралы", "арқылы", "бойынша", "сияқты",
+})
+# Closed-class words with irregular stems, written out from the grammar of pronouns and of
+# the defective verb е- (еді, екен): form -> stem.
+IRREGULAR = {
+    **{form: "мен" for form in ("менің", "маған", "мені", "менде", "менен", "менімен")},
+    **{form: "сен" for form in ("сенің", "саған", "сені", "сенде", "сенен", "сенімен")},
+    **{form: "ол" for form in ("оның", "оған", "оны", "онда", "одан", "онымен", "олар",
+                               "онан", "онысы")},
+    **{form: "бұл" for form in ("бұның", "мұның", "бұған", "мұған", "бұны", "мұны", "бұнда",
+                                "мұнда", "бұдан", "мұдан", "бұнымен", "мұнымен", "бұлар",
+                                "мұнан", "бұнан")},
+    **{form: "сол" for form in ("соның", "соған", "соны", "сонда", "содан", "сонымен", "солар",
+                                "сонан")},
+    **{form: "осы" for form in ("осында", "осылар")},
+    **{form: "е" for form in ("еді", "едім", "едің", "едік", "едіңіз", "едіңдер", "екен",
+                              "екенмін", "екенсің", "екенбіз", "екенсіз", "ейік")},
+}
+# Stems of closed-class words, added to the lexicon.
+CLOSED_CLASS = {
+    "мен": "PRON", "сен": "PRON", "ол": "PRON", "біз": "PRON", "сіз": "PRON",
+    "сендер": "PRON", "сіздер": "PRON", "бұл": "PRON", "сол": "PRON", "осы": "PRON",
+    "мына": "PRON", "ана": "PRON", "өз": "PRON", "кім": "PRON", "не": "PRON",
+    "бәрі": "PRON", "екен": "V", "е": "V",
+}
+_NOMINAL_TAGS = frozenset({"N", "A", "NP", "NUM", "PRON", "DET", "ADV", "POST", "VN", "ABBR"})
+_LEXICON_PATH = Path(__file__).with_name("data") / "kazakh_stems.tsv"
+
+
+class _Chain(NamedTuple):
+    """One reading of a word ending: what it attaches to and how the stem must sound."""
+    verbal: bool
+    harmony: str | None     # 'b', 'f' or None (no vowel that decides)
+    after: str               # sound classes the stem may end in
+    voice: int               # length of the voice suffixes next to the stem
+
+
+def _allomorphs(table: tuple, harmony: str) -> list[tuple[str, str]]:
+    """(form, preceding sound classes) of a suffix table in one harmony row."""
+    return [(back if harmony == "b" else front, after) for back, front, after in table]
+
+
+def _extend(chain: str, slot: str, harmony: str, depth: int, voice: int, first: str,
+            out: list[tuple[str, str, int, str]]) -> None:
+    """Grow chains left to right through the slot graph, recording each complete one."""
+    table, following = SLOTS[slot]
+    for form, after in _allomorphs(table, harmony):
+        if chain:
+            if _sound(chain[-1]) not in after:
+                continue
+            start = first
+        else:
+            start = after
+        grown = chain + form
+        grown_voice = voice + len(form) if slot in VOICE_SLOTS else voice
+        for nxt in following:
+            if nxt == "":
+                out.append((grown, start, grown_voice, slot))
+            elif depth + 1 < MAX_CHAIN_MORPHEMES:
+                for target in (_CASE_SLOTS if nxt == "case" else (nxt,)):
+                    _extend(grown, target, harmony, depth + 1, grown_voice, start, out)
+
+
+def _chain_harmony(chain: str) -> str | None:
+    """Harmony a chain demands of its stem, ignoring the harmony-free -мен/-бен/-пен."""
+    for ending in ("менен", "бенен", "пенен", "мен", "бен", "пен"):
+        if chain.endswith(ending):
+            chain = chain[: -len(ending)]
+            break
+    return _harmony(chain)
+
+
+@lru_cache(maxsize=1)
+def _chains() -> dict[str, tuple[_Chain, ...]]:
+    """Every valid inflection chain, keyed by its spelling; built once, on first use."""
+    found: dict[str, set[_Chain]] = {}
+    for verbal, starts in ((False, NOMINAL_START), (True, VERBAL_START)):
+        for harmony in ("b", "f"):
+            out: list[tuple[str, str, int, str]] = []
+            for slot in starts:
+                _extend("", slot, harmony, 0, 0, "", out)
+            for text, after, voice, _last in out:
+                found.setdefault(text, set()).add(
+                    _Chain(verbal, _chain_harmony(text), after, voice))
+    return {text: tuple(readings) for text, readings in found.items()}
+
+
+def _devoice(stem: str) -> str:
+    """Undo the voicing of a stem-final consonant before a vowel (кітаб → кітап)."""
+    last = stem[-1:]
+    return stem[:-1] + DEVOICE[last] if last in DEVOICE else stem
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, tuple[str, frozenset[str]]]:
+    """Stem -> (lemma, part-of-speech tags), read once from the data file next to this module."""
+    tags: dict[str, set[str]] = {}
+    lemma_of: dict[str, str] = {}
+    with _LEXICON_PATH.open(encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            parts = line.rstrip("\n").split("\t")
+            key = _devoice(parts[0])
+            tags.setdefault(key, set()).add(parts[1])
+            lemma_of.setdefault(key, _devoice(parts[2]) if len(parts) > 2 else key)
+    for word, tag in CLOSED_CLASS.items():
+        tags.setdefault(word, set()).add(tag)
+        lemma_of.setdefault(word, word)
+    return {key: (lemma_of[key], frozenset(t)) for key, t in tags.items()}
+
+
+def _lexicon_stem(stem: str, chain: _Chain, lexicon: dict) -> str | None:
+    """The lexicon lemma this candidate stem stands for under a chain, if any."""
+    entry = lexicon.get(stem)
+    if entry is not None and _fits_tags(entry[1], chain):
+        return entry[0]
+    return None
+
+
+def _fits_tags(tags: frozenset[str], chain: _Chain) -> bool:
+    """A verbal chain needs a verb; a nominal chain needs a nominal word."""
+    return "V" in tags if chain.verbal else not tags.isdisjoint(_NOMINAL_TAGS)
+
+
+def _restorations(stem: str, chain_text: str, chain: _Chain) -> list[str]:
+    """Spellings the stem may have had before the suffix changed it."""
+    out = [_devoice(stem)]
+    if chain_text[:1] in VOWELS and len(stem) >= 3 and stem[-1] not in VOWELS \
+            and stem[-2] not in VOWELS:
+        vowel = "ы" if _harmony(stem) == "b" else "і"
+        out.append(stem[:-1] + vowel + stem[-1])            # орны → орын
+    if chain.verbal and chain_text[:1] in "иу":
+        out.extend((stem + "ы", stem + "і"))                  # оқиды, оқу → оқы
+    return out
+
+
+def _harmony_fits(stem: str, chain: _Chain) -> bool:
+    """The suffix vowels must agree with the stem's last vowel."""
+    if chain.harmony is None:
+        return True
+    stem_harmony = _harmony(stem)
+    return stem_harmony is None or stem_harmony == chain.harmony
+
+
+def _candidates(word: str):
+    """Yield (stem, chain text, chain) for every split the phonology allows."""
+    chains = _chains()
+    for cut in range(1, len(word)):
+        text = word[cut:]
+        readings = chains.get(text)
+        if not readings:
+            continue
+        stem = word[:cut]
+        sound = _sound(stem[-1])
+        for chain in readings:
+            if sound in chain.after and _harmony_fits(stem, chain):
+                yield stem, text, chain
+
+
+def _is_plain_word(word: str) -> bool:
+    """Only Cyrillic words with a vowel are stemmed; numbers and codes stay as they are."""
+    return any(ch in VOWELS for ch in word) and all(ch in _CYRILLIC for ch in word)
+
+
+def _stem_hyphenated(word: str) -> str:
+    """БҰҰ-ның → бұұ, 91-бабы → 91-бап, іс-қимылдың → іс-қимыл."""
+    head, _, tail = word.rpartition("-")
+    if not tail:
+        return word
+    if tail in _chains():
+        return head
+    return f"{head}-{_stem_word(tail)}"
+
+
+def _stem_word(word: str) -> str:
+    """Stem one hyphen-free word."""
+    if word in IRREGULAR:
+        return IRREGULAR[word]
+    if word in EXCEPTIONS or not _is_plain_word(word):
+        return word
+    lexicon = _lexicon()
+    whole = lexicon.get(_devoice(word))
+    best: tuple[int, int] | None = (len(word), -len(word)) if whole else None
+    result = whole[0] if whole else None
+    guess: str | None = None
+    for stem, text, chain in _candidates(word):
+        if len(stem) < MIN_STEM:
+            continue
+        for spelling in _restorations(stem, text, chain):
+            lemma = _lexicon_stem(spelling, chain, lexicon)
+            if lemma is None:
+                continue
+            rank = (len(stem) + chain.voice, -len(stem))
+            if best is None or rank > best:
+                best, result = rank, lemma
+        if guess is None and len(stem) >= MIN_GUESSED_STEM and not chain.verbal \
+                and any(ch in VOWELS for ch in stem):
+            guess = _devoice(stem)
+    if result is not None:
+        return result
+    return guess if guess is not None else word
 
 
 def stem(word: str) -> str:
-    """Strip inflectional suffixes from a lowercased word (first, naive version)."""
-    current = word
-    changed = True
-    while changed:
-        changed = False
-        for suffix in _SUFFIXES:
-            if current.endswith(suffix) and len(current) - len(suffix) >= MIN_STEM:
-                current = current[: -len(suffix)]
-                changed = True
-                break
-    if current != word and current[-1] in _VOICED_TO_VOICELESS:
-        current = current[:-1] + _VOICED_TO_VOICELESS[current[-1]]
-    return current
+    """Reduce a lowercased, NFC, look-alike-folded Kazakh word to its stem so that its
+    inflected forms meet in one index term."""
+    if "-" in word:
+        return _stem_hyphenated(word)
+    return _stem_word(word)
