@@ -1,0 +1,157 @@
+"""Every subcommand of `muragat`, run as a user would, on real files."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.pdfs import write_pdf
+
+
+def test_ingest_stores_original_and_says_when_nothing_is_new(tmp_path, sample_pdf, run_cli):
+    archive = tmp_path / "a"
+    first = run_cli("ingest", sample_pdf, "--archive", archive, "--silent")
+    assert first.exit_code == 0
+    assert "ingested 1" in first.stdout
+    stored = list((archive / "originals").rglob("*.pdf"))
+    assert len(stored) == 1 and stored[0].read_bytes() == sample_pdf.read_bytes()
+
+    again = run_cli("ingest", sample_pdf, "--archive", archive, "--silent")
+    assert again.exit_code == 0
+    assert "ingested 0, already present 1" in again.stdout
+    assert "nothing new" in again.stdout
+    status = json.loads(run_cli("status", "--json", "--archive", archive).stdout)
+    assert status["documents"] == 1 and status["index_agrees"]
+
+
+def test_ingest_folder_recurses_and_takes_pdf_in_any_case(tmp_path, run_cli):
+    folder = tmp_path / "in" / "deeper"
+    folder.mkdir(parents=True)
+    write_pdf(folder / "UPPER.PDF", [["Абай Құнанбайұлы ақын болған."]])
+    write_pdf(tmp_path / "in" / "lower.pdf", [["Мұхтар Әуезов жазушы болған."]])
+    (tmp_path / "in" / "notes.docx").write_bytes(b"ignored")
+    result = run_cli("ingest", tmp_path / "in", "--archive", tmp_path / "a", "--silent")
+    assert result.exit_code == 0, result.output
+    assert "ingested 2" in result.stdout
+
+
+def test_archive_defaults_to_environment_variable(tmp_path, sample_pdf, run_cli, monkeypatch):
+    monkeypatch.setenv("MURAGAT_ARCHIVE", str(tmp_path / "from-env"))
+    assert run_cli("ingest", sample_pdf, "--silent").exit_code == 0
+    assert (tmp_path / "from-env" / "catalog.sqlite").exists()
+
+
+def test_broken_pdf_fails_with_one_line_and_batch_goes_on(tmp_path, sample_pdf, run_cli):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n this is not really a pdf")
+    (folder / "sample.pdf").write_bytes(sample_pdf.read_bytes())
+    result = run_cli("ingest", folder, "--archive", tmp_path / "a", "--silent")
+    assert result.exit_code == 1
+    assert "ingested 1" in result.stdout and "failed 1" in result.stdout
+    assert "broken.pdf" in result.stderr and "Traceback" not in result.stderr
+    listed = json.loads(run_cli("failures", "--json", "--archive", tmp_path / "a").stdout)["failures"]
+    assert [Path(item["path"]).name for item in listed] == ["broken.pdf"]
+    found = json.loads(run_cli("search", "құқық", "--json", "--archive", tmp_path / "a").stdout)
+    assert found["total"] > 0
+
+
+def test_extract_json_shape(sample_pdf, run_cli):
+    result = run_cli("extract", sample_pdf, "--json")
+    assert result.exit_code == 0
+    payload = json.loads(result.stdout)
+    assert payload["file"] == str(sample_pdf)
+    assert [page["number"] for page in payload["pages"]] == list(range(1, 9))
+    assert all(isinstance(page["text"], str) and page["text"] for page in payload["pages"])
+    assert "қағидалары" in payload["pages"][0]["text"]
+
+
+def test_extract_missing_file_is_one_clear_line(tmp_path, run_cli):
+    result = run_cli("extract", tmp_path / "nope.pdf")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "nope.pdf" in result.stderr
+
+
+def test_search_json_marks_inflected_forms(sample_archive_dir, run_cli):
+    result = run_cli("search", "құқық", "--json", "--limit", "20", "--archive", sample_archive_dir)
+    assert result.exit_code == 0
+    payload = json.loads(result.stdout)
+    assert payload["query"] == "құқық" and payload["total"] >= 10
+    first = payload["results"][0]
+    assert set(first) == {"document_id", "title", "page", "passage_id", "text", "snippet", "score"}
+    assert first["title"] == "Демократия жөніндегі алғашқы әлемдік форум"
+    marked = {word for result in payload["results"] for word in _marks(result["snippet"])}
+    assert {"құқық", "құқығы", "құқықтары"} <= marked
+    scores = [result["score"] for result in payload["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def _marks(snippet: str) -> list[str]:
+    return [part.split("</mark>")[0] for part in snippet.split("<mark>")[1:]]
+
+
+def test_search_plain_output_and_empty_query(sample_archive_dir, run_cli):
+    result = run_cli("search", "Страсбург", "--archive", sample_archive_dir)
+    assert result.exit_code == 0 and "[Страсбург]" in result.stdout
+    empty = run_cli("search", "   ", "--archive", sample_archive_dir)
+    assert empty.exit_code == 1 and "empty" in empty.stderr
+
+
+def test_search_without_archive_says_what_to_do(tmp_path, run_cli):
+    result = run_cli("search", "құқық", "--archive", tmp_path / "none")
+    assert result.exit_code == 1
+    assert "muragat ingest" in result.stderr
+
+
+def test_status_failures_reindex_remove(own_archive_dir, run_cli):
+    status = json.loads(run_cli("status", "--json", "--archive", own_archive_dir).stdout)
+    assert status["documents"] == 1 and status["pages"] == 8
+    assert status["passages"] == status["indexed_passages"] > 0
+    assert status["index_bytes"] > 0 and status["index_agrees"] is True
+
+    reindexed = run_cli("reindex", "--archive", own_archive_dir)
+    assert reindexed.exit_code == 0 and f"reindexed {status['passages']}" in reindexed.stdout
+    assert json.loads(run_cli("search", "Страсбург", "--json", "--archive", own_archive_dir).stdout)["total"] > 0
+
+    document_id = json.loads(run_cli("search", "Страсбург", "--json", "--archive", own_archive_dir).stdout)[
+        "results"][0]["document_id"]
+    assert run_cli("remove", document_id, "--archive", own_archive_dir).exit_code == 0
+    after = json.loads(run_cli("status", "--json", "--archive", own_archive_dir).stdout)
+    assert after["documents"] == 0 and after["indexed_passages"] == 0
+    assert json.loads(run_cli("search", "Страсбург", "--json", "--archive", own_archive_dir).stdout)["total"] == 0
+    missing = run_cli("remove", document_id, "--archive", own_archive_dir)
+    assert missing.exit_code == 1 and document_id in missing.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_answers_on_localhost(sample_archive_dir):
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "archive", "serve", "--archive", str(sample_archive_dir), "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=%D2%9B%D2%B1%D2%9B%D1%8B%D2%9B") as r:
+                    body = json.load(r)
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert body is not None, "the server did not answer"
+        assert body["total"] > 0 and "<mark>" in body["results"][0]["snippet"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

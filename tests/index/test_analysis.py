@@ -1,0 +1,53 @@
+"""The analyzer chain and a real whoosh round trip: index a passage, search another form."""
+from __future__ import annotations
+
+from index.analysis import exact_analyzer, kazakh_analyzer
+from index.schema import IndexedPassage
+from index.search import SearcherCache, search
+from index.writer import create_index, write_passages
+
+
+def tokens(text: str, analyzer=None) -> list[tuple[str, int, str]]:
+    analyzer = analyzer or exact_analyzer()
+    return [(t.text, t.pos, text[t.startchar:t.endchar]) for t in analyzer(text, positions=True, chars=True)]
+
+
+def test_abbreviation_with_case_ending_is_one_token_spanning_the_form():
+    assert tokens("БҰҰ-ның") == [("бұұ", 0, "БҰҰ-ның")]
+    assert tokens("ЕҚЫҰ-ға") == [("еқыұ", 0, "ЕҚЫҰ-ға")]
+
+
+def test_compounds_and_number_words_split_into_parts():
+    assert [t[0] for t in tokens("іс-қимыл 91-бабы")] == ["іс", "қимыл", "91", "бабы"]
+
+
+def test_lowercase_covers_all_kazakh_letters_and_latin_lookalikes_fold():
+    assert [t[0] for t in tokens("ӘҒҚҢӨҰҮҺІ Негiзгi")] == ["әғқңөұүһі", "негізгі"]
+
+
+def test_soft_hyphen_and_zero_width_characters_vanish():
+    assert [t[0] for t in tokens("құ\u00adқық ха\u200bлық")] == ["құқық", "халық"]
+
+
+def test_stop_words_leave_position_gaps_for_phrases():
+    assert tokens("адам және азамат") == [("адам", 0, "адам"), ("азамат", 2, "азамат")]
+
+
+def test_whoosh_round_trip_finds_and_marks_another_form(tmp_path):
+    ix = create_index(tmp_path)
+    write_passages(ix, [
+        IndexedPassage("d-0", "d", "Құжат", 3, "Азаматтардың құқықтарын қорғау мемлекеттің міндеті."),
+        IndexedPassage("d-1", "d", "Құжат", 4, "Бұл бетте басқа тақырып."),
+    ])
+    results = search(SearcherCache(ix).get(), "құқық")
+    assert results.total == 1
+    hit = results.hits[0]
+    assert (hit.passage_id, hit.page) == ("d-0", 3)
+    assert ("құқықтарын", True) in hit.snippet
+
+
+def test_stemmed_analyzer_is_used_for_queries_too():
+    analyzer = kazakh_analyzer()
+    index_side = [t.text for t in analyzer("мемлекеттің")]
+    query_side = [t.text for t in analyzer("мемлекет", mode="query")]
+    assert index_side == query_side

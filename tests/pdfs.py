@@ -1,0 +1,52 @@
+"""Real PDFs made in the tests with reportlab and a DejaVu font (Kazakh needs a full Cyrillic font)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
+FONT = "DejaVuSans"
+
+
+def register_font() -> str:
+    """Register DejaVu Sans once; fail with the package to install when it is missing."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return FONT
+    for folder in FONT_DIRS:
+        path = Path(folder) / "DejaVuSans.ttf"
+        if path.exists():
+            pdfmetrics.registerFont(TTFont(FONT, str(path)))
+            return FONT
+    pytest.fail("DejaVu Sans is not installed: apt-get install fonts-dejavu-core")
+
+
+def write_pdf(path: Path, pages: list[list[str]], *, title: str | None = None, author: str | None = None,
+              header: str | None = None, footer_numbers: bool = False, font_size: float = 11,
+              leading: float = 15, top: float = 770, left: float = 60) -> Path:
+    """Each page is a list of lines, drawn top to bottom; optional running header and page numbers."""
+    font = register_font()
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    if title:
+        pdf.setTitle(title)
+    if author:
+        pdf.setAuthor(author)
+    for number, lines in enumerate(pages, start=1):
+        if header:
+            pdf.setFont(font, 9)
+            pdf.drawString(left, 810, header)
+        pdf.setFont(font, font_size)
+        y = top
+        for line in lines:
+            pdf.drawString(left, y, line)
+            y -= leading
+        if footer_numbers:
+            pdf.setFont(font, 9)
+            pdf.drawCentredString(A4[0] / 2, 30, f"— {number} —")
+        pdf.showPage()
+    pdf.save()
+    return path
