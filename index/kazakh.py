@@ -123,7 +123,8 @@ VOICE = (                                                      # collapsed to th
 )
 NEGATION = (("ма", "ме", "VGRL"), ("ба", "бе", "NZ"), ("па", "пе", "T"))
 PAST = (("ды", "ді", VOICED), ("ты", "ті", "T"))
-PRESENT = (("а", "е", CONS), ("й", "й", "V"))                   # also the -а/-й converb
+# Also the -а/-й converb; и spells ы/і + й (оқы + й + ды → оқиды).
+PRESENT = (("а", "е", CONS), ("й", "й", "V"), ("и", "и", CONS))
 PRESENT_3 = (("ды", "ді", ANY),)                               # келеді, ойлайды
 PERSON_AFTER_PRESENT = (                                       # барамын, келесіз
     ("мын", "мін", ANY), ("сың", "сің", ANY), ("сыз", "сіз", ANY), ("мыз", "міз", ANY),
@@ -136,12 +137,12 @@ PERSON_AFTER_PAST = (                                          # келдім, �
 PERFECT_CONVERB = (("ып", "іп", CONS), ("п", "п", "V"))
 EVIDENTIAL = (("ты", "ті", ANY),)                              # келіпті
 PAST_PARTICIPLE = (("ған", "ген", VOICED), ("қан", "кен", "T"))
-HABITUAL_PARTICIPLE = (("атын", "етін", CONS), ("йтын", "йтін", "V"))
+HABITUAL_PARTICIPLE = (("атын", "етін", CONS), ("йтын", "йтін", "V"), ("итын", "итін", CONS))
 AORIST = (("ар", "ер", CONS), ("р", "р", "V"))
 AORIST_NEGATIVE = (("с", "с", "V"),)                           # бармас, келмес
 INTENTION = (("мақ", "мек", "VGRL"), ("бақ", "бек", "NZ"), ("пақ", "пек", "T"))
 INTENTION_PREDICATE = (("шы", "ші", ANY),)                     # бармақшы
-VERBAL_NOUN = (("у", "у", ANY),)                               # келу, оқу (оқы + у)
+VERBAL_NOUN = (("у", "у", ANY), ("ю", "ю", ANY))                # келу, оқу (оқы + у), сүю (сүй + у)
 AGENT = (("шы", "ші", ANY),)                                   # айтушы (after -у)
 ABSTRACT = (("дық", "дік", "N"),)                              # келгендік(тен)
 CONDITIONAL = (("са", "се", ANY),)
@@ -150,6 +151,7 @@ IMPERATIVE = (
     ("ңдар", "ңдер", "V"), ("ыңдар", "іңдер", CONS), ("айын", "ейін", CONS),
     ("йын", "йін", "V"), ("айық", "ейік", CONS), ("йық", "йік", "V"),
 )
+DESIDERATIVE = (("ғы", "гі", VOICED), ("қы", "кі", "T"))         # айтқым келеді
 TEMPORAL_CONVERB = (("ғалы", "гелі", VOICED), ("қалы", "келі", "T"),
                     ("ғанша", "генше", VOICED), ("қанша", "кенше", "T"))
 
@@ -169,10 +171,10 @@ SLOTS: dict[str, tuple[tuple, tuple[str, ...]]] = {
     "predicative": (PREDICATIVE, ("",)),
     "voice": (VOICE, ("passive", "negation") + ("past", "present", "perfect", "participle",
                                                 "habitual", "aorist", "intention", "verbal_noun",
-                                                "conditional", "imperative", "temporal", "")),
+                                                "conditional", "imperative", "temporal", "desiderative")),
     "passive": (VOICE[:2], ("negation", "past", "present", "perfect", "participle", "habitual",
                             "aorist", "intention", "verbal_noun", "conditional", "imperative",
-                            "temporal", "")),
+                            "temporal", "desiderative")),
     "negation": (NEGATION, ("past", "present", "participle", "habitual", "aorist_negative",
                             "verbal_noun", "conditional", "imperative", "")),
     "past": (PAST, ("person_past", "")),
@@ -194,13 +196,15 @@ SLOTS: dict[str, tuple[tuple, tuple[str, ...]]] = {
     "conditional": (CONDITIONAL, ("person_past", "")),
     "imperative": (IMPERATIVE, ("",)),
     "temporal": (TEMPORAL_CONVERB, ("",)),
+    "desiderative": (DESIDERATIVE, ("poss3", "poss12")),
 }
 # The locative also follows the nominal slots that lead to "case".
 _CASE_SLOTS = ("case", "locative")
 NOMINAL_START = ("plural", "poss3", "poss12", "case", "locative", "attributive", "similative",
                  "predicative")
 VERBAL_START = ("voice", "negation", "past", "present", "perfect", "participle", "habitual",
-                "aorist", "intention", "verbal_noun", "conditional", "imperative", "temporal")
+                "aorist", "intention", "verbal_noun", "conditional", "imperative", "temporal",
+                "desiderative")
 VOICE_SLOTS = frozenset({"voice", "passive"})
 MAX_CHAIN_MORPHEMES = 5
 
@@ -218,23 +222,27 @@ EXCEPTIONS = frozenset({
 IRREGULAR = {
     **{form: "мен" for form in ("менің", "маған", "мені", "менде", "менен", "менімен")},
     **{form: "сен" for form in ("сенің", "саған", "сені", "сенде", "сенен", "сенімен")},
-    **{form: "ол" for form in ("оның", "оған", "оны", "онда", "одан", "онымен", "олар",
-                               "онан", "онысы")},
+    **{form: "ол" for form in ("оның", "оған", "оны", "онда", "одан", "онымен", "онан",
+                               "онысы")},
     **{form: "бұл" for form in ("бұның", "мұның", "бұған", "мұған", "бұны", "мұны", "бұнда",
-                                "мұнда", "бұдан", "мұдан", "бұнымен", "мұнымен", "бұлар",
-                                "мұнан", "бұнан")},
-    **{form: "сол" for form in ("соның", "соған", "соны", "сонда", "содан", "сонымен", "солар",
-                                "сонан")},
-    **{form: "осы" for form in ("осында", "осылар")},
-    **{form: "е" for form in ("еді", "едім", "едің", "едік", "едіңіз", "едіңдер", "екен",
-                              "екенмін", "екенсің", "екенбіз", "екенсіз", "ейік")},
+                                "мұнда", "бұдан", "мұдан", "бұнымен", "мұнымен", "мұнан",
+                                "бұнан")},
+    **{form: "сол" for form in ("соның", "соған", "соны", "сонда", "содан", "сонымен", "сонан")},
+    **{form: "осы" for form in ("осында",)},
+    **{form: "е" for form in ("еді", "едім", "едің", "едік", "едіңіз", "едіңдер")},
+    # The question particle and the particle да/та after their assimilation and harmony.
+    **{form: "ма" for form in ("ме", "ба", "бе", "па", "пе")},
+    **{form: "да" for form in ("де", "та", "те")},
+    "боп": "бол", "тауып": "тап",
 }
-# Stems of closed-class words, added to the lexicon.
+# Stems of closed-class words, added to the lexicon: stem -> (tag, lemma). Plural pronouns
+# and the present continuous of жат/тұр/отыр/жүр (жатыр) keep on inflecting.
 CLOSED_CLASS = {
-    "мен": "PRON", "сен": "PRON", "ол": "PRON", "біз": "PRON", "сіз": "PRON",
-    "сендер": "PRON", "сіздер": "PRON", "бұл": "PRON", "сол": "PRON", "осы": "PRON",
-    "мына": "PRON", "ана": "PRON", "өз": "PRON", "кім": "PRON", "не": "PRON",
-    "бәрі": "PRON", "екен": "V", "е": "V",
+    **{word: ("PRON", word) for word in ("мен", "сен", "ол", "біз", "сіз", "сендер", "сіздер",
+                                         "бұл", "сол", "осы", "мына", "ана", "өз", "кім", "не",
+                                         "бәрі")},
+    "олар": ("PRON", "ол"), "бұлар": ("PRON", "бұл"), "солар": ("PRON", "сол"),
+    "осылар": ("PRON", "осы"), "екен": ("V", "е"), "е": ("V", "е"), "жатыр": ("V", "жат"),
 }
 _NOMINAL_TAGS = frozenset({"N", "A", "NP", "NUM", "PRON", "DET", "ADV", "POST", "VN", "ABBR"})
 _LEXICON_PATH = Path(__file__).with_name("data") / "kazakh_stems.tsv"
@@ -317,9 +325,9 @@ def _lexicon() -> dict[str, tuple[str, frozenset[str]]]:
             key = _devoice(parts[0])
             tags.setdefault(key, set()).add(parts[1])
             lemma_of.setdefault(key, _devoice(parts[2]) if len(parts) > 2 else key)
-    for word, tag in CLOSED_CLASS.items():
+    for word, (tag, lemma) in CLOSED_CLASS.items():
         tags.setdefault(word, set()).add(tag)
-        lemma_of.setdefault(word, word)
+        lemma_of[word] = lemma
     return {key: (lemma_of[key], frozenset(t)) for key, t in tags.items()}
 
 
@@ -342,9 +350,12 @@ def _restorations(stem: str, chain_text: str, chain: _Chain) -> list[str]:
     if chain_text[:1] in VOWELS and len(stem) >= 3 and stem[-1] not in VOWELS \
             and stem[-2] not in VOWELS:
         vowel = "ы" if _harmony(stem) == "b" else "і"
-        out.append(stem[:-1] + vowel + stem[-1])            # орны → орын
-    if chain.verbal and chain_text[:1] in "иу":
-        out.extend((stem + "ы", stem + "і"))                  # оқиды, оқу → оқы
+        out.append(_devoice(stem[:-1] + vowel + stem[-1]))  # орны → орын, қорқады → қорық
+    if chain.verbal:
+        if chain_text[:1] in "иу":
+            out.extend((stem + "ы", stem + "і"))              # оқиды, оқу → оқы
+        elif chain_text[:1] == "ю":
+            out.append(stem + "й")                           # сүю → сүй
     return out
 
 
@@ -394,7 +405,8 @@ def _stem_word(word: str) -> str:
         return word
     lexicon = _lexicon()
     whole = lexicon.get(_devoice(word))
-    best: tuple[int, int] | None = (len(word), -len(word)) if whole else None
+    # Rank: the most inflection stripped, then the voice suffixes folded into the root.
+    best: tuple[int, int] | None = (-len(word), -len(word)) if whole else None
     result = whole[0] if whole else None
     guess: str | None = None
     for stem, text, chain in _candidates(word):
@@ -404,7 +416,7 @@ def _stem_word(word: str) -> str:
             lemma = _lexicon_stem(spelling, chain, lexicon)
             if lemma is None:
                 continue
-            rank = (len(stem) + chain.voice, -len(stem))
+            rank = (-(len(stem) + chain.voice), -len(stem))
             if best is None or rank > best:
                 best, result = rank, lemma
         if guess is None and len(stem) >= MIN_GUESSED_STEM and not chain.verbal \
