@@ -86,15 +86,17 @@ def _harmony(stem: str) -> str | None:
 PLURAL = (("лар", "лер", "VGR"), ("дар", "дер", "LNZ"), ("тар", "тер", "T"))
 
 POSSESSIVE_3 = (("сы", "сі", "V"), ("ы", "і", CONS))
+POSSESSIVE_1SG_2SG = (("м", "м", "V"), ("ым", "ім", CONS), ("ң", "ң", "V"), ("ың", "ің", CONS))
 POSSESSIVE_12 = (
-    ("м", "м", "V"), ("ым", "ім", CONS),                        # 1sg
-    ("ң", "ң", "V"), ("ың", "ің", CONS),                        # 2sg
     ("ңыз", "ңіз", "V"), ("ыңыз", "іңіз", CONS),                # 2sg polite
     ("мыз", "міз", "V"), ("ымыз", "іміз", CONS),                # 1pl
     ("ңдар", "ңдер", "V"), ("ыңдар", "іңдер", CONS),            # 2pl
     ("ңыздар", "ңіздер", "V"), ("ыңыздар", "іңіздер", CONS),    # 2pl polite
 )
 
+# -ға/-ге does not follow -м/-ң: the dative of менің үйім is үйіме.
+CASES_AFTER_POSSESSIVE_1SG_2SG = ("genitive", "accusative", "locative", "ablative",
+                                  "instrumental", "dative_p12")
 GENITIVE = (("ның", "нің", "VN"), ("дың", "дің", "GRLZ"), ("тың", "тің", "T"))
 DATIVE = (("ға", "ге", VOICED), ("қа", "ке", "T"))
 ACCUSATIVE = (("ны", "ні", "V"), ("ды", "ді", CONS[:-1]), ("ты", "ті", "T"))
@@ -156,13 +158,19 @@ TEMPORAL_CONVERB = (("ғалы", "гелі", VOICED), ("қалы", "келі", "
                     ("ғанша", "генше", VOICED), ("қанша", "кенше", "T"))
 
 # Morphotactics: which slot may follow which, from the stem outwards. "" ends a chain.
-_NOMINAL_AFTER_NONFINITE = ("plural", "poss3", "poss12", "case", "similative", "")
+_NOMINAL_AFTER_NONFINITE = ("plural", "poss3", "poss12", "poss1sg2sg", "case", "similative", "")
 SLOTS: dict[str, tuple[tuple, tuple[str, ...]]] = {
-    "plural": (PLURAL, ("poss3", "poss12", "case", "similative", "predicative", "")),
+    "plural": (PLURAL, ("poss3", "poss12", "poss1sg2sg", "case", "similative", "predicative",
+                        "")),
+    "poss1sg2sg": (POSSESSIVE_1SG_2SG, CASES_AFTER_POSSESSIVE_1SG_2SG + ("similative", "")),
     "poss3": (POSSESSIVE_3, ("case_p3", "similative_p3", "")),
     "poss12": (POSSESSIVE_12, ("case", "dative_p12", "similative", "")),
-    "case": (GENITIVE + DATIVE + ACCUSATIVE + ABLATIVE + INSTRUMENTAL, ("",)),
+    "genitive": (GENITIVE, ("",)),
+    "dative": (DATIVE, ("",)),
+    "accusative": (ACCUSATIVE, ("",)),
     "locative": (LOCATIVE, ("attributive", "predicative", "")),
+    "ablative": (ABLATIVE, ("",)),
+    "instrumental": (INSTRUMENTAL, ("",)),
     "case_p3": (CASES_AFTER_POSSESSIVE_3, ("attributive", "")),
     "dative_p12": (DATIVE_AFTER_POSSESSIVE_12, ("",)),
     "attributive": (ATTRIBUTIVE, ("plural", "poss3", "case", "")),
@@ -190,22 +198,46 @@ SLOTS: dict[str, tuple[tuple, tuple[str, ...]]] = {
     "aorist_negative": (AORIST_NEGATIVE, ("person_present", "")),
     "intention": (INTENTION, ("intention_predicate", "")),
     "intention_predicate": (INTENTION_PREDICATE, ("person_present", "")),
-    "verbal_noun": (VERBAL_NOUN, ("agent", "plural", "poss3", "poss12", "case", "locative", "")),
-    "agent": (AGENT, ("plural", "poss3", "poss12", "case", "locative", "")),
+    "verbal_noun": (VERBAL_NOUN, ("agent", "plural", "poss3", "poss12", "poss1sg2sg", "case", "")),
+    "agent": (AGENT, ("plural", "poss3", "poss12", "poss1sg2sg", "case", "")),
     "abstract": (ABSTRACT, ("poss3", "case", "")),
     "conditional": (CONDITIONAL, ("person_past", "")),
     "imperative": (IMPERATIVE, ("",)),
     "temporal": (TEMPORAL_CONVERB, ("",)),
-    "desiderative": (DESIDERATIVE, ("poss3", "poss12")),
+    "desiderative": (DESIDERATIVE, ("poss3", "poss12", "poss1sg2sg")),
 }
-# The locative also follows the nominal slots that lead to "case".
-_CASE_SLOTS = ("case", "locative")
-NOMINAL_START = ("plural", "poss3", "poss12", "case", "locative", "attributive", "similative",
-                 "predicative")
+# "case" in a list of following slots stands for all six cases.
+_CASE_SLOTS = ("genitive", "dative", "accusative", "locative", "ablative", "instrumental")
+NOMINAL_START = ("plural", "poss3", "poss12", "poss1sg2sg", "case", "attributive",
+                 "similative", "predicative")
 VERBAL_START = ("voice", "negation", "past", "present", "perfect", "participle", "habitual",
                 "aorist", "intention", "verbal_noun", "conditional", "imperative", "temporal",
                 "desiderative")
 VOICE_SLOTS = frozenset({"voice", "passive"})
+
+# How readily a reading is believed: stripping a letter earns 1, each suffix costs its slot's
+# price. Frequent inflections are cheap; rare ones (and endings that many plain words end in)
+# are dear, so that жер is not read as же + р or бөлме as бөл + ме.
+COMMON, RARE, DUBIOUS = 0.5, 1.5, 2.0
+SLOT_COST = {
+    **{slot: COMMON for slot in ("plural", "poss3", "poss12", "case_p3", "past", "present",
+                                 "participle", "habitual", "verbal_noun", "abstract",
+                                 "conditional") + _CASE_SLOTS},
+    **{slot: RARE for slot in ("poss1sg2sg", "dative_p12", "similative", "similative_p3",
+                               "predicative", "aorist_negative", "intention", "attributive",
+                               "intention_predicate", "agent", "temporal", "desiderative",
+                               "evidential", "negation", "person_past")},
+    **{slot: DUBIOUS for slot in ("imperative", "aorist")},
+    "person_present": 1.0, "voice": 0.0, "passive": 0.0, "perfect": 0.25, "present_3": 0.0,
+}
+# A chain that is nothing but one of these is also the end of many plain words (қала, бөлме).
+WEAK_ALONE = frozenset({"negation", "present"})
+WEAK_ALONE_COST = 1.5
+# Two-letter stems are cheap to find inside longer words: a nominal one must earn its place.
+SHORT_STEM = 2
+SHORT_STEM_COST = {False: 2.5, True: 0.5}
+# Putting back a dropped vowel (орны → орын) is a guess that must be paid for.
+VOWEL_RESTORE_COST = 1.0
 MAX_CHAIN_MORPHEMES = 5
 
 # --- Guards against over-stripping ------------------------------------------------------------
@@ -233,7 +265,7 @@ IRREGULAR = {
     # The question particle and the particle да/та after their assimilation and harmony.
     **{form: "ма" for form in ("ме", "ба", "бе", "па", "пе")},
     **{form: "да" for form in ("де", "та", "те")},
-    "боп": "бол", "тауып": "тап",
+    "қана": "ғана", "боп": "бол", "тауып": "тап",
 }
 # Stems of closed-class words, added to the lexicon: stem -> (tag, lemma). Plural pronouns
 # and the present continuous of жат/тұр/отыр/жүр (жатыр) keep on inflecting.
@@ -242,7 +274,7 @@ CLOSED_CLASS = {
                                          "бұл", "сол", "осы", "мына", "ана", "өз", "кім", "не",
                                          "бәрі")},
     "олар": ("PRON", "ол"), "бұлар": ("PRON", "бұл"), "солар": ("PRON", "сол"),
-    "осылар": ("PRON", "осы"), "екен": ("V", "е"), "е": ("V", "е"), "жатыр": ("V", "жат"),
+    "осылар": ("PRON", "осы"), "екен": ("N", "е"), "е": ("V", "е"), "жатыр": ("V", "жат"),
 }
 _NOMINAL_TAGS = frozenset({"N", "A", "NP", "NUM", "PRON", "DET", "ADV", "POST", "VN", "ABBR"})
 _LEXICON_PATH = Path(__file__).with_name("data") / "kazakh_stems.tsv"
@@ -254,6 +286,7 @@ class _Chain(NamedTuple):
     harmony: str | None     # 'b', 'f' or None (no vowel that decides)
     after: str               # sound classes the stem may end in
     voice: int               # length of the voice suffixes next to the stem
+    cost: float              # sum of the suffixes' prices (SLOT_COST)
 
 
 def _allomorphs(table: tuple, harmony: str) -> list[tuple[str, str]]:
@@ -262,7 +295,7 @@ def _allomorphs(table: tuple, harmony: str) -> list[tuple[str, str]]:
 
 
 def _extend(chain: str, slot: str, harmony: str, depth: int, voice: int, first: str,
-            out: list[tuple[str, str, int, str]]) -> None:
+            cost: float, out: list[tuple[str, str, int, float]]) -> None:
     """Grow chains left to right through the slot graph, recording each complete one."""
     table, following = SLOTS[slot]
     for form, after in _allomorphs(table, harmony):
@@ -274,12 +307,15 @@ def _extend(chain: str, slot: str, harmony: str, depth: int, voice: int, first: 
             start = after
         grown = chain + form
         grown_voice = voice + len(form) if slot in VOICE_SLOTS else voice
+        grown_cost = cost + SLOT_COST[slot]
         for nxt in following:
             if nxt == "":
-                out.append((grown, start, grown_voice, slot))
+                alone = depth == 0 and slot in WEAK_ALONE
+                out.append((grown, start, grown_voice, grown_cost + WEAK_ALONE_COST * alone))
             elif depth + 1 < MAX_CHAIN_MORPHEMES:
                 for target in (_CASE_SLOTS if nxt == "case" else (nxt,)):
-                    _extend(grown, target, harmony, depth + 1, grown_voice, start, out)
+                    _extend(grown, target, harmony, depth + 1, grown_voice, start, grown_cost,
+                            out)
 
 
 def _chain_harmony(chain: str) -> str | None:
@@ -297,12 +333,13 @@ def _chains() -> dict[str, tuple[_Chain, ...]]:
     found: dict[str, set[_Chain]] = {}
     for verbal, starts in ((False, NOMINAL_START), (True, VERBAL_START)):
         for harmony in ("b", "f"):
-            out: list[tuple[str, str, int, str]] = []
+            out: list[tuple[str, str, int, float]] = []
             for slot in starts:
-                _extend("", slot, harmony, 0, 0, "", out)
-            for text, after, voice, _last in out:
+                for target in (_CASE_SLOTS if slot == "case" else (slot,)):
+                    _extend("", target, harmony, 0, 0, "", 0.0, out)
+            for text, after, voice, cost in out:
                 found.setdefault(text, set()).add(
-                    _Chain(verbal, _chain_harmony(text), after, voice))
+                    _Chain(verbal, _chain_harmony(text), after, voice, cost))
     return {text: tuple(readings) for text, readings in found.items()}
 
 
@@ -324,7 +361,10 @@ def _lexicon() -> dict[str, tuple[str, frozenset[str]]]:
             parts = line.rstrip("\n").split("\t")
             key = _devoice(parts[0])
             tags.setdefault(key, set()).add(parts[1])
-            lemma_of.setdefault(key, _devoice(parts[2]) if len(parts) > 2 else key)
+            if len(parts) > 2:
+                lemma_of[key] = _devoice(parts[2])
+            else:
+                lemma_of.setdefault(key, key)
     for word, (tag, lemma) in CLOSED_CLASS.items():
         tags.setdefault(word, set()).add(tag)
         lemma_of[word] = lemma
@@ -344,27 +384,43 @@ def _fits_tags(tags: frozenset[str], chain: _Chain) -> bool:
     return "V" in tags if chain.verbal else not tags.isdisjoint(_NOMINAL_TAGS)
 
 
-def _restorations(stem: str, chain_text: str, chain: _Chain) -> list[str]:
-    """Spellings the stem may have had before the suffix changed it."""
-    out = [_devoice(stem)]
-    if chain_text[:1] in VOWELS and len(stem) >= 3 and stem[-1] not in VOWELS \
+def _restorations(stem: str, chain_text: str, chain: _Chain) -> list[tuple[str, float]]:
+    """Spellings the stem may have had before the suffix changed it, with their price."""
+    first = chain_text[:1]
+    if chain.verbal and first == "и":
+        return [(stem + "ы", 0.0), (stem + "і", 0.0)]          # оқиды → оқы
+    if chain.verbal and first == "ю":
+        return [(stem + "й", 0.0)]                            # сүю → сүй
+    out = []
+    if chain.verbal and first == "у":
+        out = [(stem + "ы", 0.0), (stem + "і", 0.0)]            # оқу → оқы
+    out.append((_devoice(stem), 0.0))
+    if first in VOWELS and len(stem) >= 3 and stem[-1] not in VOWELS \
             and stem[-2] not in VOWELS:
         vowel = "ы" if _harmony(stem) == "b" else "і"
-        out.append(_devoice(stem[:-1] + vowel + stem[-1]))  # орны → орын, қорқады → қорық
-    if chain.verbal:
-        if chain_text[:1] in "иу":
-            out.extend((stem + "ы", stem + "і"))              # оқиды, оқу → оқы
-        elif chain_text[:1] == "ю":
-            out.append(stem + "й")                           # сүю → сүй
+        # орны → орын, қорқады → қорық
+        out.append((_devoice(stem[:-1] + vowel + stem[-1]), VOWEL_RESTORE_COST))
     return out
 
 
 def _harmony_fits(stem: str, chain: _Chain) -> bool:
-    """The suffix vowels must agree with the stem's last vowel."""
+    """The suffix vowels must agree with the stem's last vowel.
+
+    A stem that mixes back and front vowels is a loan (кітап, Назарбаев) whose suffixes do
+    not follow its last vowel reliably, so it takes either row.
+    """
     if chain.harmony is None:
         return True
     stem_harmony = _harmony(stem)
-    return stem_harmony is None or stem_harmony == chain.harmony
+    if stem_harmony is None or stem_harmony == chain.harmony:
+        return True
+    return _is_mixed(stem)
+
+
+def _is_mixed(stem: str) -> bool:
+    """True when a stem has both back and front vowels."""
+    letters = set(stem)
+    return not letters.isdisjoint(HARMONY_BACK) and not letters.isdisjoint(HARMONY_FRONT)
 
 
 def _candidates(word: str):
@@ -380,6 +436,21 @@ def _candidates(word: str):
         for chain in readings:
             if sound in chain.after and _harmony_fits(stem, chain):
                 yield stem, text, chain
+
+
+def _score(word: str, stem: str, chain: _Chain) -> float:
+    """Letters of inflection stripped, less the price of the suffixes that strip them."""
+    stripped = len(word) - len(stem) - chain.voice
+    short = SHORT_STEM_COST[chain.verbal] if len(stem) + chain.voice <= SHORT_STEM else 0.0
+    return stripped - chain.cost - short
+
+
+def _voice_is_verbal(word: str, stem: str, chain: _Chain, lexicon: dict) -> bool:
+    """Fold a voice suffix only when stem + voice is not a known non-verb (орыс is not ор + ыс)."""
+    if not chain.voice:
+        return True
+    entry = lexicon.get(word[: len(stem) + chain.voice])
+    return entry is None or "V" in entry[1]
 
 
 def _is_plain_word(word: str) -> bool:
@@ -405,20 +476,21 @@ def _stem_word(word: str) -> str:
         return word
     lexicon = _lexicon()
     whole = lexicon.get(_devoice(word))
-    # Rank: the most inflection stripped, then the voice suffixes folded into the root.
-    best: tuple[int, int] | None = (-len(word), -len(word)) if whole else None
+    # Rank: the reading's score, then voice suffixes folded into the root, then the longer stem.
+    best: tuple[float, int, int] | None = (0.0, 0, len(word)) if whole else None
     result = whole[0] if whole else None
     guess: str | None = None
     for stem, text, chain in _candidates(word):
-        if len(stem) < MIN_STEM:
+        if len(stem) < MIN_STEM or not _voice_is_verbal(word, stem, chain, lexicon):
             continue
-        for spelling in _restorations(stem, text, chain):
+        for spelling, price in _restorations(stem, text, chain):
             lemma = _lexicon_stem(spelling, chain, lexicon)
             if lemma is None:
                 continue
-            rank = (-(len(stem) + chain.voice), -len(stem))
+            rank = (_score(word, stem, chain) - price, chain.voice, len(stem))
             if best is None or rank > best:
                 best, result = rank, lemma
+            break
         if guess is None and len(stem) >= MIN_GUESSED_STEM and not chain.verbal \
                 and any(ch in VOWELS for ch in stem):
             guess = _devoice(stem)
