@@ -225,9 +225,11 @@ SLOT_COST = {
                                  "conditional") + _CASE_SLOTS},
     **{slot: RARE for slot in ("poss1sg2sg", "dative_p12", "similative", "similative_p3",
                                "predicative", "aorist_negative", "intention", "attributive",
-                               "intention_predicate", "agent", "temporal", "desiderative",
+                               "intention_predicate", "temporal", "desiderative",
                                "evidential", "negation", "person_past")},
     **{slot: DUBIOUS for slot in ("imperative", "aorist")},
+    # An agent noun in the lexicon (жазушы, оқушы) is a lemma of its own.
+    "agent": 3.0,
     "person_present": 1.0, "voice": 0.0, "passive": 0.0, "perfect": 0.25, "present_3": 0.0,
 }
 # A chain that is nothing but one of these is also the end of many plain words (қала, бөлме).
