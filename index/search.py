@@ -1,25 +1,16 @@
 """Queries in, ranked passages with snippets out."""
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 
-from whoosh import qparser, scoring
+from whoosh import scoring
 from whoosh.index import Index
-from whoosh.query import NullQuery, Or, Query, Term
+from whoosh.query import NullQuery, Query
 from whoosh.searching import Searcher
 
+from index.query import QueryError, parse_query
 from index.snippets import Fragments, fragments, match_spans, snippet
-
-MAX_QUERY_CHARS = 500
-SEARCH_FIELDS = ("text", "title")
-# Field names a person may type before a colon; any other `word:` is plain text.
-QUERY_FIELDS = frozenset({"title", "exact"})
-
-
-class QueryError(ValueError):
-    """A query that cannot be run; the message says what to change."""
 
 
 @dataclass(frozen=True)
@@ -64,50 +55,13 @@ class SearcherCache:
         return searcher
 
 
-def _parser(ix_schema) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(list(SEARCH_FIELDS), ix_schema, group=qparser.OrGroup.factory(0.9))
-    parser.remove_plugin_class(qparser.WildcardPlugin)
-    parser.add_plugin(qparser.PrefixPlugin())
-    parser.add_plugin(qparser.PlusMinusPlugin())
-    return parser
-
-
-def _prepare(text: str) -> str:
-    """Turn `=word` into the exact field and neutralise syntax nobody meant (`?`, `Сұрақ:`)."""
-    text = re.sub(r'(?<![\w=])=(?=["\w])', "exact:", text)
-    text = re.sub(r"(\w+):", lambda m: m.group() if m.group(1) in QUERY_FIELDS else m.group(1) + " ", text)
-    return re.sub(r"[?!;,.{}\[\]^~<>]", " ", text)
-
-
-def parse_query(text: str, schema) -> Query:
-    """Parse a query as the search box takes it; fall back to plain words when syntax fails."""
-    text = text.strip()
-    if not text:
-        raise QueryError("the query is empty: type one or more words")
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"the query is {len(text)} characters long; shorten it to {MAX_QUERY_CHARS} or fewer")
-    try:
-        query = _parser(schema).parse(_prepare(text))
-    except Exception:  # noqa: BLE001 - whoosh raises assorted errors on odd syntax
-        query = NullQuery
-    if query is NullQuery or not list(query.iter_all_terms()):
-        query = _plain_words(text, schema)
-    return query
-
-
-def _plain_words(text: str, schema) -> Query:
-    analyzer = schema["text"].analyzer
-    terms = [Term(field, token.text) for token in analyzer(text, mode="query") for field in SEARCH_FIELDS]
-    return Or(terms) if terms else NullQuery
-
-
 def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0) -> SearchResults:
     """Rank passages for a query; snippets only for the hits returned."""
-    query = parse_query(text, searcher.schema)
-    if query is NullQuery:
+    parsed = parse_query(text, searcher.schema)
+    if parsed.query is NullQuery:
         return SearchResults(text, 0, ())
-    page = searcher.search(query, limit=offset + limit)
-    terms = _highlight_terms(query, searcher)
+    page = searcher.search(parsed.query, limit=offset + limit, filter=parsed.filter)
+    terms = _highlight_terms(parsed.query, searcher)
     hits = tuple(_hit(page, index, terms, searcher) for index in range(offset, min(len(page.top_n), offset + limit)))
     return SearchResults(text, len(page), hits)
 
@@ -129,7 +83,7 @@ def _spans(text: str, terms: dict[str, set[str]], searcher: Searcher) -> list[tu
 def highlight(searcher: Searcher, text: str, query_text: str) -> Fragments:
     """A whole text (a page) with the words a query matches marked."""
     try:
-        query = parse_query(query_text, searcher.schema)
+        query = parse_query(query_text, searcher.schema).query
     except QueryError:
         return fragments(text, [])
     return fragments(text, _spans(text, _highlight_terms(query, searcher), searcher))
