@@ -463,7 +463,7 @@ def _is_plain_word(word: str) -> bool:
 def _stem_hyphenated(word: str) -> str:
     """БҰҰ-ның → бұұ, 91-бабы → 91-бап, іс-қимылдың → іс-қимыл."""
     head, _, tail = word.rpartition("-")
-    if not tail:
+    if not tail or not head:
         return word
     if tail in _chains():
         return head
