@@ -330,6 +330,12 @@ def _chain_harmony(chain: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def _longest_chain() -> int:
+    """Length of the longest chain, so that shorter endings alone are looked up."""
+    return max(map(len, _chains()))
+
+
+@lru_cache(maxsize=1)
 def _chains() -> dict[str, tuple[_Chain, ...]]:
     """Every valid inflection chain, keyed by its spelling; built once, on first use."""
     found: dict[str, set[_Chain]] = {}
@@ -428,7 +434,7 @@ def _is_mixed(stem: str) -> bool:
 def _candidates(word: str):
     """Yield (stem, chain text, chain) for every split the phonology allows."""
     chains = _chains()
-    for cut in range(1, len(word)):
+    for cut in range(max(MIN_STEM, len(word) - _longest_chain()), len(word)):
         text = word[cut:]
         readings = chains.get(text)
         if not readings:
@@ -457,7 +463,7 @@ def _voice_is_verbal(word: str, stem: str, chain: _Chain, lexicon: dict) -> bool
 
 def _is_plain_word(word: str) -> bool:
     """Only Cyrillic words with a vowel are stemmed; numbers and codes stay as they are."""
-    return any(ch in VOWELS for ch in word) and all(ch in _CYRILLIC for ch in word)
+    return not VOWELS.isdisjoint(word) and _CYRILLIC.issuperset(word)
 
 
 def _stem_hyphenated(word: str) -> str:
@@ -483,7 +489,7 @@ def _stem_word(word: str) -> str:
     result = whole[0] if whole else None
     guess: str | None = None
     for stem, text, chain in _candidates(word):
-        if len(stem) < MIN_STEM or not _voice_is_verbal(word, stem, chain, lexicon):
+        if not _voice_is_verbal(word, stem, chain, lexicon):
             continue
         for spelling, price in _restorations(stem, text, chain):
             lemma = _lexicon_stem(spelling, chain, lexicon)
