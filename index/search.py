@@ -2,15 +2,44 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
+from itertools import islice
 
-from whoosh import scoring
+from whoosh import scoring, sorting
 from whoosh.index import Index
-from whoosh.query import NullQuery, Query
+from whoosh.query import And, NullQuery, NumericRange, Prefix, Query, Term
 from whoosh.searching import Searcher
 
 from index.query import QueryError, parse_query
 from index.snippets import Fragments, fragments, match_spans, snippet
+
+SORTS = ("relevance", "newest", "oldest")
+FACETS = ("collection", "year", "document_id")
+# Bounds on what one query may cost: words (and OR-ed alternatives), and words a prefix stands for.
+MAX_QUERY_TERMS = 64
+MAX_PREFIX_TERMS = 500
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrow a search to one collection, a range of years, or one document (besides `collection:`/`year:`)."""
+
+    collection: str = ""
+    year_from: int | None = None
+    year_to: int | None = None
+    document_id: str = ""
+
+    def query(self) -> Query | None:
+        """The whoosh filter these stand for; None when nothing is narrowed."""
+        parts: list[Query] = []
+        if self.collection:
+            parts.append(Term("collection", self.collection))
+        if self.year_from is not None or self.year_to is not None:
+            parts.append(NumericRange("year", self.year_from, self.year_to))
+        if self.document_id:
+            parts.append(Term("document_id", self.document_id))
+        return And(parts) if len(parts) > 1 else (parts[0] if parts else None)
 
 
 @dataclass(frozen=True)
@@ -24,15 +53,20 @@ class Hit:
     text: str
     score: float
     snippet: Fragments
+    collection: str = ""
+    year: int | None = None
 
 
 @dataclass(frozen=True)
 class SearchResults:
-    """A page of hits and the total number of matching passages."""
+    """A page of hits, the total number of matching passages, and how they spread over the facets."""
 
     query: str
     total: int
     hits: tuple[Hit, ...]
+    # {"collection": {name: passages}, "year": {year: passages}, "document_id": {id: passages}}
+    facets: dict[str, dict] = field(default_factory=dict)
+    took_ms: float = 0.0
 
 
 class SearcherCache:
@@ -55,15 +89,75 @@ class SearcherCache:
         return searcher
 
 
-def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0) -> SearchResults:
-    """Rank passages for a query; snippets only for the hits returned."""
+def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
+           filters: Filters | None = None, sort: str = "relevance") -> SearchResults:
+    """Rank (or date-order) passages for a query, count them by facet; snippets only for the hits returned."""
+    started = time.perf_counter()
+    if sort not in SORTS:
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}")
     parsed = parse_query(text, searcher.schema)
     if parsed.query is NullQuery:
         return SearchResults(text, 0, ())
-    page = searcher.search(parsed.query, limit=offset + limit, filter=parsed.filter)
+    _check_cost(parsed.query, searcher)
+    page = searcher.search(
+        parsed.query, limit=offset + limit, filter=_combined(parsed.filter, filters),
+        sortedby=_sort_order(sort, searcher), groupedby={name: sorting.FieldFacet(name) for name in FACETS},
+        maptype=sorting.Count,
+    )
     terms = _highlight_terms(parsed.query, searcher)
     hits = tuple(_hit(page, index, terms, searcher) for index in range(offset, min(len(page.top_n), offset + limit)))
-    return SearchResults(text, len(page), hits)
+    facets = {name: {value: count for value, count in page.groups(name).items() if value not in (None, "")}
+              for name in FACETS}
+    return SearchResults(text, len(page), hits, facets, round((time.perf_counter() - started) * 1000, 1))
+
+
+def matching_pages(searcher: Searcher, text: str, document_id: str) -> dict[int, int]:
+    """The pages of one document with passages the query matches, and how many on each."""
+    parsed = parse_query(text, searcher.schema)
+    if parsed.query is NullQuery:
+        return {}
+    _check_cost(parsed.query, searcher)
+    found = searcher.search(
+        parsed.query, limit=1, filter=_combined(parsed.filter, Filters(document_id=document_id)),
+        groupedby={"page": sorting.FieldFacet("page")}, maptype=sorting.Count,
+    )
+    return dict(sorted(found.groups("page").items()))
+
+
+def _combined(typed: Query | None, filters: Filters | None) -> Query | None:
+    """The filters typed in the query (`year:`) and those chosen beside it, all applied."""
+    chosen = filters.query() if filters else None
+    if typed is None or chosen is None:
+        return typed or chosen
+    return And([typed, chosen])
+
+
+def _sort_order(sort: str, searcher: Searcher):
+    """None for relevance; by year then relevance otherwise, undated passages last either way."""
+    if sort == "relevance":
+        return None
+    # Whoosh orders a field without a column by each value's position in the field's terms,
+    # and gives a document without a value the position doc_count_all() + 1.
+    undated = searcher.reader().doc_count_all() + 1
+    newest = sort == "newest"
+    by_year = sorting.TranslateFacet(lambda position: (position == undated, -position if newest else position),
+                                     sorting.FieldFacet("year"))
+    return sorting.MultiFacet([by_year, sorting.ScoreFacet()])
+
+
+def _check_cost(query: Query, searcher: Searcher) -> None:
+    """Refuse queries whose cost has no useful bound: hundreds of OR-ed words, prefixes of thousands."""
+    leaves = list(query.leaves())
+    if len(leaves) > MAX_QUERY_TERMS:
+        raise QueryError(f"the query has too many words and alternatives ({len(leaves)}); "
+                         f"keep it to {MAX_QUERY_TERMS // 2} words or fewer")
+    reader = searcher.reader()
+    for leaf in leaves:
+        if isinstance(leaf, Prefix):
+            expansions = islice(reader.expand_prefix(leaf.fieldname, leaf.text), MAX_PREFIX_TERMS + 1)
+            if sum(1 for _ in expansions) > MAX_PREFIX_TERMS:
+                raise QueryError(f"«{leaf.text}*» stands for more than {MAX_PREFIX_TERMS} different words; "
+                                 "type more letters before *")
 
 
 def _highlight_terms(query: Query, searcher: Searcher) -> dict[str, set[str]]:
@@ -99,6 +193,14 @@ def _hit(results, index: int, terms: dict[str, set[str]], searcher: Searcher) ->
         title=fields.get("title", ""),
         page=fields["page"],
         text=text,
-        score=float(results.score(index)),
+        score=_score(results, index),
         snippet=snippet(text, spans),
+        collection=fields.get("collection", ""),
+        year=fields.get("year"),
     )
+
+
+def _score(results, index: int) -> float:
+    """The relevance of a hit; when sorted by year, whoosh gives the sort key, whose last part is -score."""
+    key = results.score(index)
+    return float(-key[-1] if isinstance(key, tuple) else key)
