@@ -109,6 +109,7 @@ CASES_AFTER_POSSESSIVE_3 = (("ның", "нің", ANY), ("н", "н", ANY), ("на
                             ("нда", "нде", ANY), ("нан", "нен", ANY), ("мен", "мен", ANY))
 # After 1st/2nd person singular possessives the dative is a bare vowel (атама, үйіңе).
 DATIVE_AFTER_POSSESSIVE_12 = (("а", "е", "N"),)
+COMPARATIVE = (("рақ", "рек", "V"), ("ырақ", "ірек", CONS))      # жақынырақ, үлкенірек
 ATTRIBUTIVE = (("ғы", "гі", VOICED), ("қы", "кі", "T"))          # жылғы, үйдегі
 SIMILATIVE = (("дай", "дей", VOICED), ("тай", "тей", "T"))       # таудай
 SIMILATIVE_AFTER_POSSESSIVE_3 = (("ндай", "ндей", ANY),)       # өзіндей
@@ -175,6 +176,7 @@ SLOTS: dict[str, tuple[tuple, tuple[str, ...]]] = {
     "dative_p12": (DATIVE_AFTER_POSSESSIVE_12, ("",)),
     "attributive": (ATTRIBUTIVE, ("plural", "poss3", "case", "")),
     "similative": (SIMILATIVE, ("",)),
+    "comparative": (COMPARATIVE, ("plural", "poss3", "case", "")),
     "similative_p3": (SIMILATIVE_AFTER_POSSESSIVE_3, ("",)),
     "predicative": (PREDICATIVE, ("",)),
     "voice": (VOICE, ("passive", "negation") + ("past", "present", "perfect", "participle",
@@ -209,7 +211,7 @@ SLOTS: dict[str, tuple[tuple, tuple[str, ...]]] = {
 # "case" in a list of following slots stands for all six cases.
 _CASE_SLOTS = ("genitive", "dative", "accusative", "locative", "ablative", "instrumental")
 NOMINAL_START = ("plural", "poss3", "poss12", "poss1sg2sg", "case", "attributive",
-                 "similative", "predicative")
+                 "similative", "predicative", "comparative")
 VERBAL_START = ("voice", "negation", "past", "present", "perfect", "participle", "habitual",
                 "aorist", "intention", "verbal_noun", "conditional", "imperative", "temporal",
                 "desiderative")
@@ -226,7 +228,7 @@ SLOT_COST = {
     **{slot: RARE for slot in ("poss1sg2sg", "dative_p12", "similative", "similative_p3",
                                "predicative", "aorist_negative", "intention", "attributive",
                                "intention_predicate", "temporal", "desiderative",
-                               "evidential", "negation", "person_past")},
+                               "evidential", "negation", "person_past", "comparative")},
     **{slot: DUBIOUS for slot in ("imperative", "aorist")},
     # An agent noun in the lexicon (жазушы, оқушы) is a lemma of its own.
     "agent": 3.0,
@@ -285,6 +287,7 @@ _LEXICON_PATH = Path(__file__).with_name("data") / "kazakh_stems.tsv"
 class _Chain(NamedTuple):
     """One reading of a word ending: what it attaches to and how the stem must sound."""
     verbal: bool
+    adjectival: bool         # starts with the comparative, which only adjectives take
     harmony: str | None     # 'b', 'f' or None (no vowel that decides)
     after: str               # sound classes the stem may end in
     voice: int               # length of the voice suffixes next to the stem
@@ -341,13 +344,13 @@ def _chains() -> dict[str, tuple[_Chain, ...]]:
     found: dict[str, set[_Chain]] = {}
     for verbal, starts in ((False, NOMINAL_START), (True, VERBAL_START)):
         for harmony in ("b", "f"):
-            out: list[tuple[str, str, int, float]] = []
             for slot in starts:
+                out: list[tuple[str, str, int, float]] = []
                 for target in (_CASE_SLOTS if slot == "case" else (slot,)):
                     _extend("", target, harmony, 0, 0, "", 0.0, out)
-            for text, after, voice, cost in out:
-                found.setdefault(text, set()).add(
-                    _Chain(verbal, _chain_harmony(text), after, voice, cost))
+                for text, after, voice, cost in out:
+                    found.setdefault(text, set()).add(_Chain(
+                        verbal, slot == "comparative", _chain_harmony(text), after, voice, cost))
     return {text: tuple(readings) for text, readings in found.items()}
 
 
@@ -388,8 +391,10 @@ def _lexicon_stem(stem: str, chain: _Chain, lexicon: dict) -> str | None:
 
 
 def _fits_tags(tags: frozenset[str], chain: _Chain) -> bool:
-    """A verbal chain needs a verb; a nominal chain needs a nominal word."""
-    return "V" in tags if chain.verbal else not tags.isdisjoint(_NOMINAL_TAGS)
+    """A verbal chain needs a verb, a comparative an adjective, a nominal chain a nominal."""
+    if chain.verbal:
+        return "V" in tags
+    return "A" in tags if chain.adjectival else not tags.isdisjoint(_NOMINAL_TAGS)
 
 
 def _restorations(stem: str, chain_text: str, chain: _Chain) -> list[tuple[str, float]]:
@@ -500,6 +505,7 @@ def _stem_word(word: str) -> str:
                 best, result = rank, lemma
             break
         if guess is None and len(stem) >= MIN_GUESSED_STEM and not chain.verbal \
+                and not chain.adjectival \
                 and any(ch in VOWELS for ch in stem):
             guess = _devoice(stem)
     if result is not None:

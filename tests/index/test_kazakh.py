@@ -147,3 +147,10 @@ def test_stemming_is_deterministic_and_total():
     for word in ("а", "ң", "x", "ққққ", "---", "-ның", "абв-"):
         assert stem(word) == stem(word)
         assert stem(word)  # never empty
+
+
+def test_comparative_is_stripped_from_adjectives_only():
+    assert stem("үлкенірек") == "үлкен"
+    assert stem("жақсырақ") == "жақсы"
+    # топырақ (soil) is a noun, not a comparative of топ (group).
+    assert stem("топырақтың") == "топырақ" != stem("топқа")
