@@ -1,4 +1,11 @@
-"""Text lines with their geometry, page by page, from a PDF (the one home of pdfminer)."""
+"""Text lines with their geometry, page by page, from a PDF (the one home of pdfminer).
+
+Reading order is ours, not pdfminer's: pdfminer's box ordering interleaves the columns of
+two-column pages, which puts the second half of a broken word in the other column's text.
+We take pdfminer's line fragments, find the columns from the empty vertical gutter between
+them, and read each column top to bottom; lines that span the gutter (titles, running
+headers) cut the page into sections read in turn.
+"""
 from __future__ import annotations
 
 import logging
@@ -17,7 +24,14 @@ from pdfminer.utils import decode_text
 # failures is where an archivist looks, not the log.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
-LAYOUT = LAParams(line_margin=0.5, char_margin=2.0, word_margin=0.1, boxes_flow=0.5)
+# A small char_margin keeps a narrow column gutter (TeX's 10 pt) from gluing two columns'
+# lines into one; fragments of one line are put back together by `_merge_fragments`.
+LAYOUT = LAParams(line_margin=0.5, char_margin=1.0, word_margin=0.1, boxes_flow=0.5)
+# A gutter is at least this wide (points) and crossed by at most this share of fragments.
+MIN_GUTTER = 6.0
+GUTTER_CROSSING_SHARE = 0.05
+# Each column holds at least this share of the page's fragments.
+MIN_COLUMN_SHARE = 0.2
 
 
 class ExtractionError(Exception):
@@ -33,6 +47,7 @@ class Line:
     y0: float
     x1: float
     y1: float
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -73,14 +88,92 @@ def extract_raw_pages(path: Path) -> Iterator[RawPage]:
         raise ExtractionError(_reason(path, error)) from error
 
 
-def _lines(layout: LTPage) -> Iterator[Line]:
+def _lines(layout: LTPage) -> list[Line]:
+    """The page's lines in reading order: sections top to bottom, columns left to right."""
+    fragments = [fragment for fragment in _fragments(layout) if fragment.text.strip()]
+    if not fragments:
+        return []
+    gutter = find_gutter(fragments, layout.width)
+    if gutter is None:
+        return _merge_fragments(fragments, column=0)
+    ordered: list[Line] = []
+    section: list[Line] = []
+    for fragment in sorted(fragments, key=lambda f: -f.y1):
+        if fragment.x0 < gutter < fragment.x1:
+            ordered.extend(_read_columns(section, gutter))
+            ordered.extend(_merge_fragments([fragment], column=0))
+            section = []
+        else:
+            section.append(fragment)
+    ordered.extend(_read_columns(section, gutter))
+    return ordered
+
+
+def _fragments(layout: LTPage) -> Iterator[Line]:
     for element in layout:
         if isinstance(element, LTTextContainer):
             for line in element:
                 if isinstance(line, LTTextLine):
-                    text = line.get_text().rstrip("\n")
-                    if text.strip():
-                        yield Line(text, line.x0, line.y0, line.x1, line.y1)
+                    yield Line(line.get_text().rstrip("\n"), line.x0, line.y0, line.x1, line.y1)
+
+
+def find_gutter(fragments: list[Line], width: float) -> float | None:
+    """The x of an empty vertical band between two columns of text, or None for one column."""
+    lo, hi = int(width * 0.2), int(width * 0.8)
+    if hi - lo < MIN_GUTTER:
+        return None
+    crossing = [0] * (hi - lo)
+    for fragment in fragments:
+        for x in range(max(lo, int(fragment.x0)), min(hi, int(fragment.x1) + 1)):
+            crossing[x - lo] += 1
+    allowed = max(1, int(len(fragments) * GUTTER_CROSSING_SHARE))
+    best: tuple[float, float] | None = None  # (width, centre) of the widest empty band
+    start = None
+    for x, count in enumerate(crossing + [allowed + 1]):
+        if count <= allowed and start is None:
+            start = x
+        elif count > allowed and start is not None:
+            band, centre = x - start, lo + (start + x) / 2
+            if band >= MIN_GUTTER and (best is None or band > best[0]):
+                best = (band, centre)
+            start = None
+    if best is None:
+        return None
+    centre = best[1]
+    left = sum(f.x1 <= centre for f in fragments)
+    right = sum(f.x0 >= centre for f in fragments)
+    needed = max(3, len(fragments) * MIN_COLUMN_SHARE)
+    return centre if left >= needed and right >= needed else None
+
+
+def _read_columns(fragments: list[Line], gutter: float) -> list[Line]:
+    left = [f for f in fragments if f.x1 <= gutter]
+    right = [f for f in fragments if f.x0 >= gutter]
+    return _merge_fragments(left, column=0) + _merge_fragments(right, column=1)
+
+
+def _merge_fragments(fragments: list[Line], column: int) -> list[Line]:
+    """Fragments on one baseline become one line (top to bottom), in x order, spaced by their gaps."""
+    rows: list[list[Line]] = []
+    for fragment in sorted(fragments, key=lambda f: (-f.y1, f.x0)):
+        middle = (fragment.y0 + fragment.y1) / 2
+        row = rows[-1] if rows else None
+        if row and min(f.y0 for f in row) < middle < max(f.y1 for f in row):
+            row.append(fragment)
+        else:
+            rows.append([fragment])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda f: f.x0)
+        text = row[0].text
+        for before, after in zip(row, row[1:]):
+            height = max(after.y1 - after.y0, 1.0)
+            gap = after.x0 - before.x1
+            needs_space = gap >= height * 0.1 and not text.endswith(" ") and not after.text.startswith(" ")
+            text += (" " if needs_space else "") + after.text
+        lines.append(Line(text, row[0].x0, min(f.y0 for f in row), max(f.x1 for f in row),
+                          max(f.y1 for f in row), column))
+    return lines
 
 
 def _reason(path: Path, error: Exception) -> str:

@@ -2,16 +2,20 @@
 
 A hyphen at a line end is either a break inside one word (қағидала- / ры) or the hyphen
 of a compound that the line break happened to fall on (іс- / қимылы, 91- / бабы). The
-decision is made on evidence: how the document itself writes the word elsewhere, numbers
-and abbreviations, reduplication, and whether the right-hand piece is only a suffix chain.
+decision is made per break on evidence (`decide_break`): the mark itself, numbers and
+abbreviations, how the document writes the word elsewhere, the Kazakh lexicon, suffix
+chains and reduplication.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from statistics import median
 
+from index import kazakh
 from ingest.clean import HYPHENS
 from ingest.extract import Line, RawPage
 
@@ -19,63 +23,111 @@ _WORD_CHARS = r"[^\W_]"
 _TOKEN = re.compile(rf"{_WORD_CHARS}+(?:-{_WORD_CHARS}+)*")
 _LEADING_WORD = re.compile(rf"^({_WORD_CHARS}+)")
 _TRAILING_WORD = re.compile(rf"({_WORD_CHARS}+)$")
-# Suffix chains that never stand alone as a word: a line starting with one of these
-# after a hyphen continues the word before it.
-_SUFFIX_START = re.compile(
-    r"^(?:[лдт][ае]р|[лдт][ыі]|[нд][ыі]ң|[нтд][ае]н?|[гғкқ][ае]|с[ыі]|н[ыі]|м[ыі]з|ң[ыі]з|[ыі]|[ыі]ң|[ыі]м)",
-)
+SOFT_HYPHEN = "\u00ad"
 
+
+# --- Pure Kazakh word rules (they belong in index/kazakh.py as public functions) ---------------
+
+@lru_cache(maxsize=1)
+def _known_stems() -> frozenset[str]:
+    """Stems and lemmas of the Kazakh lexicon that index/kazakh.py stems against."""
+    lexicon = kazakh._lexicon()  # noqa: SLF001 - no public lookup yet; see is_known_word
+    return frozenset(lexicon) | frozenset(lemma for lemma, _tags in lexicon.values())
+
+
+@lru_cache(maxsize=65536)
+def is_known_word(word: str) -> bool:
+    """True when a lowercased word reduces to a stem the lexicon knows (a plausible Kazakh word)."""
+    return kazakh.stem(word) in _known_stems()
+
+
+def is_suffix_chain(text: str) -> bool:
+    """True when a lowercased piece is only inflectional endings (-тардың, -ларды, -ның)."""
+    return text in kazakh._chains()  # noqa: SLF001 - no public lookup yet
+
+
+# --- Evidence from the document itself ----------------------------------------------------------
 
 @dataclass
 class Vocabulary:
     """Words of one document as written inside lines, where no line break interferes."""
 
-    words: set[str] = field(default_factory=set)
-    compounds: set[tuple[str, str]] = field(default_factory=set)
+    words: Counter = field(default_factory=Counter)
+    stems: Counter = field(default_factory=Counter)
+    compounds: Counter = field(default_factory=Counter)  # (left part, stem of right part)
 
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> "Vocabulary":
         vocabulary = cls()
+        continues_word = False
         for text in lines:
             tokens = _TOKEN.findall(text.replace("\u2010", "-").replace("\u2011", "-"))
-            # The last token of a line may be a broken half; it is not evidence.
-            if tokens and text.rstrip()[-1:] in HYPHENS:
+            ends_broken = text.rstrip()[-1:] in HYPHENS
+            # The halves of a word broken at a line end are not evidence.
+            if tokens and continues_word:
+                tokens = tokens[1:]
+            if tokens and ends_broken:
                 tokens = tokens[:-1]
+            continues_word = ends_broken
             for token in tokens:
-                lowered = token.lower()
-                parts = lowered.split("-")
-                if len(parts) > 1:
-                    vocabulary.compounds.update(zip(parts, parts[1:]))
-                vocabulary.words.add(lowered)
+                vocabulary.add(token.lower())
         return vocabulary
 
-    def has_compound(self, left: str, right: str) -> bool:
-        """`left-right` written elsewhere, allowing another ending on the right part."""
-        return any(
-            known_left == left and (right.startswith(known_right) or known_right.startswith(right))
-            for known_left, known_right in self.compounds
-            if known_left == left
-        )
+    def add(self, word: str) -> None:
+        """Count a lowercased word or hyphenated compound seen whole."""
+        parts = word.split("-")
+        if len(parts) > 1:
+            for left, right in zip(parts, parts[1:]):
+                self.compounds[left, kazakh.stem(right)] += 1
+            return
+        self.words[word] += 1
+        self.stems[kazakh.stem(word)] += 1
+
+    def compound_count(self, left: str, right: str) -> int:
+        """How often `left-right` (any ending on the right part) is written whole."""
+        return self.compounds[left, kazakh.stem(right)]
+
+    def joined_count(self, joined: str) -> int:
+        """How often the joined word, or another form of its stem, is written whole."""
+        return self.words[joined] or self.stems[kazakh.stem(joined)]
 
 
-def keep_hyphen(left: str, right: str, mark: str, vocabulary: Vocabulary) -> bool:
-    """Decide whether the hyphen between `left-` (line end) and `right` belongs to the text."""
-    if mark == "\u00ad" or not left or not right:
-        return False
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a line-end hyphen belongs to the text, and the evidence that decided it."""
+
+    keep: bool
+    evidence: str
+
+
+def decide_break(left: str, right: str, mark: str, vocabulary: Vocabulary) -> Verdict:
+    """Decide whether the hyphen between `left-` (line end) and `right` (next line) is real.
+
+    Evidence in order of strength: the mark itself, numbers and abbreviations, how the
+    document writes the word elsewhere, the Kazakh lexicon, reduplication, and suffix
+    chains; with no evidence the hyphen is a break (most line-end hyphens are).
+    """
+    if mark == SOFT_HYPHEN or not left or not right:
+        return Verdict(False, "soft hyphen" if mark == SOFT_HYPHEN else "no word")
     if left[-1].isdigit() or right[0].isdigit():
-        return True
-    if len(left) > 1 and left.isupper():
-        return True
+        return Verdict(True, "number")
+    if len(left) > 1 and left.isupper() and not right.isupper():
+        return Verdict(True, "abbreviation")
     low_left, low_right = left.lower(), right.lower()
-    if vocabulary.has_compound(low_left, low_right):
-        return True
-    if low_left + low_right in vocabulary.words:
-        return False
-    if low_right.startswith(low_left) and len(low_left) >= 2:
-        return True  # reduplication: бірте-бірте, кезең-кезеңімен
-    if _SUFFIX_START.match(low_right) and low_right not in vocabulary.words:
-        return False
-    return low_left in vocabulary.words and low_right in vocabulary.words
+    joined = low_left + low_right
+    as_compound = vocabulary.compound_count(low_left, low_right)
+    as_word = vocabulary.joined_count(joined)
+    if as_compound or as_word:
+        return Verdict(as_compound > as_word, "document")
+    if is_suffix_chain(low_right):
+        return Verdict(False, "suffix chain")
+    if is_known_word(joined):
+        return Verdict(False, "lexicon word")
+    if len(low_left) >= 2 and low_right.startswith(low_left):
+        return Verdict(True, "reduplication")
+    if is_known_word(low_left) and is_known_word(low_right):
+        return Verdict(True, "two words")
+    return Verdict(False, "default")
 
 
 def _paragraph_breaks(page: RawPage) -> list[bool]:
@@ -85,13 +137,16 @@ def _paragraph_breaks(page: RawPage) -> list[bool]:
         return []
     steps = [prev.y0 - line.y0 for prev, line in zip(lines, lines[1:]) if prev.y0 > line.y0]
     spacing = median(steps) if steps else 0.0
-    left_margin = min(line.x0 for line in lines)
+    margins: dict[int, float] = {}
+    for line in lines:
+        margins[line.column] = min(margins.get(line.column, line.x0), line.x0)
     breaks = [False]
     for prev, line in zip(lines, lines[1:]):
         gap = prev.y0 - line.y0
-        moved_up = gap <= 0  # next column or a block placed above: same flow
+        moved_up = gap <= 0 or prev.column != line.column  # next column: same flow
         big_gap = spacing > 0 and gap > spacing * 1.6
-        indented = line.x0 - left_margin > 8 and prev.x0 - left_margin <= 8
+        margin = margins[line.column]
+        indented = line.x0 - margin > 8 and prev.x0 - margin <= 8
         breaks.append(not moved_up and (big_gap or indented))
     return breaks
 
@@ -130,7 +185,7 @@ def _complete_word(texts: list[list[str]], pending: tuple[int, str, str], text: 
     match = _LEADING_WORD.match(text)
     right = match.group(1) if match else ""
     first, _, rest = text.partition(" ")
-    joiner = "-" if keep_hyphen(left, right, mark, vocabulary) else ""
+    joiner = "-" if decide_break(left, right, mark, vocabulary).keep else ""
     texts[page_index].append(joiner + first)
     return rest
 
