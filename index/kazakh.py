@@ -513,6 +513,23 @@ def _stem_word(word: str) -> str:
     return guess if guess is not None else word
 
 
+@lru_cache(maxsize=1)
+def _known_stems() -> frozenset[str]:
+    """Every stem and lemma of the lexicon, for is_known_word."""
+    lexicon = _lexicon()
+    return frozenset(lexicon) | frozenset(lemma for lemma, _tags in lexicon.values())
+
+
+def is_known_word(word: str) -> bool:
+    """True when a lowercased word reduces to a stem the lexicon knows (a plausible Kazakh word)."""
+    return stem(word) in _known_stems()
+
+
+def is_suffix_chain(text: str) -> bool:
+    """True when a lowercased piece is only inflectional endings (-тардың, -ларды, -ның)."""
+    return text in _chains()
+
+
 def stem(word: str) -> str:
     """Reduce a lowercased, NFC, look-alike-folded Kazakh word to its stem so that its
     inflected forms meet in one index term."""

@@ -154,3 +154,10 @@ def test_comparative_is_stripped_from_adjectives_only():
     assert stem("жақсырақ") == "жақсы"
     # топырақ (soil) is a noun, not a comparative of топ (group).
     assert stem("топырақтың") == "топырақ" != stem("топқа")
+
+
+def test_public_lookups_for_hyphen_repair():
+    from index.kazakh import is_known_word, is_suffix_chain
+    assert is_suffix_chain("тардың") and is_suffix_chain("ның") and not is_suffix_chain("қимыл")
+    # A line-break fragment (табыст- | арын) is not a word; the joined form is.
+    assert is_known_word("табыстарын") and not is_known_word("табыст")
