@@ -8,7 +8,9 @@ from pathlib import Path
 from archive.catalog import Catalog, Document, PageRecord
 from archive.errors import MuragatError, NotFound
 from index.schema import IndexedPassage
-from index.search import QueryError, SearcherCache, SearchResults, highlight, search
+from index.search import (
+    Filters, QueryError, SearcherCache, SearchResults, highlight, matching_pages, search,
+)
 from index.snippets import Fragments
 from index.writer import (
     create_index, delete_documents, indexed_document_ids, needs_rebuild, open_index, size_on_disk, write_passages,
@@ -72,9 +74,20 @@ class Archive:
             return self._index
 
     def _searcher(self):
-        """This thread's searcher, current with the last commit."""
+        """The searcher pinned for this request, else this thread's searcher, current with the last commit."""
+        pinned = getattr(self._local, "pinned_searcher", None)
+        if pinned is not None:
+            return pinned
         self.index  # noqa: B018 - opening the index creates the searcher cache
         return self._searchers.get()
+
+    def pin_searcher(self) -> None:
+        """Take one searcher for everything this thread does until `release_searcher` (one web request)."""
+        self._local.pinned_searcher = None
+        self._local.pinned_searcher = self._searcher()
+
+    def release_searcher(self) -> None:
+        self._local.pinned_searcher = None
 
     @property
     def needs_reindex(self) -> bool:
@@ -83,11 +96,21 @@ class Archive:
 
     # Searching
 
-    def search(self, query: str, limit: int = 10, offset: int = 0) -> SearchResults:
+    def search(self, query: str, limit: int = 10, offset: int = 0,
+               filters: Filters | None = None, sort: str = "relevance") -> SearchResults:
         if self.needs_reindex:
             raise MuragatError("the index was built with older analysis rules; run `muragat reindex`")
         try:
-            return search(self._searcher(), query, limit=limit, offset=offset)
+            return search(self._searcher(), query, limit=limit, offset=offset, filters=filters, sort=sort)
+        except QueryError as error:
+            raise MuragatError(f"query {query[:80]!r}: {error}") from error
+
+    def matching_pages(self, document_id: str, query: str) -> dict[int, int]:
+        """Pages of a document holding passages the query matches (for next/previous-hit links)."""
+        if not query.strip():
+            return {}
+        try:
+            return matching_pages(self._searcher(), query, document_id)
         except QueryError as error:
             raise MuragatError(f"query {query[:80]!r}: {error}") from error
 
@@ -110,6 +133,15 @@ class Archive:
         if page is None:
             raise NotFound(f"document {document_id!r} has no page {number}")
         return page
+
+    def documents_of(self, results: SearchResults) -> dict[str, Document]:
+        """The catalogued documents behind a page of results and its document facet."""
+        ids = {hit.document_id for hit in results.hits} | set(results.facets.get("document_id", {}))
+        return self.catalog.documents_by_ids(sorted(ids))
+
+    def file_names(self, document_id: str) -> list[str]:
+        """The names the document's files had when ingested (never their folders)."""
+        return sorted({Path(path).name for path in self.catalog.paths(document_id)})
 
     def original_path(self, document_id: str) -> Path:
         """The stored original; its name comes from the catalog, never from the request."""

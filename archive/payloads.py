@@ -1,8 +1,14 @@
 """The JSON shapes shared by the command line and the web API, built in one place."""
 from __future__ import annotations
 
-from index.search import SearchResults
-from index.snippets import to_html
+from collections.abc import Mapping
+
+from archive.catalog import Document, PageRecord
+from index.search import Hit, SearchResults
+from index.snippets import Fragments, to_html
+
+# A facet lists its most frequent values; years are listed whole, in order.
+FACET_VALUES = 20
 
 
 def search_payload(results: SearchResults) -> dict:
@@ -10,17 +16,82 @@ def search_payload(results: SearchResults) -> dict:
     return {
         "query": results.query,
         "total": results.total,
-        "results": [
-            {
-                "document_id": hit.document_id,
-                "title": hit.title,
-                "page": hit.page,
-                "passage_id": hit.passage_id,
-                "text": hit.text,
-                "snippet": to_html(hit.snippet),
-                "score": round(hit.score, 4),
-            }
-            for hit in results.hits
+        "results": [hit_payload(hit) for hit in results.hits],
+    }
+
+
+def hit_payload(hit: Hit) -> dict:
+    return {
+        "document_id": hit.document_id,
+        "title": hit.title,
+        "page": hit.page,
+        "passage_id": hit.passage_id,
+        "text": hit.text,
+        "snippet": to_html(hit.snippet),
+        "score": round(hit.score, 4),
+    }
+
+
+def faceted_search_payload(results: SearchResults, documents: Mapping[str, Document]) -> dict:
+    """The command line's shape with more added (never renamed): date, year, collection, facets, took_ms."""
+    payload = search_payload(results)
+    for hit, entry in zip(results.hits, payload["results"]):
+        document = documents.get(hit.document_id)
+        entry.update(date=document.date if document else "", year=hit.year, collection=hit.collection)
+    payload.update(took_ms=results.took_ms, facets=facets_payload(results, documents))
+    return payload
+
+
+def facets_payload(results: SearchResults, documents: Mapping[str, Document] | None = None) -> dict:
+    """How the matching passages spread over collections, years and documents (most first; years in order)."""
+    documents = documents or {}
+    facets = results.facets
+
+    def most_first(counts: dict) -> list[tuple]:
+        return sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))[:FACET_VALUES]
+
+    return {
+        "collection": [{"value": name, "count": count} for name, count in most_first(facets.get("collection", {}))],
+        "year": [{"value": year, "count": count} for year, count in sorted(facets.get("year", {}).items())],
+        "document": [
+            {"value": document_id, "title": documents[document_id].title if document_id in documents else "",
+             "count": count}
+            for document_id, count in most_first(facets.get("document_id", {}))
         ],
     }
 
+
+def document_payload(document: Document, file_names: list[str]) -> dict:
+    """What a researcher may know of a document (never where its files live on the server)."""
+    return {
+        "id": document.id,
+        "title": document.title,
+        "author": document.author,
+        "date": document.date,
+        "year": document.year,
+        "collection": document.collection,
+        "page_count": document.page_count,
+        "kind": document.kind,
+        "size": document.size,
+        "sha256": document.sha256,
+        "file_names": file_names,
+        "added_at": document.added_at,
+    }
+
+
+def page_payload(document: Document, page: PageRecord, query: str, marked: Fragments,
+                 hit_pages: dict[int, int]) -> dict:
+    """A page's text, the query's words marked in it, and the document's other pages with hits."""
+    return {
+        "document_id": document.id,
+        "number": page.number,
+        "page_count": document.page_count,
+        "status": page.status,
+        "text": page.text,
+        "query": query,
+        "highlighted": to_html(marked),
+        "marks": sum(1 for _, is_match in marked if is_match),
+        "hit_pages": [{"page": number, "passages": count} for number, count in hit_pages.items()],
+        "previous_hit_page": max((number for number in hit_pages if number < page.number), default=None),
+        "next_hit_page": min((number for number in hit_pages if number > page.number), default=None),
+    }
