@@ -1,15 +1,18 @@
-"""The SQLite catalog: documents, their paths, pages, passages and the failure ledger.
+"""The SQLite catalog: documents, their paths, pages, passages, ingest runs and the failure ledger.
 
 The catalog and the stored originals are the source of truth; the whoosh index can
 always be rebuilt from them.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
+
+from archive.errors import MuragatError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -25,13 +28,18 @@ CREATE TABLE IF NOT EXISTS documents (
     page_count INTEGER NOT NULL,
     stored_name TEXT NOT NULL,
     added_at TEXT NOT NULL,
-    indexed INTEGER NOT NULL DEFAULT 0
+    indexed INTEGER NOT NULL DEFAULT 0,
+    language TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS document_paths (
     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     path TEXT NOT NULL,
+    size INTEGER,
+    mtime_ns INTEGER,
     PRIMARY KEY (document_id, path)
 );
+CREATE INDEX IF NOT EXISTS document_paths_by_path ON document_paths(path);
 CREATE TABLE IF NOT EXISTS pages (
     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     number INTEGER NOT NULL,
@@ -55,7 +63,27 @@ CREATE TABLE IF NOT EXISTS failures (
     reason TEXT NOT NULL,
     failed_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS ingest_runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    paths TEXT NOT NULL,
+    ingested INTEGER NOT NULL DEFAULT 0,
+    already_present INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    pages INTEGER NOT NULL DEFAULT 0
+);
 """
+# Bumped with every change to SCHEMA; `_migrate` brings older catalog files up to it.
+SCHEMA_VERSION = 2
+# Columns added after version 1 (the foundation), by table: added in place to older files.
+ADDED_COLUMNS = {
+    "documents": {"language": "TEXT NOT NULL DEFAULT ''", "source": "TEXT NOT NULL DEFAULT ''"},
+    "document_paths": {"size": "INTEGER", "mtime_ns": "INTEGER"},
+}
+DOCUMENT_COLUMNS = ("id", "sha256", "title", "author", "date", "year", "collection", "kind", "size", "page_count",
+                    "stored_name", "added_at", "indexed", "language", "source")
+METADATA_COLUMNS = ("title", "author", "date", "year", "collection", "language", "source")
 
 
 @dataclass(frozen=True)
@@ -75,6 +103,31 @@ class Document:
     stored_name: str
     added_at: str
     indexed: bool
+    language: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class KnownFile:
+    """What the catalog remembers about a path: its document, and the size and mtime it had."""
+
+    document_id: str
+    size: int | None
+    mtime_ns: int | None
+
+
+@dataclass(frozen=True)
+class IngestRun:
+    """One `muragat ingest` command; `finished_at` stays empty when it was killed."""
+
+    id: int
+    started_at: str
+    finished_at: str | None
+    paths: tuple[str, ...]
+    ingested: int
+    already_present: int
+    failed: int
+    pages: int
 
 
 @dataclass(frozen=True)
@@ -116,8 +169,35 @@ class Catalog:
         self.db = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL never corrupts the file; a power cut may lose the last commits,
+        # which the next ingest redoes (the originals are fsynced before they are catalogued).
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Create the tables, or bring a catalog written by an older Muragat up to SCHEMA_VERSION."""
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
+            raise MuragatError(f"{self.path}: catalog version {version} is newer than this Muragat "
+                                        f"({SCHEMA_VERSION}); upgrade Muragat")
+        self.db.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait, then see it done
+        with self.db:
+            if self.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                return
+            for table, columns in ADDED_COLUMNS.items():
+                present = {row["name"] for row in self.db.execute(f"PRAGMA table_info({table})")}
+                if not present:
+                    continue
+                for name, definition in columns.items():
+                    if name not in present:
+                        self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
         self.db.close()
@@ -147,27 +227,50 @@ class Catalog:
         return [row["path"] for row in rows]
 
     def add_document(self, document: Document, path: str, pages: list[PageRecord],
-                     passages: list[PassageRecord]) -> None:
+                     passages: list[PassageRecord], size: int | None = None, mtime_ns: int | None = None) -> None:
         """Record a document with everything extracted from it, all or nothing."""
         with self.db:
             self.db.execute(
-                "INSERT INTO documents VALUES (:id, :sha256, :title, :author, :date, :year, :collection, :kind,"
-                " :size, :page_count, :stored_name, :added_at, :indexed)",
+                f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)})"
+                f" VALUES ({', '.join(':' + column for column in DOCUMENT_COLUMNS)})",
                 document.__dict__,
             )
-            self.db.execute("INSERT INTO document_paths VALUES (?, ?)", (document.id, path))
+            self._add_path(document.id, path, size, mtime_ns)
             self.db.executemany("INSERT INTO pages VALUES (?, ?, ?, ?)",
                                 [(p.document_id, p.number, p.text, p.status) for p in pages])
             self.db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
                                 [(p.id, p.document_id, p.page, p.seq, p.start, p.end, p.text) for p in passages])
-            self.db.execute("DELETE FROM failures WHERE path = ?", (path,))
 
-    def add_path(self, document_id: str, path: str) -> bool:
+    def add_path(self, document_id: str, path: str, size: int | None = None, mtime_ns: int | None = None) -> bool:
         """Remember another path of a known document; False if it was known already."""
         with self.db:
-            cursor = self.db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (document_id, path))
-            self.db.execute("DELETE FROM failures WHERE path = ?", (path,))
-        return cursor.rowcount == 1
+            return self._add_path(document_id, path, size, mtime_ns)
+
+    def _add_path(self, document_id: str, path: str, size: int | None, mtime_ns: int | None) -> bool:
+        known = self.db.execute("SELECT 1 FROM document_paths WHERE document_id = ? AND path = ?",
+                                (document_id, path)).fetchone()
+        self.db.execute("INSERT OR REPLACE INTO document_paths VALUES (?, ?, ?, ?)",
+                        (document_id, path, size, mtime_ns))
+        self.db.execute("DELETE FROM failures WHERE path = ?", (path,))
+        return known is None
+
+    def known_file(self, path: str) -> KnownFile | None:
+        """The document last seen at `path`, if any (to skip hashing a file that has not changed)."""
+        row = self.db.execute("SELECT document_id, size, mtime_ns FROM document_paths WHERE path = ?"
+                              " ORDER BY mtime_ns DESC LIMIT 1", (path,)).fetchone()
+        return KnownFile(**row) if row else None
+
+    def update_metadata(self, document_id: str, changes: dict[str, object]) -> None:
+        """Change a document's title, author, date, year, collection, language or source; it must be reindexed."""
+        unknown = set(changes) - set(METADATA_COLUMNS)
+        if unknown:
+            raise ValueError(f"not metadata: {sorted(unknown)}")
+        if not changes:
+            return
+        assignments = ", ".join(f"{column} = :{column}" for column in changes)
+        with self.db:
+            self.db.execute(f"UPDATE documents SET {assignments}, indexed = 0 WHERE id = :id",
+                            {**changes, "id": document_id})
 
     def mark_indexed(self, document_ids: list[str], indexed: bool = True) -> None:
         with self.db:
@@ -205,6 +308,29 @@ class Catalog:
     def failures(self) -> list[Failure]:
         return [Failure(**row) for row in self.db.execute("SELECT * FROM failures ORDER BY path")]
 
+    def failure(self, path: str) -> Failure | None:
+        row = self.db.execute("SELECT * FROM failures WHERE path = ?", (path,)).fetchone()
+        return Failure(**row) if row else None
+
+    # Ingest runs
+
+    def start_run(self, paths: list[str]) -> int:
+        with self.db:
+            cursor = self.db.execute("INSERT INTO ingest_runs (started_at, paths) VALUES (?, ?)",
+                                     (now(), json.dumps(paths, ensure_ascii=False)))
+        return cursor.lastrowid
+
+    def finish_run(self, run_id: int, ingested: int, already_present: int, failed: int, pages: int) -> None:
+        with self.db:
+            self.db.execute("UPDATE ingest_runs SET finished_at = ?, ingested = ?, already_present = ?, failed = ?,"
+                            " pages = ? WHERE id = ?", (now(), ingested, already_present, failed, pages, run_id))
+
+    def last_run(self) -> IngestRun | None:
+        row = self.db.execute("SELECT * FROM ingest_runs ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        return IngestRun(**{**dict(row), "paths": tuple(json.loads(row["paths"]))})
+
     # Figures
 
     def counts(self) -> dict[str, int]:
@@ -217,6 +343,11 @@ class Catalog:
             "failures": one("SELECT count(*) FROM failures"),
             "unindexed_documents": one("SELECT count(*) FROM documents WHERE indexed = 0"),
         }
+
+    def collections(self) -> dict[str, int]:
+        """Documents per collection ('' for none)."""
+        rows = self.db.execute("SELECT collection, count(*) FROM documents GROUP BY collection ORDER BY collection")
+        return {row[0]: row[1] for row in rows}
 
     def iter_passages(self) -> Iterator[tuple[PassageRecord, Document]]:
         """Every passage with its document, for rebuilding the index."""
