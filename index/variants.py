@@ -1,0 +1,123 @@
+"""Words typed without Kazakh letters: Latin script (2021 alphabet) and a Russian keyboard.
+
+`Qazaqstan`, `quqyq` and `казакстан` carry no ә ғ қ ң ө ұ ү һ і. Both the typed word and
+every indexed word form are reduced to a *skeleton* (Russian letters only); the stems of
+the indexed forms that share the typed word's skeleton are added to the query with a
+lower boost, so that exact-letter matches still rank first.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import defaultdict
+
+from whoosh.query import Or, Query, Term
+from whoosh.searching import Searcher
+
+from index.kazakh import stem
+
+VARIANT_BOOST = 0.6
+VARIANT_FIELDS = frozenset({"text", "title"})
+
+# Kazakh letters folded to the Russian letter a Russian keyboard offers instead.
+_SKELETON = str.maketrans({"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х",
+                           "і": "и", "й": "и", "ё": "е", "э": "е"})
+# The 2021 Kazakh Latin alphabet and its plain-ASCII typing, to Cyrillic.
+_LATIN_DIGRAPHS = (("sh", "ш"), ("ch", "ч"), ("ts", "ц"), ("ia", "я"), ("iu", "ю"), ("ya", "я"), ("yu", "ю"))
+_LATIN = str.maketrans({
+    "a": "а", "ä": "ә", "b": "б", "c": "с", "d": "д", "e": "е", "f": "ф", "g": "г", "ğ": "ғ", "h": "х",
+    "ı": "і", "i": "и", "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н", "ñ": "ң", "o": "о", "ö": "ө",
+    "p": "п", "q": "қ", "r": "р", "s": "с", "ş": "ш", "t": "т", "u": "у", "ū": "ұ", "ü": "ү", "v": "в",
+    "w": "у", "x": "х", "y": "ы", "z": "з",
+})
+_LATIN_WORD = re.compile(r"^[a-zäğıñöşūü]+$")
+_KAZAKH_LETTERS = frozenset("әғқңөұүһі")
+
+
+def skeleton(word: str) -> str:
+    """The word as a Russian keyboard would type it (қазақстан → казакстан)."""
+    return word.translate(_SKELETON)
+
+
+def from_latin(word: str) -> str:
+    """A lowercased word in the Kazakh Latin alphabet (or its ASCII typing) in Cyrillic."""
+    for latin, cyrillic in _LATIN_DIGRAPHS:
+        word = word.replace(latin, cyrillic)
+    return word.translate(_LATIN)
+
+
+def is_latin(word: str) -> bool:
+    return bool(_LATIN_WORD.match(word))
+
+
+def lacks_kazakh_letters(word: str) -> bool:
+    """True for a Cyrillic word typed without any of the nine Kazakh-specific letters."""
+    return not _KAZAKH_LETTERS.intersection(word)
+
+
+class SkeletonIndex:
+    """Stems of the indexed word forms, grouped by the skeleton of the form and of the stem.
+
+    Built once per index generation.
+
+    While an ingest commits often, a map at most REFRESH_SECONDS old is used rather than
+    rebuilding it for every commit.
+    """
+
+    REFRESH_SECONDS = 60.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generation: int | None = None
+        self._built_at = 0.0
+        self._stems: dict[str, frozenset[str]] = {}
+
+    def stems_like(self, searcher: Searcher, word: str) -> frozenset[str]:
+        """Stems of the indexed words that a Russian keyboard would type as `word` types."""
+        return self._map(searcher).get(skeleton(word), frozenset())
+
+    def _map(self, searcher: Searcher) -> dict[str, frozenset[str]]:
+        generation = searcher.reader().generation()
+        with self._lock:
+            stale = generation != self._generation and time.monotonic() - self._built_at > self.REFRESH_SECONDS
+            if stale or self._generation is None:
+                grouped: dict[str, set[str]] = defaultdict(set)
+                for term in searcher.lexicon("exact"):
+                    word = term.decode("utf-8")
+                    word_stem = stem(word)
+                    grouped[skeleton(word)].add(word_stem)
+                    grouped[skeleton(word_stem)].add(word_stem)
+                self._stems = {key: frozenset(stems) for key, stems in grouped.items()}
+                self._generation, self._built_at = generation, time.monotonic()
+            return self._stems
+
+
+def typed_variants(words: list[str], searcher: Searcher, skeletons: SkeletonIndex) -> dict[str, frozenset[str]]:
+    """For each typed word lacking Kazakh letters: its stem → the indexed stems it may stand for."""
+    variants: dict[str, frozenset[str]] = {}
+    for word in words:
+        if is_latin(word):
+            candidates = skeletons.stems_like(searcher, from_latin(word))
+        elif lacks_kazakh_letters(word):
+            candidates = skeletons.stems_like(searcher, word)
+        else:
+            continue
+        own = stem(word)
+        if candidates - {own}:
+            variants[own] = candidates - {own}
+    return variants
+
+
+def with_variants(query: Query, variants: dict[str, frozenset[str]]) -> Query:
+    """Each text/title term of a typed word ORed with its variant stems at a lower boost."""
+    if not variants:
+        return query
+
+    def expand(node: Query) -> Query:
+        if not isinstance(node, Term) or node.fieldname not in VARIANT_FIELDS or node.text not in variants:
+            return node
+        others = [Term(node.fieldname, other, boost=node.boost * VARIANT_BOOST) for other in sorted(variants[node.text])]
+        return Or([node, *others])
+
+    return query.accept(expand)
