@@ -10,24 +10,20 @@ import unicodedata
 
 from whoosh.analysis import Filter, StemFilter, StopFilter, Token, Tokenizer
 
-from index.kazakh import fold_lookalikes, stem
+from index.kazakh import fold_lookalikes, is_suffix_chain, stem
 
-__all__ = ["stem", "kazakh_analyzer", "exact_analyzer", "ANALYZER_VERSION", "is_suffix_chain"]
+__all__ = ["stem", "kazakh_analyzer", "exact_analyzer", "ANALYZER_VERSION"]
 
 # Bump whenever tokenizing, normalising, stop words or stemming change what goes in the index.
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"
 
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060"
 _WORD = rf"[^\W_](?:[^\W_]|[{_INVISIBLE}])*"
 _TOKEN = re.compile(rf"{_WORD}(?:[-\u2010\u2011]{_WORD})*")
 _DROP_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE), None)
 
-# Case, possessive and ordinal endings written after a hyphen on numbers and abbreviations
-# (БҰҰ-ның, ЕҚЫҰ-ға, 2009-ы, 5-ші).
-_SUFFIX_CHAIN = re.compile(
-    r"(?:[ндт][ыі]ң|[гғкқ][ае]|н[ае]|[нд]?[дт][ае]|[дтн][ае]н|[мбп]ен|[нд]?[дт](?:ағы|егі)"
-    r"|[нтд][ыі]|[ыі]?н?ш[ыі]|с[ыі]|[ыі]|[ыі]н|с[ыі]н|[лдт][ае]р)+"
-)
+# Ordinal endings written after a hyphen on numbers (5-ші, 1990-шы жылдар).
+_ORDINAL = re.compile(r"[ыі]?н?ш[ыі]")
 
 STOP_WORDS = frozenset("""
 және мен бен пен да де та те ма ме ба бе па пе ғой қой ғана қана тек әрі не немесе я яки бірақ
@@ -36,11 +32,6 @@ STOP_WORDS = frozenset("""
 мен сен сіз біз сендер сіздер өз өзі барлық әр бәрі кейбір ешбір ешкім еш ештеңе кім не қай қандай
 қайда қашан неге неліктен қалай қанша ия иә жоқ емес бар болып болды болады деп еді екен де ғой
 """.split())
-
-
-def is_suffix_chain(text: str) -> bool:
-    """True when `text` is only inflectional endings, as after a hyphen in БҰҰ-ның or 91-ші."""
-    return bool(_SUFFIX_CHAIN.fullmatch(text.lower()))
 
 
 class KazakhTokenizer(Tokenizer):
@@ -86,13 +77,18 @@ def _parts(word: str, offset: int) -> list[tuple[str, int, int]]:
     if len(pieces) == 1:
         return [(word, offset, offset + len(word))]
     left, right = pieces[0], pieces[-1]
-    if len(pieces) == 2 and _is_number_or_abbreviation(left) and is_suffix_chain(right):
+    if len(pieces) == 2 and _is_number_or_abbreviation(left) and _is_ending(left, right.lower()):
         return [(left, offset, offset + len(word))]
     parts, cursor = [], offset
     for piece in pieces:
         parts.append((piece, cursor, cursor + len(piece)))
         cursor += len(piece) + 1
     return parts
+
+
+def _is_ending(left: str, right: str) -> bool:
+    """A case ending (БҰҰ-ның, 2009-ы) or, after a number, an ordinal ending (5-ші)."""
+    return is_suffix_chain(right) or (left.isdigit() and bool(_ORDINAL.fullmatch(right)))
 
 
 def _is_number_or_abbreviation(text: str) -> bool:
