@@ -1,6 +1,7 @@
 """Cleaning of extracted lines: running headers and page numbers out, characters normalised."""
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -15,11 +16,20 @@ _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\t"), " ")
 _LIGATURES = {lig: unicodedata.normalize("NFKC", lig) for lig in "\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06"}
 _WORD = re.compile(r"\w+")
 _PAGE_NUMBER = re.compile(
-    r"^\W*(?:(?:бет|стр\.?|page|с\.)\s*)?\d{1,4}(?:\s*(?:бет|стр\.?|б\.))?\W*$", re.IGNORECASE
+    r"^\W*(?:(?:бет|стр\.?|page|с\.)\s*)?\d{1,4}(?:\s*(?:/|of|из)\s*\d{1,4})?"
+    r"(?:\s*-?\s*(?:бет|стр\.?|б\.))?\W*$",
+    re.IGNORECASE,
 )
+# A hyphen written as U+2010 or U+2011 between letters is the author's hyphen.
+_INNER_HYPHEN = re.compile(r"(?<=\w)[\u2010\u2011](?=\w)")
 _CID = re.compile(r"\(cid:\d+\)")
-# Lines this close to the top or bottom edge (as a share of page height) may be running lines.
+# Lines this close to the top or bottom edge (as a share of page height) may be running lines,
+# and so may the first and last RUNNING_DEPTH lines of a page wherever they sit.
 MARGIN_SHARE = 0.12
+RUNNING_DEPTH = 2
+# A margin line repeated on at least this share of the pages is a running header or footer
+# (odd and even pages often carry different ones, so a little under half).
+RUNNING_SHARE = 0.4
 
 
 def normalize_line(text: str) -> str:
@@ -33,6 +43,7 @@ def normalize_line(text: str) -> str:
     text = unicodedata.normalize("NFC", text).rstrip()
     trailing_soft = text.endswith("\u00ad")
     text = text.replace("\u00ad", "") + ("\u00ad" if trailing_soft else "")
+    text = _INNER_HYPHEN.sub("-", text)
     return _WORD.sub(lambda match: fold_lookalikes(match.group()), text)
 
 
@@ -54,11 +65,13 @@ def is_garbage(text: str) -> bool:
     return len(visible) >= 20 and letters / len(visible) < 0.4
 
 
-def _running_key(line: Line, page: RawPage) -> tuple[str, str] | None:
-    """Where a line sits (top or bottom margin) and its text with digits masked; None in the body."""
-    if line.y0 >= page.height * (1 - MARGIN_SHARE):
+def _running_key(line: Line, page: RawPage, position: int) -> tuple[str, str] | None:
+    """Where a margin line sits (top or bottom) and its text with digits masked; None in the body."""
+    middle = (line.y0 + line.y1) / 2
+    from_end = len(page.lines) - 1 - position
+    if line.y0 >= page.height * (1 - MARGIN_SHARE) or (position < RUNNING_DEPTH and middle > page.height / 2):
         band = "top"
-    elif line.y1 <= page.height * MARGIN_SHARE:
+    elif line.y1 <= page.height * MARGIN_SHARE or (from_end < RUNNING_DEPTH and middle < page.height / 2):
         band = "bottom"
     else:
         return None
@@ -66,18 +79,18 @@ def _running_key(line: Line, page: RawPage) -> tuple[str, str] | None:
 
 
 def strip_running_lines(pages: list[RawPage]) -> list[RawPage]:
-    """Drop page numbers and headers/footers repeated in the margin of most pages."""
-    keys = Counter()
+    """Drop page numbers, and headers/footers repeated in the margin of many pages."""
+    keys: Counter = Counter()
     for page in pages:
-        keys.update({key for line in page.lines if (key := _running_key(line, page))})
-    threshold = max(2, (len(pages) + 1) // 2)
-    repeated = {key for key, count in keys.items() if count >= threshold} if len(pages) >= 3 else set()
+        keys.update({key for position, line in enumerate(page.lines) if (key := _running_key(line, page, position))})
+    threshold = max(2, math.ceil(len(pages) * RUNNING_SHARE))
+    repeated = {key for key, count in keys.items() if count >= threshold}
 
     cleaned = []
     for page in pages:
         kept = []
-        for line in page.lines:
-            key = _running_key(line, page)
+        for position, line in enumerate(page.lines):
+            key = _running_key(line, page, position)
             if key and (key in repeated or is_page_number(line.text)):
                 continue
             kept.append(line)

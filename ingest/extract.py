@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from pdfminer.layout import LAParams, LTPage, LTTextContainer, LTTextLine
+from pdfminer.layout import LAParams, LTChar, LTPage, LTTextContainer, LTTextLine
 from pdfminer.high_level import extract_pages
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFParser, PDFSyntaxError
@@ -114,7 +114,15 @@ def _fragments(layout: LTPage) -> Iterator[Line]:
         if isinstance(element, LTTextContainer):
             for line in element:
                 if isinstance(line, LTTextLine):
-                    yield Line(line.get_text().rstrip("\n"), line.x0, line.y0, line.x1, line.y1)
+                    yield Line(line.get_text().rstrip("\n"), _ink_x0(line), line.y0, line.x1, line.y1)
+
+
+def _ink_x0(line: LTTextLine) -> float:
+    """Where the line's first visible glyph starts: an indent typed as spaces still shows."""
+    for char in line:
+        if isinstance(char, LTChar) and char.get_text().strip():
+            return char.x0
+    return line.x0
 
 
 def find_gutter(fragments: list[Line], width: float) -> float | None:

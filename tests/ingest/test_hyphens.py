@@ -1,0 +1,125 @@
+"""Line-break hyphens repaired and real hyphens kept, on the sample and on generated PDFs."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.document import extract_document
+from tests.pdfs import write_pdf
+
+# Every line-end hyphen of the sample (tests/data/rogov_strasbourg_2012.txt), with the word
+# before it: 29 words that a line break split, and 3 real hyphens that a break fell on.
+SAMPLE_BREAKS = [
+    "мен қағидалары", "халықаралық институттардың", "әлеуметтік бағдарламаларды",
+    "«атқарушы тармағының", "адамзаттың жаһандық", "келгенде, азаматтардың", "қалай әзірлеп",
+    "қоя тұрып", "сіздерде қызығушылық", "нәсілдік кемсітушіліктің", "күшеюіне байланысты",
+    "мүдделеріне орайластырып", "мақсатта өздеріне", "өздігінше айқындайды",
+    "кейбір функцияларын", "Заңның ережелері", "аумағын қамтитындығы", "өтініші бойынша",
+    "мен халықаралық", "сарапшылардың бағасы", "орнықтыруға бағытталған",
+    "барлық саласындағы", "Қазақстан халқының", "антиядролық қозғалыстың",
+    "кетерлігі, Қазақстан", "құжаттарының, республика", "табуды, құқық",
+    "кәсіпкерлікпен шұғылдану", "Күмән тудырмас",
+]
+SAMPLE_REAL_HYPHENS = ["және 91-бабы", "өзара іс-қимылы", "Әлемдік қаржы-экономикалық"]
+
+
+def page_texts(path) -> list[str]:
+    return [page.text for page in extract_document(path).pages]
+
+
+@pytest.fixture(scope="module")
+def sample_text_out(sample_pdf) -> str:
+    """The sample's extracted text, all pages."""
+    return "\n".join(page_texts(sample_pdf))
+
+
+def test_sample_lists_all_32_breaks(sample_text):
+    assert sum(line.rstrip().endswith("-") for line in sample_text.splitlines()) == 32
+    assert len(SAMPLE_BREAKS) + len(SAMPLE_REAL_HYPHENS) == 32
+
+
+@pytest.mark.parametrize("expected", SAMPLE_BREAKS)
+def test_sample_word_split_by_a_line_break_comes_out_whole(sample_text_out, expected):
+    assert expected in sample_text_out
+
+
+@pytest.mark.parametrize("expected", SAMPLE_REAL_HYPHENS)
+def test_sample_real_hyphen_at_a_line_break_is_kept(sample_text_out, expected):
+    assert expected in sample_text_out
+    assert expected.replace("-", "") not in sample_text_out
+
+
+def test_sample_has_no_fragment_left(sample_text_out):
+    for fragment in ("ха- ", "қағидала ры", "институт тардың", "құ- қық", "қаржыэкономикалық"):
+        assert fragment not in sample_text_out
+
+
+@pytest.mark.parametrize("mark", ["-", "\u00ad", "\u2010", "\u2011"])
+def test_every_kind_of_line_end_hyphen_joins_a_broken_word(tmp_path, mark):
+    path = write_pdf(tmp_path / "marks.pdf", [[
+        f"Бұл мәселе бойынша ха{mark}",
+        "лықаралық ұйымдар өз пікірін айтты.",
+    ]])
+    assert page_texts(path) == ["Бұл мәселе бойынша халықаралық ұйымдар өз пікірін айтты."]
+
+
+@pytest.mark.parametrize("mark", ["-", "\u2010"])
+def test_compound_broken_at_its_own_hyphen_keeps_it(tmp_path, mark):
+    path = write_pdf(tmp_path / "compound.pdf", [[
+        f"Әлемдік қаржы{mark}",
+        "экономикалық дағдарыс барлық елдерге әсер етті.",
+    ]])
+    assert page_texts(path) == ["Әлемдік қаржы-экономикалық дағдарыс барлық елдерге әсер етті."]
+
+
+def test_soft_hyphens_inside_words_vanish(tmp_path):
+    path = write_pdf(tmp_path / "soft.pdf", [["Қазақ\u00adстан Респуб\u00adликасы\u00adның Консти\u00ad",
+                                               "туциясы қабылданды."]])
+    assert page_texts(path) == ["Қазақстан Республикасының Конституциясы қабылданды."]
+
+
+@pytest.mark.parametrize("left, right, expected", [
+    ("Конституцияның 91", "бабы бойынша", "Конституцияның 91-бабы бойынша"),
+    ("бұл шешімді БҰҰ", "ның өкілдері қолдады", "бұл шешімді БҰҰ-ның өкілдері қолдады"),
+    ("реформалар бірте", "бірте жүзеге асты", "реформалар бірте-бірте жүзеге асты"),
+    ("жұмыс кезең", "кезеңімен жүргізілді", "жұмыс кезең-кезеңімен жүргізілді"),
+    ("органдардың өзара іс", "қимылы күшейді", "органдардың өзара іс-қимылы күшейді"),
+    ("біздің ата", "аналарымыз айтқан", "біздің ата-аналарымыз айтқан"),
+    ("халықаралық институт", "тардың қысымы", "халықаралық институттардың қысымы"),
+    ("әлеуметтік бағдарлама", "ларды қысқартты", "әлеуметтік бағдарламаларды қысқартты"),
+    ("ол Қа", "зақстан туралы айтты", "ол Қазақстан туралы айтты"),
+    ("жаңа рес", "публика құрылды", "жаңа республика құрылды"),
+])
+def test_join_or_keep_is_decided_on_evidence(tmp_path, left, right, expected):
+    path = write_pdf(tmp_path / "case.pdf", [[f"{left}-", right]])
+    assert page_texts(path) == [expected]
+
+
+def test_the_document_own_spelling_decides(tmp_path):
+    # «тау-кен» is two known words; the document writes it whole, so its break keeps the hyphen,
+    # while «таукен» (never written) would have been the lexicon-free guess.
+    path = write_pdf(tmp_path / "vocabulary.pdf", [[
+        "Тау-кен өнеркәсібі дамыды. Бұл салада тау-",
+        "кен кәсіпорындары көп.",
+    ]])
+    assert page_texts(path) == ["Тау-кен өнеркәсібі дамыды. Бұл салада тау-кен кәсіпорындары көп."]
+
+
+def test_word_broken_across_a_page_end_is_completed_on_its_first_page(tmp_path):
+    path = write_pdf(tmp_path / "pages.pdf", [
+        ["Бірінші беттің соңғы сөзі құ-"],
+        ["қық пен әділеттілік қағидалары."],
+    ])
+    assert page_texts(path) == ["Бірінші беттің соңғы сөзі құқық", "пен әділеттілік қағидалары."]
+
+
+def test_lines_flow_with_single_spaces_and_paragraphs_stay(tmp_path):
+    path = write_pdf(tmp_path / "paragraphs.pdf", [[
+        "Бірінші абзацтың бірінші жолы",
+        "және оның екінші жолы.",
+        "      Екінші абзац шегіністен басталады",
+        "және осында аяқталады.",
+    ]])
+    assert page_texts(path) == [
+        "Бірінші абзацтың бірінші жолы және оның екінші жолы.\n\n"
+        "Екінші абзац шегіністен басталады және осында аяқталады."
+    ]
