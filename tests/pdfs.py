@@ -50,3 +50,28 @@ def write_pdf(path: Path, pages: list[list[str]], *, title: str | None = None, a
         pdf.showPage()
     pdf.save()
     return path
+
+
+def write_columns_pdf(path: Path, pages: list[list[list[str]]], *, header: str | None = None,
+                      footer_numbers: bool = False, gutter: float = 14, font_size: float = 10,
+                      leading: float = 13) -> Path:
+    """Each page is a list of columns, each a list of lines, set side by side across the page."""
+    font = register_font()
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    left, right, top = 50.0, A4[0] - 50.0, 770.0
+    for number, columns in enumerate(pages, start=1):
+        if header:
+            pdf.setFont(font, 9)
+            pdf.drawString(left, 810, header)
+        pdf.setFont(font, font_size)
+        width = (right - left - gutter * (len(columns) - 1)) / max(len(columns), 1)
+        for index, lines in enumerate(columns):
+            x = left + index * (width + gutter)
+            for row, line in enumerate(lines):
+                pdf.drawString(x, top - row * leading, line)
+        if footer_numbers:
+            pdf.setFont(font, 9)
+            pdf.drawCentredString(A4[0] / 2, 30, str(number))
+        pdf.showPage()
+    pdf.save()
+    return path
