@@ -21,6 +21,7 @@ _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060"
 _WORD = rf"[^\W_](?:[^\W_]|[{_INVISIBLE}])*"
 _TOKEN = re.compile(rf"{_WORD}(?:[-\u2010\u2011]{_WORD})*")
 _DROP_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE), None)
+_HYPHEN = re.compile(r"[-\u2010\u2011]")
 
 # Ordinal endings written after a hyphen on numbers (5-ші, 1990-шы жылдар).
 _ORDINAL = re.compile(r"[ыі]?н?ш[ыі]")
@@ -73,9 +74,9 @@ class KazakhTokenizer(Tokenizer):
 
 def _parts(word: str, offset: int) -> list[tuple[str, int, int]]:
     """Split a hyphenated word into (text, start, end) parts, keeping `БҰҰ-ға` as one."""
-    pieces = re.split(r"[-\u2010\u2011]", word)
-    if len(pieces) == 1:
+    if not _HYPHEN.search(word):
         return [(word, offset, offset + len(word))]
+    pieces = _HYPHEN.split(word)
     left, right = pieces[0], pieces[-1]
     if len(pieces) == 2 and _is_number_or_abbreviation(left) and _is_ending(left, right.lower()):
         return [(left, offset, offset + len(word))]
@@ -117,4 +118,4 @@ def exact_analyzer():
 
 def kazakh_analyzer():
     """Normalised and stemmed tokens: the analyzer of passage text, titles and queries."""
-    return exact_analyzer() | StemFilter(stemfn=stem, cachesize=200_000)
+    return exact_analyzer() | StemFilter(stemfn=stem, cachesize=0)  # `stem` keeps its own cache

@@ -12,6 +12,8 @@ lexicon (`index/data/kazakh_stems.tsv`, from apertium-kaz) with a matching part 
 """
 from __future__ import annotations
 
+import re
+
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -37,11 +39,18 @@ def is_cyrillic(ch: str) -> bool:
     return ch in _CYRILLIC
 
 
+# Distinct words whose stems are remembered (about 100 bytes each).
+STEM_CACHE_SIZE = 200_000
+_HAS_LOOKALIKE = re.compile("[" + "".join(ch for ch in map(chr, LOOKALIKES)) + "]")
+
+
 def fold_lookalikes(word: str) -> str:
     """Replace Latin look-alikes by Cyrillic letters in a word that is mostly Cyrillic.
 
     A word with no Cyrillic letter (a Latin name, `G-Global`) is left alone.
     """
+    if not _HAS_LOOKALIKE.search(word):
+        return word
     cyrillic = sum(1 for ch in word if ch in _CYRILLIC)
     if cyrillic == 0 or cyrillic < sum(1 for ch in word if ch.isascii() and ch.isalpha()):
         return word
@@ -530,9 +539,10 @@ def is_suffix_chain(text: str) -> bool:
     return text in _chains()
 
 
+@lru_cache(maxsize=STEM_CACHE_SIZE)
 def stem(word: str) -> str:
     """Reduce a lowercased, NFC, look-alike-folded Kazakh word to its stem so that its
-    inflected forms meet in one index term."""
+    inflected forms meet in one index term (cached: a text repeats its words)."""
     if "-" in word:
         return _stem_hyphenated(word)
     return _stem_word(word)
