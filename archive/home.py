@@ -9,7 +9,7 @@ from archive.catalog import Catalog, Document, PageRecord
 from archive.errors import MuragatError, NotFound
 from index.schema import IndexedPassage
 from index.search import (
-    Filters, QueryError, SearcherCache, SearchResults, highlight, matching_pages, search,
+    SORTS, Filters, QueryError, SearcherCache, SearchResults, highlight, matching_pages, search,
 )
 from index.snippets import Fragments
 from index.writer import (

@@ -1,34 +1,50 @@
 """The Flask web UI: an application factory, blueprints, one error handler."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 
 from archive.home import Archive, resolve_root
+from webui.texts import LANGUAGE_COOKIE, LANGUAGES
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+# A PDF opens in the browser's own viewer, which needs its plugin; nothing of ours runs there.
+PDF_CONTENT_SECURITY_POLICY = "default-src 'none'; object-src 'self'"
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app for one archive (config ARCHIVE, default as for the command line)."""
     app = Flask(__name__)
-    app.config.from_mapping(ARCHIVE=str(resolve_root()), RESULTS_PER_PAGE=10, JSON_AS_ASCII=False)
+    app.config.from_mapping(ARCHIVE=str(resolve_root()), RESULTS_PER_PAGE=10)
     if config:
         app.config.from_mapping(config)
     app.extensions["muragat"] = Archive.existing(app.config["ARCHIVE"])
     app.json.ensure_ascii = False
 
-    from webui import api, errors, pages
+    from webui import api, archive_access, errors, pages
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
+    archive_access.register(app)
     errors.register(app)
+    app.after_request(_remember_language)
     app.after_request(_security_headers)
     return app
 
 
+def _remember_language(response):
+    """`?lang=ru` once keeps the interface in Russian until another language is chosen."""
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES and request.cookies.get(LANGUAGE_COOKIE) != chosen:
+        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
 def _security_headers(response):
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
-        "object-src 'self'; frame-ancestors 'self'",
-    )
+    policy = PDF_CONTENT_SECURITY_POLICY if response.mimetype == "application/pdf" else CONTENT_SECURITY_POLICY
+    response.headers.setdefault("Content-Security-Policy", policy)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     return response

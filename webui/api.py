@@ -1,11 +1,13 @@
-"""The JSON API: the same shapes as the command line's --json."""
+"""The JSON API: the command line's search shape (with facets added), documents and pages."""
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, request, url_for
 
 from archive.errors import MuragatError
-from archive.payloads import search_payload
+from archive.payloads import document_payload, faceted_search_payload
 from webui.archive_access import current_archive
+from webui.contexts import citation, page_context, search_context
+from webui.texts import texts
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 MAX_LIMIT = 100
@@ -13,11 +15,33 @@ MAX_LIMIT = 100
 
 @blueprint.get("/search")
 def search():
-    query = request.args.get("q", "")
     limit = request.args.get("limit", 10, type=int)
     offset = request.args.get("offset", 0, type=int)
     if limit is None or not 1 <= limit <= MAX_LIMIT:
         raise MuragatError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
-    if offset is None or offset < 0:
+    if offset is None:
         raise MuragatError("offset must be a whole number, 0 or more")
-    return search_payload(current_archive().search(query, limit=limit, offset=offset))
+    context = search_context(limit=limit, offset=offset)
+    return faceted_search_payload(context["results"], context["documents"])
+
+
+@blueprint.get("/documents/<document_id>")
+def document(document_id: str):
+    archive = current_archive()
+    payload = document_payload(archive.document(document_id), archive.file_names(document_id))
+    payload["links"] = {
+        "first_page": url_for("pages.document_page", document_id=document_id, number=1, _external=True),
+        "original": url_for("pages.original", document_id=document_id, _external=True),
+    }
+    return payload
+
+
+@blueprint.get("/documents/<document_id>/pages/<int:number>")
+def page(document_id: str, number: int):
+    context = page_context(document_id, number)
+    return {
+        **context["view"],
+        "title": context["document"].title,
+        "citation": citation(context, texts()),
+        "links": {"page": context["permalink"], "original": context["original"]},
+    }

@@ -5,13 +5,18 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from archive.errors import MuragatError, NotFound
+from webui.contexts import query_text
 from webui.texts import texts
 
 
 def error_response(status: int, message: str):
+    """JSON under /api/, else a page in the reader's language that keeps the query in the search box."""
     if request.path.startswith("/api/"):
         return {"error": {"status": status, "message": message}}, status
-    return render_template("error.html", status=status, message=message, t=texts()), status
+    t = texts()
+    summary = t.get(f"error_{status}", t["error_400"] if status < 500 else t["error_500"])
+    return render_template("error.html", status=status, summary=summary, message=message, t=t,
+                           query=query_text()), status
 
 
 def register(app: Flask) -> None:
@@ -22,3 +27,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return error_response(error.code or 500, error.description or error.name)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("unexpected error on %s", request.path)
+        return error_response(500, "internal error; the server log has the details")

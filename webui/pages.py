@@ -1,43 +1,56 @@
-"""HTML pages: search results and the document page view."""
+"""HTML pages: the search page, the document page view, and the original PDF."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 
 from webui.archive_access import current_archive
+from webui.contexts import MAX_RESULTS_DEPTH, citation, page_context, query_text, search_context
 from webui.texts import texts
 
 blueprint = Blueprint("pages", __name__)
 
 
-def results_page_number() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+@blueprint.app_template_global()
+def url_with(**changes) -> str:
+    """This page's address with some arguments changed (None or "" drops one); for facets, sort, paging."""
+    args = {key: value for key, value in request.args.items()}
+    args.update(changes)
+    args = {key: value for key, value in args.items() if value not in (None, "")}
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
 @blueprint.get("/")
 def search():
-    query = request.args.get("q", "").strip()
     per_page = current_app.config["RESULTS_PER_PAGE"]
-    page = results_page_number()
-    results = current_archive().search(query, limit=per_page, offset=(page - 1) * per_page) if query else None
-    return render_template("search.html", t=texts(), query=query, results=results, page=page, per_page=per_page)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    if not query_text():
+        return render_template("search.html", t=texts(), query="", results=None)
+    context = search_context(limit=per_page, offset=(page - 1) * per_page)
+    total = context["results"].total
+    pages = max(1, -(-min(total, MAX_RESULTS_DEPTH) // per_page))
+    return render_template("search.html", t=texts(), page=page, pages=pages, per_page=per_page, **context)
+
+
+@blueprint.get("/documents/<document_id>")
+def document(document_id: str):
+    """The document's first page (or `?page=N`, the page-number form's target)."""
+    number = max(1, request.args.get("page", 1, type=int) or 1)
+    current_archive().document(document_id)
+    return redirect(url_for("pages.document_page", document_id=document_id, number=number,
+                            q=query_text() or None))
 
 
 @blueprint.get("/documents/<document_id>/pages/<int:number>")
 def document_page(document_id: str, number: int):
-    archive = current_archive()
-    document = archive.document(document_id)
-    page = archive.page(document_id, number)
-    query = request.args.get("q", "")
-    return render_template(
-        "page.html", t=texts(), document=document, page=page, query=query,
-        fragments=archive.highlight(page.text, query),
-    )
+    context = page_context(document_id, number)
+    t = texts()
+    return render_template("page.html", t=t, citation=citation(context, t), **context)
 
 
 @blueprint.get("/documents/<document_id>/original")
 def original(document_id: str):
+    """The stored PDF, inline; its path comes from the catalog, never from the request."""
     path = current_archive().original_path(document_id)
     if not path.is_file():
         abort(404, description=f"the original of {document_id} is missing from the store")
-    mimetype = "application/pdf" if path.suffix == ".pdf" else "text/plain"
-    return send_file(path, mimetype=mimetype, as_attachment=False, download_name=f"{document_id}{path.suffix}")
+    return send_file(path, mimetype="application/pdf", as_attachment=False, download_name=f"{document_id}.pdf")

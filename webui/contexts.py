@@ -1,0 +1,91 @@
+"""The data behind each page, built once per request and rendered as HTML (pages) or JSON (api)."""
+from __future__ import annotations
+
+from flask import request, url_for
+
+from archive.errors import MuragatError
+from archive.home import SORTS, Filters
+from archive.payloads import document_payload, facets_payload, page_payload
+from webui.archive_access import current_archive
+
+# Results beyond this depth are not served: ranking them all would cost more than anyone reads.
+MAX_RESULTS_DEPTH = 1000
+MAX_YEAR = 9999
+
+
+def query_text() -> str:
+    return request.args.get("q", "").strip()
+
+
+def chosen_filters() -> Filters:
+    """The filters in the request's arguments: collection, year_from, year_to, document."""
+    return Filters(
+        collection=request.args.get("collection", "").strip(),
+        year_from=_year("year_from"),
+        year_to=_year("year_to"),
+        document_id=request.args.get("document", "").strip(),
+    )
+
+
+def _year(name: str) -> int | None:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) > MAX_YEAR:
+        raise MuragatError(f"{name} must be a year such as 1995, not {value[:20]!r}")
+    return int(value)
+
+
+def chosen_sort() -> str:
+    sort = request.args.get("sort", "").strip() or SORTS[0]
+    if sort not in SORTS:
+        raise MuragatError(f"sort must be one of: {', '.join(SORTS)}")
+    return sort
+
+
+def check_depth(limit: int, offset: int) -> None:
+    if offset < 0:
+        raise MuragatError("offset must be a whole number, 0 or more")
+    if offset + limit > MAX_RESULTS_DEPTH:
+        raise MuragatError(f"only the first {MAX_RESULTS_DEPTH} results can be paged through; narrow the query")
+
+
+def search_context(limit: int, offset: int) -> dict:
+    """A page of ranked passages for the request's query, filters and sort, with facet counts."""
+    check_depth(limit, offset)
+    archive = current_archive()
+    query, filters, sort = query_text(), chosen_filters(), chosen_sort()
+    results = archive.search(query, limit=limit, offset=offset, filters=filters, sort=sort)
+    documents = archive.documents_of(results)
+    return {
+        "query": query, "filters": filters, "sort": sort, "results": results, "documents": documents,
+        "facets": facets_payload(results, documents), "limit": limit, "offset": offset,
+    }
+
+
+def page_context(document_id: str, number: int) -> dict:
+    """One page of a document, the query's words marked, and where else in the document they are."""
+    archive = current_archive()
+    document = archive.document(document_id)
+    page = archive.page(document_id, number)
+    query = query_text()
+    marked = archive.highlight(page.text, query)
+    hit_pages = archive.matching_pages(document_id, query)
+    return {
+        "query": query,
+        "document": document,
+        "page": page,
+        "marked": marked,
+        "about": document_payload(document, archive.file_names(document_id)),
+        "view": page_payload(document, page, query, marked, hit_pages),
+        "permalink": url_for("pages.document_page", document_id=document_id, number=number, _external=True),
+        "original": url_for("pages.original", document_id=document_id, _external=True) + f"#page={number}",
+    }
+
+
+def citation(context: dict, texts: dict) -> str:
+    """Author. Title. Date. Page. Permanent link — one line a researcher can paste."""
+    document = context["document"]
+    parts = [document.author, document.title, document.date or (str(document.year) if document.year else ""),
+             texts["page_label"].format(number=context["page"].number), context["permalink"]]
+    return ". ".join(part.strip().rstrip(".") for part in parts if part and part.strip())
