@@ -23,10 +23,8 @@ _PAGE_NUMBER = re.compile(
 # A hyphen written as U+2010 or U+2011 between letters is the author's hyphen.
 _INNER_HYPHEN = re.compile(r"(?<=\w)[\u2010\u2011](?=\w)")
 _CID = re.compile(r"\(cid:\d+\)")
-# Lines this close to the top or bottom edge (as a share of page height) may be running lines,
-# and so may the first and last RUNNING_DEPTH lines of a page wherever they sit.
-MARGIN_SHARE = 0.12
-RUNNING_DEPTH = 2
+# Running headers, footers and page numbers sit in the highest or lowest rows of a page.
+EDGE_ROWS = 2
 # A margin line repeated on at least this share of the pages is a running header or footer
 # (odd and even pages often carry different ones, so a little under half).
 RUNNING_SHARE = 0.4
@@ -65,36 +63,52 @@ def is_garbage(text: str) -> bool:
     return len(visible) >= 20 and letters / len(visible) < 0.4
 
 
-def _running_key(line: Line, page: RawPage, position: int) -> tuple[str, str] | None:
-    """Where a margin line sits (top or bottom) and its text with digits masked; None in the body."""
-    middle = (line.y0 + line.y1) / 2
-    from_end = len(page.lines) - 1 - position
-    if line.y0 >= page.height * (1 - MARGIN_SHARE) or (position < RUNNING_DEPTH and middle > page.height / 2):
-        band = "top"
-    elif line.y1 <= page.height * MARGIN_SHARE or (from_end < RUNNING_DEPTH and middle < page.height / 2):
-        band = "bottom"
-    else:
-        return None
-    return band, re.sub(r"\d+", "#", " ".join(line.text.split()).casefold())
+def _edge_bands(page: RawPage) -> list[str | None]:
+    """For each line, 'top' or 'bottom' when it is among the page's EDGE_ROWS highest or lowest rows."""
+    rows = sorted({round(line.y0) for line in page.lines}, reverse=True)
+    top, bottom = set(rows[:EDGE_ROWS]), set(rows[-EDGE_ROWS:])
+    middle = page.height / 2
+    bands: list[str | None] = []
+    for line in page.lines:
+        row = round(line.y0)
+        if row in top and line.y0 > middle:
+            bands.append("top")
+        elif row in bottom and line.y1 < middle:
+            bands.append("bottom")
+        else:
+            bands.append(None)
+    return bands
+
+
+def _running_keys(band: str, line: Line, page_number: int) -> set[tuple[str, str]]:
+    """An edge line as written, and with its numbers taken relative to the page number.
+
+    `Журнал · 245` on page 1 and `Журнал · 246` on page 2 agree in the second key, while
+    article headings (`12-бап`) or years do not follow the page number and stay apart.
+    """
+    text = " ".join(line.text.split()).casefold()
+    relative = re.sub(r"\d+", lambda number: f"#{int(number.group()) - page_number}", text)
+    return {(band, text), (band, relative)}
 
 
 def strip_running_lines(pages: list[RawPage]) -> list[RawPage]:
-    """Drop page numbers, and headers/footers repeated in the margin of many pages."""
+    """Drop page numbers, and headers/footers repeated at the edge of many pages."""
+    bands = [_edge_bands(page) for page in pages]
     keys: Counter = Counter()
-    for page in pages:
-        keys.update({key for position, line in enumerate(page.lines) if (key := _running_key(line, page, position))})
+    for page, page_bands in zip(pages, bands):
+        keys.update(set().union(*(_running_keys(band, line, page.number)
+                                  for line, band in zip(page.lines, page_bands) if band)))
     threshold = max(2, math.ceil(len(pages) * RUNNING_SHARE))
     repeated = {key for key, count in keys.items() if count >= threshold}
 
     cleaned = []
-    for page in pages:
-        kept = []
-        for position, line in enumerate(page.lines):
-            key = _running_key(line, page, position)
-            if key and (key in repeated or is_page_number(line.text)):
-                continue
-            kept.append(line)
-        cleaned.append(replace(page, lines=tuple(kept)))
+    for page, page_bands in zip(pages, bands):
+        kept = tuple(
+            line for line, band in zip(page.lines, page_bands)
+            if not band or (repeated.isdisjoint(_running_keys(band, line, page.number))
+                            and not is_page_number(line.text))
+        )
+        cleaned.append(replace(page, lines=kept))
     return cleaned
 
 

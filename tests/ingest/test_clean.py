@@ -1,0 +1,86 @@
+"""Running headers, footers and page numbers out; characters normalised; look-alikes folded."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.clean import is_page_number, normalize_line
+from ingest.document import extract_document
+from tests.pdfs import write_pdf
+
+BODY = [
+    "Қазақстан Республикасы өзін демократиялық, зайырлы, құқықтық",
+    "және әлеуметтік мемлекет ретінде орнықтырады, оның ең қымбат",
+    "қазынасы адам және адамның өмірі, құқықтары мен бостандықтары.",
+]
+OPENINGS = ["Бірінші тарау", "Екінші тарау", "Үшінші тарау", "Төртінші тарау", "Бесінші тарау",
+            "Алтыншы тарау"]
+
+
+def page_texts(path) -> list[str]:
+    return [page.text for page in extract_document(path).pages]
+
+
+def numbered_body(number: int) -> list[str]:
+    """The body lines of page `number`, told apart by their first and last lines."""
+    return [f"{OPENINGS[number - 1]}. Мемлекет туралы ереже", *BODY, f"{number * 7}-баптың соңы."]
+
+
+@pytest.mark.parametrize("line", ["12", "— 12 —", "- 3 -", "12 бет", "Бет 12", "стр. 7", "5 / 40", "17-бет"])
+def test_page_number_lines_are_recognised(line):
+    assert is_page_number(line)
+
+
+@pytest.mark.parametrize("line", ["1995 жылы қабылданды", "91-бабы", "Бет пен жүз"])
+def test_text_is_not_a_page_number(line):
+    assert not is_page_number(line)
+
+
+def test_running_header_and_page_numbers_leave_the_text(tmp_path):
+    pages = [numbered_body(number) for number in range(1, 5)]
+    path = write_pdf(tmp_path / "running.pdf", pages, header="Заң журналы, 2012 жыл", footer_numbers=True)
+    assert page_texts(path) == [" ".join(lines) for lines in pages]
+
+
+def test_alternating_headers_leave_the_text(tmp_path):
+    path = tmp_path / "alternating.pdf"
+    from reportlab.pdfgen import canvas
+    from tests.pdfs import register_font
+    font = register_font()
+    pdf = canvas.Canvas(str(path))
+    for number in range(1, 7):
+        pdf.setFont(font, 9)
+        pdf.drawString(60, 810, "И. Рогов" if number % 2 == 0 else f"Демократия форумы · {number}")
+        pdf.setFont(font, 11)
+        for row, line in enumerate(numbered_body(number)):
+            pdf.drawString(60, 770 - 15 * row, line)
+        pdf.setFont(font, 9)
+        pdf.drawString(280, 30, f"{number} бет")
+        pdf.showPage()
+    pdf.save()
+    assert page_texts(path) == [" ".join(numbered_body(number)) for number in range(1, 7)]
+
+
+def test_lines_repeated_in_the_body_are_kept(tmp_path):
+    pages = [[OPENINGS[number - 1], f"{number * 5}-бапта айтылғандай:", *BODY, "12", *BODY,
+              f"{OPENINGS[number]} басталады.", f"{number * 11}-бапты қараңыз."] for number in range(1, 4)]
+    path = write_pdf(tmp_path / "body.pdf", pages)
+    assert page_texts(path) == [" ".join(lines) for lines in pages]
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("\ufb01nal \ufb02ow", "final flow"),                      # ligatures undone
+    ("Қазақ\u200bстан\u200d", "Қазақстан"),                    # zero-width characters out
+    ("Респуб\u00adлика", "Республика"),                        # soft hyphen inside a word out
+    ("Қазақ\u00ad", "Қазақ\u00ad"),                            # ...but kept at a line end to repair
+    ("\u0415\u0308л", "Ёл"),                                   # NFC
+    ("Негiзгi Заңның", "Негізгі Заңның"),                      # Latin i in a Cyrillic word
+    ("G-Global iPhone", "G-Global iPhone"),                    # Latin words stay Latin
+    ("іс\u2011қимыл және қаржы\u2010экономика", "іс-қимыл және қаржы-экономика"),
+])
+def test_characters_are_normalised(raw, clean):
+    assert normalize_line(raw) == clean
+
+
+def test_lookalike_letters_do_not_change_what_search_sees(tmp_path):
+    path = write_pdf(tmp_path / "lookalike.pdf", [["Негiзгi Заңның ережелерi мемлекеттiң негiзi."]])
+    assert page_texts(path) == ["Негізгі Заңның ережелері мемлекеттің негізі."]
