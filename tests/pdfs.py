@@ -1,10 +1,14 @@
 """Real PDFs made in the tests with reportlab and a DejaVu font (Kazakh needs a full Cyrillic font)."""
 from __future__ import annotations
 
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -75,3 +79,21 @@ def write_columns_pdf(path: Path, pages: list[list[list[str]]], *, header: str |
         pdf.showPage()
     pdf.save()
     return path
+
+
+def scan_pdf(source: Path, target: Path, *, dpi: int = 200, pages: list[int] | None = None) -> Path:
+    """An image-only copy of `source` (no text layer), as a scanner makes it: pdftoppm, then reportlab."""
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm is not installed: apt-get install poppler-utils")
+    pdf = canvas.Canvas(str(target), pagesize=A4)
+    with tempfile.TemporaryDirectory() as folder:
+        numbers = pages or [0]
+        for number in numbers:
+            selection = ["-f", str(number), "-l", str(number)] if pages else []
+            subprocess.run(["pdftoppm", *selection, "-r", str(dpi), "-gray", "-png", str(source), f"{folder}/page"],
+                           check=True)
+        for image in sorted(Path(folder).glob("page*.png")):
+            pdf.drawImage(ImageReader(str(image)), 0, 0, width=A4[0], height=A4[1])
+            pdf.showPage()
+    pdf.save()
+    return target
