@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 from functools import wraps
 from pathlib import Path
 
@@ -11,8 +13,12 @@ import click
 from archive.errors import MuragatError
 from archive.home import Archive, resolve_root
 from archive.payloads import search_payload
+from archive.workers import Limits
 from ingest.document import TEXT_LAYER
 from ingest.extract import ExtractionError
+
+
+FAILURES_SHOWN = 20
 
 
 def archive_option(command):
@@ -49,35 +55,103 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--silent", is_flag=True, help="No progress output.")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--collection", default="", metavar="NAME", help="Collection of files the manifest gives none.")
+@click.option("--metadata", "manifest", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Manifest (CSV or JSON): path or sha256, title, author, date, collection, language, source.")
+@click.option("--workers", type=click.IntRange(1, 256), default=os.cpu_count() or 1, show_default="all cores",
+              help="Extraction processes.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=Limits.timeout, show_default=True,
+              metavar="SECONDS", help="Give up on a file after this long.")
+@click.option("--memory", type=click.IntRange(min=0), default=Limits.memory_mib, show_default=True, metavar="MIB",
+              help="Memory one file may take (0: no cap).")
+@click.option("--retry-failed", is_flag=True, help="Try the files in the failure ledger again.")
+@click.option("--silent", is_flag=True, help="No progress bar.")
 @archive_option
 @reports_errors
-def ingest(paths: tuple[str, ...], silent: bool, archive_dir: str | None) -> None:
-    """Add PDF files and folders (recursively) to the archive.
+def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, workers: int, timeout: float, memory: int,
+           retry_failed: bool, silent: bool, archive_dir: str | None) -> None:
+    """Add PDF and UTF-8 text files, and folders of them (recursively), to the archive.
 
-    Example: muragat ingest scans/ decree-1995.pdf --archive ./muragat-data
+    Runs again do only what is left: files already in the archive are recognised by content,
+    files that failed before are skipped unless --retry-failed. A text file's pages are
+    separated by form feeds.
+
+    Example: muragat ingest scans/ decree-1995.pdf --collection decrees --metadata manifest.csv
     """
+    from archive.ingestion import IngestOptions
     from archive.ingestion import ingest as run_ingest
+    from archive.metadata import NO_MANIFEST, load_manifest
 
+    if not paths and not retry_failed:
+        raise click.UsageError("give files or folders to ingest (or --retry-failed)")
+    options = IngestOptions(
+        collection=collection.strip(),
+        manifest=load_manifest(manifest) if manifest else NO_MANIFEST,
+        workers=workers,
+        limits=Limits(timeout=timeout, memory_mib=memory),
+        retry_failed=retry_failed,
+    )
     archive = Archive.create(resolve_root(archive_dir))
-
-    def progress(path: Path, outcome: str) -> None:
-        if not silent:
-            click.echo(f"{outcome:>9}  {path}", err=True)
-
-    report = run_ingest(archive, paths, on_file=progress)
-    for path, reason in report.failed:
+    progress = IngestProgress(silent)
+    try:
+        report = run_ingest(archive, paths, on_file=progress.file_done, options=options, on_start=progress.start)
+    except KeyboardInterrupt:
+        progress.finish()
+        click.echo("muragat: interrupted; run the same command again to finish the job", err=True)
+        sys.exit(130)
+    progress.finish()
+    for path, reason in report.failed[:FAILURES_SHOWN]:
         click.echo(f"muragat: failed: {reason}", err=True)
+    if len(report.failed) > FAILURES_SHOWN:
+        click.echo(f"muragat: … and {len(report.failed) - FAILURES_SHOWN} more: see `muragat failures`", err=True)
+    if report.skipped:
+        click.echo(f"muragat: {len(report.skipped)} files failed before and were skipped; "
+                   f"`muragat failures` says why, `--retry-failed` tries them again", err=True)
     click.echo(
         f"ingested {len(report.ingested)}, already present {len(report.already_present)}, "
-        f"failed {len(report.failed)}; {report.pages} pages ({report.pages_without_text} without text), "
-        f"{report.passages} passages"
+        f"failed {len(report.failed)}, skipped {len(report.skipped)}, "
+        f"no text layer {report.documents_without_text}; "
+        f"{report.pages} pages ({report.pages_without_text} without text), {report.passages} passages "
+        f"in {progress.elapsed:.1f} s"
     )
-    if report.already_present and not report.ingested and not report.failed:
+    if report.already_present and not report.ingested and not report.failed and not report.skipped:
         click.echo("nothing new: every file is already in the archive")
-    if not report.ok:
+    if report.failed or report.skipped:
         sys.exit(1)
+
+
+class IngestProgress:
+    """The progress bar on stderr: files, pages, failures, rate and time left."""
+
+    def __init__(self, silent: bool) -> None:
+        self.silent = silent
+        self.bar = None
+        self.pages = self.failures = 0
+        self.started = time.monotonic()
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def start(self, total_files: int) -> None:
+        self.started = time.monotonic()
+        if not self.silent and total_files:
+            self.bar = click.progressbar(length=total_files, label="ingesting", file=sys.stderr, show_pos=True,
+                                         show_eta=True, item_show_func=lambda status: status)
+            self.bar.__enter__()
+
+    def file_done(self, event) -> None:
+        self.pages += event.pages
+        self.failures += event.outcome == "failed"
+        if self.bar is not None:
+            rate = self.pages / max(self.elapsed, 1e-6)
+            self.bar.update(1, f"{self.pages} pages, {self.failures} failed, {rate:.1f} pages/s")
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @main.command()
@@ -164,10 +238,21 @@ def status(as_json: bool, archive_dir: str | None) -> None:
     if as_json:
         emit_json(figures)
         return
+    last = figures.pop("last_ingest")
+    collections = figures.pop("collections")
     for key, value in figures.items():
         click.echo(f"{key:>20}: {value}")
+    for name, count in collections.items():
+        click.echo(f"{'collection':>20}: {name or '(none)'}: {count} documents")
+    if last:
+        state = f"finished {last['finished_at']}" if last["finished_at"] else "interrupted: run it again to finish"
+        click.echo(f"{'last ingest':>20}: started {last['started_at']}, {state}; ingested {last['ingested']}, "
+                   f"already present {last['already_present']}, failed {last['failed']}")
     if figures["needs_reindex"]:
         click.echo("the index was built with older analysis rules: run `muragat reindex`")
+    elif not figures["index_agrees"]:
+        click.echo("the index does not agree with the catalog: run `muragat ingest` again to finish, "
+                   "or `muragat reindex`")
 
 
 @main.command()
@@ -185,7 +270,7 @@ def failures(as_json: bool, archive_dir: str | None) -> None:
         return
     for failure in listed:
         click.echo(f"{failure.path}\t{failure.reason}")
-    click.echo(f"{len(listed)} failed files")
+    click.echo(f"{len(listed)} failed files" + ("; try them again with `muragat ingest --retry-failed`" if listed else ""))
 
 
 @main.command()

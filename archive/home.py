@@ -149,15 +149,19 @@ class Archive:
 
     # Index maintenance
 
-    def index_documents(self, document_ids: list[str], replace: bool = False) -> int:
-        """Write the catalogued passages of these documents to the index, then mark them indexed."""
+    def index_documents(self, document_ids: list[str]) -> int:
+        """Write the catalogued passages of these documents to the index (replacing any already there), then flag them.
+
+        Replacing makes it safe to index a document again after a run died between the index
+        commit and the flag: it is never in the index twice.
+        """
         documents = self.catalog.documents_by_ids(document_ids)
         passages = [
             indexed_passage(passage.id, document, passage.page, passage.text)
             for document in documents.values()
             for passage in self.catalog.passages(document.id)
         ]
-        count = write_passages(self.index, passages, replace_documents=document_ids if replace else ())
+        count = write_passages(self.index, passages, replace_documents=document_ids)
         self.catalog.mark_indexed(list(documents))
         return count
 
@@ -186,12 +190,21 @@ class Archive:
         counts = self.catalog.counts()
         indexed = indexed_document_ids(self.index)
         catalogued = {document.id for document in self.catalog.documents() if document.indexed}
+        last_run = self.catalog.last_run()
         return {
             "archive": str(self.root),
             **counts,
+            "collections": self.catalog.collections(),
             "indexed_passages": self.index.doc_count(),
             "index_bytes": size_on_disk(self.index_dir),
             "index_agrees": indexed <= catalogued and counts["unindexed_documents"] == 0
             and self.index.doc_count() == counts["passages"],
             "needs_reindex": self.needs_reindex,
+            "last_ingest": None if last_run is None else {
+                "started_at": last_run.started_at,
+                "finished_at": last_run.finished_at,
+                "ingested": last_run.ingested,
+                "already_present": last_run.already_present,
+                "failed": last_run.failed,
+            },
         }

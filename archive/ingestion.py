@@ -1,21 +1,57 @@
-"""Bringing files into an archive: discovery, dedupe by content, extraction, catalog, index."""
+"""Bringing files into an archive: discovery, dedupe by content, parallel extraction, one writer.
+
+Workers extract (archive.workers); this process alone writes: the original into the store,
+the document into the catalog (one transaction each), then the index in batches, and only
+then the `indexed` flag. A run killed at any moment leaves documents that are catalogued
+but not flagged; the next run indexes them again (replacing whatever part of them made it
+into the index), so nothing is indexed twice and nothing is missing.
+"""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.catalog import Document, PageRecord, PassageRecord, now
+from archive.catalog import Catalog, Document, PageRecord, PassageRecord, now
 from archive.errors import MuragatError
 from archive.home import Archive
+from archive.metadata import NO_MANIFEST, Manifest, Metadata, resolve
 from archive.originals import sha256_of, store
-from ingest.document import ExtractedDocument, extract_document
-from ingest.extract import ExtractionError
+from archive.workers import Limits, Outcome, Task, WorkerPool
+from ingest.document import PDF_SUFFIXES, TEXT_SUFFIXES, ExtractedDocument
 
-SUFFIXES = frozenset({".pdf"})
-INDEX_BATCH = 50
+SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
 DOCUMENT_ID_CHARS = 16
+# The index is committed when this many passages wait, or this many seconds after the last
+# commit: big commits cost less per passage, and searchers see new documents soon enough.
+INDEX_BATCH_PASSAGES = 5000
+INDEX_BATCH_SECONDS = 20.0
+
+# What happened to one file (FileEvent.outcome).
+INGESTED, PRESENT, FAILED, SKIPPED = "ingested", "present", "failed", "skipped"
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How to ingest: metadata to apply, how many workers, per-file limits, whether to retry failures."""
+
+    collection: str = ""
+    manifest: Manifest = NO_MANIFEST
+    workers: int = os.cpu_count() or 1
+    limits: Limits = Limits()
+    retry_failed: bool = False
+
+
+@dataclass(frozen=True)
+class FileEvent:
+    """One file done, for a progress display."""
+
+    path: str
+    outcome: str
+    pages: int = 0
+    reason: str = ""
 
 
 @dataclass
@@ -25,8 +61,10 @@ class IngestReport:
     ingested: list[str] = field(default_factory=list)
     already_present: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
     pages: int = 0
     pages_without_text: int = 0
+    documents_without_text: int = 0
     passages: int = 0
 
     @property
@@ -34,88 +72,225 @@ class IngestReport:
         return not self.failed
 
 
-def discover(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
-    """Files to ingest: the files named, and every `*.pdf` (any case) under the folders named."""
+@dataclass(frozen=True)
+class _Candidate:
+    """A file with new content, on its way to a worker."""
+
+    path: str
+    sha256: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class _Present:
+    """A file whose content the archive holds already (or will, once its twin in this run is written)."""
+
+    path: str
+    sha256: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    path: str
+    sha256: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class _FailedBefore:
+    path: str
+    reason: str
+
+
+def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files to ingest: the files named, and every `*.pdf` and `*.txt` (any case) under the folders named."""
+    found: list[Path] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()))
         elif path.is_file():
-            yield path
+            found.append(path)
         else:
             raise MuragatError(f"{path}: no such file or folder")
+    return found
 
 
 def document_id_for(sha256: str) -> str:
     return sha256[:DOCUMENT_ID_CHARS]
 
 
-def title_for(path: Path, extracted: ExtractedDocument) -> str:
-    """The PDF's own title, else the file name without its extension."""
-    return extracted.info.get("Title", "").strip() or path.stem.replace("_", " ")
+def ingest(archive: Archive, paths: Iterable[str | os.PathLike], on_file: Callable[[FileEvent], None] | None = None,
+           options: IngestOptions = IngestOptions(), on_start: Callable[[int], None] | None = None) -> IngestReport:
+    """Ingest files and folders; a file that fails is recorded and the batch goes on.
 
-
-def ingest(archive: Archive, paths: Iterable[str | os.PathLike],
-           on_file: Callable[[Path, str], None] | None = None) -> IngestReport:
-    """Ingest files and folders; a file that fails is recorded and the batch goes on."""
-    report = IngestReport()
-    notify = on_file or (lambda path, outcome: None)
+    With `retry_failed`, the files in the failure ledger are tried again besides `paths`.
+    """
     catalog = archive.catalog
-    pending = catalog.unindexed_document_ids()  # left over by an interrupted run
-    for path in discover(paths):
-        absolute = str(path.resolve())
-        sha256 = sha256_of(path)
-        known = catalog.document_by_sha256(sha256)
-        if known:
-            catalog.add_path(known.id, absolute)
-            report.already_present.append(absolute)
-            notify(path, "present")
-            continue
-        try:
-            extracted = extract_document(path)
-        except ExtractionError as error:
-            catalog.record_failure(absolute, sha256, str(error))
-            report.failed.append((absolute, str(error)))
-            notify(path, "failed")
-            continue
-        document_id = _catalogue(archive, path, absolute, sha256, extracted)
-        report.ingested.append(absolute)
-        report.pages += len(extracted.pages)
-        report.pages_without_text += len(extracted.pages_without_text)
-        report.passages += len(extracted.passages)
-        pending.append(document_id)
-        if len(pending) >= INDEX_BATCH:
-            archive.index_documents(pending)
-            pending = []
-        notify(path, "ingested")
-    if pending:
-        archive.index_documents(pending)
+    files = discover(paths)
+    if options.retry_failed:
+        named = {str(path.resolve()) for path in files}
+        files += [Path(failure.path) for failure in catalog.failures() if failure.path not in named]
+    if on_start:
+        on_start(len(files))
+    notify = on_file or (lambda event: None)
+    run_id = catalog.start_run([str(path) for path in paths])
+    writer = _Writer(archive, options, notify)
+    writer.pending.extend(catalog.unindexed_document_ids())  # left by an interrupted run
+    pool = WorkerPool(min(options.workers, max(1, len(files))), options.limits)
+    for item in pool.map_unordered(_plan(archive, files, options)):
+        writer.take(item)
+    writer.flush()
+    report = writer.report
+    catalog.finish_run(run_id, len(report.ingested), len(report.already_present), len(report.failed), report.pages)
     return report
 
 
-def _catalogue(archive: Archive, path: Path, absolute: str, sha256: str, extracted: ExtractedDocument) -> str:
-    document_id = document_id_for(sha256)
-    stored = store(archive.originals_dir, path, sha256)
-    document = Document(
-        id=document_id,
-        sha256=sha256,
-        title=title_for(path, extracted),
-        author=extracted.info.get("Author", ""),
-        date="",
-        year=None,
-        collection="",
-        kind=path.suffix.lower().lstrip("."),
-        size=path.stat().st_size,
-        page_count=len(extracted.pages),
-        stored_name=stored,
-        added_at=now(),
-        indexed=False,
-    )
-    pages = [PageRecord(document_id, page.number, page.text, page.status) for page in extracted.pages]
-    passages = [
-        PassageRecord(f"{document_id}-{passage.seq}", document_id, passage.page, passage.seq,
-                      passage.start, passage.end, passage.text)
-        for passage in extracted.passages
-    ]
-    archive.catalog.add_document(document, absolute, pages, passages)
-    return document_id
+def _plan(archive: Archive, files: list[Path], options: IngestOptions) -> Iterator[Task | object]:
+    """Each file's fate before any extraction: known already, failed before, or new work (runs in the pool's thread)."""
+    catalog = Catalog(archive.catalog.path)
+    started: set[str] = set()
+    try:
+        for path in files:
+            absolute = str(path.resolve())
+            try:
+                stat = path.stat()
+                known = catalog.known_file(absolute)
+                if known and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                    document = catalog.document(known.document_id)
+                    if document:
+                        yield _Present(absolute, document.sha256, stat.st_size, stat.st_mtime_ns)
+                        continue
+                sha256 = sha256_of(path)
+            except OSError as error:
+                yield _Unreadable(absolute, None, f"{path.name}: cannot read the file ({error.strerror}); "
+                                                  f"check that it exists and is readable")
+                continue
+            if sha256 in started or catalog.document_by_sha256(sha256):
+                yield _Present(absolute, sha256, stat.st_size, stat.st_mtime_ns)
+                continue
+            failure = catalog.failure(absolute)
+            if failure and failure.sha256 == sha256 and not options.retry_failed:
+                yield _FailedBefore(absolute, failure.reason)
+                continue
+            started.add(sha256)
+            yield Task(absolute, _Candidate(absolute, sha256, stat.st_size, stat.st_mtime_ns))
+    finally:
+        catalog.close()
+
+
+class _Writer:
+    """The single writer: catalog first, index in batches, then the `indexed` flag."""
+
+    def __init__(self, archive: Archive, options: IngestOptions, notify: Callable[[FileEvent], None]) -> None:
+        self.archive = archive
+        self.catalog = archive.catalog
+        self.options = options
+        self.notify = notify
+        self.report = IngestReport()
+        self.pending: list[str] = []
+        self.pending_passages = 0
+        self.last_flush = time.monotonic()
+        self.twins: dict[str, list[_Present]] = {}  # content still in a worker -> other paths with it
+        self.failed_content: dict[str, str] = {}  # sha256 -> reason, for twins of a file that failed
+
+    def take(self, item: object) -> None:
+        if isinstance(item, Outcome):
+            self._extracted(item)
+        elif isinstance(item, _Present):
+            self._present(item)
+        elif isinstance(item, _Unreadable):
+            self._failed(item.path, item.sha256, item.reason)
+        elif isinstance(item, _FailedBefore):
+            self.report.skipped.append((item.path, item.reason))
+            self.notify(FileEvent(item.path, SKIPPED, reason=item.reason))
+        if self.pending_passages >= INDEX_BATCH_PASSAGES or (
+                self.pending and time.monotonic() - self.last_flush >= INDEX_BATCH_SECONDS):
+            self.flush()
+
+    def flush(self) -> None:
+        """Index the documents catalogued since the last commit, then flag them indexed."""
+        if self.pending:
+            self.archive.index_documents(self.pending)
+        self.pending, self.pending_passages, self.last_flush = [], 0, time.monotonic()
+
+    def _extracted(self, outcome: Outcome) -> None:
+        candidate: _Candidate = outcome.task.tag
+        if outcome.document is None:
+            self.failed_content[candidate.sha256] = outcome.reason
+            self._failed(candidate.path, candidate.sha256, outcome.reason)
+        else:
+            self._catalogue(candidate, outcome.document)
+        for twin in self.twins.pop(candidate.sha256, []):
+            self._present(twin)
+
+    def _failed(self, path: str, sha256: str | None, reason: str) -> None:
+        self.catalog.record_failure(path, sha256, reason)
+        self.report.failed.append((path, reason))
+        self.notify(FileEvent(path, FAILED, reason=reason))
+
+    def _present(self, item: _Present) -> None:
+        document = self.catalog.document_by_sha256(item.sha256)
+        if document is None:
+            if item.sha256 in self.failed_content:
+                self._failed(item.path, item.sha256, self.failed_content[item.sha256])
+            else:
+                self.twins.setdefault(item.sha256, []).append(item)
+            return
+        self.catalog.add_path(document.id, item.path, item.size, item.mtime_ns)
+        self._apply_given_metadata(document, item.path)
+        self.report.already_present.append(item.path)
+        self.notify(FileEvent(item.path, PRESENT))
+
+    def _apply_given_metadata(self, document: Document, path: str) -> None:
+        """A manifest row or --collection given now for a known document replaces what it had."""
+        given = self.options.manifest.lookup(path, document.sha256).over(Metadata(collection=self.options.collection))
+        changes: dict[str, object] = {key: value for key, value in given.known().items()
+                                      if getattr(document, key) != value}
+        if "date" in changes:
+            changes["year"] = given.year
+        if changes:
+            self.catalog.update_metadata(document.id, changes)
+            self.pending.append(document.id)
+
+    def _catalogue(self, candidate: _Candidate, extracted: ExtractedDocument) -> None:
+        path = Path(candidate.path)
+        known = self.catalog.document_by_sha256(candidate.sha256)  # another ingest got there first
+        if known:
+            self._present(_Present(candidate.path, candidate.sha256, candidate.size, candidate.mtime_ns))
+            return
+        document_id = document_id_for(candidate.sha256)
+        try:
+            stored_name = store(self.archive.originals_dir, path, candidate.sha256)
+        except OSError as error:
+            self._failed(candidate.path, candidate.sha256, f"{path.name}: cannot copy it into the archive "
+                                                           f"({error.strerror}); check the disk, then --retry-failed")
+            return
+        metadata = resolve(self.options.manifest.lookup(candidate.path, candidate.sha256), self.options.collection,
+                           extracted.info, path)
+        document = Document(
+            id=document_id, sha256=candidate.sha256, title=metadata.title, author=metadata.author,
+            date=metadata.date, year=metadata.year, collection=metadata.collection,
+            kind=path.suffix.lower().lstrip("."), size=candidate.size, page_count=len(extracted.pages),
+            stored_name=stored_name, added_at=now(), indexed=False,
+            language=metadata.language, source=metadata.source,
+        )
+        pages = [PageRecord(document_id, page.number, page.text, page.status) for page in extracted.pages]
+        passages = [
+            PassageRecord(f"{document_id}-{passage.seq}", document_id, passage.page, passage.seq,
+                          passage.start, passage.end, passage.text)
+            for passage in extracted.passages
+        ]
+        self.catalog.add_document(document, candidate.path, pages, passages, candidate.size, candidate.mtime_ns)
+        self.pending.append(document_id)
+        self.pending_passages += len(passages)
+        report = self.report
+        report.ingested.append(candidate.path)
+        report.pages += len(extracted.pages)
+        report.pages_without_text += len(extracted.pages_without_text)
+        report.documents_without_text += not passages
+        report.passages += len(passages)
+        self.notify(FileEvent(candidate.path, INGESTED, pages=len(extracted.pages)))

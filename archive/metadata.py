@@ -1,0 +1,131 @@
+"""Document metadata: the archivist's manifest first, the file's own info dictionary next, its name last."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from archive.errors import MuragatError
+
+KEYS = ("path", "sha256")
+FIELDS = ("title", "author", "date", "collection", "language", "source")
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_PDF_DATE = re.compile(r"^D?:?(\d{4})(\d{2})?(\d{2})?")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What a person may know about a document besides its text; empty means unknown."""
+
+    title: str = ""
+    author: str = ""
+    date: str = ""
+    collection: str = ""
+    language: str = ""
+    source: str = ""
+
+    @property
+    def year(self) -> int | None:
+        """The year the date names (`1995`, `1995-03-01`, `01.03.1995`), for filtering."""
+        found = _YEAR.search(self.date)
+        return int(found.group(1)) if found else None
+
+    def over(self, fallback: Metadata) -> Metadata:
+        """These values, with the fallback's wherever these are empty."""
+        return Metadata(**{f.name: getattr(self, f.name) or getattr(fallback, f.name) for f in fields(self)})
+
+    def known(self) -> dict[str, str]:
+        """The fields that are set."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Rows of a manifest file, found by a file's absolute path or by its sha256."""
+
+    by_path: dict[str, Metadata]
+    by_sha256: dict[str, Metadata]
+
+    def lookup(self, path: str, sha256: str) -> Metadata:
+        return self.by_sha256.get(sha256) or self.by_path.get(path) or Metadata()
+
+
+NO_MANIFEST = Manifest({}, {})
+
+
+def load_manifest(path: str | os.PathLike) -> Manifest:
+    """Read a CSV (header row) or JSON (a list of objects) manifest; paths are relative to its folder."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise MuragatError(f"{path}: cannot read the manifest ({error.strerror}); check the path") from error
+    except UnicodeDecodeError as error:
+        raise MuragatError(f"{path}: the manifest is not UTF-8 text; save it as UTF-8") from error
+    rows = _json_rows(path, text) if path.suffix.lower() == ".json" else _csv_rows(path, text)
+    by_path: dict[str, Metadata] = {}
+    by_sha256: dict[str, Metadata] = {}
+    for where, row in rows:
+        unknown = set(row) - set(KEYS) - set(FIELDS)
+        if unknown:
+            raise MuragatError(f"{path}: {where}: unknown column {sorted(unknown)[0]!r}; "
+                               f"the columns are {', '.join(KEYS + FIELDS)}")
+        values = {key: str(value if value is not None else "").strip() for key, value in row.items()}
+        metadata = Metadata(**{name: values.get(name, "") for name in FIELDS})
+        sha256 = values.get("sha256", "").lower()
+        if sha256:
+            if not _SHA256.match(sha256):
+                raise MuragatError(f"{path}: {where}: {sha256!r} is not a sha256 (64 hex digits)")
+            by_sha256[sha256] = metadata
+        elif values.get("path"):
+            by_path[str((path.parent / values["path"]).resolve())] = metadata
+        else:
+            raise MuragatError(f"{path}: {where}: give each row a path or a sha256")
+    return Manifest(by_path, by_sha256)
+
+
+def _csv_rows(path: Path, text: str) -> list[tuple[str, dict]]:
+    reader = csv.DictReader(text.splitlines())
+    if not reader.fieldnames:
+        raise MuragatError(f"{path}: the manifest is empty; its first line names the columns ({', '.join(KEYS + FIELDS)})")
+    reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
+    rows = []
+    for row in reader:
+        if None in row:
+            raise MuragatError(f"{path}: line {reader.line_num}: more values than columns; quote values with commas")
+        rows.append((f"line {reader.line_num}", row))
+    return rows
+
+
+def _json_rows(path: Path, text: str) -> list[tuple[str, dict]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise MuragatError(f"{path}: not valid JSON (line {error.lineno}: {error.msg})") from error
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise MuragatError(f"{path}: a JSON manifest is a list of objects, one per document")
+    return [(f"item {number}", {key.strip().lower(): value for key, value in item.items()})
+            for number, item in enumerate(data, start=1)]
+
+
+def from_info(info: dict[str, str]) -> Metadata:
+    """Title, author and date from a PDF's own info dictionary."""
+    date = ""
+    found = _PDF_DATE.match(info.get("CreationDate", "").strip())
+    if found:
+        date = "-".join(part for part in found.groups() if part)
+    return Metadata(title=info.get("Title", "").strip(), author=info.get("Author", "").strip(), date=date)
+
+
+def from_file_name(path: str | os.PathLike) -> Metadata:
+    """The last resort: the file name without its extension is the title."""
+    return Metadata(title=Path(path).stem.replace("_", " ").strip())
+
+
+def resolve(given: Metadata, collection: str, info: dict[str, str], path: str | os.PathLike) -> Metadata:
+    """The manifest's row, then `--collection`, then the PDF's info, then the file name."""
+    return given.over(Metadata(collection=collection)).over(from_info(info)).over(from_file_name(path))
