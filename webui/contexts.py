@@ -1,6 +1,8 @@
 """The data behind each page, built once per request and rendered as HTML (pages) or JSON (api)."""
 from __future__ import annotations
 
+import re
+
 from flask import request, url_for
 
 from archive.errors import MuragatError
@@ -11,6 +13,8 @@ from webui.archive_access import current_archive
 # Results beyond this depth are not served: ranking them all would cost more than anyone reads.
 MAX_RESULTS_DEPTH = 1000
 MAX_YEAR = 9999
+# `*тар`: whoosh would have to scan every word of the index; the query takes the word as written instead.
+LEADING_WILDCARD = re.compile(r"(?<![\w*])\*+\w")
 
 
 def query_text() -> str:
@@ -60,6 +64,7 @@ def search_context(limit: int, offset: int) -> dict:
     return {
         "query": query, "filters": filters, "sort": sort, "results": results, "documents": documents,
         "facets": facets_payload(results, documents), "limit": limit, "offset": offset,
+        "leading_wildcard": bool(LEADING_WILDCARD.search(query)),
     }
 
 

@@ -8,6 +8,7 @@ from webui.contexts import MAX_RESULTS_DEPTH, citation, page_context, query_text
 from webui.texts import texts
 
 blueprint = Blueprint("pages", __name__)
+ORIGINAL_TYPES = {"pdf": "application/pdf", "txt": "text/plain; charset=utf-8"}
 
 
 @blueprint.app_template_global()
@@ -16,6 +17,8 @@ def url_with(**changes) -> str:
     args = {key: value for key, value in request.args.items()}
     args.update(changes)
     args = {key: value for key, value in args.items() if value not in (None, "")}
+    if request.endpoint is None:  # an error page for an unknown address: switch language on the home page
+        return url_for("pages.search", **args)
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
@@ -49,8 +52,11 @@ def document_page(document_id: str, number: int):
 
 @blueprint.get("/documents/<document_id>/original")
 def original(document_id: str):
-    """The stored PDF, inline; its path comes from the catalog, never from the request."""
-    path = current_archive().original_path(document_id)
+    """The stored original, inline; its path comes from the catalog, never from the request."""
+    archive = current_archive()
+    kind = archive.document(document_id).kind
+    path = archive.original_path(document_id)
     if not path.is_file():
         abort(404, description=f"the original of {document_id} is missing from the store")
-    return send_file(path, mimetype="application/pdf", as_attachment=False, download_name=f"{document_id}.pdf")
+    return send_file(path, mimetype=ORIGINAL_TYPES.get(kind, "application/octet-stream"), as_attachment=False,
+                     download_name=f"{document_id}.{kind}")

@@ -70,13 +70,14 @@ KAZAKH = {
     "hit_pages": "Сәйкестіктер бар беттер",
     "back_to_results": "← Нәтижелерге оралу",
     "cite": "Сілтеме",
-    "copy": "Көшіру",
+    "copy_citation": "Көшіру",
     "copied": "Көшірілді",
     "no_text_on_page": "Бұл бетте мәтін жоқ (мәтін қабаты жоқ скан болуы мүмкін).",
     "error": "Қате",
     "error_400": "Бұл сұрауды орындау мүмкін болмады.",
     "error_404": "Мұндай құжат не бет жоқ.",
     "error_500": "Сервердегі қате. Кейінірек қайталап көріңіз.",
+    "leading_wildcard": "Сөздің басындағы * қолданылмайды (ол бүкіл мұрағатты қарап шығуды талап етеді): сөз жазылған күйінде ізделді. * белгісін сөздің соңына қойыңыз: конститу*.",
     "error_hint": "Сұрауды түзетіп, қайта іздеңіз:",
 }
 
@@ -145,13 +146,14 @@ RUSSIAN = {
     "hit_pages": "Страницы с совпадениями",
     "back_to_results": "← К результатам",
     "cite": "Ссылка для цитирования",
-    "copy": "Копировать",
+    "copy_citation": "Копировать",
     "copied": "Скопировано",
     "no_text_on_page": "На этой странице нет текста (возможно, скан без текстового слоя).",
     "error": "Ошибка",
     "error_400": "Этот запрос выполнить не удалось.",
     "error_404": "Такого документа или страницы нет.",
     "error_500": "Ошибка на сервере. Попробуйте позже.",
+    "leading_wildcard": "Звёздочка в начале слова не поддерживается (для неё пришлось бы просмотреть весь архив): слово искалось как написано. Ставьте * в конце слова: конститу*.",
     "error_hint": "Исправьте запрос и повторите поиск:",
 }
 
@@ -220,13 +222,14 @@ ENGLISH = {
     "hit_pages": "Pages with matches",
     "back_to_results": "← Back to the results",
     "cite": "Citation",
-    "copy": "Copy",
+    "copy_citation": "Copy",
     "copied": "Copied",
     "no_text_on_page": "This page has no text (it may be a scan without a text layer).",
     "error": "Error",
     "error_400": "This request could not be carried out.",
     "error_404": "There is no such document or page.",
     "error_500": "Something went wrong on the server. Please try again later.",
+    "leading_wildcard": "A * at the start of a word is not supported (it would mean scanning the whole archive): the word was searched as written. Put * at the end of a word: конститу*.",
     "error_hint": "Correct the query and search again:",
 }
 

@@ -1,63 +1,160 @@
-"""The web UI through Flask's test client, on an archive holding the sample document."""
+"""The search page through Flask's test client, on real archives."""
 from __future__ import annotations
 
 import re
+from html import unescape
+
+import pytest
+
+import index.search
+
+
+def results_of(html: str) -> list[dict]:
+    """Each result as a reader sees it: title, meta line (page · date · collection), snippet."""
+    found = []
+    for block in re.findall(r'<li class="result">(.*?)</li>', html, re.S):
+        found.append({
+            "title": unescape(re.search(r'class="title"[^>]*>(.*?)</a>', block, re.S).group(1)),
+            "meta": " ".join(unescape(re.sub(r"<[^>]+>", "", re.search(r'<p class="meta">(.*?)</p>', block, re.S)
+                                                    .group(1))).split()),
+            "snippet": re.search(r'<p class="snippet">(.*?)</p>', block, re.S).group(1),
+        })
+    return found
 
 
 def test_search_page_in_kazakh_with_marked_snippets_and_page_links(client):
     response = client.get("/", query_string={"q": "құқық"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert '<html lang="kk">' in html and "Табылған үзінділер" in html
+    assert '<html lang="kk">' in html and "Табылған үзінділер: 21" in html
+    assert re.search(r'<span class="took">\d+\.\d\d с</span>', html)
     assert "<mark>құқық" in html
-    assert re.search(r'href="/documents/\w+/pages/\d+\?q=', html)
+    assert re.search(r'href="/documents/\w+/pages/\d+\?q=[^"]+#hit-1"', html)
     assert re.search(r'href="/documents/\w+/original#page=\d+"', html)
     assert "Content-Security-Policy" in response.headers
 
 
+def test_each_result_shows_title_page_date_and_collection(library):
+    results = results_of(library.get("/", query_string={"q": "жарлық"}).get_data(as_text=True))
+    assert results[0]["title"] == "Президент жарлығы"
+    assert results[0]["meta"].split(" · ") == ["2-бет", "1995-03-01", "Жарлықтар"]
+
+
 def test_home_page_explains_the_syntax(client):
     html = client.get("/").get_data(as_text=True)
-    assert "=құқығы" in html
+    for example in ("=құқығы", "конститу*", "-экстремизм", "title:форум", "year:2001..2010"):
+        assert f"<code>{example}</code>" in html
 
 
-def test_nothing_found_says_what_to_try(client):
+def test_nothing_found_says_why_and_what_to_try(client):
     html = client.get("/", query_string={"q": "қырыққабат"}).get_data(as_text=True)
-    assert "ештеңе табылмады" in html
+    assert "«қырыққабат» бойынша ештеңе табылмады" in html
+    assert "конститу*" in html  # the syntax help, with the prefix search to try
 
 
-def test_api_search_has_the_command_line_shape(client):
-    payload = client.get("/api/search", query_string={"q": "құқық", "limit": 3}).get_json()
-    assert payload["query"] == "құқық" and payload["total"] > 3
-    assert len(payload["results"]) == 3
-    assert set(payload["results"][0]) == {"document_id", "title", "page", "passage_id", "text", "snippet", "score"}
-    assert "<mark>" in payload["results"][0]["snippet"]
+def test_nothing_found_under_filters_offers_to_drop_them(library):
+    html = library.get("/", query_string={"q": "жарлық", "collection": "Газеттер"}).get_data(as_text=True)
+    assert "ештеңе табылмады" in html and "Сүзгілер іздеуді тарылтып тұр" in html
+    assert 'href="/?q=%D0%B6%D0%B0%D1%80%D0%BB%D1%8B%D2%9B">Барлық сүзгіні алып тастау' in html
 
 
-def test_api_errors_share_one_json_shape(client):
-    for query_string in ({"q": ""}, {"q": "құқық", "limit": 0}, {"q": "x" * 600}):
-        response = client.get("/api/search", query_string=query_string)
-        assert response.status_code == 400
-        assert set(response.get_json()) == {"error"}
-        assert set(response.get_json()["error"]) == {"status", "message"}
-    missing = client.get("/api/nowhere")
-    assert missing.status_code == 404 and missing.get_json()["error"]["status"] == 404
+def test_results_are_paged(library):
+    first = library.get("/", query_string={"q": "құқық"}).get_data(as_text=True)
+    assert "Табылған үзінділер: 5" in first and "1 / 3 бет" in first
+    assert len(results_of(first)) == 2
+    next_link = unescape(re.search(r'<a rel="next" href="([^"]+)"', first).group(1))
+    second = library.get(next_link).get_data(as_text=True)
+    assert 'start="3"' in second and "2 / 3 бет" in second
+    assert not {r["snippet"] for r in results_of(first)} & {r["snippet"] for r in results_of(second)}
 
 
-def test_document_page_marks_the_query_and_navigates(client):
+def test_collection_facet_counts_and_narrows(library):
+    html = library.get("/", query_string={"q": "құқық"}).get_data(as_text=True)
+    facet = re.search(r'id="facet-collection">(.*?)</section>', html, re.S).group(1)
+    assert re.search(r'>Газеттер</a> <span class="count">3</span>', facet)
+    link = unescape(re.search(r'href="([^"]+)">Газеттер</a>', facet).group(1))
+    narrowed = library.get(link.replace("&page=", "&x=")).get_data(as_text=True)
+    assert "Табылған үзінділер: 3" in narrowed
+    assert {r["meta"].split(" · ")[-1] for r in results_of(narrowed)} == {"Газеттер"}
+    assert "Жинақ: Газеттер" in narrowed  # the active filter, with a link that removes it
+
+
+def test_year_range_and_year_facet(library):
+    html = library.get("/", query_string={"q": "құқық"}).get_data(as_text=True)
+    facet = re.search(r'id="facet-year">(.*?)</section>', html, re.S).group(1)
+    assert re.search(r'>1995</a> <span class="count">1</span>', facet)
+    assert re.search(r'>2008</a> <span class="count">2</span>', facet)
+    since_2000 = library.get("/", query_string={"q": "құқық", "year_from": "2000", "year_to": "2010"})
+    assert "Табылған үзінділер: 2" in since_2000.get_data(as_text=True)
+
+
+def test_document_filter(library, library_ids):
+    html = library.get("/", query_string={"q": "құқық", "document": library_ids["newspaper_2008.pdf"]}).get_data(
+        as_text=True)
+    assert "Табылған үзінділер: 2" in html
+    assert {r["title"] for r in results_of(html)} == {"Егемен Қазақстан"}
+
+
+@pytest.mark.parametrize(("sort", "expected"), [
+    ("newest", ["2015", "2008-06-12", "2008-06-12", "1995-03-01", None]),
+    ("oldest", ["1995-03-01", "2008-06-12", "2008-06-12", "2015", None]),
+])
+def test_sort_by_date_puts_undated_documents_last(library_dir, sort, expected):
+    from webui import create_app
+
+    client = create_app({"ARCHIVE": str(library_dir), "RESULTS_PER_PAGE": 10}).test_client()
+    html = client.get("/", query_string={"q": "құқық", "sort": sort}).get_data(as_text=True)
+    dates = [(r["meta"].split(" · ") + [None])[1] for r in results_of(html)]
+    assert [None if date in ("Газеттер",) else date for date in dates] == expected
+
+
+def test_relevance_is_the_default_sort_and_can_be_chosen_back(library):
+    html = library.get("/", query_string={"q": "құқық", "sort": "newest"}).get_data(as_text=True)
+    assert "<strong>Алдымен жаңалары</strong>" in html
+    assert re.search(r'href="[^"]*sort=relevance[^"]*">Сәйкестігі бойынша</a>', html)
+
+
+@pytest.mark.parametrize("query", ['title:(', '"адам құқықтары', "(((", "AND OR NOT", "Абай қай жылы туған?",
+                                   "құқық:", "=", "-", "year:", "collection:"])
+def test_odd_syntax_never_fails(client, query):
+    assert client.get("/", query_string={"q": query}).status_code == 200
+
+
+def test_leading_wildcard_is_explained(client):
+    html = client.get("/", query_string={"q": "*құқық"}).get_data(as_text=True)
+    assert "Сөздің басындағы * қолданылмайды" in html
+
+
+@pytest.mark.parametrize(("query_string", "says"), [
+    ({"q": "ә" * 501}, "501 characters"),
+    ({"q": " OR ".join(f"сөз{n}" for n in range(40))}, "too many words"),
+    ({"q": "құқық", "year_from": "кеше"}, "year_from must be a year"),
+    ({"q": "құқық", "sort": "random"}, "sort must be one of"),
+    ({"q": "құқық", "page": "400"}, "only the first 1000 results"),
+])
+def test_queries_refused_with_a_clear_message_and_the_query_kept(client, query_string, says):
+    response = client.get("/", query_string=query_string)
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert "Бұл сұрауды орындау мүмкін болмады" in html and says in html
+    assert f'name="q" value="{query_string["q"]}"' in html
+
+
+def test_a_prefix_standing_for_too_many_words_is_refused(client, monkeypatch):
+    monkeypatch.setattr(index.search, "MAX_PREFIX_TERMS", 3)
+    response = client.get("/", query_string={"q": "құқ*"})
+    assert response.status_code == 400
+    assert "type more letters before *" in unescape(response.get_data(as_text=True))
+    assert client.get("/", query_string={"q": "Страсбур*"}).status_code == 200
+
+
+def test_one_searcher_per_request(app, client):
+    archive = app.extensions["muragat"]
+    archive.index  # noqa: B018 - opens the index and its searcher cache
+    taken = []
+    original_get = archive._searchers.get
+    archive._searchers.get = lambda: taken.append(1) or original_get()
     hit = client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["results"][0]
-    response = client.get(f"/documents/{hit['document_id']}/pages/{hit['page']}", query_string={"q": "Страсбург"})
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert "<mark>Страсбург</mark>" in html
-    assert f"#page={hit['page']}" in html
-    assert client.get(f"/documents/{hit['document_id']}/pages/99").status_code == 404
-
-
-def test_original_pdf_is_served_inline(client, sample_pdf):
-    hit = client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["results"][0]
-    response = client.get(f"/documents/{hit['document_id']}/original")
-    assert response.status_code == 200
-    assert response.mimetype == "application/pdf"
-    assert "attachment" not in response.headers.get("Content-Disposition", "")
-    assert response.data == sample_pdf.read_bytes()
-    assert client.get("/documents/..%2F..%2Fetc%2Fpasswd/original").status_code == 404
+    assert len(taken) == 1
+    client.get(f"/documents/{hit['document_id']}/pages/{hit['page']}", query_string={"q": "Страсбург"})
+    assert len(taken) == 2  # search + facets in one request; highlighting + matching pages in the other

@@ -1,0 +1,91 @@
+"""A real browser (Debian's Chromium, driven by Playwright) against the app served by waitress."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+import waitress
+
+from webui import create_app
+
+CHROMIUM = os.environ.get("MURAGAT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def browser_or_skip():
+    """Playwright's sync API, or a skip saying what is missing (a failure where CI requires the browser)."""
+    missing = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing = "the playwright package is not installed (pip install -r requirements-dev.txt)"
+    if missing is None and not shutil.which(CHROMIUM):
+        missing = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    if missing:
+        if os.environ.get("MURAGAT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"MURAGAT_REQUIRE_BROWSER=1 but {missing}")
+        pytest.skip(missing)
+    return sync_playwright
+
+
+@pytest.fixture
+def live_server(sample_archive_dir):
+    """The app served by waitress on a free local port, as `muragat serve` does."""
+    server = waitress.create_server(create_app({"ARCHIVE": str(sample_archive_dir)}), host="127.0.0.1", port=0,
+                                    threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(live_server, tmp_path):
+    sync_playwright = browser_or_skip()
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            tmp_path / "chromium-profile", executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+            viewport={"width": 1200, "height": 900}, base_url=live_server,
+        )
+        page = context.new_page()
+        page.console_errors = []
+        page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+        yield page
+        context.close()
+
+
+def screenshot_dir(tmp_path: Path) -> Path:
+    """Where screenshots go: $MURAGAT_SCREENSHOTS (docs/screenshots for the README), else the test's tmp dir."""
+    folder = Path(os.environ.get("MURAGAT_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_search_then_follow_a_result_to_its_page(page, tmp_path):
+    page.goto("/")
+    page.fill("input[name=q]", "құқық")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector("ol.results mark")
+    assert page.locator("ol.results mark").count() > 3
+    assert re.search(r"құқ", page.locator("ol.results mark").first.inner_text(), re.IGNORECASE)
+    folder = screenshot_dir(tmp_path)
+    page.screenshot(path=str(folder / "search.png"), full_page=False)
+
+    first = page.locator("li.result").first
+    shown_page = int(re.search(r"\d+", first.locator(".meta .page").inner_text()).group())
+    first.locator("a.title").click()
+    page.wait_for_selector(".page-text mark")
+    assert re.search(rf"/documents/\w+/pages/{shown_page}\?q=", page.url)
+    assert page.locator("#hit-1").is_visible()
+    assert page.locator("button.copy").is_visible(), "copy.js did not run under the Content-Security-Policy"
+    assert page.locator("button.copy").inner_text() in ("Көшіру",)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(folder / "document.png"), full_page=False)
+    assert (folder / "search.png").stat().st_size > 10_000 and (folder / "document.png").stat().st_size > 10_000
+    assert not page.console_errors, page.console_errors
