@@ -114,7 +114,24 @@ def _fragments(layout: LTPage) -> Iterator[Line]:
         if isinstance(element, LTTextContainer):
             for line in element:
                 if isinstance(line, LTTextLine):
-                    yield Line(line.get_text().rstrip("\n"), _ink_x0(line), line.y0, line.x1, line.y1)
+                    yield Line(_line_text(line), _ink_x0(line), line.y0, line.x1, line.y1)
+
+
+def _line_text(line: LTTextLine) -> str:
+    """The line's text without zero-advance spaces.
+
+    Chromium writes each soft hyphen as a space glyph that the next letter overprints;
+    read literally, every word falls apart into syllables (`ха лық ара лық`).
+    """
+    items = list(line)
+    out = []
+    for item, following in zip(items, items[1:] + [None]):
+        text = item.get_text()
+        if (text == " " and isinstance(item, LTChar) and isinstance(following, LTChar)
+                and following.x0 < item.x0 + item.width / 2):
+            continue
+        out.append(text)
+    return "".join(out).rstrip("\n")
 
 
 def _ink_x0(line: LTTextLine) -> float:

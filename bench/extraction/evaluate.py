@@ -1,0 +1,117 @@
+"""Measure extraction on the documents made by generate.py: breaks repaired, fragments, running lines.
+
+    .venv/bin/python bench/extraction/evaluate.py [--dir /tmp/muragat-extraction] [--errors]
+
+The extracted words of each document are aligned with the words the author wrote. A known
+break is right when its word comes out exactly as written (joined, or with its real hyphen);
+a fragment is an extracted word that the alignment cannot place (a split or glued word);
+a running-line leftover is a header text or a page number still in the page text. The
+baseline joins every line-end hyphen, as most extractors do.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from ingest.clean import HYPHENS, normalize_line
+from ingest.document import extract_document
+from ingest.extract import extract_raw_pages
+
+TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+def tokens(text: str) -> list[str]:
+    return TOKEN.findall(text)
+
+
+def naive_text(path: Path) -> str:
+    """Every line-end hyphen joined, no header removal: what a plain extractor gives."""
+    lines = [normalize_line(line.text) for page in extract_raw_pages(path) for line in page.lines]
+    text = ""
+    for line in lines:
+        line = " ".join(line.split())
+        text += line[:-1] if line[-1:] in HYPHENS else line + " "
+    return text
+
+
+def aligned(truth: list[str], found: list[str]) -> tuple[set[int], int]:
+    """Truth token indexes found in place, and the number of extracted tokens left unplaced."""
+    matcher = SequenceMatcher(None, truth, found, autojunk=False)
+    placed: set[int] = set()
+    matched = 0
+    for block in matcher.get_matching_blocks():
+        placed.update(range(block.a, block.a + block.size))
+        matched += block.size
+    return placed, len(found) - matched
+
+
+def leftovers(pages: list[str], truth: dict) -> int:
+    """Header texts and page numbers (as drawn) still present in the page texts."""
+    count = 0
+    for number, text in enumerate(pages, start=1):
+        count += sum(header in text for header in set(truth["running"]) if header)
+        if number <= len(truth["page_numbers"]):
+            footer = truth["page_numbers"][number - 1]
+            bare = re.escape(footer).replace(str(number), rf"\b{number}\b")
+            edges = text[:40] + " … " + text[-40:]
+            count += bool(re.search(bare if not footer.isdigit() else rf"(?:^|\s){number}(?:\s|$)", edges))
+    return count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/muragat-extraction"))
+    parser.add_argument("--errors", action="store_true", help="print every wrong break")
+    args = parser.parse_args()
+    rows = []
+    totals = {"breaks": 0, "right": 0, "keeps": 0, "keeps_right": 0, "tokens": 0, "fragments": 0,
+              "naive_fragments": 0, "naive_right": 0, "leftovers": 0, "placed": 0}
+    for truth_path in sorted(args.dir.glob("*.truth.json")):
+        name = truth_path.name.removesuffix(".truth.json")
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        document = extract_document(args.dir / f"{name}.pdf")
+        pages = [page.text for page in document.pages]
+        placed, fragments = aligned(truth["tokens"], tokens("\n".join(pages)))
+        naive_placed, naive_fragments = aligned(truth["tokens"], tokens(naive_text(args.dir / f"{name}.pdf")))
+        breaks = truth["breaks"]
+        right = [b for b in breaks if b["token"] in placed]
+        keeps = [b for b in breaks if b["keep"]]
+        row = {
+            "name": name, "producer": truth["producer"], "tokens": len(truth["tokens"]),
+            "breaks": len(breaks), "right": len(right), "keeps": len(keeps),
+            "keeps_right": sum(b["token"] in placed for b in keeps),
+            "naive_right": sum(b["token"] in naive_placed for b in breaks),
+            "placed": len(placed), "fragments": fragments, "naive_fragments": naive_fragments,
+            "leftovers": leftovers(pages, truth),
+        }
+        rows.append(row)
+        for key in totals:
+            totals[key] += row[key]
+        if args.errors:
+            for b in breaks:
+                if b["token"] not in placed:
+                    i = b["token"]
+                    print(f"  {name}: {' '.join(truth['tokens'][max(0, i - 2):i + 2])!r} "
+                          f"({'keep' if b['keep'] else 'join'}) wrong")
+
+    print(f"{'document':24} {'producer':24} {'words':>6} {'breaks':>6} {'right':>6} {'keeps':>9} "
+          f"{'naive':>6} {'words in place':>14} {'fragments':>9} {'naive frag':>10} {'leftovers':>9}")
+    for row in rows:
+        print(f"{row['name']:24} {row['producer']:24} {row['tokens']:6} {row['breaks']:6} {row['right']:6} "
+              f"{row['keeps_right']:4}/{row['keeps']:<4} {row['naive_right']:6} "
+              f"{row['placed'] / max(row['tokens'], 1):14.2%} {row['fragments']:9} {row['naive_fragments']:10} "
+              f"{row['leftovers']:9}")
+    t = totals
+    print(f"\nknown breaks: {t['breaks']}, right {t['right']} ({t['right'] / max(t['breaks'], 1):.2%}); "
+          f"real hyphens kept {t['keeps_right']}/{t['keeps']}; "
+          f"join-every-hyphen baseline right {t['naive_right']} ({t['naive_right'] / max(t['breaks'], 1):.2%})")
+    print(f"words in place {t['placed']}/{t['tokens']} ({t['placed'] / max(t['tokens'], 1):.2%}); "
+          f"fragments {t['fragments']} ({1000 * t['fragments'] / max(t['tokens'], 1):.1f} per 1000 words; "
+          f"baseline {t['naive_fragments']}); header/page-number leftovers {t['leftovers']}")
+
+
+if __name__ == "__main__":
+    main()

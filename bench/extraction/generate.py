@@ -1,0 +1,364 @@
+"""Render Kazakh corpus text to PDFs whose line breaks, hyphens and running lines are known.
+
+    .venv/bin/python bench/extraction/generate.py [--out /tmp/muragat-extraction] [--docs 12]
+
+Every document gets a `NAME.truth.json` next to `NAME.pdf`: the words as the author wrote
+them (the corpus text, look-alike letters folded), and for the reportlab documents every
+line-end break (which word, and whether its hyphen is real: a compound broken at its own
+hyphen). Layouts vary by document: ASCII `-`, soft hyphen U+00AD, Chromium-style (U+00AD
+inside words, U+2010 at the taken break), one and two columns, running headers that
+alternate between odd and even pages, and page numbers as `— 12 —`, `12 бет`, `Бет 12`, `12`.
+
+Real producers, when installed: xelatex (polyglossia, Russian hyphenation patterns,
+fancyhdr headers, one two-column document), LibreOffice (Russian hyphenation from hyphen-ru)
+and Chromium (print to PDF with soft hyphens). Their truth has the words only: where the
+engine broke lines is measured from the PDF.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen import canvas
+
+from index.kazakh import VOWELS, fold_lookalikes
+from tests.pdfs import register_font
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus" / "kk_corpus.txt"
+TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+FONT_SIZE, LEADING = 10.5, 14.0
+TOP, BOTTOM, LEFT, RIGHT = 770.0, 70.0, 60.0, A4[0] - 60.0
+GUTTER = 18.0
+FOOTERS = ("— {n} —", "{n} бет", "Бет {n}", "{n}")
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one reportlab document marks its breaks and lays out its pages."""
+
+    name: str
+    mark: str            # the character at a line-end break
+    columns: int
+    inner_soft: bool     # Chromium: every syllable boundary carries U+00AD in the text layer
+    footer: str
+
+
+STYLES = (
+    Style("ascii", "-", 1, False, FOOTERS[0]),
+    Style("soft", "\u00ad", 1, False, FOOTERS[1]),
+    Style("chromium", "\u2010", 1, True, FOOTERS[2]),
+    Style("columns", "-", 2, False, FOOTERS[3]),
+    Style("columns2010", "\u2010", 2, False, FOOTERS[0]),
+    Style("nbhyphen", "\u2011", 1, False, FOOTERS[1]),
+)
+
+
+@dataclass
+class Truth:
+    """What the extracted text of one document must be."""
+
+    producer: str
+    tokens: list[str] = field(default_factory=list)
+    breaks: list[dict] = field(default_factory=list)   # {"token": index, "keep": bool}
+    running: list[str] = field(default_factory=list)   # header texts
+    page_numbers: list[str] = field(default_factory=list)
+
+
+def corpus_paragraphs(path: Path, skip: int, count: int) -> list[str]:
+    """`count` prose paragraphs (long lines of the corpus) after the first `skip`."""
+    out = []
+    with path.open(encoding="utf-8") as corpus:
+        for line in corpus:
+            line = " ".join(line.split())
+            if len(line) >= 300 and not line[:1].isdigit():
+                if skip:
+                    skip -= 1
+                    continue
+                out.append(unicodedata.normalize("NFC", line))
+                if len(out) == count:
+                    break
+    return out
+
+
+def truth_tokens(text: str) -> list[str]:
+    """The words a reader must find, in the form the pipeline promises (look-alikes folded)."""
+    return [fold_lookalikes(token) for token in TOKEN.findall(text)]
+
+
+def syllable_cuts(word: str) -> list[int]:
+    """Positions where a word may be broken: before a consonant that starts a syllable."""
+    cuts = []
+    for i in range(2, len(word) - 1):
+        before, here, after = word[i - 1].lower(), word[i].lower(), word[i + 1].lower()
+        starts_syllable = here not in VOWELS and after in VOWELS and here.isalpha() and before.isalpha()
+        if starts_syllable and any(ch in VOWELS for ch in word[:i].lower()) and len(word) - i >= 2:
+            cuts.append(i)
+    return cuts
+
+
+def lay_out(words: list[str], width: float, font: str, style: Style):
+    """Greedy lines; the word that does not fit is broken at a syllable or at its own hyphen.
+
+    Yields (line text for the text layer, index of the broken word or None, hyphen is real).
+    """
+    line: list[str] = []
+    index = 0
+    shown = (lambda w: _soften(w)) if style.inner_soft else (lambda w: w)
+    while index < len(words):
+        word = words[index]
+        candidate = " ".join(line + [word])
+        if stringWidth(candidate, font, FONT_SIZE) <= width:
+            line.append(word)
+            index += 1
+            continue
+        room = width - stringWidth(" ".join(line + [""]), font, FONT_SIZE)
+        head = _break_point(word, room, font, style)
+        if head is not None:
+            cut, real = head
+            left, right = word[:cut], word[cut + 1:] if real else word[cut:]
+            mark = "-" if real else style.mark
+            yield " ".join(map(shown, line + [left])) + mark, index, real
+            words[index] = right
+        else:
+            if not line:  # a word longer than the line: put it alone
+                line, index = [word], index + 1
+            yield " ".join(map(shown, line)), None, False
+        line = []
+    if line:
+        yield " ".join(map(shown, line)), None, False
+
+
+def _break_point(word: str, room: float, font: str, style: Style) -> tuple[int, bool] | None:
+    """Where to break `word` to fit `room`: at its own hyphen if that fits, else the longest head."""
+    core = word.rstrip(".,;:!?»)\"")
+    options = [(i, True) for i, ch in enumerate(core) if ch == "-" and 0 < i < len(core) - 1]
+    options += [(i, False) for part_start, part in _parts(core) for i in
+                (part_start + cut for cut in syllable_cuts(part))]
+    fitting = [(i, real) for i, real in options if stringWidth(word[:i] + "-", font, FONT_SIZE) <= room]
+    return max(fitting, key=lambda option: (option[1], option[0])) if fitting else None
+
+
+def _parts(word: str):
+    start = 0
+    for piece in word.split("-"):
+        yield start, piece
+        start += len(piece) + 1
+
+
+def _soften(word: str) -> str:
+    """Chromium keeps soft hyphens in the text layer: put one at every syllable boundary."""
+    pieces, last = [], 0
+    for start, part in _parts(word):
+        for cut in syllable_cuts(part):
+            pieces.append(word[last:start + cut])
+            last = start + cut
+    pieces.append(word[last:])
+    return "\u00ad".join(pieces)
+
+
+def render_reportlab(path: Path, paragraphs: list[str], style: Style, title: str, author: str) -> Truth:
+    """Lay out, draw and record the truth of one generated document."""
+    font = register_font()
+    truth = Truth("reportlab/" + style.name)
+    words: list[str] = []
+    starts: list[int] = []
+    for paragraph in paragraphs:
+        starts.append(len(words))
+        words.extend(paragraph.split())
+    # Token index in the truth of each corpus word, to locate the broken words.
+    token_of_word: list[int] = []
+    for word in words:
+        token_of_word.append(len(truth.tokens))
+        truth.tokens.extend(truth_tokens(word))
+    width = (RIGHT - LEFT - GUTTER * (style.columns - 1)) / style.columns
+    lines: list[tuple[str, bool]] = []  # (text, first line of a paragraph)
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(words)
+        chunk = words[start:end]
+        for row, (text, broken, real) in enumerate(lay_out(chunk, width - 12, font, style)):
+            lines.append((text, row == 0))
+            if broken is not None and truth_tokens(chunk[broken]):
+                truth.breaks.append({"token": token_of_word[start + broken], "keep": real})
+
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.setTitle(title)
+    pdf.setAuthor(author)
+    per_column = int((TOP - BOTTOM) / LEADING)
+    page = 0
+    while lines:
+        page += 1
+        header = title if page % 2 else author
+        truth.running.append(header)
+        pdf.setFont(font, 9)
+        pdf.drawString(LEFT if page % 2 else RIGHT - stringWidth(header, font, 9), 805, header)
+        footer = style.footer.format(n=page)
+        truth.page_numbers.append(footer)
+        pdf.drawCentredString(A4[0] / 2, 35, footer)
+        pdf.setFont(font, FONT_SIZE)
+        for column in range(style.columns):
+            x = LEFT + column * (width + GUTTER)
+            for row in range(per_column):
+                if not lines:
+                    break
+                text, first = lines.pop(0)
+                pdf.drawString(x + (12 if first else 0), TOP - row * LEADING, text)
+        pdf.showPage()
+    pdf.save()
+    return truth
+
+
+def render_xelatex(path: Path, paragraphs: list[str], title: str, two_columns: bool) -> Truth | None:
+    """xelatex with Russian hyphenation patterns (there are none for Kazakh), headers, page numbers."""
+    if not shutil.which("xelatex"):
+        return None
+    body = "\n\n".join(_latex_escape(p) for p in paragraphs)
+    source = rf"""\documentclass[10pt{',twocolumn' if two_columns else ''}]{{article}}
+\usepackage[a4paper,margin=2.2cm]{{geometry}}
+\usepackage{{fontspec}}
+\setmainfont{{DejaVu Serif}}
+\usepackage{{polyglossia}}
+\setmainlanguage{{russian}}
+\usepackage{{fancyhdr}}
+\pagestyle{{fancy}}\fancyhf{{}}
+\fancyhead[LE,RO]{{{_latex_escape(title)}}}\fancyfoot[C]{{— \thepage{{}} —}}
+\begin{{document}}
+{body}
+\end{{document}}
+"""
+    with tempfile.TemporaryDirectory() as work:
+        tex = Path(work) / "doc.tex"
+        tex.write_text(source, encoding="utf-8")
+        result = subprocess.run(["xelatex", "-interaction=batchmode", "doc.tex"], cwd=work,
+                                capture_output=True, timeout=300)
+        if result.returncode != 0 or not (Path(work) / "doc.pdf").exists():
+            return None
+        shutil.copy(Path(work) / "doc.pdf", path)
+    return Truth("xelatex" + ("/twocolumn" if two_columns else ""),
+                 tokens=[t for p in paragraphs for t in truth_tokens(p)], running=[title])
+
+
+def _latex_escape(text: str) -> str:
+    return re.sub(r"([#$%&_{}~^\\])", r"\\\1", text)
+
+
+def render_libreoffice(path: Path, paragraphs: list[str], title: str) -> Truth | None:
+    """LibreOffice Writer, automatic hyphenation with Russian patterns (hyphen-ru)."""
+    soffice = shutil.which("soffice")
+    if not soffice:
+        return None
+    body = "".join(f"<text:p text:style-name=\"Body\">{html.escape(p)}</text:p>" for p in paragraphs)
+    document = f"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+ office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:styles>
+ <style:style style:name="Body" style:family="paragraph">
+  <style:paragraph-properties fo:text-align="justify" fo:text-indent="0.8cm"/>
+  <style:text-properties style:font-name="DejaVu Serif" fo:font-size="10.5pt" fo:language="ru"
+   fo:country="RU" fo:hyphenate="true" fo:hyphenation-remain-char-count="2"
+   fo:hyphenation-push-char-count="2"/>
+ </style:style>
+ <style:style style:name="Head" style:family="paragraph"><style:text-properties fo:font-size="8pt"/></style:style>
+</office:styles>
+<office:automatic-styles>
+ <style:page-layout style:name="PL"><style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm"
+  fo:margin-top="1.5cm" fo:margin-bottom="1.5cm" fo:margin-left="2cm" fo:margin-right="2cm"/>
+  <style:header-style/><style:footer-style/></style:page-layout>
+</office:automatic-styles>
+<office:master-styles>
+ <style:master-page style:name="Standard" style:page-layout-name="PL">
+  <style:header><text:p text:style-name="Head">{html.escape(title)}</text:p></style:header>
+  <style:footer><text:p text:style-name="Head"><text:page-number text:select-page="current"/> бет</text:p></style:footer>
+ </style:master-page>
+</office:master-styles>
+<office:body><office:text>{body}</office:text></office:body>
+</office:document>
+"""
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / "doc.fodt"
+        source.write_text(document, encoding="utf-8")
+        result = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{work}/profile",
+                                 "--convert-to", "pdf", "--outdir", work, str(source)],
+                                capture_output=True, timeout=300)
+        if result.returncode != 0 or not (Path(work) / "doc.pdf").exists():
+            return None
+        shutil.copy(Path(work) / "doc.pdf", path)
+    return Truth("libreoffice", tokens=[t for p in paragraphs for t in truth_tokens(p)], running=[title])
+
+
+def render_chromium(path: Path, paragraphs: list[str], title: str) -> Truth | None:
+    """Chromium print-to-PDF, justified narrow text with soft hyphens at every syllable."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        return None
+    body = "".join(f"<p>{html.escape(' '.join(_soften(w) for w in p.split()))}</p>" for p in paragraphs)
+    page = f"""<!doctype html><html lang="kk"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>body{{font:11pt 'DejaVu Serif';width:14cm;text-align:justify;hyphens:manual}}</style></head>
+<body>{body}</body></html>"""
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / "doc.html"
+        source.write_text(page, encoding="utf-8")
+        result = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                                 f"--user-data-dir={work}/profile", "--no-pdf-header-footer",
+                                 f"--print-to-pdf={work}/doc.pdf", source.as_uri()],
+                                capture_output=True, timeout=300)
+        if not (Path(work) / "doc.pdf").exists():
+            return None
+        shutil.copy(Path(work) / "doc.pdf", path)
+    return Truth("chromium", tokens=[t for p in paragraphs for t in truth_tokens(p)])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("/tmp/muragat-extraction"))
+    parser.add_argument("--docs", type=int, default=12, help="reportlab documents")
+    parser.add_argument("--paragraphs", type=int, default=14, help="corpus paragraphs per document")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    total = args.docs + 4
+    paragraphs = corpus_paragraphs(args.corpus, skip=200, count=total * args.paragraphs)
+    chunks = [paragraphs[i * args.paragraphs:(i + 1) * args.paragraphs] for i in range(total)]
+    titles = [" ".join(chunk[0].split()[:5]).rstrip(".,:;") for chunk in chunks]
+    made = []
+    for number in range(args.docs):
+        style = STYLES[number % len(STYLES)]
+        name = f"gen{number:02d}-{style.name}"
+        truth = render_reportlab(args.out / f"{name}.pdf", chunks[number], style, titles[number],
+                                 "Мұрағат бағдарламасы")
+        made.append((name, truth))
+    real = [
+        ("tex-onecolumn", lambda p: render_xelatex(p, chunks[-4], titles[-4], two_columns=False)),
+        ("tex-twocolumn", lambda p: render_xelatex(p, chunks[-3], titles[-3], two_columns=True)),
+        ("libreoffice", lambda p: render_libreoffice(p, chunks[-2], titles[-2])),
+        ("chromium", lambda p: render_chromium(p, chunks[-1], titles[-1])),
+    ]
+    for name, render in real:
+        truth = render(args.out / f"{name}.pdf")
+        if truth is None:
+            print(f"{name}: producer not installed or failed; skipped")
+            continue
+        made.append((name, truth))
+    for name, truth in made:
+        (args.out / f"{name}.truth.json").write_text(
+            json.dumps(truth.__dict__, ensure_ascii=False), encoding="utf-8")
+    breaks = sum(len(t.breaks) for _, t in made)
+    kept = sum(b["keep"] for _, t in made for b in t.breaks)
+    print(f"{len(made)} documents in {args.out}: {breaks} known line-end breaks ({kept} real hyphens)")
+
+
+if __name__ == "__main__":
+    main()
