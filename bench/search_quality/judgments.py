@@ -2,7 +2,8 @@
 
 A judgment is (document key, a distinctive piece of the relevant text). A retrieved passage is
 relevant to it when the passage lies in that document and overlaps an occurrence of the piece,
-so the judgments survive any change to how pages are split into passages.
+so the judgments survive any change to how pages are split into passages. An empty piece
+stands for the whole document (title searches, where any passage of the document will do).
 """
 from __future__ import annotations
 
@@ -57,14 +58,20 @@ def _pattern(text: str) -> re.Pattern[str]:
     return re.compile(r"\s+".join(re.escape(word) for word in text.split()))
 
 
+def _spans(judgment: Judgment, page_text: str) -> list[tuple[int, int]]:
+    """Where the judged piece lies in one page; the whole page when the piece is empty."""
+    if not judgment.text:
+        return [(0, len(page_text))] if page_text else []
+    return [match.span() for match in _pattern(judgment.text).finditer(page_text)]
+
+
 def locate(query: EvalQuery, documents: dict[str, Document]) -> list[Occurrence]:
     """Every occurrence of every judged piece; a piece found nowhere is an error in the set."""
     occurrences: list[Occurrence] = []
     for number, judgment in enumerate(query.relevant):
-        pattern = _pattern(judgment.text)
-        found = [Occurrence(number, judgment.document, page, match.start(), match.end())
+        found = [Occurrence(number, judgment.document, page, start, end)
                  for page, text in enumerate(documents[judgment.document].pages, start=1)
-                 for match in pattern.finditer(text)]
+                 for start, end in _spans(judgment, text)]
         if not found:
             raise ValueError(f"{query.query_id}: «{judgment.text}» is not in {judgment.document}")
         occurrences.extend(found)
