@@ -15,13 +15,12 @@ MAX_LIMIT = 100
 
 @blueprint.get("/search")
 def search():
-    limit = request.args.get("limit", 10, type=int)
-    offset = request.args.get("offset", 0, type=int)
-    if limit is None or not 1 <= limit <= MAX_LIMIT:
+    limit, offset = request.args.get("limit", "10").strip(), request.args.get("offset", "0").strip()
+    if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
         raise MuragatError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
-    if offset is None:
+    if not offset.isdigit():
         raise MuragatError("offset must be a whole number, 0 or more")
-    context = search_context(limit=limit, offset=offset)
+    context = search_context(limit=int(limit), offset=int(offset))
     return faceted_search_payload(context["results"], context["documents"])
 
 

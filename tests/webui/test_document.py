@@ -1,0 +1,100 @@
+"""The document view and the original, through Flask's test client."""
+from __future__ import annotations
+
+import re
+import shutil
+from html import unescape
+
+from webui import create_app
+
+
+def test_document_page_marks_the_query_and_navigates(client):
+    hit = client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["results"][0]
+    response = client.get(f"/documents/{hit['document_id']}/pages/{hit['page']}", query_string={"q": "Страсбург"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<mark id="hit-1">Страсбург</mark>' in html
+    assert f'/documents/{hit["document_id"]}/original#page={hit["page"]}' in html
+    assert client.get(f"/documents/{hit['document_id']}/pages/99").status_code == 404
+
+
+def test_metadata_is_shown(library, library_ids):
+    html = unescape(library.get(f"/documents/{library_ids['decree_1995.pdf']}/pages/1").get_data(as_text=True))
+    for label, value in (("Авторы", "Н. Назарбаев"), ("Күні", "1995-03-01"), ("Жинақ", "Жарлықтар"),
+                         ("Беттер саны", "2"), ("Файл", "decree_1995.pdf")):
+        assert re.search(rf"<dt>{label}</dt><dd>{re.escape(value)}</dd>", html), label
+
+
+def test_next_and_previous_hit_skip_pages_without_hits(library, library_ids):
+    document = library_ids["newspaper_2008.pdf"]
+    first = unescape(library.get(f"/documents/{document}/pages/1", query_string={"q": "құқық"}).get_data(as_text=True))
+    assert re.search(rf'class="next-hit" href="/documents/{document}/pages/3\?q=[^"]+#hit-1">Келесі сәйкестік \(3-бет\)',
+                     first)
+    assert "previous-hit" not in first
+    assert re.search(r"Сәйкестіктер бар беттер:\s*<strong>1</strong>, <a [^>]+>3</a>", first)
+    third = unescape(library.get(f"/documents/{document}/pages/3", query_string={"q": "құқық"}).get_data(as_text=True))
+    assert re.search(rf'class="previous-hit" href="/documents/{document}/pages/1\?q=', third)
+    assert "next-hit" not in third
+    assert "<mark id=\"hit-1\">құқықтарын</mark>" in third
+    second = library.get(f"/documents/{document}/pages/2", query_string={"q": "құқық"}).get_data(as_text=True)
+    assert "<mark" not in second and "сөздері жоқ" in second
+    assert 'class="previous-hit"' in second and 'class="next-hit"' in second
+
+
+def test_page_navigation_and_page_number_form(library, library_ids):
+    document = library_ids["newspaper_2008.pdf"]
+    html = library.get(f"/documents/{document}/pages/2", query_string={"q": "саябақ"}).get_data(as_text=True)
+    assert f'rel="prev" href="/documents/{document}/pages/1?q=' in html
+    assert f'rel="next" href="/documents/{document}/pages/3?q=' in html
+    assert f'action="/documents/{document}"' in html
+    jump = library.get(f"/documents/{document}", query_string={"page": 3, "q": "саябақ"})
+    assert jump.status_code == 302 and jump.headers["Location"].endswith(f"/documents/{document}/pages/3?q=%D1%81%D0%B0%D1%8F%D0%B1%D0%B0%D2%9B")
+    assert library.get(f"/documents/{document}").headers["Location"].endswith("/pages/1")
+    assert library.get("/documents/0000000000000000").status_code == 404
+
+
+def test_citation_to_copy(library, library_ids):
+    document = library_ids["decree_1995.pdf"]
+    html = unescape(library.get(f"/documents/{document}/pages/2", query_string={"q": "жарлық"}).get_data(as_text=True))
+    citation = re.search(r'id="citation" type="text" readonly value="([^"]+)"', html).group(1)
+    assert citation == (f"Н. Назарбаев. Президент жарлығы. 1995-03-01. 2-бет. "
+                        f"http://localhost/documents/{document}/pages/2")
+    assert 'src="/static/copy.js"' in html
+
+
+def test_unknown_pages_and_documents_say_so_in_kazakh(library, library_ids):
+    for url in ("/documents/nothing-here/pages/1", f"/documents/{library_ids['decree_1995.pdf']}/pages/0",
+                f"/documents/{library_ids['decree_1995.pdf']}/pages/3", "/no/such/address"):
+        response = library.get(url)
+        assert response.status_code == 404, url
+        assert "Мұндай құжат не бет жоқ" in response.get_data(as_text=True)
+
+
+def test_original_pdf_is_served_inline(client, sample_pdf):
+    hit = client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["results"][0]
+    response = client.get(f"/documents/{hit['document_id']}/original")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("inline")
+    assert response.data == sample_pdf.read_bytes()
+    assert "Content-Security-Policy" in response.headers
+
+
+def test_original_never_comes_from_a_path_in_the_request(client):
+    for url in ("/documents/..%2F..%2Fcatalog.sqlite/original", "/documents/../catalog.sqlite/original",
+                "/documents/%2Fetc%2Fpasswd/original", "/documents/372de5891862daab%00/original"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_text_original_is_served_as_text(library, library_ids):
+    response = library.get(f"/documents/{library_ids['undated_notes.txt']}/original")
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    assert "құқық туралы ой" in response.get_data(as_text=True)
+
+
+def test_a_missing_original_is_a_404(own_archive_dir):
+    client = create_app({"ARCHIVE": str(own_archive_dir)}).test_client()
+    hit = client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["results"][0]
+    shutil.rmtree(own_archive_dir / "originals")
+    response = client.get(f"/documents/{hit['document_id']}/original")
+    assert response.status_code == 404 and "Мұндай құжат не бет жоқ" in response.get_data(as_text=True)
