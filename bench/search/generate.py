@@ -51,15 +51,15 @@ class SourceText:
     titles: tuple[str, ...]
 
 
-def corpus_blocks() -> list[tuple[str, list[str]]]:
-    """(source key, paragraphs) for each corpus document, the excluded sources left out."""
+def corpus_blocks(include_excluded: bool = False) -> list[tuple[str, list[str]]]:
+    """(source key, paragraphs) for each corpus document, the excluded sources left out unless asked for."""
     with CORPUS_MANIFEST.open(encoding="utf-8") as handle:
         sources = [row["source"] for row in csv.DictReader(handle, delimiter="\t")]
     blocks = CORPUS.read_text(encoding="utf-8").strip().split("\n\n")
     if len(blocks) != len(sources):
         raise SystemExit(f"{CORPUS}: {len(blocks)} documents but {len(sources)} manifest rows")
     return [(source, block.splitlines()) for source, block in zip(sources, blocks)
-            if not source.startswith(EXCLUDED_SOURCES)]
+            if include_excluded or not source.startswith(EXCLUDED_SOURCES)]
 
 
 def source_texts(blocks: list[tuple[str, list[str]]]) -> dict[str, SourceText]:
