@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from collection import DEFAULT_CORPUS, LocatedPassage, build_collection, located_passages
+from collection import DEFAULT_CORPUS, Document, LocatedPassage, build_collection, located_passages
 from judgments import EvalQuery, judgments_met, load_queries, locate
 from systems import Ranker, muragat_ranker, plain_whoosh_ranker
 
@@ -35,7 +35,8 @@ class QueryScore:
     recall: float
 
 
-def score_query(query: EvalQuery, ranked: list[str], by_id: dict[str, LocatedPassage], documents) -> QueryScore:
+def score_query(query: EvalQuery, ranked: list[str], by_id: dict[str, LocatedPassage],
+                documents: dict[str, Document]) -> QueryScore:
     """Reciprocal rank of the first relevant passage, and the share of judged pieces found, in the top CUTOFF."""
     occurrences = locate(query, documents)
     found: set[int] = set()

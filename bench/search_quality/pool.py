@@ -12,12 +12,12 @@ import tempfile
 from pathlib import Path
 
 from collection import DEFAULT_CORPUS, LocatedPassage, build_collection, located_passages
-from systems import muragat_ranker, plain_whoosh_ranker
+from systems import Ranker, muragat_ranker, plain_whoosh_ranker
 
 POOL_DEPTH = 20
 
 
-def pooled(query: str, rankers: dict, by_id: dict[str, LocatedPassage], depth: int) -> dict[str, list[str]]:
+def pooled(query: str, rankers: dict[str, Ranker], depth: int) -> dict[str, list[str]]:
     """Passage id → the systems (with rank) that returned it."""
     found: dict[str, list[str]] = {}
     for name, rank in rankers.items():
@@ -46,7 +46,7 @@ def main() -> None:
         rankers = {"muragat": muragat_ranker(Path(workdir) / "muragat", indexed),
                    "whoosh": plain_whoosh_ranker(Path(workdir) / "whoosh", indexed)}
         for query in args.query:
-            candidates = pooled(query, rankers, by_id, args.depth)
+            candidates = pooled(query, rankers, args.depth)
             for pattern in args.grep:
                 for passage_id in grepped(pattern, passages):
                     candidates.setdefault(passage_id, []).append("grep")
