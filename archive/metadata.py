@@ -13,7 +13,8 @@ from archive.errors import MuragatError
 KEYS = ("path", "sha256")
 FIELDS = ("title", "author", "date", "collection", "language", "source")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
-_PDF_DATE = re.compile(r"^D?:?(\d{4})(\d{2})?(\d{2})?")
+# What PDF producers write when nobody filled the field in (reportlab: "untitled", "anonymous").
+PLACEHOLDERS = frozenset({"untitled", "anonymous", "unknown", "unspecified", "none", "title", "author"})
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -113,12 +114,16 @@ def _json_rows(path: Path, text: str) -> list[tuple[str, dict]]:
 
 
 def from_info(info: dict[str, str]) -> Metadata:
-    """Title, author and date from a PDF's own info dictionary."""
-    date = ""
-    found = _PDF_DATE.match(info.get("CreationDate", "").strip())
-    if found:
-        date = "-".join(part for part in found.groups() if part)
-    return Metadata(title=info.get("Title", "").strip(), author=info.get("Author", "").strip(), date=date)
+    """Title and author from a PDF's own info dictionary, placeholders left out.
+
+    Its CreationDate is when the PDF was made (a scan of 1937 made in 2020), not the
+    document's date, so a date comes only from the manifest.
+    """
+    def value(key: str) -> str:
+        text = " ".join(info.get(key, "").split())
+        return "" if text.casefold() in PLACEHOLDERS else text
+
+    return Metadata(title=value("Title"), author=value("Author"))
 
 
 def from_file_name(path: str | os.PathLike) -> Metadata:

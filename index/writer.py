@@ -72,7 +72,9 @@ def delete_documents(ix: Index, document_ids: Iterable[str]) -> None:
 def indexed_document_ids(ix: Index) -> set[str]:
     """Documents that have at least one passage in the index (for catalog/index agreement)."""
     with ix.searcher() as searcher:
-        return {term.decode() for term in searcher.lexicon("document_id")}
+        # The lexicon keeps a deleted document's terms until segments merge; its postings do not.
+        return {term.decode() for term in searcher.lexicon("document_id")
+                if searcher.postings("document_id", term).is_active()}
 
 
 def passage_count(ix: Index) -> int:

@@ -18,8 +18,9 @@ PDF_SUFFIXES = frozenset({".pdf"})
 TEXT_SUFFIXES = frozenset({".txt"})
 # Plain text: pages are separated by form feeds (what pdftotext and many scanners write).
 PAGE_BREAK = "\f"
-# Plain-text lines are laid out as on an A4 page, so that running lines are found the same way.
-TEXT_PAGE_WIDTH, TEXT_PAGE_HEIGHT, TEXT_MARGIN, TEXT_LEADING = 595.0, 842.0, 60.0, 14.0
+# Plain-text lines are laid out top to bottom on a page as tall as they need, so that the first
+# and last rows sit at its edges and running lines are found as in a PDF.
+TEXT_PAGE_WIDTH, TEXT_MARGIN, TEXT_LEADING = 595.0, 60.0, 14.0
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def read_text_pages(path: Path) -> list[RawPage]:
 
 def _text_page(number: int, text: str) -> RawPage:
     rows = text.splitlines()
-    height = max(TEXT_PAGE_HEIGHT, 2 * TEXT_MARGIN + TEXT_LEADING * len(rows))
+    height = 2 * TEXT_MARGIN + TEXT_LEADING * max(1, len(rows))
     lines = []
     for row, line in enumerate(rows):
         if line.strip():

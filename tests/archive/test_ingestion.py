@@ -1,0 +1,159 @@
+"""Bulk ingest as an archivist uses it: dedupe, metadata, text files, progress and summary, migration."""
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+from archive.catalog import SCHEMA_VERSION, Catalog
+from archive.originals import sha256_of
+from tests.pdfs import write_pdf
+
+
+def _search(run_cli, archive, query: str) -> dict:
+    result = run_cli("search", query, "--json", "--limit", "50", "--archive", archive)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_one_file_under_two_paths_is_one_document_knowing_both(tmp_path, run_cli):
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    first = write_pdf(tmp_path / "one" / "decree.pdf", [["Жарлық мәтіні: мемлекеттік тіл туралы."]])
+    second = tmp_path / "two" / "copy of decree.pdf"
+    shutil.copy(first, second)
+    archive = tmp_path / "a"
+    result = run_cli("ingest", tmp_path / "one", tmp_path / "two", "--archive", archive, "--silent")
+    assert result.exit_code == 0 and "ingested 1, already present 1" in result.stdout
+    with sqlite3.connect(archive / "catalog.sqlite") as db:
+        paths = [row[0] for row in db.execute("SELECT path FROM document_paths ORDER BY path")]
+    assert paths == [str(first.resolve()), str(second.resolve())]
+    assert _search(run_cli, archive, "жарлық")["total"] == 1
+
+
+def test_manifest_then_pdf_info_then_file_name(tmp_path, run_cli):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_pdf(folder / "from_manifest.pdf", [["Конституция мәтіні."]], title="Ішкі атау")
+    write_pdf(folder / "from_info.pdf", [["Кодекс мәтіні."]], title="Азаматтық кодекс", author="Парламент")
+    write_pdf(folder / "Абай_өлеңдері.pdf", [["Өлең сөздің патшасы."]])
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("path,title,author,date,collection,language,source\n"
+                        "in/from_manifest.pdf,Қазақстан Конституциясы,Халық,1995-08-30,laws,kk,Әділет\n",
+                        encoding="utf-8")
+    archive = tmp_path / "a"
+    result = run_cli("ingest", folder, "--metadata", manifest, "--collection", "library", "--archive", archive,
+                     "--silent")
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(archive / "catalog.sqlite") as db:
+        db.row_factory = sqlite3.Row
+        rows = {row["title"]: dict(row) for row in db.execute("SELECT * FROM documents")}
+    constitution = rows["Қазақстан Конституциясы"]
+    assert (constitution["author"], constitution["date"], constitution["year"], constitution["collection"],
+            constitution["language"], constitution["source"]) == ("Халық", "1995-08-30", 1995, "laws", "kk", "Әділет")
+    assert rows["Азаматтық кодекс"]["author"] == "Парламент" and rows["Азаматтық кодекс"]["collection"] == "library"
+    assert "Абай өлеңдері" in rows
+
+    assert _search(run_cli, archive, "мәтіні collection:laws")["total"] == 1
+    assert _search(run_cli, archive, "мәтіні year:1990..1999")["total"] == 1
+    assert _search(run_cli, archive, "title:конституция")["total"] == 1
+    status = json.loads(run_cli("status", "--json", "--archive", archive).stdout)
+    assert status["collections"] == {"laws": 1, "library": 2}
+
+
+def test_a_json_manifest_by_sha256_applies_to_documents_already_in(tmp_path, run_cli):
+    pdf = write_pdf(tmp_path / "scan.pdf", [["Хаттама мәтіні."]])
+    archive = tmp_path / "a"
+    assert run_cli("ingest", pdf, "--archive", archive, "--silent").exit_code == 0
+    manifest = tmp_path / "m.json"
+    manifest.write_text(json.dumps([{"sha256": sha256_of(pdf), "title": "Хаттама №1", "date": "12.03.1937",
+                                     "collection": "minutes"}], ensure_ascii=False), encoding="utf-8")
+    again = run_cli("ingest", pdf, "--metadata", manifest, "--archive", archive, "--silent")
+    assert again.exit_code == 0 and "already present 1" in again.stdout
+    hits = _search(run_cli, archive, "хаттама collection:minutes year:1937")
+    assert hits["total"] == 1 and hits["results"][0]["title"] == "Хаттама №1"
+    assert json.loads(run_cli("status", "--json", "--archive", archive).stdout)["index_agrees"]
+
+
+def test_a_bad_manifest_is_one_line_and_nothing_is_ingested(tmp_path, run_cli):
+    pdf = write_pdf(tmp_path / "doc.pdf", [["Мәтін."]])
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("path,titel\ndoc.pdf,Атау\n", encoding="utf-8")
+    result = run_cli("ingest", pdf, "--metadata", manifest, "--archive", tmp_path / "a", "--silent")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "m.csv" in result.stderr and "'titel'" in result.stderr
+    assert not (tmp_path / "a" / "originals").exists()
+
+
+def test_plain_text_files_are_ingested_page_by_page(tmp_path, run_cli):
+    text = tmp_path / "letters.txt"
+    text.write_text("Бірінші бет. Мемлекеттік қағидала-\nры бекітілді.\n\fЕкінші бет: Қарағанды облысы.\n",
+                    encoding="utf-8")
+    archive = tmp_path / "a"
+    result = run_cli("ingest", tmp_path, "--archive", archive, "--silent")
+    assert result.exit_code == 0 and "ingested 1," in result.stdout and "2 pages" in result.stdout
+    hits = _search(run_cli, archive, "=қағидалары")["results"]
+    assert [(hit["title"], hit["page"]) for hit in hits] == [("letters", 1)]
+    assert _search(run_cli, archive, "Қарағанды")["results"][0]["page"] == 2
+
+
+def test_progress_bar_and_summary_then_silent(tmp_path, run_cli):
+    write_pdf(tmp_path / "a.pdf", [["Бірінші құжат."], ["Екінші бет."]])
+    (tmp_path / "scan.pdf").write_bytes(b"")
+    loud = run_cli("ingest", tmp_path, "--archive", tmp_path / "arch")
+    assert loud.stderr.startswith("ingesting")  # the bar itself is drawn only on a terminal
+    assert "ingested 1, already present 0, failed 1, skipped 0, no text layer 0; 2 pages" in loud.stdout
+    assert loud.exit_code == 1
+    quiet = run_cli("ingest", tmp_path / "a.pdf", "--archive", tmp_path / "arch", "--silent")
+    assert quiet.stderr == "" and "already present 1" in quiet.stdout
+
+
+def test_remove_takes_a_document_out_everywhere(tmp_path, run_cli):
+    pdf = write_pdf(tmp_path / "doc.pdf", [["Алаш қозғалысы туралы."]])
+    archive = tmp_path / "a"
+    run_cli("ingest", pdf, "--archive", archive, "--silent")
+    document_id = _search(run_cli, archive, "Алаш")["results"][0]["document_id"]
+    assert run_cli("remove", document_id, "--archive", archive).exit_code == 0
+    assert _search(run_cli, archive, "Алаш")["total"] == 0
+    assert not list((archive / "originals").rglob("*.pdf"))
+    status = json.loads(run_cli("status", "--json", "--archive", archive).stdout)
+    assert status["documents"] == 0 and status["index_agrees"]
+    back = run_cli("ingest", pdf, "--archive", archive, "--silent")
+    assert "ingested 1," in back.stdout and _search(run_cli, archive, "Алаш")["total"] == 1
+
+
+# The catalog as the first Muragat wrote it (schema version 1, no user_version set).
+FOUNDATION_SCHEMA = """
+CREATE TABLE documents (id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, title TEXT NOT NULL,
+    author TEXT NOT NULL DEFAULT '', date TEXT NOT NULL DEFAULT '', year INTEGER,
+    collection TEXT NOT NULL DEFAULT '', kind TEXT NOT NULL, size INTEGER NOT NULL, page_count INTEGER NOT NULL,
+    stored_name TEXT NOT NULL, added_at TEXT NOT NULL, indexed INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE document_paths (document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    path TEXT NOT NULL, PRIMARY KEY (document_id, path));
+CREATE TABLE pages (document_id TEXT NOT NULL, number INTEGER NOT NULL, text TEXT NOT NULL, status TEXT NOT NULL,
+    PRIMARY KEY (document_id, number));
+CREATE TABLE passages (id TEXT PRIMARY KEY, document_id TEXT NOT NULL, page INTEGER NOT NULL, seq INTEGER NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL);
+CREATE TABLE failures (path TEXT PRIMARY KEY, sha256 TEXT, reason TEXT NOT NULL, failed_at TEXT NOT NULL);
+INSERT INTO documents VALUES ('abc', 'abc123', 'Ескі құжат', '', '', NULL, '', 'pdf', 10, 1, 'ab/abc.pdf',
+    '2025-01-01T00:00:00+00:00', 1);
+INSERT INTO document_paths VALUES ('abc', '/old/path.pdf');
+"""
+
+
+def test_a_catalog_from_the_first_version_is_migrated_in_place(tmp_path, run_cli):
+    path = tmp_path / "catalog.sqlite"
+    with sqlite3.connect(path) as db:
+        db.executescript(FOUNDATION_SCHEMA)
+    catalog = Catalog(path)
+    document = catalog.document("abc")
+    assert document.title == "Ескі құжат" and document.language == "" and document.source == ""
+    assert catalog.paths("abc") == ["/old/path.pdf"]
+    assert catalog.last_run() is None
+    catalog.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    newer = run_cli("status", "--archive", tmp_path)
+    assert newer.exit_code == 1 and "upgrade Muragat" in newer.stderr and "Traceback" not in newer.stderr
