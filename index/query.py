@@ -57,7 +57,8 @@ class ExactPrefixPlugin(qparser.PrefixPlugin):
                 raise QueryError(
                     f"«{self.text}*» is too short a prefix: type at least {MIN_PREFIX_CHARS} letters before *"
                 )
-            return syntax.attach(Prefix(fieldname, prefix, boost=self.boost), self)
+            # Scored per word (not constant), so that a passage using the word often ranks higher.
+            return syntax.attach(Prefix(fieldname, prefix, boost=self.boost, constantscore=False), self)
 
     nodetype = PrefixNode
 
@@ -74,6 +75,9 @@ def build_parser(schema: Schema) -> qparser.QueryParser:
 def prepare(text: str) -> str:
     """Rewrite what a person types into parser syntax; neutralise syntax they did not mean."""
     text = re.sub(r'(?<![\w=])=(?=["\w])', "exact:", text)
+    # A hyphen inside a word (4-бабы, әл-ауқаты, БҰҰ-ның) is part of it, not "leave out":
+    # the non-breaking hyphen is no parser syntax, and the analyzer treats it as a hyphen.
+    text = re.sub(r"(?<=\w)-(?=\w)", "\u2011", text)
     text = re.sub(r"(\w+):", lambda m: m.group() if m.group(1) in QUERY_FIELDS else m.group(1) + " ", text)
     text = re.sub(r"[?!;,.{}^~<>«»]", " ", text)
     if text.count('"') % 2:

@@ -8,7 +8,7 @@ from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from index.analysis import ANALYZER_VERSION, exact_analyzer, kazakh_analyzer
 
 # The index must be rebuilt when this changes; it is stored beside the index files.
-SCHEMA_VERSION = f"2.{ANALYZER_VERSION}"
+SCHEMA_VERSION = f"3.{ANALYZER_VERSION}"
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,10 @@ def build_schema() -> Schema:
         passage_id=ID(stored=True, unique=True),
         document_id=ID(stored=True),
         page=NUMERIC(int, stored=True),
-        title=TEXT(analyzer=analyzer, stored=True, field_boost=1.5),
-        text=TEXT(analyzer=analyzer, stored=True, phrase=True),
-        exact=TEXT(analyzer=exact_analyzer(), phrase=True),
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=1.5, multitoken_query="phrase"),
+        # A word that analyses into several (іс-қимыл, 4-бабы) is searched as a phrase of them.
+        text=TEXT(analyzer=analyzer, stored=True, phrase=True, multitoken_query="phrase"),
+        exact=TEXT(analyzer=exact_analyzer(), phrase=True, multitoken_query="phrase"),
         collection=ID(stored=True),
         year=NUMERIC(int, stored=True),
     )

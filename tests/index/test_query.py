@@ -1,0 +1,84 @@
+"""The query language as people type it, parsed against the real schema."""
+from __future__ import annotations
+
+import pytest
+from whoosh.query import AndNot, Every, NumericRange, Phrase, Prefix, Term
+
+from index.query import QueryError, parse_query
+from index.schema import build_schema
+
+SCHEMA = build_schema()
+
+
+def parse(text: str):
+    return parse_query(text, SCHEMA)
+
+
+def nodes(query):
+    yield query
+    for child in query.children():
+        yield from nodes(child)
+
+
+def leaves(query) -> set:
+    return {(type(leaf).__name__, leaf.fieldname, getattr(leaf, "text", None)) for leaf in query.leaves()}
+
+
+def test_plain_words_are_stemmed_in_text_and_title():
+    assert leaves(parse("құқықтары").query) == {("Term", "text", "құқық"), ("Term", "title", "құқық")}
+
+
+def test_a_pasted_question_is_plain_words_not_wildcards():
+    query = parse("Абай қай жылы туған?").query
+    assert all(isinstance(leaf, Term) for leaf in query.leaves())
+    assert ("Term", "text", "абай") in leaves(query)
+
+
+@pytest.mark.parametrize("text", ["Мәселе: құқық", 'адам "құқығы', "құқық {}[]^~ <>", "құқық! нүкте... ;"])
+def test_stray_syntax_is_plain_text(text):
+    assert ("Term", "text", "құқық") in leaves(parse(text).query)
+
+
+def test_hyphen_inside_a_word_is_not_an_exclusion():
+    query = parse("Конституцияның 4-бабы").query
+    assert not any(isinstance(node, AndNot) for node in nodes(query))
+    assert Phrase("text", ["4", "бап"]) in list(nodes(query))
+
+
+def test_minus_before_a_word_excludes_it():
+    query = parse("құқық -экстремизм").query
+    assert isinstance(query, AndNot)
+
+
+def test_exact_form_switch():
+    assert parse("=құқығы").query == Term("exact", "құқығы")
+    assert parse("=БҰҰ-ның").query == Term("exact", "бұұ")
+
+
+def test_phrase_goes_through_the_stems():
+    assert Phrase("text", ["адам", "құқық"]) in list(nodes(parse('"адам құқықтарын"').query))
+
+
+def test_prefix_is_normalised_not_stemmed_and_searches_surface_words():
+    query = parse("Конститу*").query
+    assert isinstance(query, Prefix) and (query.fieldname, query.text) == ("exact", "конститу")
+
+
+def test_one_letter_prefix_is_refused_with_a_clear_message():
+    with pytest.raises(QueryError, match="at least 2 letters"):
+        parse("қ*")
+
+
+def test_filters_restrict_rather_than_score():
+    parsed = parse("құқық collection:akorda year:2001..2010")
+    assert Term("collection", "akorda") in list(nodes(parsed.filter))
+    assert NumericRange("year", 2001, 2010) in list(nodes(parsed.filter))
+    assert leaves(parsed.query) == {("Term", "text", "құқық"), ("Term", "title", "құқық")}
+    assert parse("year:1995").filter == NumericRange("year", 1995, 1995)
+    assert parse("collection:akorda").query == Every()
+
+
+@pytest.mark.parametrize("text, message", [("", "empty"), ("   ", "empty"), ("сөз " * 200, "shorten")])
+def test_unusable_queries_say_what_to_change(text, message):
+    with pytest.raises(QueryError, match=message):
+        parse(text)
