@@ -30,8 +30,8 @@ LAYOUT = LAParams(line_margin=0.5, char_margin=1.0, word_margin=0.1, boxes_flow=
 # A gutter is at least this wide (points) and crossed by at most this share of fragments.
 MIN_GUTTER = 6.0
 GUTTER_CROSSING_SHARE = 0.05
-# Each column holds at least this share of the page's fragments.
-MIN_COLUMN_SHARE = 0.2
+# Two columns share at least this many rows.
+MIN_COLUMN_LINES = 2
 
 
 class ExtractionError(Exception):
@@ -147,28 +147,33 @@ def find_gutter(fragments: list[Line], width: float) -> float | None:
     lo, hi = int(width * 0.2), int(width * 0.8)
     if hi - lo < MIN_GUTTER:
         return None
-    crossing = [0] * (hi - lo)
+    crossing = [0] * (hi - lo + 1)
+    starting = [0] * (hi - lo + 1)  # a column's left edge ends a band even if the column is short
     for fragment in fragments:
         for x in range(max(lo, int(fragment.x0)), min(hi, int(fragment.x1) + 1)):
             crossing[x - lo] += 1
+        if lo <= int(fragment.x0) <= hi:
+            starting[int(fragment.x0) - lo] += 1
     allowed = max(1, int(len(fragments) * GUTTER_CROSSING_SHARE))
-    best: tuple[float, float] | None = None  # (width, centre) of the widest empty band
+    centres = []  # the middle of every empty band wide enough to be a gutter
     start = None
-    for x, count in enumerate(crossing + [allowed + 1]):
-        if count <= allowed and start is None:
+    for x, (count, starts) in enumerate(zip(crossing + [allowed + 1], starting + [0])):
+        blocked = count > allowed or starts >= MIN_COLUMN_LINES
+        if not blocked and start is None:
             start = x
-        elif count > allowed and start is not None:
-            band, centre = x - start, lo + (start + x) / 2
-            if band >= MIN_GUTTER and (best is None or band > best[0]):
-                best = (band, centre)
+        elif blocked and start is not None:
+            if x - start >= MIN_GUTTER:
+                centres.append(lo + (start + x) / 2)
             start = None
-    if best is None:
-        return None
-    centre = best[1]
-    left = sum(f.x1 <= centre for f in fragments)
-    right = sum(f.x0 >= centre for f in fragments)
-    needed = max(3, len(fragments) * MIN_COLUMN_SHARE)
-    return centre if left >= needed and right >= needed else None
+    scored = [(_rows_side_by_side(fragments, centre), centre) for centre in centres]
+    rows, centre = max(scored, default=(0, None))
+    return centre if rows >= MIN_COLUMN_LINES else None
+
+
+def _rows_side_by_side(fragments: list[Line], gutter: float) -> int:
+    """How many lines right of the gutter share a row with a line left of it (columns do)."""
+    left = [f for f in fragments if f.x1 <= gutter]
+    return sum(any(l.y0 < (r.y0 + r.y1) / 2 < l.y1 for l in left) for r in fragments if r.x0 >= gutter)
 
 
 def _read_columns(fragments: list[Line], gutter: float) -> list[Line]:

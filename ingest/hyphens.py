@@ -24,6 +24,12 @@ _TOKEN = re.compile(rf"{_WORD_CHARS}+(?:-{_WORD_CHARS}+)*")
 _LEADING_WORD = re.compile(rf"^({_WORD_CHARS}+)")
 _TRAILING_WORD = re.compile(rf"({_WORD_CHARS}+)$")
 SOFT_HYPHEN = "\u00ad"
+# Hyphens a producer may write for its own line breaks, and the ones authors type.
+BREAK_MARKS = "\u00ad\u2010"
+ASCII_HYPHENS = "-\u2011"
+# A producer that marks its breaks this many times marks all of them.
+MARKED_BREAKS_MIN = 3
+_VOWELS = kazakh.VOWELS | frozenset("aeiouy")
 
 
 # --- Pure Kazakh word rules (they belong in index/kazakh.py as public functions) ---------------
@@ -100,19 +106,27 @@ class Verdict:
     evidence: str
 
 
-def decide_break(left: str, right: str, mark: str, vocabulary: Vocabulary) -> Verdict:
+def decide_break(left: str, right: str, mark: str, vocabulary: Vocabulary, *, marked_breaks: bool = False) -> Verdict:
     """Decide whether the hyphen between `left-` (line end) and `right` (next line) is real.
 
-    Evidence in order of strength: the mark itself, numbers and abbreviations, how the
-    document writes the word elsewhere, the Kazakh lexicon, reduplication, and suffix
-    chains; with no evidence the hyphen is a break (most line-end hyphens are).
+    Evidence in order of strength: the mark itself (with `marked_breaks`, the producer
+    writes its breaks as U+00AD or U+2010, so an ASCII hyphen is the author's), numbers and
+    abbreviations, a capital after the hyphen, how the document writes the word elsewhere,
+    suffix chains, the Kazakh lexicon, reduplication; with no evidence the hyphen is a
+    break (most line-end hyphens are).
     """
     if mark == SOFT_HYPHEN or not left or not right:
         return Verdict(False, "soft hyphen" if mark == SOFT_HYPHEN else "no word")
+    if marked_breaks:
+        return Verdict(mark in ASCII_HYPHENS, "producer's break mark")
     if left[-1].isdigit() or right[0].isdigit():
         return Verdict(True, "number")
     if len(left) > 1 and left.isupper() and not right.isupper():
         return Verdict(True, "abbreviation")
+    if not any(ch in _VOWELS for ch in left.lower()):
+        return Verdict(True, "abbreviation")  # a broken word's first piece has a syllable
+    if right[0].isupper() and not right.isupper():
+        return Verdict(True, "capital")  # a word goes on in lowercase: Нұр-Сұлтан, Қасым-Жомарт
     low_left, low_right = left.lower(), right.lower()
     joined = low_left + low_right
     as_compound = vocabulary.compound_count(low_left, low_right)
@@ -157,6 +171,8 @@ def join_pages(pages: list[RawPage]) -> list[str]:
     A word broken across a page end is completed on the page where it starts.
     """
     vocabulary = Vocabulary.from_lines(line.text for page in pages for line in page.lines)
+    ends = Counter(line.text.rstrip()[-1:] for page in pages for line in page.lines)
+    marked_breaks = sum(ends[mark] for mark in BREAK_MARKS) >= MARKED_BREAKS_MIN
     texts: list[list[str]] = [[] for _ in pages]
     pending: tuple[int, str, str] | None = None  # (page index, left word, hyphen mark)
 
@@ -164,7 +180,7 @@ def join_pages(pages: list[RawPage]) -> list[str]:
         for line, new_paragraph in zip(page.lines, _paragraph_breaks(page)):
             text = " ".join(line.text.split())
             if pending:
-                text = _complete_word(texts, pending, text, vocabulary)
+                text = _complete_word(texts, pending, text, vocabulary, marked_breaks)
                 pending = None
                 new_paragraph = False
                 if not text:
@@ -179,13 +195,14 @@ def join_pages(pages: list[RawPage]) -> list[str]:
     return ["".join(parts) for parts in texts]
 
 
-def _complete_word(texts: list[list[str]], pending: tuple[int, str, str], text: str, vocabulary: Vocabulary) -> str:
+def _complete_word(texts: list[list[str]], pending: tuple[int, str, str], text: str, vocabulary: Vocabulary,
+                   marked_breaks: bool) -> str:
     """Attach the first word of `text` to the broken word on its page; return the rest."""
     page_index, left, mark = pending
     match = _LEADING_WORD.match(text)
     right = match.group(1) if match else ""
     first, _, rest = text.partition(" ")
-    joiner = "-" if decide_break(left, right, mark, vocabulary).keep else ""
+    joiner = "-" if decide_break(left, right, mark, vocabulary, marked_breaks=marked_breaks).keep else ""
     texts[page_index].append(joiner + first)
     return rest
 

@@ -330,9 +330,10 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     total = args.docs + 4
-    paragraphs = corpus_paragraphs(args.corpus, skip=200, count=total * args.paragraphs)
+    paragraphs = corpus_paragraphs(args.corpus, skip=200, count=total * (args.paragraphs + 1))
     chunks = [paragraphs[i * args.paragraphs:(i + 1) * args.paragraphs] for i in range(total)]
-    titles = [" ".join(chunk[0].split()[:5]).rstrip(".,:;") for chunk in chunks]
+    # Titles (the running headers) come from paragraphs that are not in any document.
+    titles = [" ".join(p.split()[:5]).rstrip(".,:;") for p in paragraphs[total * args.paragraphs:]]
     made = []
     for number in range(args.docs):
         style = STYLES[number % len(STYLES)]
