@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from statistics import median
 
 from index import kazakh
@@ -56,11 +56,14 @@ def is_suffix_chain(text: str) -> bool:
 
 @dataclass
 class Vocabulary:
-    """Words of one document as written inside lines, where no line break interferes."""
+    """Words of one document as written inside lines, where no line break interferes.
+
+    Stems are taken only when a break asks for them: a document without line-end hyphens
+    never loads the stemmer's tables.
+    """
 
     words: Counter = field(default_factory=Counter)
-    stems: Counter = field(default_factory=Counter)
-    compounds: Counter = field(default_factory=Counter)  # (left part, stem of right part)
+    compound_forms: Counter = field(default_factory=Counter)  # (left part, right part)
 
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> "Vocabulary":
@@ -83,19 +86,31 @@ class Vocabulary:
         """Count a lowercased word or hyphenated compound seen whole."""
         parts = word.split("-")
         if len(parts) > 1:
-            for left, right in zip(parts, parts[1:]):
-                self.compounds[left, kazakh.stem(right)] += 1
-            return
-        self.words[word] += 1
-        self.stems[kazakh.stem(word)] += 1
+            self.compound_forms.update(zip(parts, parts[1:]))
+        else:
+            self.words[word] += 1
+
+    @cached_property
+    def _stems(self) -> Counter:
+        stems: Counter = Counter()
+        for word, count in self.words.items():
+            stems[kazakh.stem(word)] += count
+        return stems
+
+    @cached_property
+    def _compounds(self) -> Counter:
+        compounds: Counter = Counter()
+        for (left, right), count in self.compound_forms.items():
+            compounds[left, kazakh.stem(right)] += count
+        return compounds
 
     def compound_count(self, left: str, right: str) -> int:
         """How often `left-right` (any ending on the right part) is written whole."""
-        return self.compounds[left, kazakh.stem(right)]
+        return self._compounds[left, kazakh.stem(right)]
 
     def joined_count(self, joined: str) -> int:
         """How often the joined word, or another form of its stem, is written whole."""
-        return self.words[joined] or self.stems[kazakh.stem(joined)]
+        return self.words[joined] or self._stems[kazakh.stem(joined)]
 
 
 @dataclass(frozen=True)
