@@ -7,7 +7,10 @@ passages Muragat's catalog holds, dumped to passages.jsonl, so all three see the
 text, titles, collections and years. Figures go to bench/out/search/build.json; built
 indexes are kept and reused unless --rebuild.
 
-    .venv/bin/python -m bench.search.build [--rebuild] [--workers 2]
+    .venv/bin/python -m bench.search.build [--rebuild] [--reindex] [--workers 2]
+
+When the project's analysis rules change after the archive was built, Muragat's index is
+rebuilt from the catalog (`muragat reindex`), which is timed too: indexing alone.
 """
 from __future__ import annotations
 
@@ -51,8 +54,15 @@ def build_muragat(workers: int) -> dict:
         "catalog_bytes": directory_bytes(ARCHIVE / "catalog.sqlite"),
         "originals_bytes": directory_bytes(archive.originals_dir),
         "workers": workers,
+        "schema_version": schema_version(),
         **peak_rss_mib(),
     }
+
+
+def schema_version() -> str:
+    from index.schema import SCHEMA_VERSION
+
+    return SCHEMA_VERSION
 
 
 def ingest_with_manifest(archive, workers: int) -> str:
@@ -84,6 +94,17 @@ def progress():
             print(f"  {done[0]} files, {clock.seconds:.0f} s", file=sys.stderr, flush=True)
 
     return on_file
+
+
+def reindex_muragat() -> dict:
+    """Rebuild Muragat's index from its catalog (`muragat reindex`): indexing alone, without extraction."""
+    from archive.home import Archive
+    from index.schema import SCHEMA_VERSION
+
+    archive = Archive.existing(ARCHIVE)
+    clock = Stopwatch()
+    count = archive.reindex()
+    return {**_figures(count, clock.seconds, directory_bytes(archive.index_dir)), "schema_version": SCHEMA_VERSION}
 
 
 def dump_passages() -> int:
@@ -178,13 +199,23 @@ def run_child(system: str, workers: int) -> dict:
     return figures
 
 
-def build_all(rebuild: bool, workers: int) -> dict:
+def index_is_stale() -> bool:
+    """True when the analysis rules changed since the archive was built (`muragat reindex` needed)."""
+    from index.writer import needs_rebuild
+
+    return needs_rebuild(ARCHIVE / "index")
+
+
+def build_all(rebuild: bool, reindex: bool, workers: int) -> dict:
     """Build what is missing (everything with `rebuild`), keeping earlier figures for what is cached."""
     report = json.loads(BUILD_REPORT.read_text()) if BUILD_REPORT.exists() and not rebuild else {}
     if rebuild or "muragat" not in report:
         print("building muragat…", file=sys.stderr, flush=True)
         report = {"machine": machine_notes(), "muragat": run_child("muragat", workers)}
         report["dumped_passages"] = dump_passages()
+    if reindex or index_is_stale():
+        print("rebuilding muragat's index from its catalog…", file=sys.stderr, flush=True)
+        report["muragat_reindex"] = run_child("reindex", workers)
     for system in ("whoosh", "fts5"):
         if system not in report:
             print(f"building {system}…", file=sys.stderr, flush=True)
@@ -193,12 +224,15 @@ def build_all(rebuild: bool, workers: int) -> dict:
     return report
 
 
-CHILDREN = {"muragat": build_muragat, "whoosh": lambda workers: build_whoosh(), "fts5": lambda workers: build_fts5()}
+CHILDREN = {"muragat": build_muragat, "reindex": lambda workers: reindex_muragat(),
+            "whoosh": lambda workers: build_whoosh(), "fts5": lambda workers: build_fts5()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rebuild", action="store_true", help="build all three again, even if cached")
+    parser.add_argument("--reindex", action="store_true",
+                        help="also time `muragat reindex` (done anyway when the analysis rules changed)")
     parser.add_argument("--workers", type=int, default=2, help="Muragat's extraction workers")
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -207,7 +241,7 @@ def main() -> None:
         return
     if not MANIFEST.exists():
         raise SystemExit(f"{MANIFEST}: no generated corpus; run `python -m bench.search.generate` first")
-    print(json.dumps(build_all(args.rebuild, args.workers), ensure_ascii=False, indent=2))
+    print(json.dumps(build_all(args.rebuild, args.reindex, args.workers), ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":
