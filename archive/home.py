@@ -101,7 +101,8 @@ class Archive:
         if self.needs_reindex:
             raise MuragatError("the index was built with older analysis rules; run `muragat reindex`")
         try:
-            return search(self._searcher(), query, limit=limit, offset=offset, filters=filters, sort=sort)
+            return search(self._searcher(), query, limit=limit, offset=offset, filters=filters, sort=sort,
+                          skeletons=self._searchers.skeletons)
         except QueryError as error:
             raise MuragatError(f"query {query[:80]!r}: {error}") from error
 
@@ -110,7 +111,7 @@ class Archive:
         if not query.strip():
             return {}
         try:
-            return matching_pages(self._searcher(), query, document_id)
+            return matching_pages(self._searcher(), query, document_id, skeletons=self._searchers.skeletons)
         except QueryError as error:
             raise MuragatError(f"query {query[:80]!r}: {error}") from error
 
@@ -118,7 +119,7 @@ class Archive:
         """A page's text with the words `query` matches marked (nothing marked without a query)."""
         if not query.strip():
             return [(text, False)] if text else []
-        return highlight(self._searcher(), text, query)
+        return highlight(self._searcher(), text, query, skeletons=self._searchers.skeletons)
 
     # Reading
 

@@ -15,7 +15,7 @@ from index.kazakh import fold_lookalikes, is_suffix_chain, stem
 __all__ = ["stem", "kazakh_analyzer", "exact_analyzer", "ANALYZER_VERSION"]
 
 # Bump whenever tokenizing, normalising, stop words or stemming change what goes in the index.
-ANALYZER_VERSION = "2"
+ANALYZER_VERSION = "3"
 
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060"
 _WORD = rf"[^\W_](?:[^\W_]|[{_INVISIBLE}])*"
@@ -40,11 +40,16 @@ class KazakhTokenizer(Tokenizer):
 
     A case ending written after a hyphen on a number or an abbreviation is not a word of
     its own: `БҰҰ-ға` yields one token `БҰҰ` spanning the whole form, so that it is found
-    by the bare abbreviation and highlighted whole.
+    by the bare abbreviation and highlighted whole. With `keep_endings` (the exact-form
+    field) the token is the whole form `БҰҰ-ға`.
     """
 
+    def __init__(self, keep_endings: bool = False) -> None:
+        self.keep_endings = keep_endings
+
     def __eq__(self, other: object) -> bool:
-        return other is not None and self.__class__ is other.__class__
+        return (other is not None and self.__class__ is other.__class__
+                and self.keep_endings == getattr(other, "keep_endings", None))
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
@@ -53,8 +58,16 @@ class KazakhTokenizer(Tokenizer):
         matches = _TOKEN.finditer(value) if tokenize else [re.match(r"(?s).*", value)]
         position = start_pos
         for match in matches:
-            for text, start, end in _parts(match.group(), match.start()):
+            parts = _parts(match.group(), match.start(), self.keep_endings)
+            for index, (text, start, end) in enumerate(parts):
                 yield self._fill(token, text, start, end, position, start_char, positions, chars, keeporiginal)
+                # A compound is also indexed joined (at its first part's place), so that a hyphen
+                # kept by mistake at a line break does not hide the word: орай-ластырып.
+                if index == 0 and len(parts) > 1 and mode != "query":
+                    joined = _joined([part[0] for part in parts])
+                    if joined:
+                        yield self._fill(token, joined, start, parts[-1][2], position, start_char, positions,
+                                         chars, keeporiginal)
                 position += 1
 
     @staticmethod
@@ -72,19 +85,26 @@ class KazakhTokenizer(Tokenizer):
         return token
 
 
-def _parts(word: str, offset: int) -> list[tuple[str, int, int]]:
+def _parts(word: str, offset: int, keep_endings: bool) -> list[tuple[str, int, int]]:
     """Split a hyphenated word into (text, start, end) parts, keeping `БҰҰ-ға` as one."""
     if not _HYPHEN.search(word):
         return [(word, offset, offset + len(word))]
     pieces = _HYPHEN.split(word)
     left, right = pieces[0], pieces[-1]
     if len(pieces) == 2 and _is_number_or_abbreviation(left) and _is_ending(left, right.lower()):
-        return [(left, offset, offset + len(word))]
+        return [(f"{left}-{right}" if keep_endings else left, offset, offset + len(word))]
     parts, cursor = [], offset
     for piece in pieces:
         parts.append((piece, cursor, cursor + len(piece)))
         cursor += len(piece) + 1
     return parts
+
+
+def _joined(pieces: list[str]) -> str | None:
+    """The compound written without its hyphens, for a compound of words (not of a number)."""
+    if any(piece.isdigit() for piece in pieces):
+        return None
+    return "".join(pieces)
 
 
 def _is_ending(left: str, right: str) -> bool:
@@ -113,9 +133,13 @@ class KazakhNormalizer(Filter):
 
 def exact_analyzer():
     """Tokens as written, only normalised: the field for `=word` exact-form search."""
-    return KazakhTokenizer() | KazakhNormalizer() | StopFilter(STOP_WORDS, minsize=1, renumber=False)
+    return KazakhTokenizer(keep_endings=True) | _normalized()
+
+
+def _normalized():
+    return KazakhNormalizer() | StopFilter(STOP_WORDS, minsize=1, renumber=False)
 
 
 def kazakh_analyzer():
     """Normalised and stemmed tokens: the analyzer of passage text, titles and queries."""
-    return exact_analyzer() | StemFilter(stemfn=stem, cachesize=0)  # `stem` keeps its own cache
+    return KazakhTokenizer() | _normalized() | StemFilter(stemfn=stem, cachesize=0)  # `stem` keeps its own cache

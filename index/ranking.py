@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from whoosh.query import AndMaybe, Or, Phrase, Query, Term
+from whoosh.reading import IndexReader
 
 # How many top results are re-ordered by word coverage.
 RERANK_DEPTH = 100
@@ -19,16 +20,20 @@ PROXIMITY_BOOST = 1.5
 TermKey = tuple[str, str]
 
 
-def word_groups(query: Query) -> list[frozenset[TermKey]]:
-    """The terms standing for each query word: a top-level OR of words gives one group each."""
+def word_groups(query: Query, reader: IndexReader | None = None) -> list[frozenset[TermKey]]:
+    """The terms standing for each query word: a top-level OR of words gives one group each.
+
+    With a reader, a prefix word stands for the indexed words it expands to.
+    """
     parts = query.subqueries if isinstance(query, Or) else [query]
-    groups = [frozenset(_terms(part)) for part in parts]
+    groups = [frozenset(_terms(part, reader)) for part in parts]
     return [group for group in groups if group]
 
 
-def _terms(query: Query) -> set[TermKey]:
-    return {(field, text.decode("utf-8") if isinstance(text, bytes) else text)
-            for field, text in query.iter_all_terms(phrases=True)}
+def _terms(query: Query, reader: IndexReader | None) -> set[TermKey]:
+    pairs = (query.existing_terms(reader, phrases=True, expand=True) if reader is not None
+             else query.iter_all_terms(phrases=True))
+    return {(field, text.decode("utf-8") if isinstance(text, bytes) else text) for field, text in pairs}
 
 
 def with_proximity(query: Query, field: str = "text") -> Query:

@@ -1,6 +1,8 @@
 """The whoosh schema: one whoosh document per passage, and the record that fills it."""
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
@@ -8,7 +10,8 @@ from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from index.analysis import ANALYZER_VERSION, exact_analyzer, kazakh_analyzer
 
 # The index must be rebuilt when this changes; it is stored beside the index files.
-SCHEMA_VERSION = f"3.{ANALYZER_VERSION}"
+SCHEMA_VERSION = f"4.{ANALYZER_VERSION}"
+_NOT_WORDS = re.compile(r"[\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,12 @@ class IndexedPassage:
     year: int | None = None
 
 
+def fingerprint(text: str) -> str:
+    """Equal for passages that say the same words (case, digits, punctuation aside): boilerplate."""
+    words = _NOT_WORDS.sub(" ", text.casefold()).split()
+    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest()
+
+
 def build_schema() -> Schema:
     """Stemmed text and title (BM25F), an exact-form field, and stored fields for results."""
     analyzer = kazakh_analyzer()
@@ -37,4 +46,5 @@ def build_schema() -> Schema:
         exact=TEXT(analyzer=exact_analyzer(), phrase=True, multitoken_query="phrase"),
         collection=ID(stored=True),
         year=NUMERIC(int, stored=True),
+        fingerprint=ID(sortable=True),
     )

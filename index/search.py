@@ -11,10 +11,14 @@ from whoosh.index import Index
 from whoosh.query import And, NullQuery, NumericRange, Prefix, Query, Term
 from whoosh.searching import Searcher
 
-from index.query import QueryError, parse_query
+from index.query import ParsedQuery, QueryError, parse_query
+from index.ranking import RERANK_DEPTH, rerank, with_proximity, word_groups
 from index.snippets import Fragments, fragments, match_spans, snippet
+from index.variants import SkeletonIndex, typed_variants, with_variants
 
 SORTS = ("relevance", "newest", "oldest")
+# Fewer matching passages than this, and the results offer a corrected query.
+SUGGEST_BELOW = 3
 FACETS = ("collection", "year", "document_id")
 # Bounds on what one query may cost: words (and OR-ed alternatives), and words a prefix stands for.
 MAX_QUERY_TERMS = 64
@@ -67,6 +71,7 @@ class SearchResults:
     # {"collection": {name: passages}, "year": {year: passages}, "document_id": {id: passages}}
     facets: dict[str, dict] = field(default_factory=dict)
     took_ms: float = 0.0
+    suggestion: str | None = None  # "did you mean": the query with unknown words corrected
 
 
 class SearcherCache:
@@ -78,6 +83,7 @@ class SearcherCache:
     def __init__(self, ix: Index) -> None:
         self._ix = ix
         self._local = threading.local()
+        self.skeletons = SkeletonIndex()
 
     def get(self) -> Searcher:
         searcher = getattr(self._local, "searcher", None)
@@ -90,8 +96,14 @@ class SearcherCache:
 
 
 def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
-           filters: Filters | None = None, sort: str = "relevance") -> SearchResults:
-    """Rank (or date-order) passages for a query, count them by facet; snippets only for the hits returned."""
+           filters: Filters | None = None, sort: str = "relevance",
+           skeletons: SkeletonIndex | None = None) -> SearchResults:
+    """Rank (or date-order) passages for a query, count them by facet; snippets only for the hits returned.
+
+    Relevance order: BM25F with a bonus for the words close together, then, among the
+    top RERANK_DEPTH, passages holding more of the query's words first. Passages with the
+    same text (boilerplate repeated across documents) are collapsed to the best one.
+    """
     started = time.perf_counter()
     if sort not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}")
@@ -99,26 +111,63 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     if parsed.query is NullQuery:
         return SearchResults(text, 0, ())
     _check_cost(parsed.query, searcher)
+    query = _expanded(parsed, searcher, skeletons)
+    by_relevance = sort == "relevance"
     page = searcher.search(
-        parsed.query, limit=offset + limit, filter=_combined(parsed.filter, filters),
-        sortedby=_sort_order(sort, searcher), groupedby={name: sorting.FieldFacet(name) for name in FACETS},
-        maptype=sorting.Count,
+        with_proximity(query) if by_relevance else query,
+        limit=max(offset + limit, RERANK_DEPTH) if by_relevance else offset + limit,
+        filter=_combined(parsed.filter, filters), sortedby=_sort_order(sort, searcher),
+        groupedby={name: sorting.FieldFacet(name) for name in FACETS}, maptype=sorting.Count,
+        collapse=sorting.FieldFacet("fingerprint"), terms=by_relevance,
     )
-    terms = _highlight_terms(parsed.query, searcher)
-    hits = tuple(_hit(page, index, terms, searcher) for index in range(offset, min(len(page.top_n), offset + limit)))
+    ordered = list(page)
+    if by_relevance:
+        top = rerank([(hit, hit.score, _matched(hit)) for hit in ordered[:RERANK_DEPTH]],
+                     word_groups(query, searcher.reader()))
+        ordered = top + ordered[RERANK_DEPTH:]
+    terms = _highlight_terms(query, searcher)
+    hits = tuple(_hit(hit, terms, searcher) for hit in ordered[offset:offset + limit])
     facets = {name: {value: count for value, count in page.groups(name).items() if value not in (None, "")}
               for name in FACETS}
-    return SearchResults(text, len(page), hits, facets, round((time.perf_counter() - started) * 1000, 1))
+    total = len(page)
+    suggestion = suggest(searcher, parsed) if total < SUGGEST_BELOW else None
+    return SearchResults(text, total, hits, facets, round((time.perf_counter() - started) * 1000, 1), suggestion)
 
 
-def matching_pages(searcher: Searcher, text: str, document_id: str) -> dict[int, int]:
+def _expanded(parsed: ParsedQuery, searcher: Searcher, skeletons: SkeletonIndex | None) -> Query:
+    """The parsed query with the words typed without Kazakh letters widened to their Kazakh forms."""
+    if skeletons is None:
+        return parsed.query
+    return with_variants(parsed.query, typed_variants(list(parsed.words), searcher, skeletons))
+
+
+def _matched(hit) -> set[tuple[str, str]]:
+    return {(field, term.decode("utf-8") if isinstance(term, bytes) else term) for field, term in hit.matched_terms()}
+
+
+def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
+    """The typed words with each word the index does not hold replaced by its nearest indexed word."""
+    reader = searcher.reader()
+    corrected, changed = [], False
+    for word in parsed.words:
+        if reader.doc_frequency("exact", word) or len(word) < 4 or not word.isalpha():
+            corrected.append(word)
+            continue
+        near = searcher.suggest("exact", word, limit=1, maxdist=2, prefix=2)
+        corrected.append(near[0] if near else word)
+        changed = changed or bool(near)
+    return " ".join(corrected) if changed else None
+
+
+def matching_pages(searcher: Searcher, text: str, document_id: str,
+                   skeletons: SkeletonIndex | None = None) -> dict[int, int]:
     """The pages of one document with passages the query matches, and how many on each."""
     parsed = parse_query(text, searcher.schema)
     if parsed.query is NullQuery:
         return {}
     _check_cost(parsed.query, searcher)
     found = searcher.search(
-        parsed.query, limit=1, filter=_combined(parsed.filter, Filters(document_id=document_id)),
+        _expanded(parsed, searcher, skeletons), limit=1, filter=_combined(parsed.filter, Filters(document_id=document_id)),
         groupedby={"page": sorting.FieldFacet("page")}, maptype=sorting.Count,
     )
     return dict(sorted(found.groups("page").items()))
@@ -174,17 +223,17 @@ def _spans(text: str, terms: dict[str, set[str]], searcher: Searcher) -> list[tu
     return spans + match_spans(text, searcher.schema["exact"].analyzer, terms["exact"])
 
 
-def highlight(searcher: Searcher, text: str, query_text: str) -> Fragments:
+def highlight(searcher: Searcher, text: str, query_text: str, skeletons: SkeletonIndex | None = None) -> Fragments:
     """A whole text (a page) with the words a query matches marked."""
     try:
-        query = parse_query(query_text, searcher.schema).query
+        query = _expanded(parse_query(query_text, searcher.schema), searcher, skeletons)
     except QueryError:
         return fragments(text, [])
     return fragments(text, _spans(text, _highlight_terms(query, searcher), searcher))
 
 
-def _hit(results, index: int, terms: dict[str, set[str]], searcher: Searcher) -> Hit:
-    fields = results[index].fields()
+def _hit(result, terms: dict[str, set[str]], searcher: Searcher) -> Hit:
+    fields = result.fields()
     text = fields["text"]
     spans = _spans(text, terms, searcher)
     return Hit(
@@ -193,14 +242,13 @@ def _hit(results, index: int, terms: dict[str, set[str]], searcher: Searcher) ->
         title=fields.get("title", ""),
         page=fields["page"],
         text=text,
-        score=_score(results, index),
+        score=_score(result.score),
         snippet=snippet(text, spans),
         collection=fields.get("collection", ""),
         year=fields.get("year"),
     )
 
 
-def _score(results, index: int) -> float:
+def _score(key) -> float:
     """The relevance of a hit; when sorted by year, whoosh gives the sort key, whose last part is -score."""
-    key = results.score(index)
     return float(-key[-1] if isinstance(key, tuple) else key)

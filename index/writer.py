@@ -7,7 +7,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
-from index.schema import SCHEMA_VERSION, IndexedPassage, build_schema
+from index.schema import SCHEMA_VERSION, IndexedPassage, build_schema, fingerprint
 
 VERSION_FILE = "muragat-schema-version"
 
@@ -57,6 +57,7 @@ def write_passages(ix: Index, passages: Iterable[IndexedPassage], replace_docume
                 exact=passage.text,
                 collection=passage.collection,
                 year=passage.year,
+                fingerprint=fingerprint(passage.text),
             )
             count += 1
     return count

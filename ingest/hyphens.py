@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from statistics import median
 
 from index import kazakh
@@ -30,26 +30,6 @@ ASCII_HYPHENS = "-\u2011"
 # A producer that marks its breaks this many times marks all of them.
 MARKED_BREAKS_MIN = 3
 _VOWELS = kazakh.VOWELS | frozenset("aeiouy")
-
-
-# --- Pure Kazakh word rules (they belong in index/kazakh.py as public functions) ---------------
-
-@lru_cache(maxsize=1)
-def _known_stems() -> frozenset[str]:
-    """Stems and lemmas of the Kazakh lexicon that index/kazakh.py stems against."""
-    lexicon = kazakh._lexicon()  # noqa: SLF001 - no public lookup yet; see is_known_word
-    return frozenset(lexicon) | frozenset(lemma for lemma, _tags in lexicon.values())
-
-
-@lru_cache(maxsize=65536)
-def is_known_word(word: str) -> bool:
-    """True when a lowercased word reduces to a stem the lexicon knows (a plausible Kazakh word)."""
-    return kazakh.stem(word) in _known_stems()
-
-
-def is_suffix_chain(text: str) -> bool:
-    """True when a lowercased piece is only inflectional endings (-тардың, -ларды, -ның)."""
-    return text in kazakh._chains()  # noqa: SLF001 - no public lookup yet
 
 
 # --- Evidence from the document itself ----------------------------------------------------------
@@ -148,13 +128,13 @@ def decide_break(left: str, right: str, mark: str, vocabulary: Vocabulary, *, ma
     as_word = vocabulary.joined_count(joined)
     if as_compound or as_word:
         return Verdict(as_compound > as_word, "document")
-    if is_suffix_chain(low_right):
+    if kazakh.is_suffix_chain(low_right):
         return Verdict(False, "suffix chain")
-    if is_known_word(joined):
+    if kazakh.is_known_word(joined):
         return Verdict(False, "lexicon word")
     if len(low_left) >= 2 and low_right.startswith(low_left):
         return Verdict(True, "reduplication")
-    if is_known_word(low_left) and is_known_word(low_right):
+    if kazakh.is_known_word(low_left) and kazakh.is_known_word(low_right):
         return Verdict(True, "two words")
     return Verdict(False, "default")
 

@@ -26,7 +26,7 @@ def muragat_ranker(directory: Path, passages: Sequence[IndexedPassage]) -> Ranke
 
     def rank(text: str, limit: int) -> list[str]:
         try:
-            results = search(cache.get(), text=text, limit=limit)
+            results = search(cache.get(), text=text, limit=limit, skeletons=cache.skeletons)
         except QueryError:
             return []
         return [hit.passage_id for hit in results.hits]

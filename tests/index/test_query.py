@@ -52,7 +52,8 @@ def test_minus_before_a_word_excludes_it():
 
 def test_exact_form_switch():
     assert parse("=құқығы").query == Term("exact", "құқығы")
-    assert parse("=БҰҰ-ның").query == Term("exact", "бұұ")
+    assert parse("=БҰҰ-ның").query == Term("exact", "бұұ-ның")
+    assert parse("=БҰҰ").query == Term("exact", "бұұ")
 
 
 def test_phrase_goes_through_the_stems():

@@ -1,0 +1,64 @@
+"""Search as a researcher sees it: the right passages first, boilerplate once, typos answered."""
+from __future__ import annotations
+
+import pytest
+
+from index.schema import IndexedPassage
+from index.search import SearcherCache, search
+from index.writer import create_index, write_passages
+
+FILLER = "Бұл бөлімде басқа да көптеген мәселелер мен тақырыптар егжей-тегжейлі қаралады. "
+BOILERPLATE = "Барлық құқықтар қорғалған. Материалды көшіріп басу үшін редакцияның рұқсаты қажет."
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    ix = create_index(tmp_path_factory.mktemp("index"))
+    write_passages(ix, [
+        IndexedPassage("one-word", "a", "Жаңалықтар", 1, "Сот сот соты сотта сотқа. " + FILLER),
+        IndexedPassage("both", "a", "Жаңалықтар", 2, "Соттың тәуелсіздігі туралы. " + FILLER * 3),
+        *[IndexedPassage(f"common-{n}", "b", "Мақала", n + 1, f"Тәуелсіздік туралы {n}. " + FILLER * 4)
+          for n in range(12)],
+        IndexedPassage("kz", "c", "Шежіре", 1, "Қазақстан Республикасының азаматтарының құқықтары қорғалады."),
+        IndexedPassage("kz-2", "c", "Шежіре", 2, "Қазақстанның тәуелсіз мемлекет ретінде танылуы."),
+        *[IndexedPassage(f"legal-{n}", f"news-{n}", "Жаңалық", 9, BOILERPLATE) for n in range(5)],
+    ])
+    return SearcherCache(ix)
+
+
+def ids(results) -> list[str]:
+    return [hit.passage_id for hit in results.hits]
+
+
+def run(cache, text, **options):
+    return search(cache.get(), text, skeletons=cache.skeletons, **options)
+
+
+def test_passage_with_every_word_ranks_first_but_others_still_come(cache):
+    results = run(cache, "сот тәуелсіздік", limit=20)
+    assert ids(results)[0] == "both"
+    assert "one-word" in ids(results) and "common-0" in ids(results)
+
+
+@pytest.mark.parametrize("typed", ["Qazaqstan", "qazaqstannyñ", "казакстан"])
+def test_words_typed_without_kazakh_letters_find_kazakh_text(cache, typed):
+    results = run(cache, typed)
+    assert set(ids(results)) == {"kz", "kz-2"}
+    assert any(is_match and "Қазақстан" in text for hit in results.hits for text, is_match in hit.snippet)
+
+
+def test_latin_script_query_finds_inflected_forms(cache):
+    assert set(ids(run(cache, "quqyq"))) == {"kz", "legal-0"}
+
+
+def test_repeated_boilerplate_comes_back_once(cache):
+    results = run(cache, "редакцияның рұқсаты")
+    assert len([hit for hit in results.hits if hit.passage_id.startswith("legal-")]) == 1
+
+
+def test_did_you_mean_offers_an_indexed_word(cache):
+    results = run(cache, "тәуелсіздігн")
+    assert results.total == 0
+    assert results.suggestion in {"тәуелсіздігі", "тәуелсіздік"}
+    assert run(cache, results.suggestion).total > 0
+    assert run(cache, "тәуелсіздігі").suggestion is None
