@@ -37,6 +37,7 @@ class ParsedQuery:
 
     query: Query
     filter: Query | None = None
+    words: tuple[str, ...] = ()  # the typed words, normalised but not stemmed
 
 
 class ExactPrefixPlugin(qparser.PrefixPlugin):
@@ -120,7 +121,8 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
             query = NullQuery
         if query is NullQuery:
             query = plain_words(words, schema)
-    return ParsedQuery(query, And(filters) if len(filters) > 1 else (filters[0] if filters else None))
+    typed = tuple(token.text for token in schema["exact"].analyzer(words, mode="query"))
+    return ParsedQuery(query, And(filters) if len(filters) > 1 else (filters[0] if filters else None), typed)
 
 
 def plain_words(text: str, schema: Schema) -> Query:
