@@ -12,8 +12,9 @@ import argparse
 import cProfile
 import io
 import pstats
+import site
 
-from bench.search.common import OUT, Stopwatch
+from bench.search.common import OUT, ROOT, Stopwatch
 from bench.search.queries import load_queries
 from bench.search.run import WARM_UP_QUERY
 from bench.search.systems import Refused, open_muragat
@@ -42,7 +43,9 @@ def hot_spots(stats: pstats.Stats, order: str, top: int) -> str:
     buffer = io.StringIO()
     stats.stream = buffer
     stats.sort_stats(order).print_stats(r"(index|archive|whoosh|webui)/", top)
-    return buffer.getvalue().split("\n", 5)[-1] if "ncalls" in buffer.getvalue() else buffer.getvalue()
+    text = buffer.getvalue()
+    text = text[text.find("   ncalls"):] if "ncalls" in text else text
+    return text.replace(str(ROOT) + "/", "").replace(site.getsitepackages()[0] + "/", "").strip() + "\n"
 
 
 def main() -> None:

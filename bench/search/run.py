@@ -122,7 +122,8 @@ def summary(timings: list[Timing]) -> dict[str, object]:
     for timing in timings:
         counts[timing.outcome] += 1
     figures: dict[str, object] = {"queries": len(timings), **{outcome: counts[outcome] for outcome in
-                                                              (REFUSED, FAILED, TIMEOUT)}}
+                                                              (REFUSED, FAILED, TIMEOUT)},
+                                  "no_hits": sum(1 for timing in timings if timing.outcome == OK and not timing.hits)}
     if times:
         figures.update(p50=round(statistics.median(times), 1), p95=round(percentile(times, 0.95), 1),
                        max=round(max(times), 1))
