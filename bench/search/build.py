@@ -224,6 +224,19 @@ def build_all(rebuild: bool, reindex: bool, workers: int) -> dict:
     return report
 
 
+def table(report: dict) -> str:
+    """A Markdown table of what each build took."""
+    lines = ["| build | passages | seconds | passages/s | index MiB | peak RSS MiB (process tree) |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for name in ("muragat", "muragat_reindex", "whoosh", "fts5"):
+        if name in report:
+            figures = report[name]
+            lines.append(f"| {name} | {figures['passages']} | {figures['seconds']:g} | "
+                         f"{figures['passages_per_second']:g} | {figures['index_bytes'] / 2**20:.0f} | "
+                         f"{figures.get('peak_tree_rss_mib', figures['peak_rss_mib']):g} |")
+    return "\n".join(lines)
+
+
 CHILDREN = {"muragat": build_muragat, "reindex": lambda workers: reindex_muragat(),
             "whoosh": lambda workers: build_whoosh(), "fts5": lambda workers: build_fts5()}
 
@@ -234,6 +247,7 @@ def main() -> None:
     parser.add_argument("--reindex", action="store_true",
                         help="also time `muragat reindex` (done anyway when the analysis rules changed)")
     parser.add_argument("--workers", type=int, default=2, help="Muragat's extraction workers")
+    parser.add_argument("--json", action="store_true", help="print the whole report as JSON")
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -241,7 +255,8 @@ def main() -> None:
         return
     if not MANIFEST.exists():
         raise SystemExit(f"{MANIFEST}: no generated corpus; run `python -m bench.search.generate` first")
-    print(json.dumps(build_all(args.rebuild, args.reindex, args.workers), ensure_ascii=False, indent=2))
+    report = build_all(args.rebuild, args.reindex, args.workers)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else table(report))
 
 
 if __name__ == "__main__":
