@@ -33,12 +33,14 @@ def hit_payload(hit: Hit) -> dict:
 
 
 def faceted_search_payload(results: SearchResults, documents: Mapping[str, Document]) -> dict:
-    """The command line's shape with more added (never renamed): date, year, collection, facets, took_ms."""
+    """The command line's shape with more added (never renamed): date, year, collection, facets, took_ms,
+    suggestion (a corrected query when few passages matched, else null)."""
     payload = search_payload(results)
     for hit, entry in zip(results.hits, payload["results"]):
         document = documents.get(hit.document_id)
         entry.update(date=document.date if document else "", year=hit.year, collection=hit.collection)
-    payload.update(took_ms=results.took_ms, facets=facets_payload(results, documents))
+    payload.update(took_ms=results.took_ms, facets=facets_payload(results, documents),
+                   suggestion=results.suggestion)
     return payload
 
 

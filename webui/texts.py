@@ -33,6 +33,7 @@ KAZAKH = {
     "no_results": "«{query}» бойынша ештеңе табылмады.",
     "no_results_filtered": "Сүзгілер іздеуді тарылтып тұр. Оларды алып тастап көріңіз:",
     "remove_filters": "Барлық сүзгіні алып тастау",
+    "did_you_mean": "Мүмкін, сіз мынаны іздедіңіз:",
     "no_results_hints": [
         "Сөздің жазылуын тексеріңіз (Латын i әрпі де танылады).",
         "Сөздер санын азайтыңыз немесе тырнақшаны алып тастаңыз.",
@@ -109,6 +110,7 @@ RUSSIAN = {
     "no_results": "По запросу «{query}» ничего не найдено.",
     "no_results_filtered": "Фильтры сужают поиск. Попробуйте снять их:",
     "remove_filters": "Снять все фильтры",
+    "did_you_mean": "Возможно, вы искали:",
     "no_results_hints": [
         "Проверьте написание (латинская i тоже распознаётся).",
         "Уберите часть слов или кавычки.",
@@ -185,6 +187,7 @@ ENGLISH = {
     "no_results": "Nothing found for «{query}».",
     "no_results_filtered": "Filters narrow the search. Try without them:",
     "remove_filters": "Remove all filters",
+    "did_you_mean": "Did you mean",
     "no_results_hints": [
         "Check the spelling (a Latin i is recognised too).",
         "Use fewer words, or drop the quotes.",

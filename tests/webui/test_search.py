@@ -158,3 +158,16 @@ def test_one_searcher_per_request(app, client):
     assert len(taken) == 1
     client.get(f"/documents/{hit['document_id']}/pages/{hit['page']}", query_string={"q": "Страсбург"})
     assert len(taken) == 2  # search + facets in one request; highlighting + matching pages in the other
+
+
+def test_a_misspelt_word_gets_a_did_you_mean_link(client):
+    html = client.get("/", query_string={"q": "Страсбурк"}).get_data(as_text=True)
+    assert "Мүмкін, сіз мынаны іздедіңіз" in html
+    link = re.search(r'class="suggestion">[^<]*<a href="([^"]+)">([^<]+)</a>', html)
+    assert link and link.group(2) == "страсбург"
+    assert "<mark>" in client.get(unescape(link.group(1))).get_data(as_text=True)
+
+
+def test_api_carries_the_suggestion(client):
+    assert client.get("/api/search", query_string={"q": "Страсбурк"}).get_json()["suggestion"] == "страсбург"
+    assert client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["suggestion"] is None
