@@ -180,7 +180,8 @@ class WorkerPool:
                 busy = [worker for worker in workers if worker.task is not None]
                 if not busy:
                     break
-                timeout = max(0.0, min(worker.deadline for worker in busy) - time.monotonic())
+                # Wake at least twice a second to notice close() (Ctrl+C) without waiting for a deadline.
+                timeout = min(0.5, max(0.0, min(worker.deadline for worker in busy) - time.monotonic()))
                 ready = set(wait([w.connection for w in busy] + [w.process.sentinel for w in busy], timeout))
                 for position, worker in enumerate(workers):
                     if worker.task is None:
