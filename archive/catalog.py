@@ -45,6 +45,8 @@ CREATE TABLE IF NOT EXISTS pages (
     number INTEGER NOT NULL,
     text TEXT NOT NULL,
     status TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT 'text_layer',
+    confidence REAL,
     PRIMARY KEY (document_id, number)
 );
 CREATE TABLE IF NOT EXISTS passages (
@@ -75,11 +77,12 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
 );
 """
 # Bumped with every change to SCHEMA; `_migrate` brings older catalog files up to it.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Columns added after version 1 (the foundation), by table: added in place to older files.
 ADDED_COLUMNS = {
     "documents": {"language": "TEXT NOT NULL DEFAULT ''", "source": "TEXT NOT NULL DEFAULT ''"},
     "document_paths": {"size": "INTEGER", "mtime_ns": "INTEGER"},
+    "pages": {"source": "TEXT NOT NULL DEFAULT 'text_layer'", "confidence": "REAL"},
 }
 DOCUMENT_COLUMNS = ("id", "sha256", "title", "author", "date", "year", "collection", "kind", "size", "page_count",
                     "stored_name", "added_at", "indexed", "language", "source")
@@ -132,10 +135,14 @@ class IngestRun:
 
 @dataclass(frozen=True)
 class PageRecord:
+    """A page's cleaned text, its status, and where the text came from (text layer or OCR)."""
+
     document_id: str
     number: int
     text: str
     status: str
+    source: str = "text_layer"
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -236,10 +243,29 @@ class Catalog:
                 document.__dict__,
             )
             self._add_path(document.id, path, size, mtime_ns)
-            self.db.executemany("INSERT INTO pages VALUES (?, ?, ?, ?)",
-                                [(p.document_id, p.number, p.text, p.status) for p in pages])
-            self.db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                [(p.id, p.document_id, p.page, p.seq, p.start, p.end, p.text) for p in passages])
+            self._insert_content(pages, passages)
+
+    def replace_content(self, document_id: str, pages: list[PageRecord], passages: list[PassageRecord]) -> None:
+        """Swap a document's pages and passages for newly extracted ones (after OCR), all or nothing."""
+        with self.db:
+            self.db.execute("DELETE FROM passages WHERE document_id = ?", (document_id,))
+            self.db.execute("DELETE FROM pages WHERE document_id = ?", (document_id,))
+            self.db.execute("UPDATE documents SET indexed = 0, page_count = ? WHERE id = ?", (len(pages), document_id))
+            self._insert_content(pages, passages)
+
+    def _insert_content(self, pages: list[PageRecord], passages: list[PassageRecord]) -> None:
+        self.db.executemany(
+            "INSERT INTO pages (document_id, number, text, status, source, confidence) VALUES (?, ?, ?, ?, ?, ?)",
+            [(p.document_id, p.number, p.text, p.status, p.source, p.confidence) for p in pages])
+        self.db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [(p.id, p.document_id, p.page, p.seq, p.start, p.end, p.text) for p in passages])
+
+    def documents_with_pages(self, statuses: tuple[str, ...]) -> list[str]:
+        """Documents having a page in one of these statuses (pages waiting for OCR, say)."""
+        marks = ",".join("?" * len(statuses))
+        rows = self.db.execute(f"SELECT DISTINCT document_id FROM pages WHERE status IN ({marks}) ORDER BY 1",
+                               statuses)
+        return [row["document_id"] for row in rows]
 
     def add_path(self, document_id: str, path: str, size: int | None = None, mtime_ns: int | None = None) -> bool:
         """Remember another path of a known document; False if it was known already."""
@@ -339,6 +365,8 @@ class Catalog:
             "documents": one("SELECT count(*) FROM documents"),
             "pages": one("SELECT count(*) FROM pages"),
             "pages_without_text": one("SELECT count(*) FROM pages WHERE status != 'text'"),
+            "pages_recognised": one("SELECT count(*) FROM pages WHERE source = 'ocr'"),
+            "pages_needing_ocr": one("SELECT count(*) FROM pages WHERE status IN ('needs_ocr', 'ocr_failed')"),
             "passages": one("SELECT count(*) FROM passages"),
             "failures": one("SELECT count(*) FROM failures"),
             "unindexed_documents": one("SELECT count(*) FROM documents WHERE indexed = 0"),

@@ -14,7 +14,8 @@ from archive.errors import MuragatError
 from archive.home import Archive, resolve_root
 from archive.payloads import search_payload
 from archive.workers import Limits
-from ingest.document import TEXT_LAYER
+from ingest.document import FROM_OCR, OCR_MODES, TEXT_LAYER
+from ingest.ocr import PAGE_TIMEOUT_SECONDS
 from ingest.extract import ExtractionError
 
 
@@ -65,17 +66,23 @@ def main() -> None:
               metavar="SECONDS", help="Give up on a file after this long.")
 @click.option("--memory", type=click.IntRange(min=0), default=Limits.memory_mib, show_default=True, metavar="MIB",
               help="Memory one file may take (0: no cap).")
-@click.option("--retry-failed", is_flag=True, help="Try the files in the failure ledger again.")
+@click.option("--retry-failed", is_flag=True,
+              help="Try the files in the failure ledger again, and recognise pages left waiting for OCR.")
+@click.option("--ocr", type=click.Choice(OCR_MODES), default="auto", show_default=True,
+              help="Recognise pages with Tesseract: those without a usable text layer, every page, or none.")
+@click.option("--ocr-timeout", type=click.FloatRange(min=1), default=PAGE_TIMEOUT_SECONDS, show_default=True,
+              metavar="SECONDS", help="Give up recognising one page after this long.")
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @archive_option
 @reports_errors
 def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, workers: int, timeout: float, memory: int,
-           retry_failed: bool, silent: bool, archive_dir: str | None) -> None:
+           retry_failed: bool, ocr: str, ocr_timeout: float, silent: bool, archive_dir: str | None) -> None:
     """Add PDF and UTF-8 text files, and folders of them (recursively), to the archive.
 
     Runs again do only what is left: files already in the archive are recognised by content,
     files that failed before are skipped unless --retry-failed. A text file's pages are
-    separated by form feeds.
+    separated by form feeds. Scanned pages are recognised with Tesseract (kaz+rus); where it
+    is not installed they wait, and `--retry-failed` recognises them once it is.
 
     Example: muragat ingest scans/ decree-1995.pdf --collection decrees --metadata manifest.csv
     """
@@ -91,6 +98,8 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
         workers=workers,
         limits=Limits(timeout=timeout, memory_mib=memory),
         retry_failed=retry_failed,
+        ocr=ocr,
+        ocr_timeout=ocr_timeout,
     )
     archive = Archive.create(resolve_root(archive_dir))
     progress = IngestProgress(silent)
@@ -115,6 +124,12 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
         f"{report.pages} pages ({report.pages_without_text} without text), {report.passages} passages "
         f"in {progress.elapsed:.1f} s"
     )
+    if report.pages_recognised or report.documents_refilled:
+        click.echo(f"recognised {report.pages_recognised} pages with OCR"
+                   + (f" ({report.documents_refilled} documents filled in)" if report.documents_refilled else ""))
+    if report.ocr_unavailable:
+        click.echo(f"muragat: {report.pages_needing_ocr} pages wait for OCR: {report.ocr_unavailable}, "
+                   f"then run `muragat ingest --retry-failed`", err=True)
     if report.already_present and not report.ingested and not report.failed and not report.skipped:
         click.echo("nothing new: every file is already in the archive")
     if report.failed or report.skipped:
@@ -156,30 +171,39 @@ class IngestProgress:
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--ocr", type=click.Choice(OCR_MODES), default="auto", show_default=True,
+              help="Recognise pages with Tesseract: those without a usable text layer, every page, or none.")
 @json_option
 @archive_option
 @reports_errors
-def extract(file: str, as_json: bool, archive_dir: str | None) -> None:
+def extract(file: str, ocr: str, as_json: bool, archive_dir: str | None) -> None:
     """Print the cleaned text of each page of a PDF, storing nothing.
 
     Example: muragat extract decree-1995.pdf --json
     """
     from ingest.document import extract_document
 
-    extracted = extract_document(Path(file))
+    extracted = extract_document(Path(file), ocr=ocr)
+    if extracted.ocr_unavailable:
+        click.echo(f"muragat: pages wait for OCR: {extracted.ocr_unavailable}", err=True)
     if as_json:
-        emit_json({
-            "file": file,
-            "pages": [
-                {"number": page.number, "text": page.text,
-                 **({"status": page.status} if page.status != TEXT_LAYER else {})}
-                for page in extracted.pages
-            ],
-        })
+        emit_json({"file": file, "pages": [_page_json(page) for page in extracted.pages]})
         return
     for page in extracted.pages:
-        click.echo(f"--- page {page.number}" + ("" if page.status == TEXT_LAYER else f" ({page.status})"))
+        notes = [page.status] if page.status != TEXT_LAYER else []
+        notes += [f"OCR, confidence {page.confidence:.2f}"] if page.source == FROM_OCR else []
+        click.echo(f"--- page {page.number}" + (f" ({'; '.join(notes)})" if notes else ""))
         click.echo(page.text)
+
+
+def _page_json(page) -> dict:
+    """`{"number", "text"}`, plus `status` for a page without usable text, `source`/`confidence` for OCR."""
+    entry = {"number": page.number, "text": page.text}
+    if page.status != TEXT_LAYER:
+        entry["status"] = page.status
+    if page.source == FROM_OCR:
+        entry.update(source=page.source, confidence=page.confidence)
+    return entry
 
 
 @main.command()

@@ -20,7 +20,10 @@ from archive.home import Archive
 from archive.metadata import NO_MANIFEST, Manifest, Metadata, resolve
 from archive.originals import sha256_of, store
 from archive.workers import Limits, Outcome, Task, WorkerPool
-from ingest.document import PDF_SUFFIXES, TEXT_SUFFIXES, ExtractedDocument
+from ingest.document import (
+    FROM_OCR, NEEDS_OCR, OCR_FAILED, PDF_SUFFIXES, TEXT_SUFFIXES, ExtractedDocument,
+)
+from ingest.ocr import PAGE_TIMEOUT_SECONDS
 
 SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
 DOCUMENT_ID_CHARS = 16
@@ -42,6 +45,8 @@ class IngestOptions:
     workers: int = os.cpu_count() or 1
     limits: Limits = Limits()
     retry_failed: bool = False
+    ocr: str = "auto"
+    ocr_timeout: float = PAGE_TIMEOUT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,10 @@ class IngestReport:
     pages_without_text: int = 0
     documents_without_text: int = 0
     passages: int = 0
+    pages_recognised: int = 0
+    pages_needing_ocr: int = 0
+    documents_refilled: int = 0  # documents whose pages waiting for OCR were recognised (--retry-failed)
+    ocr_unavailable: str = ""  # the packages to install, when pages needed OCR and could not get it
 
     @property
     def ok(self) -> bool:
@@ -90,6 +99,13 @@ class _Present:
     sha256: str
     size: int
     mtime_ns: int
+
+
+@dataclass(frozen=True)
+class _Refill:
+    """A catalogued document with pages waiting for OCR, extracted again from its stored original."""
+
+    document_id: str
 
 
 @dataclass(frozen=True)
@@ -177,7 +193,13 @@ def _plan(archive: Archive, files: list[Path], options: IngestOptions) -> Iterat
                 yield _FailedBefore(absolute, failure.reason)
                 continue
             started.add(sha256)
-            yield Task(absolute, _Candidate(absolute, sha256, stat.st_size, stat.st_mtime_ns))
+            yield Task(absolute, _Candidate(absolute, sha256, stat.st_size, stat.st_mtime_ns),
+                       options.ocr, options.ocr_timeout)
+        if options.retry_failed and options.ocr != "never":
+            for document_id in catalog.documents_with_pages((NEEDS_OCR, OCR_FAILED)):
+                document = catalog.document(document_id)
+                original = archive.originals_dir / document.stored_name
+                yield Task(str(original), _Refill(document_id), options.ocr, options.ocr_timeout)
     finally:
         catalog.close()
 
@@ -218,6 +240,9 @@ class _Writer:
         self.pending, self.pending_passages, self.last_flush = [], 0, time.monotonic()
 
     def _extracted(self, outcome: Outcome) -> None:
+        if isinstance(outcome.task.tag, _Refill):
+            self._refilled(outcome.task.tag.document_id, outcome)
+            return
         candidate: _Candidate = outcome.task.tag
         if outcome.document is None:
             self.failed_content[candidate.sha256] = outcome.reason
@@ -226,6 +251,26 @@ class _Writer:
             self._catalogue(candidate, outcome.document)
         for twin in self.twins.pop(candidate.sha256, []):
             self._present(twin)
+
+    def _refilled(self, document_id: str, outcome: Outcome) -> None:
+        """Replace a document's pages by a new extraction that recognised its waiting pages."""
+        extracted = outcome.document
+        if extracted is None:
+            self.report.failed.append((outcome.task.path, outcome.reason))
+            return
+        self._count_ocr(extracted)
+        if extracted.ocr_unavailable:
+            return  # nothing gained; the pages keep waiting
+        pages, passages = _records(document_id, extracted)
+        self.catalog.replace_content(document_id, pages, passages)
+        self.pending.append(document_id)
+        self.pending_passages += len(passages)
+        self.report.documents_refilled += 1
+
+    def _count_ocr(self, extracted: ExtractedDocument) -> None:
+        self.report.pages_recognised += sum(page.source == FROM_OCR for page in extracted.pages)
+        self.report.pages_needing_ocr += sum(page.status in (NEEDS_OCR, OCR_FAILED) for page in extracted.pages)
+        self.report.ocr_unavailable = self.report.ocr_unavailable or extracted.ocr_unavailable
 
     def _failed(self, path: str, sha256: str | None, reason: str) -> None:
         self.catalog.record_failure(path, sha256, reason)
@@ -278,12 +323,8 @@ class _Writer:
             stored_name=stored_name, added_at=now(), indexed=False,
             language=metadata.language, source=metadata.source,
         )
-        pages = [PageRecord(document_id, page.number, page.text, page.status) for page in extracted.pages]
-        passages = [
-            PassageRecord(f"{document_id}-{passage.seq}", document_id, passage.page, passage.seq,
-                          passage.start, passage.end, passage.text)
-            for passage in extracted.passages
-        ]
+        pages, passages = _records(document_id, extracted)
+        self._count_ocr(extracted)
         self.catalog.add_document(document, candidate.path, pages, passages, candidate.size, candidate.mtime_ns)
         self.pending.append(document_id)
         self.pending_passages += len(passages)
@@ -294,3 +335,15 @@ class _Writer:
         report.documents_without_text += not passages
         report.passages += len(passages)
         self.notify(FileEvent(candidate.path, INGESTED, pages=len(extracted.pages)))
+
+
+def _records(document_id: str, extracted: ExtractedDocument) -> tuple[list[PageRecord], list[PassageRecord]]:
+    """The catalog's rows for an extracted document."""
+    pages = [PageRecord(document_id, page.number, page.text, page.status, page.source, page.confidence)
+             for page in extracted.pages]
+    passages = [
+        PassageRecord(f"{document_id}-{passage.seq}", document_id, passage.page, passage.seq,
+                      passage.start, passage.end, passage.text)
+        for passage in extracted.passages
+    ]
+    return pages, passages

@@ -89,6 +89,8 @@ def page_payload(document: Document, page: PageRecord, query: str, marked: Fragm
         "number": page.number,
         "page_count": document.page_count,
         "status": page.status,
+        "source": page.source,  # "text_layer", or "ocr": recognised text, may contain errors
+        "ocr_confidence": page.confidence,
         "text": page.text,
         "query": query,
         "highlighted": to_html(marked),

@@ -19,6 +19,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from ingest.document import ExtractedDocument, extract_document
+from ingest.ocr import PAGE_TIMEOUT_SECONDS
 from ingest.extract import ExtractionError
 
 MIB = 1 << 20
@@ -29,10 +30,12 @@ _DONE = object()
 
 @dataclass(frozen=True)
 class Task:
-    """A file to extract; `tag` travels with it untouched, for the caller."""
+    """A file to extract and when to OCR its pages; `tag` travels with it untouched, for the caller."""
 
     path: str
     tag: object = None
+    ocr: str = "auto"
+    ocr_timeout: float = PAGE_TIMEOUT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -52,11 +55,12 @@ class Limits:
     memory_mib: int = 2048
 
 
-def extract_in_worker(path: str) -> tuple[ExtractedDocument | None, str, bool]:
+def extract_in_worker(path: str, ocr: str = "auto",
+                      ocr_timeout: float = PAGE_TIMEOUT_SECONDS) -> tuple[ExtractedDocument | None, str, bool]:
     """(document, reason, worker must retire): every failure becomes a reason, never an exception."""
     name = Path(path).name
     try:
-        return extract_document(Path(path)), "", False
+        return extract_document(Path(path), ocr=ocr, ocr_timeout=ocr_timeout), "", False
     except MemoryError:
         return None, _memory_reason(name), True
     except RecursionError:
@@ -84,10 +88,10 @@ def _serve(connection: Connection, memory_mib: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     while True:
         try:
-            path = connection.recv()
+            path, ocr, ocr_timeout = connection.recv()
         except (EOFError, OSError):
             return
-        document, reason, retire = extract_in_worker(path)
+        document, reason, retire = extract_in_worker(path, ocr, ocr_timeout)
         try:
             connection.send((document, reason, retire))
         except MemoryError:
@@ -125,7 +129,7 @@ class _Worker:
 
     def give(self, task: Task, timeout: float) -> None:
         self.task, self.deadline = task, time.monotonic() + timeout
-        self.connection.send(task.path)
+        self.connection.send((task.path, task.ocr, task.ocr_timeout))
 
     def stop(self) -> None:
         if self.process.is_alive():

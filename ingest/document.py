@@ -7,12 +7,19 @@ from pathlib import Path
 from ingest.clean import clean_pages, is_garbage
 from ingest.extract import ExtractionError, Line, RawPage, extract_raw_pages, read_info
 from ingest.hyphens import join_pages
+from ingest.ocr import PAGE_TIMEOUT_SECONDS, OcrFailed, OcrUnavailable, missing_tools, recognise_page
 from ingest.passages import Passage, split_page
 
-# What a page's text came from, or why it has none.
+# A page's status: its text can be indexed, or why it has none.
 TEXT_LAYER = "text"
 NO_TEXT_LAYER = "empty"
 GARBAGE = "garbage"
+NEEDS_OCR = "needs_ocr"  # no usable text layer, and OCR could not run here
+OCR_FAILED = "ocr_failed"
+# Where a page's text came from.
+FROM_TEXT_LAYER, FROM_OCR = "text_layer", "ocr"
+# When to recognise a page: only when it has no usable text layer, every page, or never.
+OCR_MODES = ("auto", "always", "never")
 
 PDF_SUFFIXES = frozenset({".pdf"})
 TEXT_SUFFIXES = frozenset({".txt"})
@@ -30,6 +37,8 @@ class PageText:
     number: int
     text: str
     status: str = TEXT_LAYER
+    source: str = FROM_TEXT_LAYER
+    confidence: float | None = None  # mean OCR word confidence, 0..1
 
 
 @dataclass(frozen=True)
@@ -39,14 +48,21 @@ class ExtractedDocument:
     pages: tuple[PageText, ...]
     passages: tuple[Passage, ...]
     info: dict[str, str] = field(default_factory=dict)
+    ocr_unavailable: str = ""  # why pages needing OCR were left without it (the packages to install)
 
     @property
     def pages_without_text(self) -> list[int]:
         return [page.number for page in self.pages if page.status != TEXT_LAYER]
 
 
-def extract_document(path: Path) -> ExtractedDocument:
-    """Read a PDF or a UTF-8 text file into clean page texts and passages; raise ExtractionError if unreadable."""
+def extract_document(path: Path, ocr: str = "auto", ocr_timeout: float = PAGE_TIMEOUT_SECONDS) -> ExtractedDocument:
+    """Read a PDF or a UTF-8 text file into clean page texts and passages; raise ExtractionError if unreadable.
+
+    Pages without a usable text layer (scans, `(cid:NN)` junk) are recognised with OCR
+    (`ocr="auto"`); `"always"` recognises every page, `"never"` none.
+    """
+    if ocr not in OCR_MODES:
+        raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}")
     path = Path(path)
     if not path.is_file():
         raise ExtractionError(f"{path}: no such file")
@@ -58,7 +74,40 @@ def extract_document(path: Path) -> ExtractedDocument:
     raw_pages = list(extract_raw_pages(path))
     if not raw_pages:
         raise ExtractionError(f"{path.name}: the PDF has no pages")
-    return build_document(raw_pages, info)
+    wanted = [page.number for page in raw_pages if ocr == "always" or (ocr == "auto" and not _has_usable_text(page))]
+    if not wanted:
+        return build_document(raw_pages, info)
+    unavailable = missing_tools()
+    if unavailable:
+        return build_document(raw_pages, info, unrecognised=dict.fromkeys(wanted, NEEDS_OCR),
+                              ocr_unavailable=unavailable)
+    return _with_ocr(path, raw_pages, wanted, info, ocr_timeout)
+
+
+def _has_usable_text(page: RawPage) -> bool:
+    text = " ".join(line.text for line in page.lines)
+    return bool(text.strip()) and not is_garbage(text)
+
+
+def _with_ocr(path: Path, raw_pages: list[RawPage], wanted: list[int], info: dict[str, str],
+              timeout: float) -> ExtractedDocument:
+    """Replace the wanted pages by their recognised text; a page OCR fails on is recorded as such."""
+    pages = {page.number: page for page in raw_pages}
+    confidences: dict[int, float] = {}
+    unrecognised: dict[int, str] = {}
+    for number in wanted:
+        page = pages[number]
+        try:
+            recognised = recognise_page(path, number, page.width, page.height, timeout=timeout)
+        except OcrFailed:
+            unrecognised[number] = OCR_FAILED
+            continue
+        except OcrUnavailable as error:
+            return build_document(raw_pages, info, unrecognised=dict.fromkeys(wanted, NEEDS_OCR),
+                                  ocr_unavailable=str(error))
+        pages[number] = recognised.page
+        confidences[number] = recognised.confidence
+    return build_document(list(pages.values()), info, confidences, unrecognised)
 
 
 def read_text_pages(path: Path) -> list[RawPage]:
@@ -89,21 +138,32 @@ def _text_page(number: int, text: str) -> RawPage:
     return RawPage(number, TEXT_PAGE_WIDTH, height, tuple(lines))
 
 
-def build_document(raw_pages: list[RawPage], info: dict[str, str] | None = None) -> ExtractedDocument:
-    """Clean, join and split raw pages (shared by every input format)."""
+def build_document(raw_pages: list[RawPage], info: dict[str, str] | None = None,
+                   confidences: dict[int, float] | None = None, unrecognised: dict[int, str] | None = None,
+                   ocr_unavailable: str = "") -> ExtractedDocument:
+    """Clean, join and split raw pages (shared by every input format, text layer or OCR alike).
+
+    `confidences` holds the OCR confidence of recognised pages; `unrecognised` the status
+    of pages that needed OCR and did not get it.
+    """
+    confidences, unrecognised = confidences or {}, unrecognised or {}
     cleaned = clean_pages(raw_pages)
     texts = join_pages(cleaned)
-    pages = tuple(_page_text(raw.number, text) for raw, text in zip(cleaned, texts))
+    pages = tuple(_page_text(raw.number, text, confidences.get(raw.number), unrecognised.get(raw.number))
+                  for raw, text in zip(cleaned, texts))
     passages: list[Passage] = []
     for page in pages:
         if page.status == TEXT_LAYER:
             passages.extend(split_page(page.number, page.text, first_seq=len(passages)))
-    return ExtractedDocument(pages, tuple(passages), dict(info or {}))
+    return ExtractedDocument(pages, tuple(passages), dict(info or {}), ocr_unavailable)
 
 
-def _page_text(number: int, text: str) -> PageText:
+def _page_text(number: int, text: str, confidence: float | None, unrecognised: str | None) -> PageText:
+    if unrecognised:
+        return PageText(number, "", unrecognised)
+    source = FROM_OCR if confidence is not None else FROM_TEXT_LAYER
     if not text.strip():
-        return PageText(number, "", NO_TEXT_LAYER)
+        return PageText(number, "", NO_TEXT_LAYER, source, confidence)
     if is_garbage(text):
-        return PageText(number, "", GARBAGE)
-    return PageText(number, text)
+        return PageText(number, "", GARBAGE, source, confidence)
+    return PageText(number, text, TEXT_LAYER, source, confidence)
