@@ -7,14 +7,10 @@ from pathlib import Path
 
 from archive.catalog import Catalog, Document, PageRecord
 from archive.errors import MuragatError, NotFound
+from index.backend import SearchBackend, WhooshBackend
 from index.schema import IndexedPassage
-from index.search import (
-    SORTS, Filters, QueryError, SearcherCache, SearchResults, highlight, matching_pages, search,
-)
+from index.search import SORTS, Filters, QueryError, SearchResults
 from index.snippets import Fragments
-from index.writer import (
-    create_index, delete_documents, indexed_document_ids, needs_rebuild, open_index, size_on_disk, write_passages,
-)
 
 DEFAULT_ROOT = "muragat-data"
 ENVIRONMENT_VARIABLE = "MURAGAT_ARCHIVE"
@@ -39,9 +35,7 @@ class Archive:
         self.originals_dir = self.root / "originals"
         self.index_dir = self.root / "index"
         self._local = threading.local()
-        self._index = None
-        self._searchers: SearcherCache | None = None
-        self._lock = threading.Lock()
+        self.backend: SearchBackend = WhooshBackend(self.index_dir)
 
     @classmethod
     def create(cls, root: str | os.PathLike) -> "Archive":
@@ -64,35 +58,17 @@ class Archive:
             catalog = self._local.catalog = Catalog(self.root / "catalog.sqlite")
         return catalog
 
-    @property
-    def index(self):
-        """The whoosh index, opened once per Archive."""
-        with self._lock:
-            if self._index is None:
-                self._index = open_index(self.index_dir)
-                self._searchers = SearcherCache(self._index)
-            return self._index
-
-    def _searcher(self):
-        """The searcher pinned for this request, else this thread's searcher, current with the last commit."""
-        pinned = getattr(self._local, "pinned_searcher", None)
-        if pinned is not None:
-            return pinned
-        self.index  # noqa: B018 - opening the index creates the searcher cache
-        return self._searchers.get()
-
     def pin_searcher(self) -> None:
-        """Take one searcher for everything this thread does until `release_searcher` (one web request)."""
-        self._local.pinned_searcher = None
-        self._local.pinned_searcher = self._searcher()
+        """Take one view of the index for everything this thread does until `release_searcher` (one web request)."""
+        self.backend.pin()
 
     def release_searcher(self) -> None:
-        self._local.pinned_searcher = None
+        self.backend.release()
 
     @property
     def needs_reindex(self) -> bool:
         """True when the index was built with other analysis rules than the current ones."""
-        return needs_rebuild(self.index_dir)
+        return self.backend.needs_rebuild()
 
     # Searching
 
@@ -101,8 +77,7 @@ class Archive:
         if self.needs_reindex:
             raise MuragatError("the index was built with older analysis rules; run `muragat reindex`")
         try:
-            return search(self._searcher(), query, limit=limit, offset=offset, filters=filters, sort=sort,
-                          skeletons=self._searchers.skeletons)
+            return self.backend.search(query, limit=limit, offset=offset, filters=filters, sort=sort)
         except QueryError as error:
             raise MuragatError(f"query {query[:80]!r}: {error}") from error
 
@@ -111,7 +86,7 @@ class Archive:
         if not query.strip():
             return {}
         try:
-            return matching_pages(self._searcher(), query, document_id, skeletons=self._searchers.skeletons)
+            return self.backend.matching_pages(query, document_id)
         except QueryError as error:
             raise MuragatError(f"query {query[:80]!r}: {error}") from error
 
@@ -119,7 +94,7 @@ class Archive:
         """A page's text with the words `query` matches marked (nothing marked without a query)."""
         if not query.strip():
             return [(text, False)] if text else []
-        return highlight(self._searcher(), text, query, skeletons=self._searchers.skeletons)
+        return self.backend.highlight(text, query)
 
     # Reading
 
@@ -162,23 +137,21 @@ class Archive:
             for document in documents.values()
             for passage in self.catalog.passages(document.id)
         ]
-        count = write_passages(self.index, passages, replace_documents=document_ids)
+        count = self.backend.write(passages, replace_documents=document_ids)
         self.catalog.mark_indexed(list(documents))
         return count
 
     def remove(self, document_id: str) -> Document:
         """Take a document out of the index, the catalog and the store of originals."""
         document = self.document(document_id)
-        delete_documents(self.index, [document_id])
+        self.backend.delete([document_id])
         self.catalog.remove_document(document_id)
         (self.originals_dir / document.stored_name).unlink(missing_ok=True)
         return document
 
     def reindex(self) -> int:
         """Rebuild the whole index from the catalog (after analysis rules change)."""
-        with self._lock:
-            self._index = create_index(self.index_dir)
-            self._searchers = SearcherCache(self._index)
+        self.backend.rebuild()
         ids = [document.id for document in self.catalog.documents()]
         self.catalog.mark_indexed(ids, indexed=False)
         total = 0
@@ -189,17 +162,18 @@ class Archive:
     def status(self) -> dict:
         """What is in the archive and whether the index agrees with the catalog."""
         counts = self.catalog.counts()
-        indexed = indexed_document_ids(self.index)
+        indexed = self.backend.document_ids()
+        passages_indexed = self.backend.passage_count()
         catalogued = {document.id for document in self.catalog.documents() if document.indexed}
         last_run = self.catalog.last_run()
         return {
             "archive": str(self.root),
             **counts,
             "collections": self.catalog.collections(),
-            "indexed_passages": self.index.doc_count(),
-            "index_bytes": size_on_disk(self.index_dir),
+            "indexed_passages": passages_indexed,
+            "index_bytes": self.backend.size_on_disk(),
             "index_agrees": indexed <= catalogued and counts["unindexed_documents"] == 0
-            and self.index.doc_count() == counts["passages"],
+            and passages_indexed == counts["passages"],
             "needs_reindex": self.needs_reindex,
             "last_ingest": None if last_run is None else {
                 "started_at": last_run.started_at,

@@ -149,11 +149,11 @@ def test_a_prefix_standing_for_too_many_words_is_refused(client, monkeypatch):
 
 
 def test_one_searcher_per_request(app, client):
-    archive = app.extensions["muragat"]
-    archive.index  # noqa: B018 - opens the index and its searcher cache
+    backend = app.extensions["muragat"].backend
+    backend.index  # noqa: B018 - opens the index and its searcher cache
     taken = []
-    original_get = archive._searchers.get
-    archive._searchers.get = lambda: taken.append(1) or original_get()
+    original_get = backend._searchers.get
+    backend._searchers.get = lambda: taken.append(1) or original_get()
     hit = client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["results"][0]
     assert len(taken) == 1
     client.get(f"/documents/{hit['document_id']}/pages/{hit['page']}", query_string={"q": "Страсбург"})

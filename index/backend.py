@@ -1,0 +1,140 @@
+"""The search backend seam: all the rest of Muragat asks of a search engine.
+
+`WhooshBackend` is the one implementation; docs/scale-out.md says how an OpenSearch or
+Elasticsearch backend would implement the same protocol with the Kazakh analysis kept
+in Python.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol
+
+from whoosh.searching import Searcher
+
+from index.schema import IndexedPassage
+from index.search import Filters, SearcherCache, SearchResults, highlight, matching_pages, search
+from index.snippets import Fragments
+from index.writer import (
+    VERSION_FILE, create_index, delete_documents, indexed_document_ids, needs_rebuild, open_index, size_on_disk,
+    write_passages,
+)
+
+
+class SearchBackend(Protocol):
+    """Index passages, search them, mark a text: what the archive, the CLI and the web UI use."""
+
+    def write(self, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
+        """Add passages in one commit, first removing every passage of `replace_documents`."""
+
+    def delete(self, document_ids: Iterable[str]) -> None:
+        """Remove every passage of these documents."""
+
+    def rebuild(self) -> None:
+        """Start again from an empty index built with the current analysis rules."""
+
+    def needs_rebuild(self) -> bool:
+        """True when the index was built with other analysis rules than the current ones."""
+
+    def search(self, query: str, *, limit: int = 10, offset: int = 0, filters: Filters | None = None,
+               sort: str = "relevance") -> SearchResults:
+        """Ranked (or date-ordered) passages, facet counts, snippets for the hits returned."""
+
+    def matching_pages(self, query: str, document_id: str) -> dict[int, int]:
+        """Pages of one document with passages the query matches, and how many on each."""
+
+    def highlight(self, text: str, query: str) -> Fragments:
+        """A text with the words the query matches marked."""
+
+    def pin(self) -> None:
+        """Use one view of the index for everything this thread does until `release` (one request)."""
+
+    def release(self) -> None:
+        """End the view taken by `pin`."""
+
+    def document_ids(self) -> set[str]:
+        """Documents with at least one passage in the index."""
+
+    def passage_count(self) -> int:
+        """Passages in the index."""
+
+    def size_on_disk(self) -> int:
+        """Bytes the index takes."""
+
+
+class WhooshBackend:
+    """A whoosh index in one directory: one writer at a time, a searcher per thread."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._index = None
+        self._searchers: SearcherCache | None = None
+        self._version_seen: tuple[int, bool] | None = None  # (mtime of the version file, needs rebuild)
+
+    @property
+    def index(self):
+        """The whoosh index, opened (or created) once."""
+        with self._lock:
+            if self._index is None:
+                self._index = open_index(self.directory)
+                self._searchers = SearcherCache(self._index)
+            return self._index
+
+    def _searcher(self) -> Searcher:
+        pinned = getattr(self._local, "pinned", None)
+        if pinned is not None:
+            return pinned
+        self.index  # noqa: B018 - opening the index creates the searcher cache
+        return self._searchers.get()
+
+    def pin(self) -> None:
+        self._local.pinned = None
+        self._local.pinned = self._searcher()
+
+    def release(self) -> None:
+        self._local.pinned = None
+
+    def needs_rebuild(self) -> bool:
+        # Read again only when the version file changed (a reindex by another process), not per query.
+        marker = self.directory / VERSION_FILE
+        stamp = marker.stat().st_mtime_ns if marker.exists() else 0
+        if self._version_seen is None or self._version_seen[0] != stamp:
+            self._version_seen = (stamp, needs_rebuild(self.directory))
+        return self._version_seen[1]
+
+    def write(self, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
+        return write_passages(self.index, passages, replace_documents=replace_documents)
+
+    def delete(self, document_ids: Iterable[str]) -> None:
+        delete_documents(self.index, document_ids)
+
+    def rebuild(self) -> None:
+        with self._lock:
+            self._index = create_index(self.directory)
+            self._searchers = SearcherCache(self._index)
+
+    def search(self, query: str, *, limit: int = 10, offset: int = 0, filters: Filters | None = None,
+               sort: str = "relevance") -> SearchResults:
+        searcher = self._searcher()
+        return search(searcher, query, limit=limit, offset=offset, filters=filters, sort=sort,
+                      skeletons=self._searchers.skeletons)
+
+    def matching_pages(self, query: str, document_id: str) -> dict[int, int]:
+        searcher = self._searcher()
+        return matching_pages(searcher, query, document_id, skeletons=self._searchers.skeletons)
+
+    def highlight(self, text: str, query: str) -> Fragments:
+        searcher = self._searcher()
+        return highlight(searcher, text, query, skeletons=self._searchers.skeletons)
+
+    def document_ids(self) -> set[str]:
+        return indexed_document_ids(self.index)
+
+    def passage_count(self) -> int:
+        return self.index.doc_count()
+
+    def size_on_disk(self) -> int:
+        return size_on_disk(self.directory)

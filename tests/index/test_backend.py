@@ -1,0 +1,52 @@
+"""The backend seam: the whoosh backend does everything the archive asks through the protocol."""
+from __future__ import annotations
+
+import inspect
+
+from index.backend import SearchBackend, WhooshBackend
+from index.schema import IndexedPassage
+from index.writer import VERSION_FILE
+
+
+def passage(number: int, document: str = "doc", text: str = "Мемлекеттің құқықтары туралы.") -> IndexedPassage:
+    return IndexedPassage(f"{document}-{number}", document, "Құжат", number, text, "laws", 2001)
+
+
+def test_whoosh_backend_implements_every_method_of_the_protocol():
+    wanted = {name for name, _ in inspect.getmembers(SearchBackend, inspect.isfunction) if not name.startswith("_")}
+    for name in wanted:
+        assert inspect.signature(getattr(WhooshBackend, name)).parameters.keys() == \
+            inspect.signature(getattr(SearchBackend, name)).parameters.keys(), name
+
+
+def test_write_search_replace_delete_rebuild(tmp_path):
+    backend = WhooshBackend(tmp_path)
+    assert backend.write([passage(1), passage(2, text="Басқа мәтін.")]) == 2
+    assert [hit.passage_id for hit in backend.search("құқық").hits] == ["doc-1"]
+    backend.write([passage(1, text="Жаңа мәтін, құқық жоқ.")], replace_documents=["doc"])
+    assert backend.passage_count() == 1 and backend.document_ids() == {"doc"}
+    backend.delete(["doc"])
+    assert backend.passage_count() == 0 and backend.document_ids() == set()
+    backend.write([passage(1)])
+    backend.rebuild()
+    assert backend.passage_count() == 0 and backend.size_on_disk() > 0
+
+
+def test_an_index_built_by_older_rules_asks_for_a_rebuild(tmp_path):
+    backend = WhooshBackend(tmp_path)
+    backend.write([passage(1)])
+    assert not backend.needs_rebuild()
+    (tmp_path / VERSION_FILE).write_text("0.old\n")
+    assert backend.needs_rebuild()
+    backend.rebuild()
+    assert not backend.needs_rebuild()
+
+
+def test_a_pinned_view_does_not_see_later_commits_until_released(tmp_path):
+    backend = WhooshBackend(tmp_path)
+    backend.write([passage(1)])
+    backend.pin()
+    backend.write([passage(2, document="other", text="Азаматтың құқығы қорғалады.")])
+    assert backend.search("құқық").total == 1
+    backend.release()
+    assert backend.search("құқық").total == 2
