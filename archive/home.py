@@ -24,7 +24,8 @@ def resolve_root(option: str | os.PathLike | None = None) -> Path:
 
 def indexed_passage(passage_id: str, document: Document, page: int, text: str) -> IndexedPassage:
     """The index's view of a catalogued passage."""
-    return IndexedPassage(passage_id, document.id, document.title, page, text, document.collection, document.year)
+    return IndexedPassage(passage_id, document.id, document.title, page, text, document.collection, document.year,
+                          document.author)
 
 
 class Archive:

@@ -1,7 +1,7 @@
 """The query language: what a person types in the search box, turned into a whoosh query.
 
 Plain words (all-word passages first, most-word passages still found), "phrases" through
-the stems, `-word`, `OR`, `prefix*`, `=exact` forms, `title:`, `collection:`, `year:`
+the stems, `-word`, `OR`, `prefix*`, `=exact` forms, `title:`, `author:`, `collection:`, `year:`
 (`year:2001..2010`). Syntax nobody meant — a `?` at the end of a pasted question, a
 colon after a word, an unbalanced quote — is read as plain text, never as an error.
 """
@@ -18,7 +18,7 @@ from whoosh.query import And, Every, NullQuery, NumericRange, Or, Prefix, Query,
 MAX_QUERY_CHARS = 500
 SEARCH_FIELDS = ("text", "title")
 # Field names a person may type before a colon; any other `word:` is plain text.
-QUERY_FIELDS = frozenset({"title", "exact"})
+QUERY_FIELDS = frozenset({"title", "author", "exact"})
 # `collection:NAME`, `collection:"Two words"`, `year:2001`, `year:2001..2010`: filters, not scored words.
 _FILTER = re.compile(
     r'\b(?:collection:(?:"(?P<quoted>[^"]+)"|(?P<name>\S+))'

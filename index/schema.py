@@ -10,7 +10,7 @@ from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from index.analysis import ANALYZER_VERSION, exact_analyzer, kazakh_analyzer
 
 # The index must be rebuilt when this changes; it is stored beside the index files.
-SCHEMA_VERSION = f"4.{ANALYZER_VERSION}"
+SCHEMA_VERSION = f"5.{ANALYZER_VERSION}"
 _NOT_WORDS = re.compile(r"[\W\d_]+")
 
 
@@ -25,6 +25,7 @@ class IndexedPassage:
     text: str
     collection: str = ""
     year: int | None = None
+    author: str = ""
 
 
 def fingerprint(text: str) -> str:
@@ -41,6 +42,7 @@ def build_schema() -> Schema:
         document_id=ID(stored=True),
         page=NUMERIC(int, stored=True),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=1.5, multitoken_query="phrase"),
+        author=TEXT(analyzer=analyzer, multitoken_query="phrase"),
         # A word that analyses into several (іс-қимыл, 4-бабы) is searched as a phrase of them.
         text=TEXT(analyzer=analyzer, stored=True, phrase=True, multitoken_query="phrase"),
         exact=TEXT(analyzer=exact_analyzer(), phrase=True, multitoken_query="phrase"),

@@ -52,6 +52,7 @@ def write_passages(ix: Index, passages: Iterable[IndexedPassage], replace_docume
                 passage_id=passage.passage_id,
                 document_id=passage.document_id,
                 title=passage.title,
+                author=passage.author,
                 page=passage.page,
                 text=passage.text,
                 exact=passage.text,

@@ -155,3 +155,9 @@ def test_serve_answers_on_localhost(sample_archive_dir):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_author_from_the_pdf_is_searchable(sample_archive_dir, run_cli):
+    payload = json.loads(run_cli("search", "author:Рогов", "--json", "--archive", sample_archive_dir).stdout)
+    assert payload["total"] > 0
+    assert {result["title"] for result in payload["results"]} == {"Демократия жөніндегі алғашқы әлемдік форум"}

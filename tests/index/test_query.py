@@ -83,3 +83,7 @@ def test_filters_restrict_rather_than_score():
 def test_unusable_queries_say_what_to_change(text, message):
     with pytest.raises(QueryError, match=message):
         parse(text)
+
+
+def test_author_field_is_searchable():
+    assert parse("author:Роговтың").query == Term("author", "рогов")
