@@ -72,17 +72,23 @@ def main() -> None:
               help="Recognise pages with Tesseract: those without a usable text layer, every page, or none.")
 @click.option("--ocr-timeout", type=click.FloatRange(min=1), default=PAGE_TIMEOUT_SECONDS, show_default=True,
               metavar="SECONDS", help="Give up recognising one page after this long.")
+@click.option("--cluster", default="", metavar="ADDRESS",
+              help="Extract on a Dask cluster: its scheduler (tcp://host:8786), or `local` to start one here "
+                   "with --workers processes.")
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @archive_option
 @reports_errors
 def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, workers: int, timeout: float, memory: int,
-           retry_failed: bool, ocr: str, ocr_timeout: float, silent: bool, archive_dir: str | None) -> None:
+           retry_failed: bool, ocr: str, ocr_timeout: float, cluster: str, silent: bool,
+           archive_dir: str | None) -> None:
     """Add PDF and UTF-8 text files, and folders of them (recursively), to the archive.
 
     Runs again do only what is left: files already in the archive are recognised by content,
     files that failed before are skipped unless --retry-failed. A text file's pages are
     separated by form feeds. Scanned pages are recognised with Tesseract (kaz+rus); where it
-    is not installed they wait, and `--retry-failed` recognises them once it is.
+    is not installed they wait, and `--retry-failed` recognises them once it is. With
+    --cluster, files are read on a Dask cluster (each file's bytes go with its task) and the
+    catalog and the index are still written here.
 
     Example: muragat ingest scans/ decree-1995.pdf --collection decrees --metadata manifest.csv
     """
@@ -100,6 +106,7 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
         retry_failed=retry_failed,
         ocr=ocr,
         ocr_timeout=ocr_timeout,
+        cluster=cluster.strip(),
     )
     archive = Archive.create(resolve_root(archive_dir))
     progress = IngestProgress(silent)

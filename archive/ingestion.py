@@ -19,7 +19,7 @@ from archive.errors import MuragatError
 from archive.home import Archive
 from archive.metadata import NO_MANIFEST, Manifest, Metadata, resolve
 from archive.originals import sha256_of, store
-from archive.workers import Limits, Outcome, Task, WorkerPool
+from archive.workers import Limits, Outcome, Pool, Task, WorkerPool, unreadable_reason
 from ingest.document import (
     FROM_OCR, NEEDS_OCR, OCR_FAILED, PDF_SUFFIXES, TEXT_SUFFIXES, ExtractedDocument,
 )
@@ -47,6 +47,7 @@ class IngestOptions:
     retry_failed: bool = False
     ocr: str = "auto"
     ocr_timeout: float = PAGE_TIMEOUT_SECONDS
+    cluster: str = ""  # a Dask scheduler's address, or "local": extract there instead of in local processes
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def ingest(archive: Archive, paths: Iterable[str | os.PathLike], on_file: Callab
     run_id = catalog.start_run([str(path) for path in paths])
     writer = _Writer(archive, options, notify)
     writer.pending.extend(catalog.unindexed_document_ids())  # left by an interrupted run
-    pool = WorkerPool(min(options.workers, max(1, len(files))), options.limits)
+    pool = _pool(options, min(options.workers, max(1, len(files))))
     for item in pool.map_unordered(_plan(archive, files, options)):
         writer.take(item)
     writer.flush()
@@ -165,8 +166,17 @@ def ingest(archive: Archive, paths: Iterable[str | os.PathLike], on_file: Callab
     return report
 
 
+def _pool(options: IngestOptions, workers: int) -> Pool:
+    """This machine's worker processes, or a Dask cluster's workers when `cluster` is given."""
+    if options.cluster:
+        from archive.cluster import ClusterPool  # dask is imported only by those who ask for it
+
+        return ClusterPool(options.cluster, workers, options.limits)
+    return WorkerPool(workers, options.limits)
+
+
 def _plan(archive: Archive, files: list[Path], options: IngestOptions) -> Iterator[Task | object]:
-    """Each file's fate before any extraction: known already, failed before, or new work (runs in the pool's thread)."""
+    """Each file's fate before any extraction: known already, failed before, or new work (may run in a pool's thread)."""
     catalog = Catalog(archive.catalog.path)
     started: set[str] = set()
     try:
@@ -182,8 +192,7 @@ def _plan(archive: Archive, files: list[Path], options: IngestOptions) -> Iterat
                         continue
                 sha256 = sha256_of(path)
             except OSError as error:
-                yield _Unreadable(absolute, None, f"{path.name}: cannot read the file ({error.strerror}); "
-                                                  f"check that it exists and is readable")
+                yield _Unreadable(absolute, None, unreadable_reason(path.name, error))
                 continue
             if sha256 in started or catalog.document_by_sha256(sha256):
                 yield _Present(absolute, sha256, stat.st_size, stat.st_mtime_ns)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Protocol
 
 from ingest.document import ExtractedDocument, extract_document
 from ingest.ocr import PAGE_TIMEOUT_SECONDS
@@ -73,6 +74,10 @@ def extract_in_worker(path: str, ocr: str = "auto",
         return None, str(error), False
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the batch
         return None, f"{name}: unexpected error ({type(error).__name__}: {error}); please report it", False
+
+
+def unreadable_reason(name: str, error: OSError) -> str:
+    return f"{name}: cannot read the file ({error.strerror}); check that it exists and is readable"
 
 
 def _memory_reason(name: str) -> str:
@@ -136,6 +141,16 @@ class _Worker:
             self.process.kill()
         self.process.join()
         self.connection.close()
+
+
+class Pool(Protocol):
+    """Where tasks run, for the ingest driver: this machine's WorkerPool, or a cluster (archive.cluster)."""
+
+    def map_unordered(self, items: Iterable[Task | object]) -> Iterator[Outcome | object]:
+        """Tasks run; any other item passes straight through, in turn; outcomes come in the order they finish."""
+
+    def close(self) -> None:
+        """Stop: what is not written yet is redone next run."""
 
 
 class WorkerPool:
