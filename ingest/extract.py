@@ -1,37 +1,60 @@
 """Text lines with their geometry, page by page, from a PDF (the one home of pdfminer).
 
+pdfminer.six parses the file and runs each page's content stream; the glyphs it draws come to
+our own device as light tuples, grouped into line fragments as pdfminer's layout analysis
+would (same char_margin, line_overlap and word_margin), without building an LTChar per glyph
+or grouping lines into boxes: that costs about half of pdfminer's time and we reorder anyway.
+
 Reading order is ours, not pdfminer's: pdfminer's box ordering interleaves the columns of
 two-column pages, which puts the second half of a broken word in the other column's text.
-We take pdfminer's line fragments, find the columns from the empty vertical gutter between
-them, and read each column top to bottom; lines that span the gutter (titles, running
-headers) cut the page into sections read in turn.
+We find the columns from the empty vertical gutter between line fragments, and read each
+column top to bottom; lines that span the gutter (titles, running headers) cut the page into
+sections read in turn.
 """
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from pdfminer.layout import LAParams, LTChar, LTPage, LTTextContainer, LTTextLine
-from pdfminer.high_level import extract_pages
+from pdfminer.layout import LTChar
+from pdfminer.pdfcolor import PDFColorSpace
+from pdfminer.pdfdevice import PDFTextDevice, PDFTextSeq
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
+from pdfminer.pdfinterp import (PDFContentParser, PDFGraphicState, PDFPageInterpreter, PDFResourceManager,
+                                PDFTextState)
+from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser, PDFSyntaxError
-from pdfminer.psexceptions import PSException
-from pdfminer.utils import decode_text
+from pdfminer.pdftypes import stream_value
+from pdfminer.psexceptions import PSEOF, PSException
+from pdfminer.psparser import PSKeyword, keyword_name
+from pdfminer.utils import Matrix, Rect, apply_matrix_rect, decode_text, mult_matrix
 
 # pdfminer logs every recoverable oddity of a damaged file at WARNING; the ledger of
 # failures is where an archivist looks, not the log.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
-# A small char_margin keeps a narrow column gutter (TeX's 10 pt) from gluing two columns'
-# lines into one; fragments of one line are put back together by `_merge_fragments`.
-LAYOUT = LAParams(line_margin=0.5, char_margin=1.0, word_margin=0.1, boxes_flow=0.5)
+# pdfminer's line grouping with LAParams(char_margin=1.0, word_margin=0.1) and its default
+# line_overlap: a small char_margin keeps a narrow column gutter (TeX's 10 pt) from gluing two
+# columns' lines into one; fragments of one line are put back together by `_merge_fragments`.
+CHAR_MARGIN = 1.0
+LINE_OVERLAP = 0.5
+WORD_MARGIN = 0.1
 # A gutter is at least this wide (points) and crossed by at most this share of fragments.
 MIN_GUTTER = 6.0
 GUTTER_CROSSING_SHARE = 0.05
 # Two columns share at least this many rows.
 MIN_COLUMN_LINES = 2
+
+# The rest of a literal string up to its closing parenthesis, when it holds no parenthesis and
+# only escapes that PDF and Python read alike: octal codes up to 255, \b \t \n \f \r and \\.
+PLAIN_STRING = re.compile(rb"((?:[^()\\]|\\(?:[0-3][0-7]{2}|[0-7]{1,2}(?![0-7])|[btnfr\\]))*+)\)")
+
+# One drawn glyph: its text and its box (x0, y0, x1, y1), as pdfminer's LTChar would have it.
+Glyph = tuple[str, float, float, float, float]
 
 
 class ExtractionError(Exception):
@@ -78,22 +101,172 @@ def read_info(path: Path) -> dict[str, str]:
 
 
 def extract_raw_pages(path: Path) -> Iterator[RawPage]:
-    """Yield each page's text lines in pdfminer's reading order."""
+    """Yield each page's text lines in reading order."""
     try:
-        for number, layout in enumerate(extract_pages(path, laparams=LAYOUT), start=1):
-            yield RawPage(number, layout.width, layout.height, tuple(_lines(layout)))
+        with open(path, "rb") as handle:
+            resources = PDFResourceManager(caching=True)
+            device = GlyphCollector(resources)
+            interpreter = PageInterpreter(resources, device)
+            for number, page in enumerate(PDFPage.create_pages(PDFDocument(PDFParser(handle))), start=1):
+                interpreter.process_page(page)
+                yield RawPage(number, device.width, device.height, tuple(_lines(device.glyphs, device.width)))
     except ExtractionError:
         raise
     except Exception as error:  # noqa: BLE001 - pdfminer raises many unrelated types
         raise ExtractionError(_reason(path, error)) from error
 
 
-def _lines(layout: LTPage) -> list[Line]:
+class LiteralStringParser(PDFContentParser):
+    """pdfminer's content-stream parser, reading a whole literal string in one step when it can.
+
+    pdfminer's state machine takes several calls per escape, and subset fonts write nearly
+    every glyph as an octal escape (`\\004`): that was a third of its time. A string that is
+    whole in the buffer, with no nested parentheses and only the escapes Python's
+    `unicode_escape` reads the same way, is decoded at once; any other goes through pdfminer.
+    """
+
+    def _parse_string(self, s: bytes, i: int) -> int:
+        whole = PLAIN_STRING.match(s, i) if self.paren == 1 else None
+        if whole is None:
+            return super()._parse_string(s, i)
+        self._add_token(self._curtoken + whole.group(1).decode("unicode_escape").encode("latin-1"))
+        self._parse1 = self._parse_main
+        return whole.end()
+
+
+class PageInterpreter(PDFPageInterpreter):
+    """pdfminer's page interpreter, running content streams through `LiteralStringParser`."""
+
+    def execute(self, streams: list[object]) -> None:
+        """pdfminer's `execute`: streams already being run higher up (circular forms) are refused."""
+        valid_streams = []
+        self.stream_ids.clear()
+        for stream in map(stream_value, streams):
+            if stream.objid is not None and stream.objid not in self.parent_stream_ids:
+                valid_streams.append(stream)
+                self.stream_ids.add(stream.objid)
+        try:
+            parser = LiteralStringParser(valid_streams)
+        except PSEOF:
+            return  # an empty page
+        while True:
+            try:
+                _, item = parser.nextobject()
+            except PSEOF:
+                break
+            if isinstance(item, PSKeyword):
+                self._run_operator(keyword_name(item))
+            else:
+                self.push(item)
+
+    def _run_operator(self, name: str) -> None:
+        """Call `do_<name>` with its operands from the stack; unknown operators are ignored."""
+        method = getattr(self, "do_" + name.replace("*", "_a").replace('"', "_w").replace("'", "_q"), None)
+        if method is None:
+            return
+        count = method.__code__.co_argcount - 1
+        if count:
+            operands = self.pop(count)
+            if len(operands) == count:
+                method(*operands)
+        else:
+            method()
+
+
+class GlyphCollector(PDFTextDevice):
+    """A pdfminer device that keeps each page's glyphs as tuples, in drawing order.
+
+    Text inside Form XObjects is left out, as pdfminer's layout analysis leaves it out
+    of the page's text boxes (LAParams.all_texts is off).
+    """
+
+    def __init__(self, resources: PDFResourceManager) -> None:
+        super().__init__(resources)
+        self.glyphs: list[Glyph] = []
+        self.width = self.height = 0.0
+        self._figures = 0
+        self._fonts: dict[PDFFont, dict[int, tuple[str, float]]] = {}
+
+    def begin_page(self, page: PDFPage, ctm: Matrix) -> None:
+        x0, y0, x1, y1 = apply_matrix_rect(ctm, page.mediabox)
+        self.width, self.height = abs(x0 - x1), abs(y0 - y1)
+        self.glyphs = []
+
+    def begin_figure(self, name: str, bbox: Rect, matrix: Matrix) -> None:
+        self._figures += 1
+
+    def end_figure(self, name: str) -> None:
+        self._figures -= 1
+
+    def render_string(self, textstate: PDFTextState, seq: PDFTextSeq, ncs: PDFColorSpace,
+                      graphicstate: PDFGraphicState) -> None:
+        """Horizontal, unrotated text (nearly all of it) placed here; the rest by pdfminer's own loop."""
+        if self._figures:
+            return
+        matrix = mult_matrix(textstate.matrix, self.ctm)
+        if matrix[1] or matrix[2] or textstate.font.is_vertical():
+            super().render_string(textstate, seq, ncs, graphicstate)
+        else:
+            textstate.linematrix = self._place_run(textstate, seq, matrix)
+
+    def _place_run(self, textstate: PDFTextState, seq: PDFTextSeq, matrix: Matrix) -> tuple[float, float]:
+        """pdfminer's render_string_horizontal, with LTChar's box arithmetic for an unrotated matrix."""
+        font, fontsize = textstate.font, textstate.fontsize
+        scaling = textstate.scaling * 0.01
+        charspace = textstate.charspace * scaling
+        wordspace = 0 if font.is_multibyte() else textstate.wordspace * scaling
+        dxscale = 0.001 * fontsize * scaling
+        bottom = font.get_descent() * fontsize + textstate.rise
+        top = bottom + fontsize
+        a, _, _, d, e, f = matrix
+        x, y = textstate.linematrix
+        y0, y1 = sorted((d * bottom + (y * d + f), d * top + (y * d + f)))
+        known = self._fonts.setdefault(font, {})
+        glyphs = self.glyphs
+        needcharspace = False
+        for item in seq:
+            if isinstance(item, (int, float)):
+                x -= item * dxscale
+                needcharspace = True
+            elif isinstance(item, bytes):
+                for cid in font.decode(item):
+                    if needcharspace:
+                        x += charspace
+                    text, width = known.get(cid) or self._glyph(font, cid)
+                    advance = width * fontsize * scaling
+                    left = x * a + e
+                    right = a * advance + left
+                    glyphs.append((text, left, y0, right, y1) if left <= right else (text, right, y0, left, y1))
+                    x += advance
+                    if cid == 32 and wordspace:
+                        x += wordspace
+                    needcharspace = True
+        return x, y
+
+    def render_char(self, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float, rise: float, cid: int,
+                    ncs: PDFColorSpace, graphicstate: PDFGraphicState) -> float:
+        """Rotated or vertical text: pdfminer's own LTChar gives the box."""
+        text, width = self._fonts.setdefault(font, {}).get(cid) or self._glyph(font, cid)
+        char = LTChar(matrix, font, fontsize, scaling, rise, text, width, font.char_disp(cid), ncs, graphicstate)
+        self.glyphs.append((text, char.x0, char.y0, char.x1, char.y1))
+        return char.adv
+
+    def _glyph(self, font: PDFFont, cid: int) -> tuple[str, float]:
+        """A glyph's text (`(cid:N)` when the font does not say, as pdfminer writes it) and width."""
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = f"(cid:{cid})"
+        self._fonts[font][cid] = text, font.char_width(cid)
+        return self._fonts[font][cid]
+
+
+def _lines(glyphs: list[Glyph], width: float) -> list[Line]:
     """The page's lines in reading order: sections top to bottom, columns left to right."""
-    fragments = [fragment for fragment in _fragments(layout) if fragment.text.strip()]
+    fragments = _fragments(glyphs)
     if not fragments:
         return []
-    gutter = find_gutter(fragments, layout.width)
+    gutter = find_gutter(fragments, width)
     if gutter is None:
         return _merge_fragments(fragments, column=0)
     ordered: list[Line] = []
@@ -109,37 +282,53 @@ def _lines(layout: LTPage) -> list[Line]:
     return ordered
 
 
-def _fragments(layout: LTPage) -> Iterator[Line]:
-    for element in layout:
-        if isinstance(element, LTTextContainer):
-            for line in element:
-                if isinstance(line, LTTextLine):
-                    yield Line(_line_text(line), _ink_x0(line), line.y0, line.x1, line.y1)
+def _fragments(glyphs: list[Glyph]) -> list[Line]:
+    """Runs of consecutive glyphs side by side on one baseline (pdfminer's text lines), with text."""
+    fragments = []
+    start = 0
+    for end in range(1, len(glyphs) + 1):
+        if end == len(glyphs) or not _side_by_side(glyphs[end - 1], glyphs[end]):
+            fragment = _fragment(glyphs[start:end])
+            if fragment is not None:
+                fragments.append(fragment)
+            start = end
+    return fragments
 
 
-def _line_text(line: LTTextLine) -> str:
-    """The line's text without zero-advance spaces.
+def _side_by_side(one: Glyph, other: Glyph) -> bool:
+    """pdfminer's `halign`: the boxes overlap vertically by half a height and are at most a width apart."""
+    _, ax0, ay0, ax1, ay1 = one
+    _, bx0, by0, bx1, by1 = other
+    if not (by0 <= ay1 and ay0 <= by1):
+        return False
+    if min(ay1 - ay0, by1 - by0) * LINE_OVERLAP >= min(abs(ay0 - by1), abs(ay1 - by0)):
+        return False
+    distance = 0 if bx0 <= ax1 and ax0 <= bx1 else min(abs(ax0 - bx1), abs(ax1 - bx0))
+    return distance < max(ax1 - ax0, bx1 - bx0) * CHAR_MARGIN
 
-    Chromium writes each soft hyphen as a space glyph that the next letter overprints;
-    read literally, every word falls apart into syllables (`ха лық ара лық`).
+
+def _fragment(run: list[Glyph]) -> Line | None:
+    """A run's text, spaced where the gap between glyphs says so, or None when it shows nothing.
+
+    TeX draws no space glyphs: a gap wider than a tenth of the next glyph's size is a space.
+    Chromium writes each soft hyphen as a space glyph that the next letter overprints; read
+    literally, every word falls apart into syllables (`ха лық ара лық`), so such spaces go.
+    The line starts where its first visible glyph starts: an indent typed as spaces still shows.
     """
-    items = list(line)
-    out = []
-    for item, following in zip(items, items[1:] + [None]):
-        text = item.get_text()
-        if (text == " " and isinstance(item, LTChar) and isinstance(following, LTChar)
-                and following.x0 < item.x0 + item.width / 2):
-            continue
-        out.append(text)
-    return "".join(out).rstrip("\n")
-
-
-def _ink_x0(line: LTTextLine) -> float:
-    """Where the line's first visible glyph starts: an indent typed as spaces still shows."""
-    for char in line:
-        if isinstance(char, LTChar) and char.get_text().strip():
-            return char.x0
-    return line.x0
+    texts = [run[0][0]]
+    for (text0, x00, _, x01, _), (text, x0, y0, x1, y1) in zip(run, run[1:]):
+        if x01 < x0 - WORD_MARGIN * max(x1 - x0, y1 - y0):
+            texts.append(" ")
+        elif text0 == " " and x0 < x00 + (x01 - x00) / 2:
+            texts.pop()
+        texts.append(text)
+    text = "".join(texts).rstrip("\n")
+    x0, y0 = min(glyph[1] for glyph in run), min(glyph[2] for glyph in run)
+    x1, y1 = max(glyph[3] for glyph in run), max(glyph[4] for glyph in run)
+    if x1 <= x0 or y1 <= y0 or not text.strip():
+        return None
+    ink_x0 = next((glyph[1] for glyph in run if glyph[0].strip()), x0)
+    return Line(text, ink_x0, y0, x1, y1)
 
 
 def find_gutter(fragments: list[Line], width: float) -> float | None:
