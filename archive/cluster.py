@@ -3,13 +3,17 @@
 A file's bytes travel inside its task, so workers need no shared filesystem; the scheduler
 keeps them until the task is done, which lets it run the task again on another worker when
 the one reading it dies. On the worker the bytes are written back under the file's own name
-and read by a one-process WorkerPool: the per-file time limit, the memory cap and every
-failure reason are the local pool's, and a hostile file kills a child, never the Dask worker.
+and read by a one-process WorkerPool that each worker thread keeps: the per-file time limit,
+the memory cap and every failure reason are the local pool's, and a hostile file kills that
+pool's child, never the Dask worker.
 """
 from __future__ import annotations
 
+import atexit
 import multiprocessing
+import queue
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -51,8 +55,55 @@ def extract_bytes(content: bytes, name: str, ocr: str, ocr_timeout: float,
     with tempfile.TemporaryDirectory(prefix="muragat-", dir=get_worker().local_directory) as folder:
         path = Path(folder) / name
         path.write_bytes(content)
-        [outcome] = WorkerPool(1, limits).map_unordered([Task(str(path), ocr=ocr, ocr_timeout=ocr_timeout)])
+        outcome = _extract_here(Task(str(path), ocr=ocr, ocr_timeout=ocr_timeout), limits)
     return outcome.document, outcome.reason
+
+
+class _ResidentPool:
+    """A one-process WorkerPool kept between the tasks of one Dask worker thread, fed a task at a time.
+
+    A fresh child per file would cost an import of pdfminer and of the program's main module
+    (about 0.1 s); this one pays it once, and the pool replaces the child after a failure as usual.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self._tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self._outcomes = WorkerPool(1, limits).map_unordered(iter(self._tasks.get, None))
+
+    def extract(self, task: Task) -> Outcome:
+        self._tasks.put(task)
+        return next(self._outcomes)
+
+    def close(self) -> None:
+        """End the feed: the pool stops its child, and its generator ends."""
+        self._tasks.put(None)
+        for _ in self._outcomes:
+            pass
+
+
+_resident: dict[int, _ResidentPool] = {}  # by Dask worker thread; closed at exit, not by the thread's end
+
+
+def _extract_here(task: Task, limits: Limits) -> Outcome:
+    """The task's outcome from this thread's resident pool (a new one when the limits changed)."""
+    thread = threading.get_ident()
+    pool = _resident.get(thread)
+    if pool is None or pool.limits != limits:
+        if pool is not None:
+            pool.close()
+        pool = _resident[thread] = _ResidentPool(limits)
+    try:
+        return pool.extract(task)
+    except Exception:
+        del _resident[thread]  # a broken pool (its idle child died?) is not used again; Dask retries the task
+        raise
+
+
+@atexit.register
+def _close_resident_pools() -> None:
+    for pool in _resident.values():
+        pool.close()
 
 
 def _is_daemonic() -> bool:

@@ -5,8 +5,10 @@ Example:
   .venv/bin/python bench/ingest/bench_ingest.py /tmp/kk-pdfs --workers 2
 
 Prints T_raw (pdfminer's extract_pages over every file, default LAParams, one process),
-T_e2e (`muragat ingest` into a fresh archive: workers, catalog, index, all of it), their
-ratio, and peak memory of the writer and of the largest worker.
+the project's own extraction (`ingest.extract.extract_raw_pages`, one process) on the same
+files, T_e2e (`muragat ingest` into a fresh archive: workers, catalog, index, all of it), their
+ratio, the load average around the run (the machine is shared: wall times are noisy, CPU
+seconds steadier), and peak memory of the writer and of the largest worker.
 """
 from __future__ import annotations
 
@@ -19,28 +21,43 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def raw_extraction(files: list[Path]) -> tuple[float, int]:
-    """Seconds for pdfminer alone to lay out every page of every file, in this one process."""
+def raw_extraction(files: list[Path]) -> tuple[float, float, int]:
+    """Wall and CPU seconds for pdfminer alone to lay out every page of every file, in this one process."""
     from pdfminer.high_level import extract_pages
 
+    return _timed(extract_pages, files)
+
+
+def own_extraction(files: list[Path]) -> tuple[float, float, int]:
+    """Wall and CPU seconds of the project's extraction (lines in reading order), in this one process."""
+    sys.path.insert(0, str(ROOT))
+    from ingest.extract import extract_raw_pages
+
+    return _timed(extract_raw_pages, files)
+
+
+def _timed(pages_of: Callable[[Path], Iterable[object]], files: list[Path]) -> tuple[float, float, int]:
+    """Wall and CPU seconds apart: on a shared machine the CPU figure is the steadier one."""
     pages = 0
-    started = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     for path in files:
-        for _ in extract_pages(path):
+        for _ in pages_of(path):
             pages += 1
-    return time.perf_counter() - started, pages
+    return time.perf_counter() - wall, time.process_time() - cpu, pages
 
 
-def end_to_end(folder: Path, workers: int) -> dict:
+def end_to_end(folder: Path, workers: int, cluster: str = "") -> dict:
     """Run the ingest in a fresh process (fair memory figures) and return what it measured."""
     with tempfile.TemporaryDirectory(prefix="muragat-bench-") as archive:
         completed = subprocess.run(
-            [sys.executable, __file__, "--child", str(folder), "--archive", archive, "--workers", str(workers)],
+            [sys.executable, __file__, "--child", str(folder), "--archive", archive, "--workers", str(workers),
+             "--cluster", cluster],
             capture_output=True, text=True, check=True, cwd=ROOT,
         )
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -89,7 +106,7 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def child(folder: Path, archive: Path, workers: int) -> None:
+def child(folder: Path, archive: Path, workers: int, cluster: str) -> None:
     sys.path.insert(0, str(ROOT))
     from archive.home import Archive
     from archive.ingestion import IngestOptions, ingest
@@ -97,7 +114,7 @@ def child(folder: Path, archive: Path, workers: int) -> None:
     watch = DescendantWatch()
     watch.start()
     started = time.perf_counter()
-    report = ingest(Archive.create(archive), [folder], options=IngestOptions(workers=workers))
+    report = ingest(Archive.create(archive), [folder], options=IngestOptions(workers=workers, cluster=cluster))
     seconds = time.perf_counter() - started
     watch.running = False
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -115,24 +132,30 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--archive", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--cluster", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.folder, args.archive, args.workers)
+        child(args.folder, args.archive, args.workers, args.cluster)
         return
     files = sorted(args.folder.glob("*.pdf"))
     if not files:
         sys.exit(f"{args.folder}: no PDFs; make some with bench/ingest/make_pdfs.py")
-    t_raw, pages = raw_extraction(files)
+    load_before = os.getloadavg()[0]
+    t_raw, cpu_raw, pages = raw_extraction(files)
+    t_own, cpu_own, _ = own_extraction(files)
     e2e = end_to_end(args.folder, args.workers)
     t_e2e = e2e["seconds"]
     print(f"files {len(files)}, pages {pages}, passages {e2e['passages']}, failed {e2e['failed']}")
-    print(f"raw pdfminer.six, 1 process : {t_raw:7.1f} s  {pages / t_raw:6.1f} pages/s")
+    print(f"raw pdfminer.six, 1 process : {t_raw:7.1f} s  {pages / t_raw:6.1f} pages/s  (CPU {cpu_raw:.1f} s)")
+    print(f"ingest.extract, 1 process   : {t_own:7.1f} s  {pages / t_own:6.1f} pages/s  (CPU {cpu_own:.1f} s = "
+          f"{cpu_own / cpu_raw:.2f} x raw, {1000 * cpu_own / pages:.1f} ms per page)")
     print(f"muragat ingest, {args.workers} workers  : {t_e2e:7.1f} s  {e2e['pages'] / t_e2e:6.1f} pages/s end to end")
     print(f"ratio T_e2e / T_raw         : {t_e2e / t_raw:7.2f}   (target <= 0.60)")
     cpu = e2e["writer_cpu"] + e2e["workers_cpu"]
     print(f"CPU: writer {e2e['writer_cpu']:.1f} s, workers {e2e['workers_cpu']:.1f} s; on {args.workers} idle cores "
           f"at best {cpu / args.workers:.1f} s = {cpu / args.workers / t_raw:.2f} x T_raw")
     print(f"peak RSS: writer {e2e['writer_peak_mib']:.0f} MiB, largest worker {e2e['worker_peak_mib']:.0f} MiB")
+    print(f"load average (1 min): {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":
