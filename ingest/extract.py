@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Iterator
 
@@ -285,23 +286,27 @@ def _lines(glyphs: list[Glyph], width: float) -> list[Line]:
 def _fragments(glyphs: list[Glyph]) -> list[Line]:
     """Runs of consecutive glyphs side by side on one baseline (pdfminer's text lines), with text."""
     fragments = []
-    start = 0
-    for end in range(1, len(glyphs) + 1):
-        if end == len(glyphs) or not _side_by_side(glyphs[end - 1], glyphs[end]):
-            fragment = _fragment(glyphs[start:end])
-            if fragment is not None:
-                fragments.append(fragment)
-            start = end
-    return fragments
+    run = glyphs[:1]
+    for previous, glyph in zip(glyphs, glyphs[1:]):
+        if _side_by_side(previous, glyph):
+            run.append(glyph)
+        else:
+            fragments.append(_fragment(run))
+            run = [glyph]
+    if run:
+        fragments.append(_fragment(run))
+    return [fragment for fragment in fragments if fragment is not None]
 
 
 def _side_by_side(one: Glyph, other: Glyph) -> bool:
     """pdfminer's `halign`: the boxes overlap vertically by half a height and are at most a width apart."""
     _, ax0, ay0, ax1, ay1 = one
     _, bx0, by0, bx1, by1 = other
-    if not (by0 <= ay1 and ay0 <= by1):
-        return False
-    if min(ay1 - ay0, by1 - by0) * LINE_OVERLAP >= min(abs(ay0 - by1), abs(ay1 - by0)):
+    if ay0 == by0 and ay1 == by1:  # one row (most pairs): the vertical test holds when the boxes have height
+        if ay1 <= ay0:
+            return False
+    elif not (by0 <= ay1 and ay0 <= by1) or (
+            min(ay1 - ay0, by1 - by0) * LINE_OVERLAP >= min(abs(ay0 - by1), abs(ay1 - by0))):
         return False
     distance = 0 if bx0 <= ax1 and ax0 <= bx1 else min(abs(ax0 - bx1), abs(ax1 - bx0))
     return distance < max(ax1 - ax0, bx1 - bx0) * CHAR_MARGIN
@@ -323,8 +328,8 @@ def _fragment(run: list[Glyph]) -> Line | None:
             texts.pop()
         texts.append(text)
     text = "".join(texts).rstrip("\n")
-    x0, y0 = min(glyph[1] for glyph in run), min(glyph[2] for glyph in run)
-    x1, y1 = max(glyph[3] for glyph in run), max(glyph[4] for glyph in run)
+    _, lefts, bottoms, rights, tops = zip(*run)
+    x0, y0, x1, y1 = min(lefts), min(bottoms), max(rights), max(tops)
     if x1 <= x0 or y1 <= y0 or not text.strip():
         return None
     ink_x0 = next((glyph[1] for glyph in run if glyph[0].strip()), x0)
@@ -336,13 +341,16 @@ def find_gutter(fragments: list[Line], width: float) -> float | None:
     lo, hi = int(width * 0.2), int(width * 0.8)
     if hi - lo < MIN_GUTTER:
         return None
-    crossing = [0] * (hi - lo + 1)
+    changes = [0] * (hi - lo + 1)  # how many more fragments cross x than cross x - 1
     starting = [0] * (hi - lo + 1)  # a column's left edge ends a band even if the column is short
     for fragment in fragments:
-        for x in range(max(lo, int(fragment.x0)), min(hi, int(fragment.x1) + 1)):
-            crossing[x - lo] += 1
+        first, end = max(lo, int(fragment.x0)), min(hi, int(fragment.x1) + 1)
+        if first < end:
+            changes[first - lo] += 1
+            changes[end - lo] -= 1
         if lo <= int(fragment.x0) <= hi:
             starting[int(fragment.x0) - lo] += 1
+    crossing = list(accumulate(changes))
     allowed = max(1, int(len(fragments) * GUTTER_CROSSING_SHARE))
     centres = []  # the middle of every empty band wide enough to be a gutter
     start = None
