@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from archive.errors import MuragatError
-from archive.home import Archive, resolve_root
+from archive.home import TIME_BUDGET_SECONDS, Archive, resolve_root
 from archive.payloads import search_payload
 from archive.workers import Limits
 from ingest.document import FROM_OCR, OCR_MODES, TEXT_LAYER
@@ -28,6 +28,13 @@ def archive_option(command):
         "--archive", "archive_dir", type=click.Path(file_okay=False), default=None,
         help="Archive directory (default: $MURAGAT_ARCHIVE, else ./muragat-data).",
     )(command)
+
+
+def time_budget_option(command):
+    """`--time-budget SECONDS`: how long one query may collect matches before answering with what it has."""
+    return click.option("--time-budget", type=click.FloatRange(min=0.01), default=TIME_BUDGET_SECONDS,
+                        show_default=True, metavar="SECONDS",
+                        help="Cut a query that runs longer; its results are then marked partial.")(command)
 
 
 def json_option(command):
@@ -216,19 +223,20 @@ def _page_json(page) -> dict:
 @main.command()
 @click.argument("query")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Number of results.")
+@time_budget_option
 @json_option
 @archive_option
 @reports_errors
-def search(query: str, limit: int, as_json: bool, archive_dir: str | None) -> None:
+def search(query: str, limit: int, time_budget: float, as_json: bool, archive_dir: str | None) -> None:
     """Search the archive; best passages first.
 
     Example: muragat search "халықаралық құқық" --limit 5 --json
     """
-    results = Archive.existing(resolve_root(archive_dir)).search(query, limit=limit)
+    results = Archive.existing(resolve_root(archive_dir), time_budget=time_budget).search(query, limit=limit)
     if as_json:
         emit_json(search_payload(results))
         return
-    click.echo(f"{results.total} passages")
+    click.echo(f"{results.total} passages" + (" (partial: the query ran out of time)" if results.partial else ""))
     for hit in results.hits:
         marked = "".join(f"[{text}]" if is_match else text for text, is_match in hit.snippet)
         click.echo(f"\n{hit.title} — page {hit.page}  ({hit.score:.2f})\n  {marked}")
@@ -238,9 +246,10 @@ def search(query: str, limit: int, as_json: bool, archive_dir: str | None) -> No
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@time_budget_option
 @archive_option
 @reports_errors
-def serve(host: str, port: int, threads: int, archive_dir: str | None) -> None:
+def serve(host: str, port: int, threads: int, time_budget: float, archive_dir: str | None) -> None:
     """Serve the web UI with waitress.
 
     Example: muragat serve --port 8080
@@ -251,7 +260,7 @@ def serve(host: str, port: int, threads: int, archive_dir: str | None) -> None:
 
     root = resolve_root(archive_dir)
     Archive.existing(root)
-    app = create_app({"ARCHIVE": str(root)})
+    app = create_app({"ARCHIVE": str(root), "TIME_BUDGET": time_budget})
     click.echo(f"Muragat: http://{host}:{port}/  (archive {root})", err=True)
     waitress.serve(app, host=host, port=port, threads=threads)
 

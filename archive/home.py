@@ -9,7 +9,7 @@ from archive.catalog import Catalog, Document, PageRecord
 from archive.errors import MuragatError, NotFound
 from index.backend import SearchBackend, WhooshBackend
 from index.schema import IndexedPassage
-from index.search import SORTS, Filters, QueryError, SearchResults
+from index.search import SORTS, TIME_BUDGET_SECONDS, Filters, QueryError, SearchResults
 from index.snippets import Fragments
 
 DEFAULT_ROOT = "muragat-data"
@@ -31,12 +31,12 @@ def indexed_passage(passage_id: str, document: Document, page: int, text: str) -
 class Archive:
     """One archive directory: catalog.sqlite, originals/, index/."""
 
-    def __init__(self, root: str | os.PathLike) -> None:
+    def __init__(self, root: str | os.PathLike, time_budget: float = TIME_BUDGET_SECONDS) -> None:
         self.root = Path(root)
         self.originals_dir = self.root / "originals"
         self.index_dir = self.root / "index"
         self._local = threading.local()
-        self.backend: SearchBackend = WhooshBackend(self.index_dir)
+        self.backend: SearchBackend = WhooshBackend(self.index_dir, time_budget=time_budget)
 
     @classmethod
     def create(cls, root: str | os.PathLike) -> "Archive":
@@ -45,11 +45,11 @@ class Archive:
         return cls(root)
 
     @classmethod
-    def existing(cls, root: str | os.PathLike) -> "Archive":
+    def existing(cls, root: str | os.PathLike, time_budget: float = TIME_BUDGET_SECONDS) -> "Archive":
         """Open an archive that must already exist (for search, serve, status)."""
         if not (Path(root) / "catalog.sqlite").exists():
             raise MuragatError(f"{root}: no archive here; run `muragat ingest FILES --archive {root}` first")
-        return cls(root)
+        return cls(root, time_budget)
 
     @property
     def catalog(self) -> Catalog:

@@ -12,10 +12,14 @@ FACET_VALUES = 20
 
 
 def search_payload(results: SearchResults) -> dict:
-    """`{"query", "total", "results": [{document_id, title, page, passage_id, text, snippet, score}]}`."""
+    """`{"query", "total", "partial", "results": [{document_id, title, page, passage_id, text, snippet, score}]}`.
+
+    `partial` is true when the query ran out of its time budget: the passages found until then.
+    """
     return {
         "query": results.query,
         "total": results.total,
+        "partial": results.partial,
         "results": [hit_payload(hit) for hit in results.hits],
     }
 

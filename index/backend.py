@@ -14,7 +14,9 @@ from typing import Protocol
 from whoosh.searching import Searcher
 
 from index.schema import IndexedPassage
-from index.search import Filters, SearcherCache, SearchResults, highlight, matching_pages, search
+from index.search import (
+    TIME_BUDGET_SECONDS, Filters, SearcherCache, SearchResults, highlight, matching_pages, search,
+)
 from index.snippets import Fragments
 from index.writer import (
     VERSION_FILE, create_index, delete_documents, indexed_document_ids, needs_rebuild, open_index, size_on_disk,
@@ -66,8 +68,9 @@ class SearchBackend(Protocol):
 class WhooshBackend:
     """A whoosh index in one directory: one writer at a time, a searcher per thread."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, time_budget: float = TIME_BUDGET_SECONDS) -> None:
         self.directory = Path(directory)
+        self.time_budget = time_budget
         self._lock = threading.Lock()
         self._local = threading.local()
         self._index = None
@@ -120,15 +123,15 @@ class WhooshBackend:
                sort: str = "relevance") -> SearchResults:
         searcher = self._searcher()
         return search(searcher, query, limit=limit, offset=offset, filters=filters, sort=sort,
-                      skeletons=self._searchers.skeletons)
+                      caches=self._searchers.caches, time_budget=self.time_budget)
 
     def matching_pages(self, query: str, document_id: str) -> dict[int, int]:
         searcher = self._searcher()
-        return matching_pages(searcher, query, document_id, skeletons=self._searchers.skeletons)
+        return matching_pages(searcher, query, document_id, caches=self._searchers.caches)
 
     def highlight(self, text: str, query: str) -> Fragments:
         searcher = self._searcher()
-        return highlight(searcher, text, query, skeletons=self._searchers.skeletons)
+        return highlight(searcher, text, query, caches=self._searchers.caches)
 
     def document_ids(self) -> set[str]:
         return indexed_document_ids(self.index)

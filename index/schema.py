@@ -10,8 +10,10 @@ from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from index.analysis import ANALYZER_VERSION, exact_analyzer, kazakh_analyzer
 
 # The index must be rebuilt when this changes; it is stored beside the index files.
-SCHEMA_VERSION = f"5.{ANALYZER_VERSION}"
-_NOT_WORDS = re.compile(r"[\W\d_]+")
+SCHEMA_VERSION = f"6.{ANALYZER_VERSION}"
+# The year column's value for an undated document (a column has a value for every document).
+NO_YEAR = 0
+_NOT_WORDS = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -39,14 +41,16 @@ def build_schema() -> Schema:
     analyzer = kazakh_analyzer()
     return Schema(
         passage_id=ID(stored=True, unique=True),
-        document_id=ID(stored=True),
-        page=NUMERIC(int, stored=True),
+        # Columns (sortable) make facets, sorting and collapsing read one value per document
+        # instead of walking the terms of the field for each query.
+        document_id=ID(stored=True, sortable=True),
+        page=NUMERIC(int, stored=True, sortable=True),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=1.5, multitoken_query="phrase"),
         author=TEXT(analyzer=analyzer, multitoken_query="phrase"),
         # A word that analyses into several (іс-қимыл, 4-бабы) is searched as a phrase of them.
         text=TEXT(analyzer=analyzer, stored=True, phrase=True, multitoken_query="phrase"),
         exact=TEXT(analyzer=exact_analyzer(), phrase=True, multitoken_query="phrase"),
-        collection=ID(stored=True),
-        year=NUMERIC(int, stored=True),
+        collection=ID(stored=True, sortable=True),
+        year=NUMERIC(int, stored=True, sortable=True, default=NO_YEAR),
         fingerprint=ID(sortable=True),
     )

@@ -3,20 +3,29 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import islice
 
 from whoosh import scoring, sorting
+from whoosh.collectors import (
+    CollapseCollector, Collector, FacetCollector, FilterCollector, TermsCollector, TimeLimit, WrappingCollector,
+)
+from whoosh.idsets import BitSet
 from whoosh.index import Index
 from whoosh.query import And, NullQuery, NumericRange, Prefix, Query, Term
+from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
 from index.query import ParsedQuery, QueryError, parse_query
 from index.ranking import RERANK_DEPTH, rerank, with_proximity, word_groups
+from index.schema import NO_YEAR
 from index.snippets import Fragments, fragments, match_spans, snippet
 from index.variants import SkeletonIndex, typed_variants, with_variants
 
 SORTS = ("relevance", "newest", "oldest")
+# Seconds a query may spend collecting matches before it answers with what it has (partial).
+TIME_BUDGET_SECONDS = 2.0
 # Fewer matching passages than this, and the results offer a corrected query.
 SUGGEST_BELOW = 3
 FACETS = ("collection", "year", "document_id")
@@ -72,6 +81,44 @@ class SearchResults:
     facets: dict[str, dict] = field(default_factory=dict)
     took_ms: float = 0.0
     suggestion: str | None = None  # "did you mean": the query with unknown words corrected
+    partial: bool = False  # the time budget ran out: these are the passages found until then
+
+
+class FilterCache:
+    """The documents a filter (`year:2001..2010`, a collection) lets through, per index generation.
+
+    Computing them walks the filter's postings; a filter repeats across queries, so it is
+    done once per commit rather than once per query.
+    """
+
+    def __init__(self, size: int = 128) -> None:
+        """Keep the document sets of the `size` filters used last (0: compute, keep none)."""
+        self._size = size
+        self._lock = threading.Lock()
+        self._sets: OrderedDict[tuple, BitSet] = OrderedDict()
+
+    def documents(self, searcher: Searcher, query: Query | None) -> BitSet | None:
+        if query is None:
+            return None
+        key = (searcher.reader().generation(), repr(query))
+        with self._lock:
+            if key in self._sets:
+                self._sets.move_to_end(key)
+                return self._sets[key]
+        documents = BitSet(query.docs(searcher), size=searcher.doc_count_all())
+        with self._lock:
+            self._sets[key] = documents
+            while len(self._sets) > self._size:
+                self._sets.popitem(last=False)
+        return documents
+
+
+@dataclass(frozen=True)
+class IndexCaches:
+    """What the searches of one index share across threads: typed-word variants, filter documents."""
+
+    skeletons: SkeletonIndex
+    filters: FilterCache = field(default_factory=FilterCache)
 
 
 class SearcherCache:
@@ -83,11 +130,12 @@ class SearcherCache:
     def __init__(self, ix: Index) -> None:
         self._ix = ix
         self._local = threading.local()
-        self.skeletons = SkeletonIndex()
+        self.caches = IndexCaches(SkeletonIndex(ix))
 
     def get(self) -> Searcher:
         searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
+        if searcher is None or isinstance(searcher.reader(), EmptyReader):
+            # whoosh cannot refresh a searcher opened on an empty index: open one afresh
             searcher = self._ix.searcher(weighting=scoring.BM25F())
         else:
             searcher = searcher.refresh()
@@ -96,13 +144,14 @@ class SearcherCache:
 
 
 def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
-           filters: Filters | None = None, sort: str = "relevance",
-           skeletons: SkeletonIndex | None = None) -> SearchResults:
+           filters: Filters | None = None, sort: str = "relevance", caches: IndexCaches | None = None,
+           time_budget: float = TIME_BUDGET_SECONDS) -> SearchResults:
     """Rank (or date-order) passages for a query, count them by facet; snippets only for the hits returned.
 
     Relevance order: BM25F with a bonus for the words close together, then, among the
     top RERANK_DEPTH, passages holding more of the query's words first. Passages with the
     same text (boilerplate repeated across documents) are collapsed to the best one.
+    Collecting matches stops after `time_budget` seconds; the results then say `partial`.
     """
     started = time.perf_counter()
     if sort not in SORTS:
@@ -111,15 +160,13 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     if parsed.query is NullQuery:
         return SearchResults(text, 0, ())
     _check_cost(parsed.query, searcher)
-    query = _expanded(parsed, searcher, skeletons)
+    query = _expanded(parsed, searcher, caches)
     by_relevance = sort == "relevance"
-    page = searcher.search(
-        with_proximity(query) if by_relevance else query,
-        limit=max(offset + limit, RERANK_DEPTH) if by_relevance else offset + limit,
-        filter=_combined(parsed.filter, filters), sortedby=_sort_order(sort, searcher),
-        groupedby={name: sorting.FieldFacet(name) for name in FACETS}, maptype=sorting.Count,
-        collapse=sorting.FieldFacet("fingerprint"), terms=by_relevance,
-    )
+    restriction = _combined(parsed.filter, filters)
+    allowed = (caches.filters if caches else FilterCache(size=0)).documents(searcher, restriction)
+    collector, budget = _collector(searcher, limit=max(offset + limit, RERANK_DEPTH) if by_relevance else offset + limit,
+                           sort=sort, terms=by_relevance, allowed=allowed, time_budget=time_budget)
+    page, partial = _collect(searcher, with_proximity(query) if by_relevance else query, collector)
     ordered = list(page)
     if by_relevance:
         top = rerank([(hit, hit.score, _matched(hit)) for hit in ordered[:RERANK_DEPTH]],
@@ -127,18 +174,75 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
         ordered = top + ordered[RERANK_DEPTH:]
     terms = _highlight_terms(query, searcher)
     hits = tuple(_hit(hit, terms, searcher) for hit in ordered[offset:offset + limit])
-    facets = {name: {value: count for value, count in page.groups(name).items() if value not in (None, "")}
+    facets = {name: {value: count for value, count in page.groups(name).items() if value not in (None, "", NO_YEAR)}
               for name in FACETS}
-    total = len(page)
+    total = budget.matched
     suggestion = suggest(searcher, parsed) if total < SUGGEST_BELOW else None
-    return SearchResults(text, total, hits, facets, round((time.perf_counter() - started) * 1000, 1), suggestion)
+    took = round((time.perf_counter() - started) * 1000, 1)
+    return SearchResults(text, total, hits, facets, took, suggestion, partial)
 
 
-def _expanded(parsed: ParsedQuery, searcher: Searcher, skeletons: SkeletonIndex | None) -> Query:
+class BudgetCollector(WrappingCollector):
+    """Stops collecting when the time budget runs out, and counts the passages that matched.
+
+    It wraps the innermost (ranking) collector, so every document the outer collectors
+    (filter, collapse, facets) let through passes here: the count is of those, once each.
+    Whoosh's TimeLimitCollector drives the loop itself from the outside, which skips the
+    loops of the filter and the collapse, and whoosh's own count re-runs the query
+    without them.
+    """
+
+    def __init__(self, child, time_budget: float) -> None:
+        super().__init__(child)
+        self.time_budget = time_budget
+        self.deadline = 0.0
+        self.matched = 0
+
+    def prepare(self, top_searcher, q, context) -> None:
+        super().prepare(top_searcher, q, context)
+        self.deadline = time.monotonic() + self.time_budget
+
+    def collect(self, sub_docnum: int):
+        if time.monotonic() > self.deadline:
+            raise TimeLimit
+        self.matched += 1
+        return self.child.collect(sub_docnum)
+
+    def remove(self, global_docnum: int):
+        self.matched -= 1  # the collapse put a better passage with the same text in its place
+        return self.child.remove(global_docnum)
+
+
+def _collector(searcher: Searcher, *, limit: int, sort: str, terms: bool, allowed: BitSet | None,
+               time_budget: float) -> tuple[Collector, BudgetCollector]:
+    """Whoosh's collector chain (facets, matched terms, collapse, filter) around a time budget.
+
+    Every match is scored (no block skipping), so that the total and the facet counts are exact.
+    """
+    budget = BudgetCollector(searcher.collector(limit=limit, sortedby=_sort_order(sort), optimize=False),
+                             time_budget)
+    chain: Collector = budget
+    chain = FacetCollector(chain, {name: sorting.FieldFacet(name) for name in FACETS}, maptype=sorting.Count)
+    if terms:
+        chain = TermsCollector(chain)
+    chain = CollapseCollector(chain, sorting.FieldFacet("fingerprint"))
+    return (FilterCollector(chain, allow=allowed) if allowed is not None else chain), budget
+
+
+def _collect(searcher: Searcher, query: Query, collector):
+    """Run the collector; (results, whether the time budget cut them short)."""
+    try:
+        searcher.search_with_collector(query, collector)
+    except TimeLimit:
+        return collector.results(), True
+    return collector.results(), False
+
+
+def _expanded(parsed: ParsedQuery, searcher: Searcher, caches: IndexCaches | None) -> Query:
     """The parsed query with the words typed without Kazakh letters widened to their Kazakh forms."""
-    if skeletons is None:
+    if caches is None:
         return parsed.query
-    return with_variants(parsed.query, typed_variants(list(parsed.words), searcher, skeletons))
+    return with_variants(parsed.query, typed_variants(list(parsed.words), searcher, caches.skeletons))
 
 
 def _matched(hit) -> set[tuple[str, str]]:
@@ -160,14 +264,14 @@ def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
 
 
 def matching_pages(searcher: Searcher, text: str, document_id: str,
-                   skeletons: SkeletonIndex | None = None) -> dict[int, int]:
+                   caches: IndexCaches | None = None) -> dict[int, int]:
     """The pages of one document with passages the query matches, and how many on each."""
     parsed = parse_query(text, searcher.schema)
     if parsed.query is NullQuery:
         return {}
     _check_cost(parsed.query, searcher)
     found = searcher.search(
-        _expanded(parsed, searcher, skeletons), limit=1, filter=_combined(parsed.filter, Filters(document_id=document_id)),
+        _expanded(parsed, searcher, caches), limit=1, filter=_combined(parsed.filter, Filters(document_id=document_id)),
         groupedby={"page": sorting.FieldFacet("page")}, maptype=sorting.Count,
     )
     return dict(sorted(found.groups("page").items()))
@@ -181,15 +285,12 @@ def _combined(typed: Query | None, filters: Filters | None) -> Query | None:
     return And([typed, chosen])
 
 
-def _sort_order(sort: str, searcher: Searcher):
+def _sort_order(sort: str):
     """None for relevance; by year then relevance otherwise, undated passages last either way."""
     if sort == "relevance":
         return None
-    # Whoosh orders a field without a column by each value's position in the field's terms,
-    # and gives a document without a value the position doc_count_all() + 1.
-    undated = searcher.reader().doc_count_all() + 1
     newest = sort == "newest"
-    by_year = sorting.TranslateFacet(lambda position: (position == undated, -position if newest else position),
+    by_year = sorting.TranslateFacet(lambda year: (year == NO_YEAR, -year if newest else year),
                                      sorting.FieldFacet("year"))
     return sorting.MultiFacet([by_year, sorting.ScoreFacet()])
 
@@ -223,10 +324,10 @@ def _spans(text: str, terms: dict[str, set[str]], searcher: Searcher) -> list[tu
     return spans + match_spans(text, searcher.schema["exact"].analyzer, terms["exact"])
 
 
-def highlight(searcher: Searcher, text: str, query_text: str, skeletons: SkeletonIndex | None = None) -> Fragments:
+def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCaches | None = None) -> Fragments:
     """A whole text (a page) with the words a query matches marked."""
     try:
-        query = _expanded(parse_query(query_text, searcher.schema), searcher, skeletons)
+        query = _expanded(parse_query(query_text, searcher.schema), searcher, caches)
     except QueryError:
         return fragments(text, [])
     return fragments(text, _spans(text, _highlight_terms(query, searcher), searcher))

@@ -12,7 +12,9 @@ import threading
 import time
 from collections import defaultdict
 
+from whoosh.index import Index
 from whoosh.query import Or, Query, Term
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from index.kazakh import stem
@@ -59,38 +61,66 @@ def lacks_kazakh_letters(word: str) -> bool:
 class SkeletonIndex:
     """Stems of the indexed word forms, grouped by the skeleton of the form and of the stem.
 
-    Built once per index generation.
-
-    While an ingest commits often, a map at most REFRESH_SECONDS old is used rather than
-    rebuilding it for every commit.
+    Built once per index generation; while an ingest commits often, a map at most
+    REFRESH_SECONDS old is used rather than rebuilding it for every commit. Given the index
+    itself (`source`), it is built in a background thread so that no query waits for it
+    (until the first map is ready, words get no variants); without, on the caller's searcher.
     """
 
     REFRESH_SECONDS = 60.0
 
-    def __init__(self) -> None:
+    def __init__(self, source: Index | None = None) -> None:
+        self._source = source
         self._lock = threading.Lock()
         self._generation: int | None = None
         self._built_at = 0.0
+        self._building = False
         self._stems: dict[str, frozenset[str]] = {}
 
     def stems_like(self, searcher: Searcher, word: str) -> frozenset[str]:
         """Stems of the indexed words that a Russian keyboard would type as `word` types."""
         return self._map(searcher).get(skeleton(word), frozenset())
 
+    def wait(self, searcher: Searcher, timeout: float = 60.0) -> None:
+        """Block until a map for the searcher's generation is ready (for tests and warm-up)."""
+        deadline = time.monotonic() + timeout
+        while self._generation != searcher.reader().generation() and time.monotonic() < deadline:
+            self._map(searcher)
+            time.sleep(0.01)
+
     def _map(self, searcher: Searcher) -> dict[str, frozenset[str]]:
         generation = searcher.reader().generation()
         with self._lock:
-            stale = generation != self._generation and time.monotonic() - self._built_at > self.REFRESH_SECONDS
-            if stale or self._generation is None:
-                grouped: dict[str, set[str]] = defaultdict(set)
-                for term in searcher.lexicon("exact"):
-                    word = term.decode("utf-8")
-                    word_stem = stem(word)
-                    grouped[skeleton(word)].add(word_stem)
-                    grouped[skeleton(word_stem)].add(word_stem)
-                self._stems = {key: frozenset(stems) for key, stems in grouped.items()}
-                self._generation, self._built_at = generation, time.monotonic()
+            current = self._generation == generation or (
+                self._generation is not None and time.monotonic() - self._built_at <= self.REFRESH_SECONDS)
+            if current or self._building:
+                return self._stems
+            if self._source is not None:
+                self._building = True
+                threading.Thread(target=self._build_in_background, daemon=True, name="muragat-skeletons").start()
+                return self._stems
+            self._stems, self._generation = _group_by_skeleton(searcher.reader()), generation
+            self._built_at = time.monotonic()
             return self._stems
+
+    def _build_in_background(self) -> None:
+        try:
+            with self._source.reader() as reader:
+                stems, generation = _group_by_skeleton(reader), reader.generation()
+            with self._lock:
+                self._stems, self._generation, self._built_at = stems, generation, time.monotonic()
+        finally:
+            self._building = False
+
+
+def _group_by_skeleton(reader: IndexReader) -> dict[str, frozenset[str]]:
+    grouped: dict[str, set[str]] = defaultdict(set)
+    for term in reader.lexicon("exact"):
+        word = term.decode("utf-8")
+        word_stem = stem(word)
+        grouped[skeleton(word)].add(word_stem)
+        grouped[skeleton(word_stem)].add(word_stem)
+    return {key: frozenset(stems) for key, stems in grouped.items()}
 
 
 def typed_variants(words: list[str], searcher: Searcher, skeletons: SkeletonIndex) -> dict[str, frozenset[str]]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from archive.home import Archive, resolve_root
+from archive.home import TIME_BUDGET_SECONDS, Archive, resolve_root
 from webui.texts import LANGUAGE_COOKIE, LANGUAGES
 
 CONTENT_SECURITY_POLICY = (
@@ -17,10 +17,10 @@ PDF_CONTENT_SECURITY_POLICY = "default-src 'none'; object-src 'self'"
 def create_app(config: dict | None = None) -> Flask:
     """Build the app for one archive (config ARCHIVE, default as for the command line)."""
     app = Flask(__name__)
-    app.config.from_mapping(ARCHIVE=str(resolve_root()), RESULTS_PER_PAGE=10)
+    app.config.from_mapping(ARCHIVE=str(resolve_root()), RESULTS_PER_PAGE=10, TIME_BUDGET=TIME_BUDGET_SECONDS)
     if config:
         app.config.from_mapping(config)
-    app.extensions["muragat"] = Archive.existing(app.config["ARCHIVE"])
+    app.extensions["muragat"] = Archive.existing(app.config["ARCHIVE"], time_budget=app.config["TIME_BUDGET"])
     app.json.ensure_ascii = False
 
     from webui import api, archive_access, errors, pages

@@ -34,6 +34,7 @@ KAZAKH = {
     "no_results_filtered": "Сүзгілер іздеуді тарылтып тұр. Оларды алып тастап көріңіз:",
     "remove_filters": "Барлық сүзгіні алып тастау",
     "did_you_mean": "Мүмкін, сіз мынаны іздедіңіз:",
+    "partial_results": "Іздеу уақыты шектеуден асып кетті: мұнда сол уақытқа дейін табылғандары ғана. Сұрауды нақтылаңыз.",
     "no_results_hints": [
         "Сөздің жазылуын тексеріңіз (Латын i әрпі де танылады).",
         "Сөздер санын азайтыңыз немесе тырнақшаны алып тастаңыз.",
@@ -113,6 +114,7 @@ RUSSIAN = {
     "no_results_filtered": "Фильтры сужают поиск. Попробуйте снять их:",
     "remove_filters": "Снять все фильтры",
     "did_you_mean": "Возможно, вы искали:",
+    "partial_results": "Поиск превысил отведённое время: показано найденное к этому моменту. Уточните запрос.",
     "no_results_hints": [
         "Проверьте написание (латинская i тоже распознаётся).",
         "Уберите часть слов или кавычки.",
@@ -192,6 +194,7 @@ ENGLISH = {
     "no_results_filtered": "Filters narrow the search. Try without them:",
     "remove_filters": "Remove all filters",
     "did_you_mean": "Did you mean",
+    "partial_results": "The search ran out of time: these are the passages found until then. Narrow the query.",
     "no_results_hints": [
         "Check the spelling (a Latin i is recognised too).",
         "Use fewer words, or drop the quotes.",

@@ -161,3 +161,8 @@ def test_author_from_the_pdf_is_searchable(sample_archive_dir, run_cli):
     payload = json.loads(run_cli("search", "author:Рогов", "--json", "--archive", sample_archive_dir).stdout)
     assert payload["total"] > 0
     assert {result["title"] for result in payload["results"]} == {"Демократия жөніндегі алғашқы әлемдік форум"}
+
+
+def test_search_json_says_whether_results_are_partial(sample_archive_dir, run_cli):
+    whole = json.loads(run_cli("search", "құқық", "--json", "--archive", sample_archive_dir).stdout)
+    assert whole["partial"] is False and whole["total"] > 0

@@ -21,9 +21,11 @@ def cache(tmp_path_factory):
           for n in range(12)],
         IndexedPassage("kz", "c", "Шежіре", 1, "Қазақстан Республикасының азаматтарының құқықтары қорғалады."),
         IndexedPassage("kz-2", "c", "Шежіре", 2, "Қазақстанның тәуелсіз мемлекет ретінде танылуы."),
-        *[IndexedPassage(f"legal-{n}", f"news-{n}", "Жаңалық", 9, BOILERPLATE) for n in range(5)],
+        *[IndexedPassage(f"legal-{n}", f"news-{n}", "Жаңалық", 9, BOILERPLATE, "news", 1990 + n) for n in range(5)],
     ])
-    return SearcherCache(ix)
+    cache = SearcherCache(ix)
+    cache.caches.skeletons.wait(cache.get())  # the variants map is built in the background
+    return cache
 
 
 def ids(results) -> list[str]:
@@ -31,7 +33,7 @@ def ids(results) -> list[str]:
 
 
 def run(cache, text, **options):
-    return search(cache.get(), text, skeletons=cache.skeletons, **options)
+    return search(cache.get(), text, caches=cache.caches, **options)
 
 
 def test_passage_with_every_word_ranks_first_but_others_still_come(cache):
@@ -62,3 +64,19 @@ def test_did_you_mean_offers_an_indexed_word(cache):
     assert results.suggestion in {"тәуелсіздігі", "тәуелсіздік"}
     assert run(cache, results.suggestion).total > 0
     assert run(cache, "тәуелсіздігі").suggestion is None
+
+
+def test_filters_give_the_same_passages_from_the_cache_as_computed_afresh(cache):
+    for query in ("Барлық құқықтар year:1991..1993", "құқықтар collection:news year:1994"):
+        cold = run(cache, query, limit=50)
+        warm = run(cache, query, limit=50)
+        plain = search(cache.get(), query, limit=50)  # no shared caches: the filter computed for this query
+        assert ids(cold) == ids(warm) == ids(plain)
+    assert {hit.year for hit in run(cache, "құқықтар year:1991..1993").hits} <= {1991, 1992, 1993}
+
+
+def test_a_query_over_its_time_budget_answers_partially(cache):
+    whole = run(cache, "тәуелсіздік туралы")
+    cut = run(cache, "тәуелсіздік туралы", time_budget=0.0)
+    assert not whole.partial and whole.total > 0
+    assert cut.partial and cut.total <= whole.total

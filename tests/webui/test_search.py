@@ -171,3 +171,12 @@ def test_a_misspelt_word_gets_a_did_you_mean_link(client):
 def test_api_carries_the_suggestion(client):
     assert client.get("/api/search", query_string={"q": "Страсбурк"}).get_json()["suggestion"] == "страсбург"
     assert client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["suggestion"] is None
+
+
+def test_a_query_cut_by_the_time_budget_is_marked_partial(sample_archive_dir):
+    from webui import create_app
+
+    client = create_app({"ARCHIVE": str(sample_archive_dir), "TIME_BUDGET": 0.0}).test_client()
+    payload = client.get("/api/search", query_string={"q": "құқық"}).get_json()
+    assert payload["partial"] is True
+    assert "Іздеу уақыты шектеуден асып кетті" in client.get("/", query_string={"q": "құқық"}).get_data(as_text=True)
