@@ -23,10 +23,11 @@ def muragat_ranker(directory: Path, passages: Sequence[IndexedPassage]) -> Ranke
     ix = create_index(directory)
     write_passages(ix, passages)
     cache = SearcherCache(ix)
+    cache.caches.skeletons.wait(cache.get())  # the variants map is built in the background
 
     def rank(text: str, limit: int) -> list[str]:
         try:
-            results = search(cache.get(), text=text, limit=limit, skeletons=cache.skeletons)
+            results = search(cache.get(), text=text, limit=limit, caches=cache.caches)
         except QueryError:
             return []
         return [hit.passage_id for hit in results.hits]
