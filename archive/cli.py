@@ -326,6 +326,26 @@ def reindex(archive_dir: str | None) -> None:
 
 
 @main.command()
+@archive_option
+@reports_errors
+def optimize(archive_dir: str | None) -> None:
+    """Merge the search index into one segment, so that every search reads one.
+
+    Ingest commits never merge the large segments (that would stall an upload); run this
+    after a big ingest, when nobody is ingesting. It needs free disk of about twice the
+    index's size while it runs.
+
+    Example: muragat optimize --archive ./muragat-data
+    """
+    archive = Archive.existing(resolve_root(archive_dir))
+    before = archive.status()["index_segments"]
+    started = time.monotonic()
+    archive.optimize()
+    click.echo(f"merged {before} segments into {archive.status()['index_segments']} "
+               f"in {time.monotonic() - started:.1f} s")
+
+
+@main.command()
 @click.argument("document_id")
 @archive_option
 @reports_errors

@@ -160,6 +160,10 @@ class Archive:
             total += self.index_documents(ids[start:start + REINDEX_BATCH])
         return total
 
+    def optimize(self) -> None:
+        """Merge the index into one segment: searches get faster; takes long on a large index."""
+        self.backend.optimize()
+
     def status(self) -> dict:
         """What is in the archive and whether the index agrees with the catalog."""
         counts = self.catalog.counts()
@@ -173,6 +177,7 @@ class Archive:
             "collections": self.catalog.collections(),
             "indexed_passages": passages_indexed,
             "index_bytes": self.backend.size_on_disk(),
+            "index_segments": self.backend.segment_count(),
             "index_agrees": indexed <= catalogued and counts["unindexed_documents"] == 0
             and passages_indexed == counts["passages"],
             "needs_reindex": self.needs_reindex,

@@ -19,8 +19,8 @@ from index.search import (
 )
 from index.snippets import Fragments
 from index.writer import (
-    VERSION_FILE, create_index, delete_documents, indexed_document_ids, needs_rebuild, open_index, size_on_disk,
-    write_passages,
+    VERSION_FILE, create_index, delete_documents, indexed_document_ids, needs_rebuild, open_index, optimize,
+    segment_count, size_on_disk, write_passages,
 )
 
 
@@ -63,6 +63,12 @@ class SearchBackend(Protocol):
 
     def size_on_disk(self) -> int:
         """Bytes the index takes."""
+
+    def segment_count(self) -> int:
+        """Pieces the index is in (each search reads every one)."""
+
+    def optimize(self) -> None:
+        """Merge the index into one piece (slow on a large index: run it when nobody is ingesting)."""
 
 
 class WhooshBackend:
@@ -141,3 +147,9 @@ class WhooshBackend:
 
     def size_on_disk(self) -> int:
         return size_on_disk(self.directory)
+
+    def segment_count(self) -> int:
+        return segment_count(self.index)
+
+    def optimize(self) -> None:
+        optimize(self.index)

@@ -4,8 +4,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from collections import defaultdict
+
 from whoosh import index as whoosh_index
 from whoosh.index import Index
+from whoosh.reading import SegmentReader
+from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from index.schema import SCHEMA_VERSION, IndexedPassage, build_schema, fingerprint
 
@@ -41,10 +45,49 @@ def open_index(directory: Path) -> Index:
     return whoosh_index.open_dir(str(directory))
 
 
+# Segments merge ten at a time, by size tier (1k, 10k, 100k passages), and never beyond this size:
+# whoosh merges by re-sorting every posting, so merging the big segments on an upload commit
+# would take time and temporary disk in proportion to the whole index. `optimize` merges all.
+MERGE_FACTOR = 10
+MAX_MERGED_PASSAGES = 200_000
+
+
+def merge_tiers(writer: SegmentWriter, segments: list) -> list:
+    """Whoosh merge policy: merge the smallest MERGE_FACTOR segments of a size tier, up to a size."""
+    tiers: dict[int, list] = defaultdict(list)
+    for segment in segments:
+        tiers[len(str(max(1, segment.doc_count_all())))].append(segment)
+    kept = []
+    for members in tiers.values():
+        members.sort(key=lambda segment: segment.doc_count_all())
+        chosen = members[:MERGE_FACTOR]
+        if len(chosen) == MERGE_FACTOR and sum(segment.doc_count_all() for segment in chosen) <= MAX_MERGED_PASSAGES:
+            for segment in chosen:
+                with SegmentReader(writer.storage, writer.schema, segment) as reader:
+                    writer.add_reader(reader)
+            kept.extend(members[MERGE_FACTOR:])
+        else:
+            kept.extend(members)
+    return kept
+
+
+def optimize(ix: Index) -> int:
+    """Merge every segment into one (searches read one segment); returns the passages merged."""
+    with ix.writer(timeout=60.0) as writer:
+        writer.mergetype = OPTIMIZE
+    return ix.doc_count()
+
+
+def segment_count(ix: Index) -> int:
+    with ix.reader() as reader:
+        return sum(1 for _ in reader.leaf_readers())
+
+
 def write_passages(ix: Index, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
     """Add passages in one commit, first deleting every passage of `replace_documents`."""
     count = 0
     with ix.writer(timeout=60.0) as writer:
+        writer.mergetype = merge_tiers
         for document_id in replace_documents:
             writer.delete_by_term("document_id", document_id)
         for passage in passages:
@@ -67,6 +110,7 @@ def write_passages(ix: Index, passages: Iterable[IndexedPassage], replace_docume
 def delete_documents(ix: Index, document_ids: Iterable[str]) -> None:
     """Remove every passage of the given documents."""
     with ix.writer(timeout=60.0) as writer:
+        writer.mergetype = merge_tiers
         for document_id in document_ids:
             writer.delete_by_term("document_id", document_id)
 

@@ -50,3 +50,29 @@ def test_a_pinned_view_does_not_see_later_commits_until_released(tmp_path):
     assert backend.search("құқық").total == 1
     backend.release()
     assert backend.search("құқық").total == 2
+
+
+def test_commits_merge_small_segments_by_tier_and_optimize_merges_all(tmp_path, monkeypatch):
+    import index.writer
+
+    monkeypatch.setattr(index.writer, "MERGE_FACTOR", 3)
+    backend = WhooshBackend(tmp_path)
+    for number in range(5):
+        backend.write([passage(number, document=f"d{number}", text=f"Құқық туралы {number}-мәтін.")])
+    assert backend.segment_count() < 5  # the first three one-passage segments were merged
+    assert backend.passage_count() == 5
+    backend.optimize()
+    assert backend.segment_count() == 1 and backend.passage_count() == 5
+    assert backend.search("құқық").total == 5
+
+
+def test_large_segments_are_left_alone_by_upload_commits(tmp_path, monkeypatch):
+    import index.writer
+
+    monkeypatch.setattr(index.writer, "MERGE_FACTOR", 2)
+    monkeypatch.setattr(index.writer, "MAX_MERGED_PASSAGES", 3)
+    backend = WhooshBackend(tmp_path)
+    backend.write([passage(n, document="big", text=f"Үлкен бөлім {n}.") for n in range(3)])
+    backend.write([passage(n, document="big-2", text=f"Тағы бір үлкен бөлім {n}.") for n in range(3)])
+    backend.write([passage(9, document="small")])
+    assert backend.segment_count() == 3
