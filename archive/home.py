@@ -132,15 +132,18 @@ class Archive:
         Replacing makes it safe to index a document again after a run died between the index
         commit and the flag: it is never in the index twice.
         """
+        count = self.backend.write(self.indexed_passages(document_ids), replace_documents=document_ids)
+        self.catalog.mark_indexed(document_ids)
+        return count
+
+    def indexed_passages(self, document_ids: list[str]) -> list[IndexedPassage]:
+        """The index's view of these documents' catalogued passages."""
         documents = self.catalog.documents_by_ids(document_ids)
-        passages = [
+        return [
             indexed_passage(passage.id, document, passage.page, passage.text)
             for document in documents.values()
             for passage in self.catalog.passages(document.id)
         ]
-        count = self.backend.write(passages, replace_documents=document_ids)
-        self.catalog.mark_indexed(list(documents))
-        return count
 
     def remove(self, document_id: str) -> Document:
         """Take a document out of the index, the catalog and the store of originals."""

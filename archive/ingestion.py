@@ -16,7 +16,8 @@ from pathlib import Path
 
 from archive.catalog import Catalog, Document, PageRecord, PassageRecord, now
 from archive.errors import MuragatError
-from archive.home import Archive
+from archive.home import Archive, indexed_passage
+from index.schema import IndexedPassage
 from archive.metadata import NO_MANIFEST, Manifest, Metadata, resolve
 from archive.originals import sha256_of, store
 from archive.workers import Limits, Outcome, Pool, Task, WorkerPool, unreadable_reason
@@ -156,11 +157,15 @@ def ingest(archive: Archive, paths: Iterable[str | os.PathLike], on_file: Callab
     notify = on_file or (lambda event: None)
     run_id = catalog.start_run([str(path) for path in paths])
     writer = _Writer(archive, options, notify)
-    writer.pending.extend(catalog.unindexed_document_ids())  # left by an interrupted run
-    pool = _pool(options, min(options.workers, max(1, len(files))))
-    for item in pool.map_unordered(_plan(archive, files, options)):
-        writer.take(item)
-    writer.flush()
+    try:
+        for document_id in catalog.unindexed_document_ids():  # left by an interrupted run
+            writer.queue(document_id)
+        pool = _pool(options, min(options.workers, max(1, len(files))))
+        for item in pool.map_unordered(_plan(archive, files, options)):
+            writer.take(item)
+        writer.flush()
+    finally:
+        writer.index.cancel()  # after an interruption: what was not committed is indexed next run
     report = writer.report
     catalog.finish_run(run_id, len(report.ingested), len(report.already_present), len(report.failed), report.pages)
     return report
@@ -214,7 +219,11 @@ def _plan(archive: Archive, files: list[Path], options: IngestOptions) -> Iterat
 
 
 class _Writer:
-    """The single writer: catalog first, index in batches, then the `indexed` flag."""
+    """The single writer: catalog first, index commits in batches, then the `indexed` flag.
+
+    Passages go to an open index writer as each document is catalogued, so their analysis
+    overlaps the workers' extraction; a commit makes a batch searchable.
+    """
 
     def __init__(self, archive: Archive, options: IngestOptions, notify: Callable[[FileEvent], None]) -> None:
         self.archive = archive
@@ -222,8 +231,8 @@ class _Writer:
         self.options = options
         self.notify = notify
         self.report = IngestReport()
+        self.index = archive.backend.writer()
         self.pending: list[str] = []
-        self.pending_passages = 0
         self.last_flush = time.monotonic()
         self.twins: dict[str, list[_Present]] = {}  # content still in a worker -> other paths with it
         self.failed_content: dict[str, str] = {}  # sha256 -> reason, for twins of a file that failed
@@ -238,15 +247,23 @@ class _Writer:
         elif isinstance(item, _FailedBefore):
             self.report.skipped.append((item.path, item.reason))
             self.notify(FileEvent(item.path, SKIPPED, reason=item.reason))
-        if self.pending_passages >= INDEX_BATCH_PASSAGES or (
+        if self.index.uncommitted >= INDEX_BATCH_PASSAGES or (
                 self.pending and time.monotonic() - self.last_flush >= INDEX_BATCH_SECONDS):
             self.flush()
 
+    def queue(self, document_id: str, passages: list[IndexedPassage] | None = None) -> None:
+        """Send a catalogued document's passages (read back from the catalog if not given) to the index."""
+        if passages is None:
+            passages = self.archive.indexed_passages([document_id])
+        self.index.add(passages, replace_documents=[document_id])
+        self.pending.append(document_id)
+
     def flush(self) -> None:
-        """Index the documents catalogued since the last commit, then flag them indexed."""
+        """Commit the documents indexed since the last commit, then flag them indexed."""
         if self.pending:
-            self.archive.index_documents(self.pending)
-        self.pending, self.pending_passages, self.last_flush = [], 0, time.monotonic()
+            self.index.commit()
+            self.catalog.mark_indexed(self.pending)
+        self.pending, self.last_flush = [], time.monotonic()
 
     def _extracted(self, outcome: Outcome) -> None:
         if isinstance(outcome.task.tag, _Refill):
@@ -272,8 +289,7 @@ class _Writer:
             return  # nothing gained; the pages keep waiting
         pages, passages = _records(document_id, extracted)
         self.catalog.replace_content(document_id, pages, passages)
-        self.pending.append(document_id)
-        self.pending_passages += len(passages)
+        self.queue(document_id)
         self.report.documents_refilled += 1
 
     def _count_ocr(self, extracted: ExtractedDocument) -> None:
@@ -308,7 +324,7 @@ class _Writer:
             changes["year"] = given.year
         if changes:
             self.catalog.update_metadata(document.id, changes)
-            self.pending.append(document.id)
+            self.queue(document.id)
 
     def _catalogue(self, candidate: _Candidate, extracted: ExtractedDocument) -> None:
         path = Path(candidate.path)
@@ -335,8 +351,7 @@ class _Writer:
         pages, passages = _records(document_id, extracted)
         self._count_ocr(extracted)
         self.catalog.add_document(document, candidate.path, pages, passages, candidate.size, candidate.mtime_ns)
-        self.pending.append(document_id)
-        self.pending_passages += len(passages)
+        self.queue(document_id, [indexed_passage(p.id, document, p.page, p.text) for p in passages])
         report = self.report
         report.ingested.append(candidate.path)
         report.pages += len(extracted.pages)

@@ -19,7 +19,7 @@ from index.search import (
 )
 from index.snippets import Fragments
 from index.writer import (
-    VERSION_FILE, create_index, delete_documents, indexed_document_ids, needs_rebuild, open_index, optimize,
+    VERSION_FILE, PassageWriter, create_index, delete_documents, indexed_document_ids, needs_rebuild, open_index, optimize,
     segment_count, size_on_disk, write_passages,
 )
 
@@ -29,6 +29,9 @@ class SearchBackend(Protocol):
 
     def write(self, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
         """Add passages in one commit, first removing every passage of `replace_documents`."""
+
+    def writer(self) -> PassageWriter:
+        """A writer kept open across many documents (bulk ingest), committed in batches."""
 
     def delete(self, document_ids: Iterable[str]) -> None:
         """Remove every passage of these documents."""
@@ -116,6 +119,9 @@ class WhooshBackend:
 
     def write(self, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
         return write_passages(self.index, passages, replace_documents=replace_documents)
+
+    def writer(self) -> PassageWriter:
+        return PassageWriter(self.index)
 
     def delete(self, document_ids: Iterable[str]) -> None:
         delete_documents(self.index, document_ids)

@@ -83,15 +83,28 @@ def segment_count(ix: Index) -> int:
         return sum(1 for _ in reader.leaf_readers())
 
 
-def write_passages(ix: Index, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
-    """Add passages in one commit, first deleting every passage of `replace_documents`."""
-    count = 0
-    with ix.writer(timeout=60.0) as writer:
-        writer.mergetype = merge_tiers
+class PassageWriter:
+    """One whoosh writer kept open across documents: passages are analysed as they arrive
+    (while the workers extract the next files) and committed in batches.
+
+    The writer holds the index's lock from the first `add` to `commit`; searches go on.
+    """
+
+    def __init__(self, ix: Index) -> None:
+        self._ix = ix
+        self._writer: SegmentWriter | None = None
+        self.uncommitted = 0
+
+    def add(self, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
+        """Queue passages for the next commit, first deleting every passage of `replace_documents`."""
+        if self._writer is None:
+            self._writer = self._ix.writer(timeout=60.0)
+            self._writer.mergetype = merge_tiers
         for document_id in replace_documents:
-            writer.delete_by_term("document_id", document_id)
+            self._writer.delete_by_term("document_id", document_id)
+        count = 0
         for passage in passages:
-            writer.add_document(
+            self._writer.add_document(
                 passage_id=passage.passage_id,
                 document_id=passage.document_id,
                 title=passage.title,
@@ -104,6 +117,30 @@ def write_passages(ix: Index, passages: Iterable[IndexedPassage], replace_docume
                 fingerprint=fingerprint(passage.text),
             )
             count += 1
+        self.uncommitted += count
+        return count
+
+    def commit(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer, self.uncommitted = None, 0
+
+    def cancel(self) -> None:
+        """Drop what was added since the last commit (the catalog still says it is not indexed)."""
+        if self._writer is not None:
+            self._writer.cancel()
+            self._writer, self.uncommitted = None, 0
+
+
+def write_passages(ix: Index, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
+    """Add passages in one commit, first deleting every passage of `replace_documents`."""
+    writer = PassageWriter(ix)
+    try:
+        count = writer.add(passages, replace_documents)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
     return count
 
 
