@@ -9,12 +9,13 @@ the plain worker pool (`--workers N`); `--cluster local` (the run starts a Local
 single-threaded worker processes, and pays for it); `--cluster ADDRESS` of a LocalCluster of
 N workers started here beforehand (what a standing cluster costs per file). Prints a Markdown
 table of each way's fastest round (other engineers share the machine: the fastest is the least
-disturbed).
+disturbed), then what each pool costs per file on files that take no time to read.
 """
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench.ingest.bench_ingest import end_to_end  # noqa: E402
+
+TINY_FILES = 200
 
 
 def rounds_of(folder: Path, workers: int, rounds: int) -> tuple[dict[str, dict], float]:
@@ -45,6 +48,34 @@ def rounds_of(folder: Path, workers: int, rounds: int) -> tuple[dict[str, dict],
     return best, startup
 
 
+def per_file_cost(workers: int) -> tuple[float, float]:
+    """Milliseconds per file of each pool on files that cost almost nothing to read: the dispatch itself.
+
+    A fresh pool each time (the worker pool's start is part of every run); the standing cluster
+    has read files before, as it would have in use.
+    """
+    from archive.cluster import ClusterPool, start_local_cluster
+    from archive.workers import Task, WorkerPool
+
+    with tempfile.TemporaryDirectory(prefix="muragat-bench-") as folder:
+        tasks = []
+        for number in range(TINY_FILES):
+            path = Path(folder) / f"{number}.txt"
+            path.write_text(f"Мәтін {number}.", encoding="utf-8")
+            tasks.append(Task(str(path)))
+        standing = start_local_cluster(workers)
+        try:
+            list(ClusterPool(standing.scheduler_address, workers).map_unordered(tasks))  # as after a first run
+            costs = []
+            for pool in (WorkerPool(workers), ClusterPool(standing.scheduler_address, workers)):
+                started = time.perf_counter()
+                list(pool.map_unordered(tasks))
+                costs.append((time.perf_counter() - started) / TINY_FILES * 1000)
+        finally:
+            standing.close()
+    return costs[0], costs[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
@@ -60,6 +91,9 @@ def main() -> None:
     for way, run in best.items():
         print(f"| {way} | {run['seconds']:.1f} | {run['pages'] / run['seconds']:.1f} | "
               f"{baseline['seconds'] / run['seconds']:.2f} × | {run['failed']} |")
+    pool_ms, cluster_ms = per_file_cost(args.workers)
+    print(f"\nper file, {TINY_FILES} one-line text files, dispatch only (no writer): worker pool {pool_ms:.1f} ms, "
+          f"standing cluster {cluster_ms:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import signal
 import sqlite3
 from pathlib import Path
 
+import dask
 import pytest
 
 from archive import cluster as cluster_module
@@ -15,7 +16,7 @@ from archive.cluster import start_local_cluster
 from archive.home import Archive
 from archive.ingestion import IngestOptions, ingest
 from archive.workers import Limits
-from distributed import Client
+from distributed import Client, LocalCluster
 from tests.archive.hostile import decompression_bomb, many_pages
 from tests.pdfs import write_pdf
 
@@ -142,3 +143,16 @@ def test_an_unreachable_scheduler_is_one_line_and_an_exit_code(folder, tmp_path,
     assert result.stderr.startswith("muragat: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
     assert json.loads(run_cli("status", "--json", "--archive", tmp_path / "a").stdout)["documents"] == 0
+
+
+def test_workers_that_cannot_start_processes_are_refused_with_the_setting_to_change(folder, tmp_path, run_cli):
+    with dask.config.set({"distributed.worker.daemon": True}):  # Dask's default, which start_local_cluster changes
+        default = LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address=None,
+                               scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
+    try:
+        result = run_cli("ingest", folder, "--cluster", default.scheduler_address, "--archive", tmp_path / "a",
+                         "--silent")
+    finally:
+        default.close()
+    assert result.exit_code == 1 and "DASK_DISTRIBUTED__WORKER__DAEMON=False" in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
