@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -15,6 +16,16 @@ from index.snippets import Fragments
 DEFAULT_ROOT = "muragat-data"
 ENVIRONMENT_VARIABLE = "MURAGAT_ARCHIVE"
 REINDEX_BATCH = 2000
+# A rebuilt index grows beside the current one (…-rebuilding) and replaces it (…-retired) when done.
+STAGING_SUFFIX, RETIRED_SUFFIX = "-rebuilding", "-retired"
+
+
+def _finish_index_swap(index_dir: Path) -> None:
+    """Complete a reindex that stopped between moving the old index away and the new one in."""
+    retired = index_dir.with_name(index_dir.name + RETIRED_SUFFIX)
+    staging = index_dir.with_name(index_dir.name + STAGING_SUFFIX)
+    if not index_dir.exists() and retired.exists():
+        (staging if staging.exists() else retired).rename(index_dir)
 
 
 def resolve_root(option: str | os.PathLike | None = None) -> Path:
@@ -36,6 +47,8 @@ class Archive:
         self.originals_dir = self.root / "originals"
         self.index_dir = self.root / "index"
         self._local = threading.local()
+        self._time_budget = time_budget
+        _finish_index_swap(self.index_dir)
         self.backend: SearchBackend = WhooshBackend(self.index_dir, time_budget=time_budget)
 
     @classmethod
@@ -154,13 +167,28 @@ class Archive:
         return document
 
     def reindex(self) -> int:
-        """Rebuild the whole index from the catalog (after analysis rules change)."""
-        self.backend.rebuild()
+        """Rebuild the whole index from the catalog (after analysis rules change).
+
+        The new index is built beside the old one, which keeps answering searches, and
+        takes its place only when complete: an interrupted rebuild leaves the old index.
+        """
         ids = [document.id for document in self.catalog.documents()]
-        self.catalog.mark_indexed(ids, indexed=False)
+        staging = self.index_dir.with_name(self.index_dir.name + STAGING_SUFFIX)
+        shutil.rmtree(staging, ignore_errors=True)
+        rebuilt = WhooshBackend(staging, time_budget=self._time_budget)
+        rebuilt.rebuild()
         total = 0
         for start in range(0, len(ids), REINDEX_BATCH):
-            total += self.index_documents(ids[start:start + REINDEX_BATCH])
+            batch = ids[start:start + REINDEX_BATCH]
+            total += rebuilt.write(self.indexed_passages(batch))
+        retired = self.index_dir.with_name(self.index_dir.name + RETIRED_SUFFIX)
+        shutil.rmtree(retired, ignore_errors=True)
+        if self.index_dir.exists():
+            self.index_dir.rename(retired)
+        staging.rename(self.index_dir)
+        shutil.rmtree(retired, ignore_errors=True)
+        self.backend = WhooshBackend(self.index_dir, time_budget=self._time_budget)
+        self.catalog.mark_indexed(ids)
         return total
 
     def optimize(self) -> None:

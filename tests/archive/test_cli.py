@@ -166,3 +166,22 @@ def test_author_from_the_pdf_is_searchable(sample_archive_dir, run_cli):
 def test_search_json_says_whether_results_are_partial(sample_archive_dir, run_cli):
     whole = json.loads(run_cli("search", "құқық", "--json", "--archive", sample_archive_dir).stdout)
     assert whole["partial"] is False and whole["total"] > 0
+
+
+def test_reindex_refused_by_the_catalog_leaves_the_index_alone(own_archive_dir, run_cli):
+    import sqlite3
+
+    before = json.loads(run_cli("status", "--json", "--archive", own_archive_dir).stdout)["indexed_passages"]
+    with sqlite3.connect(own_archive_dir / "catalog.sqlite") as db:
+        db.execute("PRAGMA user_version = 999")  # a catalog from a newer Muragat
+    result = run_cli("reindex", "--archive", own_archive_dir)
+    assert result.exit_code == 1 and "upgrade Muragat" in result.stderr
+    assert not (own_archive_dir / "index-rebuilding").exists()
+    from index.writer import open_index
+    assert open_index(own_archive_dir / "index").doc_count() == before > 0
+
+
+def test_a_reindex_stopped_between_the_two_renames_is_completed_on_open(own_archive_dir, run_cli):
+    (own_archive_dir / "index").rename(own_archive_dir / "index-retired")
+    found = json.loads(run_cli("search", "Страсбург", "--json", "--archive", own_archive_dir).stdout)
+    assert found["total"] > 0 and (own_archive_dir / "index").is_dir()
