@@ -5,6 +5,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 
 from index.kazakh import fold_lookalikes
@@ -91,8 +92,15 @@ def _running_keys(band: str, line: Line, page_number: int) -> set[tuple[str, str
     return {(band, text), (band, relative)}
 
 
-def strip_running_lines(pages: list[RawPage]) -> list[RawPage]:
-    """Drop page numbers, and headers/footers repeated at the edge of many pages."""
+def strip_running_lines(pages: list[RawPage], known_running: Iterable[str] = ()) -> list[RawPage]:
+    """Drop page numbers, and headers/footers repeated at the edge of many pages.
+
+    `known_running` (the document's own title and author) are running lines wherever they
+    stand at an edge after the first page, even when they recur too seldom to count: an
+    author on the even pages of a three-page paper appears once.
+    """
+    known = {" ".join(text.split()).casefold() for text in known_running if text.strip()}
+    first = pages[0].number if pages else 1
     bands = [_edge_bands(page) for page in pages]
     keys: Counter = Counter()
     for page, page_bands in zip(pages, bands):
@@ -106,16 +114,17 @@ def strip_running_lines(pages: list[RawPage]) -> list[RawPage]:
         kept = tuple(
             line for line, band in zip(page.lines, page_bands)
             if not band or (repeated.isdisjoint(_running_keys(band, line, page.number))
-                            and not is_page_number(line.text))
+                            and not is_page_number(line.text)
+                            and not (page.number > first and " ".join(line.text.split()).casefold() in known))
         )
         cleaned.append(replace(page, lines=kept))
     return cleaned
 
 
-def clean_pages(pages: list[RawPage]) -> list[RawPage]:
-    """Normalise every line, then remove the running lines."""
+def clean_pages(pages: list[RawPage], known_running: Iterable[str] = ()) -> list[RawPage]:
+    """Normalise every line, then remove the running lines (see strip_running_lines)."""
     normalized = [
         replace(page, lines=tuple(replace(line, text=normalize_line(line.text)) for line in page.lines))
         for page in pages
     ]
-    return strip_running_lines(normalized)
+    return strip_running_lines(normalized, [normalize_line(text) for text in known_running])

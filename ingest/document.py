@@ -147,7 +147,8 @@ def build_document(raw_pages: list[RawPage], info: dict[str, str] | None = None,
     of pages that needed OCR and did not get it.
     """
     confidences, unrecognised = confidences or {}, unrecognised or {}
-    cleaned = clean_pages(raw_pages)
+    info = dict(info or {})
+    cleaned = clean_pages(raw_pages, known_running=[info.get("Title", ""), info.get("Author", "")])
     texts = join_pages(cleaned)
     pages = tuple(_page_text(raw.number, text, confidences.get(raw.number), unrecognised.get(raw.number))
                   for raw, text in zip(cleaned, texts))
@@ -155,7 +156,7 @@ def build_document(raw_pages: list[RawPage], info: dict[str, str] | None = None,
     for page in pages:
         if page.status == TEXT_LAYER:
             passages.extend(split_page(page.number, page.text, first_seq=len(passages)))
-    return ExtractedDocument(pages, tuple(passages), dict(info or {}), ocr_unavailable)
+    return ExtractedDocument(pages, tuple(passages), info, ocr_unavailable)
 
 
 def _page_text(number: int, text: str, confidence: float | None, unrecognised: str | None) -> PageText:

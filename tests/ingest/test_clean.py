@@ -84,3 +84,12 @@ def test_characters_are_normalised(raw, clean):
 def test_lookalike_letters_do_not_change_what_search_sees(tmp_path):
     path = write_pdf(tmp_path / "lookalike.pdf", [["Негiзгi Заңның ережелерi мемлекеттiң негiзi."]])
     assert page_texts(path) == ["Негізгі Заңның ережелері мемлекеттің негізі."]
+
+
+def test_title_and_author_at_the_edge_of_later_pages_are_running_lines(tmp_path):
+    """A three-page paper whose author heads page 2 only: too rare to count as repeated, yet a running line."""
+    title, author = "Мемлекет туралы ереже", "Ә. Бөкейханов"
+    pages = [[title, *BODY], [author, *numbered_body(2)], numbered_body(3)]
+    texts = page_texts(write_pdf(tmp_path / "paper.pdf", pages, title=title, author=author))
+    assert texts[0].startswith(title)  # the title heading page 1 is text
+    assert author not in texts[1] and texts[1].startswith("Екінші тарау")
