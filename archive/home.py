@@ -10,7 +10,7 @@ from archive.catalog import Catalog, Document, PageRecord
 from archive.errors import MuragatError, NotFound
 from index.backend import SearchBackend, WhooshBackend
 from index.schema import IndexedPassage
-from index.search import SORTS, TIME_BUDGET_SECONDS, Filters, QueryError, SearchResults
+from index.search import SORTS, TIME_BUDGET_SECONDS, Filters, QueryError, SearchResults  # noqa: F401 - SORTS re-exported for the web UI
 from index.snippets import Fragments
 
 DEFAULT_ROOT = "muragat-data"

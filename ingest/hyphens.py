@@ -17,7 +17,7 @@ from statistics import median
 
 from index import kazakh
 from ingest.clean import HYPHENS
-from ingest.extract import Line, RawPage
+from ingest.extract import RawPage
 
 _WORD_CHARS = r"[^\W_]"
 _TOKEN = re.compile(rf"{_WORD_CHARS}+(?:-{_WORD_CHARS}+)*")

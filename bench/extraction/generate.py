@@ -311,7 +311,7 @@ def render_chromium(path: Path, paragraphs: list[str], title: str) -> Truth | No
     with tempfile.TemporaryDirectory() as work:
         source = Path(work) / "doc.html"
         source.write_text(page, encoding="utf-8")
-        result = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
                                  f"--user-data-dir={work}/profile", "--no-pdf-header-footer",
                                  f"--print-to-pdf={work}/doc.pdf", source.as_uri()],
                                 capture_output=True, timeout=300)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from pathlib import Path
 
 from archive.catalog import SCHEMA_VERSION, Catalog
 from archive.originals import sha256_of
