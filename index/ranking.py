@@ -6,16 +6,20 @@ they contain, then by score (which includes a bonus for the words standing close
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from whoosh.query import AndMaybe, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
 # How many top results are re-ordered by word coverage.
 RERANK_DEPTH = 100
 # Words within this many positions of each other (in any order) earn the proximity bonus.
 PROXIMITY_SLOP = 8
 PROXIMITY_BOOST = 1.5
+# A typed word found in more than this share of the passages is not searched for on its own
+# when rarer words are typed too (it still counts for coverage and the proximity bonus).
+COMMON_WORD_SHARE = 0.05
 
 TermKey = tuple[str, str]
 
@@ -36,12 +40,68 @@ def _terms(query: Query, reader: IndexReader | None) -> set[TermKey]:
     return {(field, text.decode("utf-8") if isinstance(text, bytes) else text) for field, text in pairs}
 
 
+def without_common_words(query: Query, reader: IndexReader) -> Query:
+    """The top-level OR without the words in more than COMMON_WORD_SHARE of the passages, when others remain.
+
+    A question's "неше", "қай", "жыл" match a large part of the archive; OR-ed in, every
+    one of those passages is a candidate, and they add little to which passages rank first.
+    """
+    if not isinstance(query, Or):
+        return query
+    limit = COMMON_WORD_SHARE * reader.doc_count()
+
+    def common(part: Query) -> bool:
+        return isinstance(part, Term) and part.fieldname in ("text", "title") and \
+            reader.doc_frequency("text", part.text) > limit
+
+    kept = [part for part in query.subqueries if not common(part)]
+    if len(kept) == len(query.subqueries) or all(isinstance(part, Term) and part.fieldname == "title" for part in kept):
+        return query
+    return Or(kept, boost=query.boost, minmatch=query.minmatch, scale=query.scale)
+
+
 def with_proximity(query: Query, field: str = "text") -> Query:
     """Add an optional sloppy-phrase clause over the plain words, rewarding them close together."""
+    phrase = proximity_phrase(query, field)
+    return AndMaybe(query, phrase) if phrase is not None else query
+
+
+def proximity_phrase(query: Query, field: str = "text") -> Phrase | None:
+    """The sloppy phrase of the plain words whose score is the bonus for standing close; None under two words."""
     words = _plain_words(query, field)
-    if len(words) < 2:
-        return query
-    return AndMaybe(query, Phrase(field, words, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST))
+    return Phrase(field, words, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST) if len(words) >= 2 else None
+
+
+def scores_for(searcher: Searcher, query: Query, docnums: Iterable[int]) -> dict[int, float]:
+    """The score `query` gives each of `docnums` that it matches (a few top hits, not the whole archive)."""
+    wanted = sorted(set(docnums))
+    scores: dict[int, float] = {}
+    context = searcher.context(needs_current=True, weighting=searcher.weighting)
+    for leaf, offset in searcher.leaf_searchers():
+        local = [docnum - offset for docnum in wanted if offset <= docnum < offset + leaf.doc_count_all()]
+        if not local:
+            continue
+        matcher = query.matcher(leaf, context)
+        for docnum in local:
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                scores[docnum + offset] = matcher.score()
+    return scores
+
+
+def matched_terms(searcher: Searcher, groups: Sequence[frozenset[TermKey]],
+                  docnums: Iterable[int]) -> dict[int, set[TermKey]]:
+    """For each of `docnums`, the terms of the word groups it holds (what `coverage` counts)."""
+    docnums = list(docnums)
+    matched: dict[int, set[TermKey]] = {docnum: set() for docnum in docnums}
+    for group in groups:
+        holding = scores_for(searcher, Or([Term(field, text) for field, text in sorted(group)]), docnums)
+        for docnum in holding:
+            matched[docnum] |= group
+    return matched
 
 
 def _plain_words(query: Query, field: str) -> list[str]:

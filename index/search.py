@@ -1,6 +1,8 @@
 """Queries in, ranked passages with snippets out."""
 from __future__ import annotations
 
+import heapq
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -8,17 +10,18 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from whoosh import scoring, sorting
-from whoosh.collectors import (
-    CollapseCollector, Collector, FacetCollector, FilterCollector, TermsCollector, TimeLimit, WrappingCollector,
-)
+from whoosh.collectors import CollapseCollector, Collector, FilterCollector, TimeLimit, WrappingCollector
 from whoosh.idsets import BitSet
 from whoosh.index import Index
-from whoosh.query import And, NullQuery, NumericRange, Prefix, Query, Term
+from whoosh.query import And, NullQuery, NumericRange, Or, Prefix, Query, Term
 from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
 from index.query import ParsedQuery, QueryError, parse_query
-from index.ranking import RERANK_DEPTH, rerank, with_proximity, word_groups
+from index.counting import CountingTimeout, DocCounter, as_bitset
+from index.ranking import (
+    RERANK_DEPTH, matched_terms, proximity_phrase, rerank, scores_for, without_common_words, word_groups,
+)
 from index.schema import NO_YEAR
 from index.snippets import Fragments, fragments, match_spans, snippet
 from index.variants import SkeletonIndex, typed_variants, with_variants
@@ -28,10 +31,11 @@ SORTS = ("relevance", "newest", "oldest")
 TIME_BUDGET_SECONDS = 2.0
 # Fewer matching passages than this, and the results offer a corrected query.
 SUGGEST_BELOW = 3
-FACETS = ("collection", "year", "document_id")
 # Bounds on what one query may cost: words (and OR-ed alternatives), and words a prefix stands for.
 MAX_QUERY_TERMS = 64
 MAX_PREFIX_TERMS = 500
+# Words a prefix is searched as (the commonest of those it stands for).
+MAX_PREFIX_WORDS = 32
 
 
 @dataclass(frozen=True)
@@ -84,20 +88,27 @@ class SearchResults:
     partial: bool = False  # the time budget ran out: these are the passages found until then
 
 
-class FilterCache:
-    """The documents a filter (`year:2001..2010`, a collection) lets through, per index generation.
+@dataclass(frozen=True)
+class Allowed:
+    """The passages a filter lets through: as a bitmap (for counting) and a BitSet (for whoosh's collector)."""
 
-    Computing them walks the filter's postings; a filter repeats across queries, so it is
-    done once per commit rather than once per query.
+    mask: int
+    documents: BitSet
+
+
+class FilterCache:
+    """The passages a filter (`year:2001..2010`, a collection) lets through, per index generation.
+
+    A filter repeats across queries, so it is worked out once per commit rather than once per query.
     """
 
     def __init__(self, size: int = 128) -> None:
-        """Keep the document sets of the `size` filters used last (0: compute, keep none)."""
+        """Keep the passages of the `size` filters used last (0: compute, keep none)."""
         self._size = size
         self._lock = threading.Lock()
-        self._sets: OrderedDict[tuple, BitSet] = OrderedDict()
+        self._sets: OrderedDict[tuple, Allowed] = OrderedDict()
 
-    def documents(self, searcher: Searcher, query: Query | None) -> BitSet | None:
+    def documents(self, searcher: Searcher, query: Query | None, counter: DocCounter) -> Allowed | None:
         if query is None:
             return None
         key = (searcher.reader().generation(), repr(query))
@@ -105,20 +116,22 @@ class FilterCache:
             if key in self._sets:
                 self._sets.move_to_end(key)
                 return self._sets[key]
-        documents = BitSet(query.docs(searcher), size=searcher.doc_count_all())
+        mask = counter.matches(searcher, query, deadline=math.inf)
+        allowed = Allowed(mask, as_bitset(mask, searcher.doc_count_all()))
         with self._lock:
-            self._sets[key] = documents
+            self._sets[key] = allowed
             while len(self._sets) > self._size:
                 self._sets.popitem(last=False)
-        return documents
+        return allowed
 
 
 @dataclass(frozen=True)
 class IndexCaches:
-    """What the searches of one index share across threads: typed-word variants, filter documents."""
+    """What the searches of one index share across threads: typed-word variants, filter and term documents."""
 
     skeletons: SkeletonIndex
     filters: FilterCache = field(default_factory=FilterCache)
+    counter: DocCounter = field(default_factory=DocCounter)
 
 
 class SearcherCache:
@@ -148,12 +161,14 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
            time_budget: float = TIME_BUDGET_SECONDS) -> SearchResults:
     """Rank (or date-order) passages for a query, count them by facet; snippets only for the hits returned.
 
-    Relevance order: BM25F with a bonus for the words close together, then, among the
-    top RERANK_DEPTH, passages holding more of the query's words first. Passages with the
-    same text (boilerplate repeated across documents) are collapsed to the best one.
-    Collecting matches stops after `time_budget` seconds; the results then say `partial`.
+    Relevance order: BM25F, whoosh skipping the passages that cannot reach the top; among
+    the top RERANK_DEPTH, a bonus for the words close together, then passages holding more
+    of the query's words first. Passages with the same text (boilerplate repeated across
+    documents) are collapsed to the best one. The total and the facets are counted apart,
+    without scoring. Past `time_budget` seconds the results say `partial`.
     """
     started = time.perf_counter()
+    deadline = time.monotonic() + time_budget
     if sort not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}")
     parsed = parse_query(text, searcher.schema)
@@ -162,71 +177,73 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     _check_cost(parsed.query, searcher)
     query = _expanded(parsed, searcher, caches)
     by_relevance = sort == "relevance"
-    restriction = _combined(parsed.filter, filters)
-    allowed = (caches.filters if caches else FilterCache(size=0)).documents(searcher, restriction)
-    collector, budget = _collector(searcher, limit=max(offset + limit, RERANK_DEPTH) if by_relevance else offset + limit,
-                           sort=sort, terms=by_relevance, allowed=allowed, time_budget=time_budget)
-    page, partial = _collect(searcher, with_proximity(query) if by_relevance else query, collector)
-    ordered = list(page)
-    if by_relevance:
-        top = rerank([(hit, hit.score, _matched(hit)) for hit in ordered[:RERANK_DEPTH]],
-                     word_groups(query, searcher.reader()))
-        ordered = top + ordered[RERANK_DEPTH:]
+    counter = caches.counter if caches else DocCounter(max_terms=0)
+    allowed = (caches.filters if caches else FilterCache(size=0)).documents(
+        searcher, _combined(parsed.filter, filters), counter)
+    collector = _collector(searcher, limit=max(offset + limit, RERANK_DEPTH) if by_relevance else offset + limit,
+                           sort=sort, allowed=allowed.documents if allowed else None, deadline=deadline)
+    searched = without_common_words(query, searcher.reader()) if by_relevance else query
+    page, partial = _collect(searcher, searched, collector)
+    found = [hit for hit in page]  # not list(page): it asks len(), for which whoosh counts every match
+    ranked = _reranked(searcher, query, found) if by_relevance else [(hit, _score(hit.score)) for hit in found]
     terms = _highlight_terms(query, searcher)
-    hits = tuple(_hit(hit, terms, searcher) for hit in ordered[offset:offset + limit])
-    facets = {name: {value: count for value, count in page.groups(name).items() if value not in (None, "", NO_YEAR)}
-              for name in FACETS}
-    total = budget.matched
+    hits = tuple(_hit(hit, score, terms, searcher) for hit, score in ranked[offset:offset + limit])
+    counted = _counted(searcher, searched, allowed, counter, deadline)
+    total, facets = counted if counted is not None else (len(ranked), {})
     suggestion = suggest(searcher, parsed) if total < SUGGEST_BELOW else None
     took = round((time.perf_counter() - started) * 1000, 1)
-    return SearchResults(text, total, hits, facets, took, suggestion, partial)
+    return SearchResults(text, total, hits, facets, took, suggestion, partial or counted is None)
+
+
+def _reranked(searcher: Searcher, query: Query, ordered: list) -> list[tuple]:
+    """(hit, score): the top RERANK_DEPTH with the proximity bonus added, ordered by word coverage then score."""
+    top, rest = ordered[:RERANK_DEPTH], ordered[RERANK_DEPTH:]
+    docnums = [hit.docnum for hit in top]
+    phrase = proximity_phrase(query)
+    bonus = scores_for(searcher, phrase, docnums) if phrase is not None else {}
+    matched = matched_terms(searcher, word_groups(query, searcher.reader()), docnums)
+    scored = {hit.docnum: (hit, hit.score + bonus.get(hit.docnum, 0.0)) for hit in top}
+    order = rerank([(docnum, score, matched[docnum]) for docnum, (_, score) in scored.items()],
+                   word_groups(query, searcher.reader()))
+    return [scored[docnum] for docnum in order] + [(hit, hit.score) for hit in rest]
+
+
+def _counted(searcher: Searcher, query: Query, allowed: Allowed | None, counter: DocCounter,
+             deadline: float) -> tuple[int, dict[str, dict]] | None:
+    """(total, facets) of every passage the query and filters let through; None when time ran out."""
+    try:
+        mask = counter.matches(searcher, query, deadline)
+    except CountingTimeout:
+        return None
+    return counter.count(searcher, mask & allowed.mask if allowed is not None else mask)
 
 
 class BudgetCollector(WrappingCollector):
-    """Stops collecting when the time budget runs out, and counts the passages that matched.
+    """Stops collecting when the time budget runs out.
 
-    It wraps the innermost (ranking) collector, so every document the outer collectors
-    (filter, collapse, facets) let through passes here: the count is of those, once each.
-    Whoosh's TimeLimitCollector drives the loop itself from the outside, which skips the
-    loops of the filter and the collapse, and whoosh's own count re-runs the query
-    without them.
+    It wraps the innermost (ranking) collector, so the check runs inside the loops of the
+    outer collectors (filter, collapse); whoosh's TimeLimitCollector drives the loop itself
+    from the outside and skips them.
     """
 
-    def __init__(self, child, time_budget: float) -> None:
+    def __init__(self, child, deadline: float) -> None:
         super().__init__(child)
-        self.time_budget = time_budget
-        self.deadline = 0.0
-        self.matched = 0
-
-    def prepare(self, top_searcher, q, context) -> None:
-        super().prepare(top_searcher, q, context)
-        self.deadline = time.monotonic() + self.time_budget
+        self.deadline = deadline
 
     def collect(self, sub_docnum: int):
         if time.monotonic() > self.deadline:
             raise TimeLimit
-        self.matched += 1
         return self.child.collect(sub_docnum)
 
-    def remove(self, global_docnum: int):
-        self.matched -= 1  # the collapse put a better passage with the same text in its place
-        return self.child.remove(global_docnum)
 
+def _collector(searcher: Searcher, *, limit: int, sort: str, allowed: BitSet | None, deadline: float) -> Collector:
+    """Whoosh's collector chain (collapse, filter) around a time budget.
 
-def _collector(searcher: Searcher, *, limit: int, sort: str, terms: bool, allowed: BitSet | None,
-               time_budget: float) -> tuple[Collector, BudgetCollector]:
-    """Whoosh's collector chain (facets, matched terms, collapse, filter) around a time budget.
-
-    Every match is scored (no block skipping), so that the total and the facet counts are exact.
+    In relevance order whoosh skips blocks of postings that cannot reach the top `limit`.
     """
-    budget = BudgetCollector(searcher.collector(limit=limit, sortedby=_sort_order(sort), optimize=False),
-                             time_budget)
-    chain: Collector = budget
-    chain = FacetCollector(chain, {name: sorting.FieldFacet(name) for name in FACETS}, maptype=sorting.Count)
-    if terms:
-        chain = TermsCollector(chain)
+    chain: Collector = BudgetCollector(searcher.collector(limit=limit, sortedby=_sort_order(sort)), deadline)
     chain = CollapseCollector(chain, sorting.FieldFacet("fingerprint"))
-    return (FilterCollector(chain, allow=allowed) if allowed is not None else chain), budget
+    return FilterCollector(chain, allow=allowed) if allowed is not None else chain
 
 
 def _collect(searcher: Searcher, query: Query, collector):
@@ -239,14 +256,32 @@ def _collect(searcher: Searcher, query: Query, collector):
 
 
 def _expanded(parsed: ParsedQuery, searcher: Searcher, caches: IndexCaches | None) -> Query:
-    """The parsed query with the words typed without Kazakh letters widened to their Kazakh forms."""
+    """The parsed query with prefixes cut to their commonest words and the words typed without
+    Kazakh letters widened to their Kazakh forms."""
+    query = _capped_prefixes(parsed.query, searcher.reader())
     if caches is None:
-        return parsed.query
-    return with_variants(parsed.query, typed_variants(list(parsed.words), searcher, caches.skeletons))
+        return query
+    return with_variants(query, typed_variants(list(parsed.words), searcher, caches.skeletons))
 
 
-def _matched(hit) -> set[tuple[str, str]]:
-    return {(field, term.decode("utf-8") if isinstance(term, bytes) else term) for field, term in hit.matched_terms()}
+def _capped_prefixes(query: Query, reader) -> Query:
+    """Each prefix as the OR of the MAX_PREFIX_WORDS words starting so that are in the most passages.
+
+    Ranking a union of hundreds of words walks all their postings; the commonest words
+    are what a person typing a short prefix most likely means.
+    """
+    def cap(node: Query) -> Query:
+        if not isinstance(node, Prefix):
+            return node
+        field = node.fieldname
+        words = heapq.nlargest(MAX_PREFIX_WORDS, reader.expand_prefix(field, node.text),
+                               key=lambda word: reader.doc_frequency(field, word))
+        if not words:
+            return node
+        terms = [Term(field, reader.schema[field].from_bytes(word), boost=node.boost) for word in sorted(words)]
+        return Or(terms) if len(terms) > 1 else terms[0]
+
+    return query.accept(cap)
 
 
 def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
@@ -333,7 +368,7 @@ def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCache
     return fragments(text, _spans(text, _highlight_terms(query, searcher), searcher))
 
 
-def _hit(result, terms: dict[str, set[str]], searcher: Searcher) -> Hit:
+def _hit(result, score: float, terms: dict[str, set[str]], searcher: Searcher) -> Hit:
     fields = result.fields()
     text = fields["text"]
     spans = _spans(text, terms, searcher)
@@ -343,7 +378,7 @@ def _hit(result, terms: dict[str, set[str]], searcher: Searcher) -> Hit:
         title=fields.get("title", ""),
         page=fields["page"],
         text=text,
-        score=_score(result.score),
+        score=float(score),
         snippet=snippet(text, spans),
         collection=fields.get("collection", ""),
         year=fields.get("year"),

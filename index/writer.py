@@ -12,6 +12,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from index.schema import SCHEMA_VERSION, IndexedPassage, build_schema, fingerprint
+from index.storage import MappedFileStorage
 
 VERSION_FILE = "muragat-schema-version"
 
@@ -32,7 +33,7 @@ def create_index(directory: Path) -> Index:
     """A new, empty index (replacing any index in `directory`)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    ix = whoosh_index.create_in(str(directory), build_schema())
+    ix = _storage(directory).create_index(build_schema())
     (directory / VERSION_FILE).write_text(SCHEMA_VERSION + "\n")
     return ix
 
@@ -42,7 +43,11 @@ def open_index(directory: Path) -> Index:
     directory = Path(directory)
     if not whoosh_index.exists_in(str(directory)):
         return create_index(directory)
-    return whoosh_index.open_dir(str(directory))
+    return _storage(directory).open_index()
+
+
+def _storage(directory: Path) -> MappedFileStorage:
+    return MappedFileStorage(str(directory))
 
 
 # Segments merge ten at a time, by size tier (1k, 10k, 100k passages), and never beyond this size:
