@@ -84,7 +84,7 @@ class _Generation:
 class DocCounter:
     """Counts the passages a query matches and their facets, sharing term bitmaps across threads."""
 
-    def __init__(self, max_terms: int = 4096) -> None:
+    def __init__(self, max_terms: int = 1024) -> None:
         """Keep the bitmaps of the `max_terms` terms used last (each takes one bit per passage)."""
         self._max_terms = max_terms
         self._lock = threading.RLock()
@@ -111,7 +111,7 @@ class DocCounter:
         found = members(mask)
         shown = list({columns[COLLAPSE_COLUMN][docnum]: docnum for docnum in found}.values())
         facets = {name: {value: count for value, count in Counter(map(columns[name].__getitem__, shown)).items()
-                         if value not in (None, "", NO_YEAR)}
+                         if value not in (None, "") and not (name == "year" and _undated(value))}
                   for name in FACETS}
         return len(shown), facets
 
@@ -127,8 +127,13 @@ def _block_ids(matcher: Matcher, offset: int) -> Iterator[int]:
         matcher._next_block()
 
 
+def _undated(year: int | None) -> bool:
+    """An undated passage's year column holds NO_YEAR, or whoosh's minimum when the field was left out."""
+    return year is None or year <= NO_YEAR
+
+
 def _in_range(value, query: NumericRange) -> bool:
-    if value is None or value <= NO_YEAR:  # an undated passage's column value (NO_YEAR, or whoosh's minimum)
+    if _undated(value):
         return False
     above = query.start is None or value > query.start or (value == query.start and not query.startexcl)
     below = query.end is None or value < query.end or (value == query.end and not query.endexcl)

@@ -19,7 +19,10 @@ PROXIMITY_SLOP = 8
 PROXIMITY_BOOST = 1.5
 # A typed word found in more than this share of the passages is not searched for on its own
 # when rarer words are typed too (it still counts for coverage and the proximity bonus).
+# Both bounds: on a small archive every word is cheap to search, and a few hundred passages
+# about one subject make its words "common".
 COMMON_WORD_SHARE = 0.05
+COMMON_WORD_PASSAGES = 5_000
 
 TermKey = tuple[str, str]
 
@@ -41,21 +44,23 @@ def _terms(query: Query, reader: IndexReader | None) -> set[TermKey]:
 
 
 def without_common_words(query: Query, reader: IndexReader) -> Query:
-    """The top-level OR without the words in more than COMMON_WORD_SHARE of the passages, when others remain.
+    """The top-level OR without the words in over COMMON_WORD_SHARE (and COMMON_WORD_PASSAGES) of the passages,
+    when a rarer word is left to search for.
 
     A question's "неше", "қай", "жыл" match a large part of the archive; OR-ed in, every
     one of those passages is a candidate, and they add little to which passages rank first.
     """
     if not isinstance(query, Or):
         return query
-    limit = COMMON_WORD_SHARE * reader.doc_count()
+    limit = max(COMMON_WORD_SHARE * reader.doc_count(), COMMON_WORD_PASSAGES)
 
     def common(part: Query) -> bool:
         return isinstance(part, Term) and part.fieldname in ("text", "title") and \
             reader.doc_frequency("text", part.text) > limit
 
     kept = [part for part in query.subqueries if not common(part)]
-    if len(kept) == len(query.subqueries) or all(isinstance(part, Term) and part.fieldname == "title" for part in kept):
+    rarer_words = {part.text for part in kept if isinstance(part, Term) and part.fieldname == "text"}
+    if len(kept) == len(query.subqueries) or not rarer_words:
         return query
     return Or(kept, boost=query.boost, minmatch=query.minmatch, scale=query.scale)
 

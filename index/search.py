@@ -13,7 +13,7 @@ from whoosh import scoring, sorting
 from whoosh.collectors import CollapseCollector, Collector, FilterCollector, TimeLimit, WrappingCollector
 from whoosh.idsets import BitSet
 from whoosh.index import Index
-from whoosh.query import And, NullQuery, NumericRange, Or, Prefix, Query, Term
+from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
 from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
@@ -35,7 +35,7 @@ SUGGEST_BELOW = 3
 MAX_QUERY_TERMS = 64
 MAX_PREFIX_TERMS = 500
 # Words a prefix is searched as (the commonest of those it stands for).
-MAX_PREFIX_WORDS = 32
+MAX_PREFIX_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -180,15 +180,22 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     counter = caches.counter if caches else DocCounter(max_terms=0)
     allowed = (caches.filters if caches else FilterCache(size=0)).documents(
         searcher, _combined(parsed.filter, filters), counter)
-    collector = _collector(searcher, limit=max(offset + limit, RERANK_DEPTH) if by_relevance else offset + limit,
-                           sort=sort, allowed=allowed.documents if allowed else None, deadline=deadline)
     searched = without_common_words(query, searcher.reader()) if by_relevance else query
+    reranking = by_relevance and len(word_groups(query, searcher.reader())) > 1
+    # Whoosh cannot skip through phrases or date order: every match is visited, so it is noted on the way.
+    exhaustive = not by_relevance or _has_phrase(searched)
+    collector, budget = _collector(searcher, limit=max(offset + limit, RERANK_DEPTH) if reranking else offset + limit,
+                                   sort=sort, allowed=allowed.documents if allowed else None, deadline=deadline,
+                                   note_matches=exhaustive)
     page, partial = _collect(searcher, searched, collector)
     found = [hit for hit in page]  # not list(page): it asks len(), for which whoosh counts every match
-    ranked = _reranked(searcher, query, found) if by_relevance else [(hit, _score(hit.score)) for hit in found]
+    ranked = _reranked(searcher, query, found) if reranking else [(hit, _score(hit.score)) for hit in found]
     terms = _highlight_terms(query, searcher)
     hits = tuple(_hit(hit, score, terms, searcher) for hit, score in ranked[offset:offset + limit])
-    counted = _counted(searcher, searched, allowed, counter, deadline)
+    if exhaustive and not partial:
+        counted = counter.count(searcher, budget.noted())
+    else:
+        counted = _counted(searcher, searched, allowed, counter, deadline)
     total, facets = counted if counted is not None else (len(ranked), {})
     suggestion = suggest(searcher, parsed) if total < SUGGEST_BELOW else None
     took = round((time.perf_counter() - started) * 1000, 1)
@@ -219,31 +226,50 @@ def _counted(searcher: Searcher, query: Query, allowed: Allowed | None, counter:
 
 
 class BudgetCollector(WrappingCollector):
-    """Stops collecting when the time budget runs out.
+    """Stops collecting when the time budget runs out; optionally notes every passage collected.
 
     It wraps the innermost (ranking) collector, so the check runs inside the loops of the
     outer collectors (filter, collapse); whoosh's TimeLimitCollector drives the loop itself
     from the outside and skips them.
     """
 
-    def __init__(self, child, deadline: float) -> None:
+    def __init__(self, child, deadline: float, note_matches: bool) -> None:
         super().__init__(child)
         self.deadline = deadline
+        self.note_matches = note_matches
+        self.seen = bytearray()
+
+    def prepare(self, top_searcher, q, context) -> None:
+        super().prepare(top_searcher, q, context)
+        if self.note_matches:
+            self.seen = bytearray((top_searcher.doc_count_all() >> 3) + 1)
 
     def collect(self, sub_docnum: int):
         if time.monotonic() > self.deadline:
             raise TimeLimit
+        if self.note_matches:
+            docnum = self.child.offset + sub_docnum
+            self.seen[docnum >> 3] |= 1 << (docnum & 7)
         return self.child.collect(sub_docnum)
 
+    def noted(self) -> int:
+        """The bitmap of the passages collected (with `note_matches`)."""
+        return int.from_bytes(self.seen, "little")
 
-def _collector(searcher: Searcher, *, limit: int, sort: str, allowed: BitSet | None, deadline: float) -> Collector:
+
+def _collector(searcher: Searcher, *, limit: int, sort: str, allowed: BitSet | None, deadline: float,
+               note_matches: bool) -> tuple[Collector, BudgetCollector]:
     """Whoosh's collector chain (collapse, filter) around a time budget.
 
     In relevance order whoosh skips blocks of postings that cannot reach the top `limit`.
     """
-    chain: Collector = BudgetCollector(searcher.collector(limit=limit, sortedby=_sort_order(sort)), deadline)
-    chain = CollapseCollector(chain, sorting.FieldFacet("fingerprint"))
-    return FilterCollector(chain, allow=allowed) if allowed is not None else chain
+    budget = BudgetCollector(searcher.collector(limit=limit, sortedby=_sort_order(sort)), deadline, note_matches)
+    chain: Collector = CollapseCollector(budget, sorting.FieldFacet("fingerprint"))
+    return (FilterCollector(chain, allow=allowed) if allowed is not None else chain), budget
+
+
+def _has_phrase(query: Query) -> bool:
+    return any(isinstance(leaf, Phrase) for leaf in query.leaves())
 
 
 def _collect(searcher: Searcher, query: Query, collector):

@@ -1,9 +1,12 @@
 """Search as a researcher sees it: the right passages first, boilerplate once, typos answered."""
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
-from index.schema import IndexedPassage
+from index.query import parse_query
+from index.schema import IndexedPassage, fingerprint
 from index.search import SearcherCache, search
 from index.writer import create_index, write_passages
 
@@ -80,3 +83,44 @@ def test_a_query_over_its_time_budget_answers_partially(cache):
     cut = run(cache, "тәуелсіздік туралы", time_budget=0.0)
     assert not whole.partial and whole.total > 0
     assert cut.partial and cut.total <= whole.total
+
+
+def counted_by_whoosh(cache, text: str) -> tuple[int, dict]:
+    """Distinct texts and passages per document among every match, as whoosh's scored search finds them."""
+    searcher = cache.get()
+    parsed = parse_query(text, searcher.schema)
+    docnums = {hit.docnum for hit in searcher.search(parsed.query, limit=None, filter=parsed.filter)}
+    shown = {fingerprint(searcher.stored_fields(docnum)["text"]): docnum for docnum in docnums}
+    return len(shown), dict(Counter(searcher.stored_fields(docnum)["document_id"] for docnum in shown.values()))
+
+
+@pytest.mark.parametrize("query", ["тәуелсіздік", "құқықтар year:1991..1993",
+                                   "құқықтар collection:news", "сот OR тәуелсіздік", '"тәуелсіздік туралы"'])
+def test_total_and_facets_count_every_match_once_per_text(cache, query):
+    results = run(cache, query, limit=3)
+    total, documents = counted_by_whoosh(cache, query)
+    assert total > 0 and results.total == total  # repeated boilerplate counts once, as it is shown once
+    assert results.facets["document_id"] == documents
+
+
+def test_undated_passages_fall_outside_every_year_range(cache):
+    results = run(cache, "туралы year:1..3000", limit=50)
+    assert results.total == 0 and not results.hits
+
+
+def test_a_prefix_searches_its_commonest_words(cache, monkeypatch):
+    import index.search
+
+    monkeypatch.setattr(index.search, "MAX_PREFIX_WORDS", 1)
+    found = run(cache, "қаз*", limit=50)  # қазақстан (1 passage) and қазақстанның (1): the first in order kept
+    assert found.total == 1 and len(found.hits) == 1
+
+
+def test_a_very_common_word_is_not_searched_alone_beside_a_rarer_one(cache, monkeypatch):
+    import index.ranking
+
+    monkeypatch.setattr(index.ranking, "COMMON_WORD_SHARE", 0.5)
+    monkeypatch.setattr(index.ranking, "COMMON_WORD_PASSAGES", 0)
+    results = run(cache, "бөлімде сот", limit=50)  # "бөлімде" is in the filler of 14 of 21 passages
+    assert ids(results) == ["one-word", "both"] and results.total == 2
+
