@@ -13,7 +13,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 # How many top results are re-ordered by word coverage.
-RERANK_DEPTH = 100
+RERANK_DEPTH = 40
 # Words within this many positions of each other (in any order) earn the proximity bonus.
 PROXIMITY_SLOP = 8
 PROXIMITY_BOOST = 1.5
