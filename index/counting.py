@@ -142,12 +142,18 @@ def _in_range(value, query: NumericRange) -> bool:
 
 def _read_columns(searcher: Searcher) -> dict[str, list]:
     """Each facet column (and the collapse column) as one list indexed by document number."""
-    reader = searcher.reader()
-    columns = {}
-    for name in COLUMNS:
-        interned: dict = {}
-        columns[name] = [interned.setdefault(value, value) for value in reader.column_reader(name)]
-    return columns
+    return {name: _column(searcher, name) for name in COLUMNS}
+
+
+def _column(searcher: Searcher, name: str) -> list:
+    """A column's values, segment by segment: a segment where no passage had the field holds none."""
+    interned: dict = {}
+    values: list = []
+    for leaf, _ in searcher.reader().leaf_readers():
+        column, size = leaf.column_reader(name), leaf.doc_count_all()
+        read = list(column) if len(column) == size else [column[docnum] for docnum in range(size)]
+        values.extend(interned.setdefault(value, value) for value in read)
+    return values
 
 
 class _Evaluator:

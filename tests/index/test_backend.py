@@ -76,3 +76,13 @@ def test_large_segments_are_left_alone_by_upload_commits(tmp_path, monkeypatch):
     backend.write([passage(n, document="big-2", text=f"Тағы бір үлкен бөлім {n}.") for n in range(3)])
     backend.write([passage(9, document="small")])
     assert backend.segment_count() == 3
+
+
+def test_counts_and_year_filters_span_segments_written_with_and_without_years(tmp_path):
+    backend = WhooshBackend(tmp_path)
+    backend.write([IndexedPassage("p", "doc", "Хаттама", 1, "Хаттама мәтіні.")])  # undated, no collection
+    assert backend.search("хаттама").total == 1
+    backend.write([IndexedPassage("p", "doc", "Хаттама", 1, "Хаттама мәтіні.", "minutes", 1937)],
+                  replace_documents=["doc"])
+    found = backend.search("хаттама collection:minutes year:1937")
+    assert found.total == 1 and found.facets["year"] == {1937: 1} and found.facets["collection"] == {"minutes": 1}
