@@ -22,6 +22,7 @@ from whoosh.query import (
     And, AndMaybe, AndNot, DisjunctionMax, Every, MultiTerm, NullQuery, NumericRange, Or, Query, Require, Term,
 )
 from whoosh.searching import Searcher
+from whoosh.sorting import Categorizer, FacetType
 
 from index.schema import NO_YEAR
 
@@ -30,6 +31,28 @@ FACETS = ("collection", "year", "document_id")
 COLLAPSE_COLUMN = "fingerprint"
 COLUMNS = (*FACETS, COLLAPSE_COLUMN)
 _ONE = re.compile("1")
+
+
+class ListFacet(FacetType):
+    """A whoosh facet over a column already read into a list: no column read per passage collected."""
+
+    def __init__(self, values: list) -> None:
+        self.values = values
+
+    def categorizer(self, global_searcher: Searcher) -> Categorizer:
+        return _ListCategorizer(self.values)
+
+
+class _ListCategorizer(Categorizer):
+    def __init__(self, values: list) -> None:
+        self.values = values
+        self.offset = 0
+
+    def set_searcher(self, segment_searcher: Searcher, docoffset: int) -> None:
+        self.offset = docoffset
+
+    def key_for(self, matcher: Matcher, segment_docnum: int):
+        return self.values[self.offset + segment_docnum]
 
 
 class CountingTimeout(Exception):
@@ -103,11 +126,15 @@ class DocCounter:
         generation = self._generation(searcher)
         return _Evaluator(searcher, generation, self._lock, deadline).mask(query)
 
-    def count(self, searcher: Searcher, mask: int) -> tuple[int, dict[str, dict]]:
-        """(passages, {facet: {value: passages}}), passages with the same text counted once."""
+    def column(self, searcher: Searcher, name: str) -> list:
+        """A column's value for every passage of the searcher's generation (read once per generation)."""
         generation = self._generation(searcher)
         with self._lock:
-            columns = {name: generation.column(searcher, name) for name in (*FACETS, COLLAPSE_COLUMN)}
+            return generation.column(searcher, name)
+
+    def count(self, searcher: Searcher, mask: int) -> tuple[int, dict[str, dict]]:
+        """(passages, {facet: {value: passages}}), passages with the same text counted once."""
+        columns = {name: self.column(searcher, name) for name in COLUMNS}
         found = members(mask)
         shown = list({columns[COLLAPSE_COLUMN][docnum]: docnum for docnum in found}.values())
         facets = {name: {value: count for value, count in Counter(map(columns[name].__getitem__, shown)).items()

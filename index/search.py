@@ -18,7 +18,7 @@ from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
 from index.query import ParsedQuery, QueryError, parse_query
-from index.counting import CountingTimeout, DocCounter, as_bitset
+from index.counting import COLLAPSE_COLUMN, CountingTimeout, DocCounter, ListFacet, as_bitset
 from index.ranking import (
     RERANK_DEPTH, matched_terms, proximity_phrase, rerank, scores_for, without_common_words, word_groups,
 )
@@ -184,8 +184,9 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     reranking = by_relevance and len(word_groups(query, searcher.reader())) > 1
     # Whoosh cannot skip through phrases or date order: every match is visited, so it is noted on the way.
     exhaustive = not by_relevance or _has_phrase(searched)
-    collector, budget = _collector(searcher, limit=max(offset + limit, RERANK_DEPTH) if reranking else offset + limit,
-                                   sort=sort, allowed=allowed.documents if allowed else None, deadline=deadline,
+    depth = max(offset + limit, RERANK_DEPTH) if reranking else offset + limit
+    collector, budget = _collector(searcher, counter, limit=depth, sort=sort,
+                                   allowed=allowed.documents if allowed else None, deadline=deadline,
                                    note_matches=exhaustive)
     page, partial = _collect(searcher, searched, collector)
     found = [hit for hit in page]  # not list(page): it asks len(), for which whoosh counts every match
@@ -257,14 +258,14 @@ class BudgetCollector(WrappingCollector):
         return int.from_bytes(self.seen, "little")
 
 
-def _collector(searcher: Searcher, *, limit: int, sort: str, allowed: BitSet | None, deadline: float,
-               note_matches: bool) -> tuple[Collector, BudgetCollector]:
+def _collector(searcher: Searcher, counter: DocCounter, *, limit: int, sort: str, allowed: BitSet | None,
+               deadline: float, note_matches: bool) -> tuple[Collector, BudgetCollector]:
     """Whoosh's collector chain (collapse, filter) around a time budget.
 
     In relevance order whoosh skips blocks of postings that cannot reach the top `limit`.
     """
     budget = BudgetCollector(searcher.collector(limit=limit, sortedby=_sort_order(sort)), deadline, note_matches)
-    chain: Collector = CollapseCollector(budget, sorting.FieldFacet("fingerprint"))
+    chain: Collector = CollapseCollector(budget, ListFacet(counter.column(searcher, COLLAPSE_COLUMN)))
     return (FilterCollector(chain, allow=allowed) if allowed is not None else chain), budget
 
 
