@@ -21,7 +21,7 @@ PROXIMITY_BOOST = 1.5
 # when rarer words are typed too (it still counts for coverage and the proximity bonus).
 # Both bounds: on a small archive every word is cheap to search, and a few hundred passages
 # about one subject make its words "common".
-COMMON_WORD_SHARE = 0.05
+COMMON_WORD_SHARE = 0.02
 COMMON_WORD_PASSAGES = 5_000
 
 TermKey = tuple[str, str]
@@ -55,14 +55,22 @@ def without_common_words(query: Query, reader: IndexReader) -> Query:
     limit = max(COMMON_WORD_SHARE * reader.doc_count(), COMMON_WORD_PASSAGES)
 
     def common(part: Query) -> bool:
-        return isinstance(part, Term) and part.fieldname in ("text", "title") and \
-            reader.doc_frequency("text", part.text) > limit
+        word = _typed_term(part)
+        return word is not None and word.fieldname in ("text", "title") and \
+            reader.doc_frequency("text", word.text) > limit
 
     kept = [part for part in query.subqueries if not common(part)]
-    rarer_words = {part.text for part in kept if isinstance(part, Term) and part.fieldname == "text"}
+    rarer_words = {word.text for word in map(_typed_term, kept) if word is not None and word.fieldname == "text"}
     if len(kept) == len(query.subqueries) or not rarer_words:
         return query
     return Or(kept, boost=query.boost, minmatch=query.minmatch, scale=query.scale)
+
+
+def _typed_term(part: Query) -> Term | None:
+    """The term a typed word stands for: the term itself, or the first of it and its variants (an OR)."""
+    if isinstance(part, Or) and part.subqueries and all(isinstance(sub, Term) for sub in part.subqueries):
+        return part.subqueries[0]
+    return part if isinstance(part, Term) else None
 
 
 def with_proximity(query: Query, field: str = "text") -> Query:
