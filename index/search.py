@@ -161,11 +161,13 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
            time_budget: float = TIME_BUDGET_SECONDS) -> SearchResults:
     """Rank (or date-order) passages for a query, count them by facet; snippets only for the hits returned.
 
-    Relevance order: BM25F, whoosh skipping the passages that cannot reach the top; among
-    the top RERANK_DEPTH, a bonus for the words close together, then passages holding more
-    of the query's words first. Passages with the same text (boilerplate repeated across
-    documents) are collapsed to the best one. The total and the facets are counted apart,
-    without scoring. Past `time_budget` seconds the results say `partial`.
+    Relevance order: BM25F, whoosh skipping the passages that cannot reach the top; a word
+    in a large share of the archive is not searched for beside rarer ones; among the top
+    RERANK_DEPTH of a several-word query, a bonus for the words close together, then passages
+    holding more of the query's words first. Passages with the same text (boilerplate repeated
+    across documents) are collapsed to the best one, and counted once. The total and the facets
+    count every passage the searched words match, from unscored bitmaps. Past `time_budget`
+    seconds the results say `partial` (and the total is then the passages ranked).
     """
     started = time.perf_counter()
     deadline = time.monotonic() + time_budget
