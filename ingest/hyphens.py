@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from statistics import median
 
-from index import kazakh
+import index.kazakh as kazakh
 from ingest.clean import HYPHENS
 from ingest.extract import RawPage
 
