@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import threading
-from array import array
 import time
+from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
@@ -19,7 +19,18 @@ from whoosh.idsets import BitSet
 from whoosh.matching import Matcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import (
-    And, AndMaybe, AndNot, DisjunctionMax, Every, MultiTerm, NullQuery, NumericRange, Or, Query, Require, Term,
+    And,
+    AndMaybe,
+    AndNot,
+    DisjunctionMax,
+    Every,
+    MultiTerm,
+    NullQuery,
+    NumericRange,
+    Or,
+    Query,
+    Require,
+    Term,
 )
 from whoosh.searching import Searcher
 from whoosh.sorting import Categorizer, FacetType
