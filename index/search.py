@@ -377,8 +377,8 @@ def _check_cost(query: Query, searcher: Searcher) -> None:
 def _highlight_terms(query: Query, searcher: Searcher) -> dict[str, set[str]]:
     """Analysed terms of the query that exist in the index, prefixes expanded, by field."""
     by_field: dict[str, set[str]] = {"text": set(), "exact": set()}
-    for field, term in query.existing_terms(searcher.reader(), phrases=True, expand=True):
-        target = "exact" if field == "exact" else "text"
+    for fieldname, term in query.existing_terms(searcher.reader(), phrases=True, expand=True):
+        target = "exact" if fieldname == "exact" else "text"
         by_field[target].add(term.decode("utf-8") if isinstance(term, bytes) else term)
     return by_field
 

@@ -165,10 +165,6 @@ def indexed_document_ids(ix: Index) -> set[str]:
                 if searcher.postings("document_id", term).is_active()}
 
 
-def passage_count(ix: Index) -> int:
-    return ix.doc_count()
-
-
 def size_on_disk(directory: Path) -> int:
     """Bytes used by the index files."""
     return sum(path.stat().st_size for path in Path(directory).glob("*") if path.is_file())
