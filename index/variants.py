@@ -62,9 +62,10 @@ class SkeletonIndex:
     """Stems of the indexed word forms, grouped by the skeleton of the form and of the stem.
 
     Built once per index generation; while an ingest commits often, a map at most
-    REFRESH_SECONDS old is used rather than rebuilding it for every commit. Given the index
-    itself (`source`), it is built in a background thread so that no query waits for it
-    (until the first map is ready, words get no variants); without, on the caller's searcher.
+    REFRESH_SECONDS old is used rather than rebuilding it for every commit. The first map is
+    built by the query that needs it (a first Latin-script query must not come back empty);
+    given the index itself (`source`), later maps are rebuilt in a background thread so that
+    no query waits for a refresh.
     """
 
     REFRESH_SECONDS = 60.0
@@ -95,7 +96,7 @@ class SkeletonIndex:
                 self._generation is not None and time.monotonic() - self._built_at <= self.REFRESH_SECONDS)
             if current or self._building:
                 return self._stems
-            if self._source is not None:
+            if self._source is not None and self._generation is not None:
                 self._building = True
                 threading.Thread(target=self._build_in_background, daemon=True, name="muragat-skeletons").start()
                 return self._stems

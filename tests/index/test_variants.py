@@ -55,3 +55,12 @@ def test_expanded_query_finds_the_passage_and_keeps_exact_terms_first(searcher):
     expanded = query.subqueries[0]
     assert expanded.subqueries[0] == Term("text", "кукык")
     assert all(term.boost < 1 for term in expanded.subqueries[1:])
+
+
+def test_the_first_query_of_a_fresh_server_gets_variants(tmp_path):
+    """The map shared by a server's threads is built by the first query needing it, not later."""
+    ix = create_index(tmp_path)
+    write_passages(ix, [IndexedPassage("p-0", "d", "Құжат", 1, "Қазақстан Республикасы.")])
+    with ix.searcher() as searcher:
+        variants = typed_variants(["qazaqstan"], searcher, SkeletonIndex(ix))
+    assert "қазақстан" in set().union(*variants.values())
