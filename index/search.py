@@ -9,20 +9,26 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import islice
 
-from whoosh import scoring, sorting
-from whoosh.collectors import CollapseCollector, Collector, FilterCollector, TimeLimit, WrappingCollector
-from whoosh.idsets import BitSet
+import numpy as np
+from whoosh import scoring
 from whoosh.index import Index
-from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
+from whoosh.query import And, NullQuery, NumericRange, Or, Prefix, Query, Term
 from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
+from index.counting import count, pages, top
+from index.engine import Evaluator
+from index.postings import Generation, IndexArrays
 from index.query import ParsedQuery, QueryError, parse_query
-from index.counting import COLLAPSE_COLUMN, CountingTimeout, DocCounter, ListFacet, as_bitset
 from index.ranking import (
-    RERANK_DEPTH, matched_terms, proximity_phrase, rerank, scores_for, without_common_words, word_groups,
+    RERANK_DEPTH,
+    matched_terms,
+    proximity_phrase,
+    rerank,
+    scores_for,
+    without_common_words,
+    word_groups,
 )
-from index.schema import NO_YEAR
 from index.snippets import Fragments, fragments, match_spans, snippet
 from index.variants import SkeletonIndex, typed_variants, with_variants
 
@@ -88,14 +94,6 @@ class SearchResults:
     partial: bool = False  # the time budget ran out: these are the passages found until then
 
 
-@dataclass(frozen=True)
-class Allowed:
-    """The passages a filter lets through: as a bitmap (for counting) and a BitSet (for whoosh's collector)."""
-
-    mask: int
-    documents: BitSet
-
-
 class FilterCache:
     """The passages a filter (`year:2001..2010`, a collection) lets through, per index generation.
 
@@ -106,18 +104,19 @@ class FilterCache:
         """Keep the passages of the `size` filters used last (0: compute, keep none)."""
         self._size = size
         self._lock = threading.Lock()
-        self._sets: OrderedDict[tuple, Allowed] = OrderedDict()
+        self._sets: OrderedDict[tuple, np.ndarray] = OrderedDict()
 
-    def documents(self, searcher: Searcher, query: Query | None, counter: DocCounter) -> Allowed | None:
+    def allowed(self, searcher: Searcher, generation: Generation, query: Query | None) -> np.ndarray | None:
+        """A bool per passage: True where the filter lets it through; None when nothing is narrowed."""
         if query is None:
             return None
-        key = (searcher.reader().generation(), repr(query))
+        key = (generation.key, repr(query))
         with self._lock:
             if key in self._sets:
                 self._sets.move_to_end(key)
                 return self._sets[key]
-        mask = counter.matches(searcher, query, deadline=math.inf)
-        allowed = Allowed(mask, as_bitset(mask, searcher.doc_count_all()))
+        allowed = np.zeros(generation.size, dtype=bool)
+        allowed[Evaluator(searcher, generation, deadline=math.inf).matches(query).docnums] = True
         with self._lock:
             self._sets[key] = allowed
             while len(self._sets) > self._size:
@@ -127,11 +126,11 @@ class FilterCache:
 
 @dataclass(frozen=True)
 class IndexCaches:
-    """What the searches of one index share across threads: typed-word variants, filter and term documents."""
+    """What the searches of one index share across threads: typed-word variants, filters, postings arrays."""
 
     skeletons: SkeletonIndex
     filters: FilterCache = field(default_factory=FilterCache)
-    counter: DocCounter = field(default_factory=DocCounter)
+    arrays: IndexArrays = field(default_factory=IndexArrays)
 
 
 class SearcherCache:
@@ -161,13 +160,13 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
            time_budget: float = TIME_BUDGET_SECONDS) -> SearchResults:
     """Rank (or date-order) passages for a query, count them by facet; snippets only for the hits returned.
 
-    Relevance order: BM25F, whoosh skipping the passages that cannot reach the top; a word
-    in a large share of the archive is not searched for beside rarer ones; among the top
-    RERANK_DEPTH of a several-word query, a bonus for the words close together, then passages
-    holding more of the query's words first. Passages with the same text (boilerplate repeated
-    across documents) are collapsed to the best one, and counted once. The total and the facets
-    count every passage the searched words match, from unscored bitmaps. Past `time_budget`
-    seconds the results say `partial` (and the total is then the passages ranked).
+    Relevance order: BM25F over every match (index/engine.py); a word in a large share of the
+    archive is not searched for beside rarer ones; among the top RERANK_DEPTH of a several-word
+    query, a bonus for the words close together, then passages holding more of the query's
+    words first. Passages with the same text (boilerplate repeated across documents) are
+    collapsed to the best one, and counted once. The total and the facets count every passage
+    the searched words match. Past `time_budget` seconds the results say `partial`: they rank
+    and count the passages found until then.
     """
     started = time.perf_counter()
     deadline = time.monotonic() + time_budget
@@ -179,109 +178,42 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     _check_cost(parsed.query, searcher)
     query = _expanded(parsed, searcher, caches)
     by_relevance = sort == "relevance"
-    counter = caches.counter if caches else DocCounter(max_terms=0)
-    allowed = (caches.filters if caches else FilterCache(size=0)).documents(
-        searcher, _combined(parsed.filter, filters), counter)
+    generation = _generation(searcher, caches)
+    allowed = (caches.filters if caches else FilterCache(size=0)).allowed(
+        searcher, generation, _combined(parsed.filter, filters))
     searched = without_common_words(query, searcher.reader()) if by_relevance else query
+    evaluator = Evaluator(searcher, generation, deadline)
+    matches = evaluator.matches(searched)
+    if allowed is not None:
+        matches = matches.where(allowed[matches.docnums])
     reranking = by_relevance and len(word_groups(query, searcher.reader())) > 1
-    # Whoosh cannot skip through phrases or date order: every match is visited, so it is noted on the way.
-    exhaustive = not by_relevance or _has_phrase(searched)
     depth = max(offset + limit, RERANK_DEPTH) if reranking else offset + limit
-    collector, budget = _collector(searcher, counter, limit=depth, sort=sort,
-                                   allowed=allowed.documents if allowed else None, deadline=deadline,
-                                   note_matches=exhaustive)
-    page, partial = _collect(searcher, searched, collector)
-    found = [hit for hit in page]  # not list(page): it asks len(), for which whoosh counts every match
-    ranked = _reranked(searcher, query, found) if reranking else [(hit, _score(hit.score)) for hit in found]
+    found = top(searcher, generation, matches, depth, sort)
+    ranked = _reranked(searcher, query, found) if reranking else found
     terms = _highlight_terms(query, searcher)
-    hits = tuple(_hit(hit, score, terms, searcher) for hit, score in ranked[offset:offset + limit])
-    if exhaustive and not partial:
-        counted = counter.count(searcher, budget.noted())
-    else:
-        counted = _counted(searcher, searched, allowed, counter, deadline)
-    total, facets = counted if counted is not None else (len(ranked), {})
+    hits = tuple(_hit(docnum, score, terms, searcher) for docnum, score in ranked[offset:offset + limit])
+    total, facets = count(searcher, generation, matches.docnums)
     suggestion = suggest(searcher, parsed) if total < SUGGEST_BELOW else None
     took = round((time.perf_counter() - started) * 1000, 1)
-    return SearchResults(text, total, hits, facets, took, suggestion, partial or counted is None)
+    return SearchResults(text, total, hits, facets, took, suggestion, evaluator.partial)
 
 
-def _reranked(searcher: Searcher, query: Query, ordered: list) -> list[tuple]:
-    """(hit, score): the top RERANK_DEPTH with the proximity bonus added, ordered by word coverage then score."""
-    top, rest = ordered[:RERANK_DEPTH], ordered[RERANK_DEPTH:]
-    docnums = [hit.docnum for hit in top]
+def _generation(searcher: Searcher, caches: IndexCaches | None) -> Generation:
+    """The searcher's arrays: shared through the caches, or for this one search."""
+    return (caches.arrays if caches else IndexArrays(cache_bytes=0)).of(searcher)
+
+
+def _reranked(searcher: Searcher, query: Query, ordered: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """(passage, score): the top RERANK_DEPTH with the proximity bonus added, ordered by word coverage then score."""
+    best, rest = ordered[:RERANK_DEPTH], ordered[RERANK_DEPTH:]
+    docnums = [docnum for docnum, _ in best]
     phrase = proximity_phrase(query)
     bonus = scores_for(searcher, phrase, docnums) if phrase is not None else {}
-    matched = matched_terms(searcher, word_groups(query, searcher.reader()), docnums)
-    scored = {hit.docnum: (hit, hit.score + bonus.get(hit.docnum, 0.0)) for hit in top}
-    order = rerank([(docnum, score, matched[docnum]) for docnum, (_, score) in scored.items()],
-                   word_groups(query, searcher.reader()))
-    return [scored[docnum] for docnum in order] + [(hit, hit.score) for hit in rest]
-
-
-def _counted(searcher: Searcher, query: Query, allowed: Allowed | None, counter: DocCounter,
-             deadline: float) -> tuple[int, dict[str, dict]] | None:
-    """(total, facets) of every passage the query and filters let through; None when time ran out."""
-    try:
-        mask = counter.matches(searcher, query, deadline)
-    except CountingTimeout:
-        return None
-    return counter.count(searcher, mask & allowed.mask if allowed is not None else mask)
-
-
-class BudgetCollector(WrappingCollector):
-    """Stops collecting when the time budget runs out; optionally notes every passage collected.
-
-    It wraps the innermost (ranking) collector, so the check runs inside the loops of the
-    outer collectors (filter, collapse); whoosh's TimeLimitCollector drives the loop itself
-    from the outside and skips them.
-    """
-
-    def __init__(self, child, deadline: float, note_matches: bool) -> None:
-        super().__init__(child)
-        self.deadline = deadline
-        self.note_matches = note_matches
-        self.seen = bytearray()
-
-    def prepare(self, top_searcher, q, context) -> None:
-        super().prepare(top_searcher, q, context)
-        if self.note_matches:
-            self.seen = bytearray((top_searcher.doc_count_all() >> 3) + 1)
-
-    def collect(self, sub_docnum: int):
-        if time.monotonic() > self.deadline:
-            raise TimeLimit
-        if self.note_matches:
-            docnum = self.child.offset + sub_docnum
-            self.seen[docnum >> 3] |= 1 << (docnum & 7)
-        return self.child.collect(sub_docnum)
-
-    def noted(self) -> int:
-        """The bitmap of the passages collected (with `note_matches`)."""
-        return int.from_bytes(self.seen, "little")
-
-
-def _collector(searcher: Searcher, counter: DocCounter, *, limit: int, sort: str, allowed: BitSet | None,
-               deadline: float, note_matches: bool) -> tuple[Collector, BudgetCollector]:
-    """Whoosh's collector chain (collapse, filter) around a time budget.
-
-    In relevance order whoosh skips blocks of postings that cannot reach the top `limit`.
-    """
-    budget = BudgetCollector(searcher.collector(limit=limit, sortedby=_sort_order(sort)), deadline, note_matches)
-    chain: Collector = CollapseCollector(budget, ListFacet(counter.column(searcher, COLLAPSE_COLUMN)))
-    return (FilterCollector(chain, allow=allowed) if allowed is not None else chain), budget
-
-
-def _has_phrase(query: Query) -> bool:
-    return any(isinstance(leaf, Phrase) for leaf in query.leaves())
-
-
-def _collect(searcher: Searcher, query: Query, collector):
-    """Run the collector; (results, whether the time budget cut them short)."""
-    try:
-        searcher.search_with_collector(query, collector)
-    except TimeLimit:
-        return collector.results(), True
-    return collector.results(), False
+    groups = word_groups(query, searcher.reader())
+    matched = matched_terms(searcher, groups, docnums)
+    scored = {docnum: score + bonus.get(docnum, 0.0) for docnum, score in best}
+    order = rerank([(docnum, score, matched[docnum]) for docnum, score in scored.items()], groups)
+    return [(docnum, scored[docnum]) for docnum in order] + rest
 
 
 def _expanded(parsed: ParsedQuery, searcher: Searcher, caches: IndexCaches | None) -> Query:
@@ -334,11 +266,12 @@ def matching_pages(searcher: Searcher, text: str, document_id: str,
     if parsed.query is NullQuery:
         return {}
     _check_cost(parsed.query, searcher)
-    found = searcher.search(
-        _expanded(parsed, searcher, caches), limit=1, filter=_combined(parsed.filter, Filters(document_id=document_id)),
-        groupedby={"page": sorting.FieldFacet("page")}, maptype=sorting.Count,
-    )
-    return dict(sorted(found.groups("page").items()))
+    generation = _generation(searcher, caches)
+    evaluate = Evaluator(searcher, generation, deadline=math.inf).matches
+    matches = evaluate(_expanded(parsed, searcher, caches))
+    restriction = evaluate(_combined(parsed.filter, Filters(document_id=document_id)))
+    inside = np.isin(matches.docnums, restriction.docnums, assume_unique=True)
+    return dict(sorted(pages(searcher, generation, matches.docnums[inside]).items()))
 
 
 def _combined(typed: Query | None, filters: Filters | None) -> Query | None:
@@ -347,16 +280,6 @@ def _combined(typed: Query | None, filters: Filters | None) -> Query | None:
     if typed is None or chosen is None:
         return typed or chosen
     return And([typed, chosen])
-
-
-def _sort_order(sort: str):
-    """None for relevance; by year then relevance otherwise, undated passages last either way."""
-    if sort == "relevance":
-        return None
-    newest = sort == "newest"
-    by_year = sorting.TranslateFacet(lambda year: (year == NO_YEAR, -year if newest else year),
-                                     sorting.FieldFacet("year"))
-    return sorting.MultiFacet([by_year, sorting.ScoreFacet()])
 
 
 def _check_cost(query: Query, searcher: Searcher) -> None:
@@ -397,8 +320,8 @@ def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCache
     return fragments(text, _spans(text, _highlight_terms(query, searcher), searcher))
 
 
-def _hit(result, score: float, terms: dict[str, set[str]], searcher: Searcher) -> Hit:
-    fields = result.fields()
+def _hit(docnum: int, score: float, terms: dict[str, set[str]], searcher: Searcher) -> Hit:
+    fields = searcher.stored_fields(docnum)
     text = fields["text"]
     spans = _spans(text, terms, searcher)
     return Hit(
@@ -412,8 +335,3 @@ def _hit(result, score: float, terms: dict[str, set[str]], searcher: Searcher) -
         collection=fields.get("collection", ""),
         year=fields.get("year"),
     )
-
-
-def _score(key) -> float:
-    """The relevance of a hit; when sorted by year, whoosh gives the sort key, whose last part is -score."""
-    return float(-key[-1] if isinstance(key, tuple) else key)

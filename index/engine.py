@@ -1,0 +1,236 @@
+"""A query's matches and BM25F scores over whole postings arrays, as whoosh would score them.
+
+Every node of a parsed whoosh query becomes a `Matches`: ascending passage numbers, a score
+and a count of the query's terms each holds. Terms are scored with whoosh's BM25F (its idf,
+field lengths and B/K1), ORs add scores with whoosh's coordination bonus, ANDs intersect,
+`-word` subtracts; the total and the facets are then counts over the same arrays. Nodes
+with no bulk form here (phrases, whose positions only whoosh reads) are run through
+whoosh's own matcher. Past the deadline, evaluation stops and answers with what it has.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh.query import (
+    And,
+    AndMaybe,
+    AndNot,
+    DisjunctionMax,
+    Every,
+    NullQuery,
+    NumericRange,
+    Or,
+    Query,
+    Require,
+    Term,
+)
+from whoosh.searching import Searcher
+
+from index.postings import Generation
+from index.schema import NO_YEAR
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Passages (ascending numbers), their scores, and how many of the query's terms each holds."""
+
+    docnums: np.ndarray  # int32
+    scores: np.ndarray  # float64
+    terms: np.ndarray  # int32
+
+    def __len__(self) -> int:
+        return len(self.docnums)
+
+    def where(self, keep: np.ndarray) -> Matches:
+        return Matches(self.docnums[keep], self.scores[keep], self.terms[keep])
+
+
+NO_MATCHES = Matches(np.empty(0, np.int32), np.empty(0), np.empty(0, np.int32))
+
+
+class Evaluator:
+    """Evaluates one query against one searcher's generation; `partial` once the deadline cut it."""
+
+    def __init__(self, searcher: Searcher, generation: Generation, deadline: float) -> None:
+        self.searcher = searcher
+        self.generation = generation
+        self.deadline = deadline
+        self.partial = False
+        weighting = searcher.weighting
+        self._k1 = getattr(weighting, "K1", 1.2)
+        self._b = getattr(weighting, "B", 0.75)
+        self._field_b = getattr(weighting, "_field_B", {})
+
+    def matches(self, query: Query) -> Matches:
+        if query is NullQuery:
+            return NO_MATCHES
+        if self._expired():
+            return NO_MATCHES
+        if isinstance(query, Term):
+            return self._term(query)
+        if isinstance(query, (Or, DisjunctionMax)):
+            return self._any(query)
+        if isinstance(query, AndNot):
+            return self._but_not(query)
+        if isinstance(query, AndMaybe):
+            return self._and_maybe(query)
+        if isinstance(query, Require):
+            return self._required(query)
+        if isinstance(query, And):
+            return self._all(query.subqueries)
+        if isinstance(query, Every):
+            return self._every(query.boost)
+        if isinstance(query, NumericRange) and query.fieldname == "year":
+            return self._years(query)
+        return self._by_whoosh(query)
+
+    def _expired(self) -> bool:
+        if not self.partial and time.monotonic() > self.deadline:
+            self.partial = True
+        return self.partial
+
+    def _term(self, query: Term) -> Matches:
+        field, text = query.fieldname, query.text
+        if field not in self.searcher.schema:
+            return NO_MATCHES
+        postings = self.generation.postings(self.searcher, field, text, self.deadline)
+        if not postings.complete:
+            self.partial = True
+        if not len(postings.docnums):
+            return NO_MATCHES
+        scores = self._bm25(field, text, postings.docnums, postings.weights) * query.boost
+        return Matches(postings.docnums, scores, np.ones(len(postings.docnums), np.int32))
+
+    def _bm25(self, field: str, text, docnums: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Whoosh's BM25F term score (scoring.bm25 with the searcher's idf and average field length)."""
+        if not self.searcher.schema[field].scorable:
+            return weights.astype(np.float64)
+        idf = self.searcher.idf(field, text)
+        average = self.searcher.avg_field_length(field) or 1
+        b = self._field_b.get(field, self._b)
+        lengths = self.generation.lengths(self.searcher, field)[docnums]
+        tf = weights.astype(np.float64)
+        return idf * (tf * (self._k1 + 1)) / (tf + self._k1 * ((1 - b) + b * lengths / average))
+
+    def _any(self, query: Or | DisjunctionMax) -> Matches:
+        parts = [self.matches(sub) for sub in query.subqueries]
+        parts = [part for part in parts if len(part)]
+        if not parts:
+            return NO_MATCHES
+        if len(parts) == 1:
+            combined = parts[0]
+        else:
+            docnums, where = np.unique(np.concatenate([part.docnums for part in parts]), return_inverse=True)
+            all_scores = np.concatenate([part.scores for part in parts])
+            if isinstance(query, DisjunctionMax):
+                scores = np.full(len(docnums), -np.inf)
+                np.maximum.at(scores, where, all_scores)
+            else:
+                scores = np.bincount(where, weights=all_scores, minlength=len(docnums))
+            terms = np.bincount(where, weights=np.concatenate([part.terms for part in parts]),
+                                minlength=len(docnums)).astype(np.int32)
+            combined = Matches(docnums.astype(np.int32), scores, terms)
+        scores = combined.scores * query.boost
+        if isinstance(query, Or) and query.scale:
+            scores = _coordinated(scores, combined.terms, self._term_count(query), query.scale)
+        return Matches(combined.docnums, scores, combined.terms)
+
+    def _term_count(self, query: Query) -> int:
+        """The terms of a query the index holds (whoosh's CoordMatcher counts their matchers)."""
+        reader = self.searcher.reader()
+        return sum(1 for _ in query.existing_terms(reader, phrases=True, expand=True))
+
+    def _all(self, subqueries) -> Matches:
+        parts = []
+        for sub in subqueries:
+            part = self.matches(sub)
+            if not len(part):
+                return NO_MATCHES
+            parts.append(part)
+        if not parts:
+            return NO_MATCHES
+        parts.sort(key=len)
+        result = parts[0]
+        for part in parts[1:]:
+            inside, where = _positions(part.docnums, result.docnums)
+            result = Matches(result.docnums[inside], result.scores[inside] + part.scores[where[inside]],
+                             result.terms[inside] + part.terms[where[inside]])
+        return result
+
+    def _required(self, query: Require) -> Matches:
+        """Passages matching both parts, scored by the first alone."""
+        scored = self.matches(query.a)
+        if not len(scored):
+            return scored
+        inside, _ = _positions(self.matches(query.b).docnums, scored.docnums)
+        return scored.where(inside)
+
+    def _but_not(self, query: AndNot) -> Matches:
+        kept = self.matches(query.a)
+        if not len(kept):
+            return kept
+        left_out = self.matches(query.b)
+        inside, _ = _positions(left_out.docnums, kept.docnums)
+        return kept.where(~inside)
+
+    def _and_maybe(self, query: AndMaybe) -> Matches:
+        required = self.matches(query.a)
+        if not len(required):
+            return required
+        optional = self.matches(query.b)
+        inside, where = _positions(optional.docnums, required.docnums)
+        bonus = np.zeros(len(required))
+        bonus[inside] = optional.scores[where[inside]]
+        terms = required.terms.copy()
+        terms[inside] += optional.terms[where[inside]]
+        return Matches(required.docnums, required.scores + bonus, terms)
+
+    def _every(self, boost: float) -> Matches:
+        docnums = np.flatnonzero(self.generation.live(self.searcher)).astype(np.int32)
+        return Matches(docnums, np.full(len(docnums), float(boost)), np.zeros(len(docnums), np.int32))
+
+    def _years(self, query: NumericRange) -> Matches:
+        """`year:2001..2010` from the year column (undated passages never match)."""
+        years = self.generation.years(self.searcher)
+        low = -np.inf if query.start is None else query.start + (1 if query.startexcl else 0)
+        high = np.inf if query.end is None else query.end - (1 if query.endexcl else 0)
+        wanted = (years >= low) & (years <= high) & (years != NO_YEAR) & self.generation.live(self.searcher)
+        docnums = np.flatnonzero(wanted).astype(np.int32)
+        return Matches(docnums, np.full(len(docnums), float(query.boost)), np.zeros(len(docnums), np.int32))
+
+    def _by_whoosh(self, query: Query) -> Matches:
+        """Whoosh's own matcher, for what has no bulk form here (phrases): one match at a time."""
+        docnums: list[int] = []
+        scores: list[float] = []
+        context = self.searcher.context(needs_current=True, weighting=self.searcher.weighting)
+        terms = self._term_count(query)
+        for leaf, offset in self.searcher.leaf_searchers():
+            matcher = query.matcher(leaf, context)
+            while matcher.is_active():
+                docnums.append(matcher.id() + offset)
+                scores.append(matcher.score())
+                matcher.next()
+                if len(docnums) % 256 == 0 and self._expired():
+                    break
+            if self.partial:
+                break
+        found = np.asarray(docnums, dtype=np.int32)
+        live = self.generation.live(self.searcher)[found] if len(found) else np.empty(0, bool)
+        return Matches(found[live], np.asarray(scores, dtype=np.float64)[live], np.full(int(live.sum()), terms, np.int32))
+
+
+def _positions(needles: np.ndarray, haystack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `haystack` (ascending): whether `needles` (ascending) holds it, and where."""
+    if not len(needles):
+        return np.zeros(len(haystack), bool), np.zeros(len(haystack), np.int64)
+    where = np.minimum(np.searchsorted(needles, haystack), len(needles) - 1)
+    return needles[where] == haystack, where
+
+
+def _coordinated(scores: np.ndarray, matched: np.ndarray, term_count: int, scale: float) -> np.ndarray:
+    """Whoosh's coordination bonus (CoordMatcher's "SQR"): passages holding more of the terms gain."""
+    if term_count <= 1:  # whoosh would zero every score here; one term needs no bonus
+        return scores
+    return (scores + (matched - 1) / (term_count - scale) ** 2) * ((term_count - 1) / term_count)
