@@ -261,6 +261,7 @@ def serve(host: str, port: int, threads: int, time_budget: float, archive_dir: s
     root = resolve_root(archive_dir)
     Archive.existing(root)
     app = create_app({"ARCHIVE": str(root), "TIME_BUDGET": time_budget})
+    app.extensions["muragat"].warm()
     click.echo(f"Muragat: http://{host}:{port}/  (archive {root})", err=True)
     waitress.serve(app, host=host, port=port, threads=threads)
 

@@ -95,6 +95,11 @@ class Archive:
         except QueryError as error:
             raise MuragatError(f"query {query[:80]!r}: {error}") from error
 
+    def warm(self) -> None:
+        """Read ahead what the first searches would wait for (the server does it before listening)."""
+        if not self.needs_reindex:
+            self.backend.warm()
+
     def matching_pages(self, document_id: str, query: str) -> dict[int, int]:
         """Pages of a document holding passages the query matches (for next/previous-hit links)."""
         if not query.strip():

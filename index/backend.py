@@ -52,6 +52,9 @@ class SearchBackend(Protocol):
     def highlight(self, text: str, query: str) -> Fragments:
         """A text with the words the query matches marked."""
 
+    def warm(self) -> None:
+        """Prepare for fast first searches (a server does this before it listens)."""
+
     def pin(self) -> None:
         """Use one view of the index for everything this thread does until `release` (one request)."""
 
@@ -101,6 +104,10 @@ class WhooshBackend:
             return pinned
         self.index  # noqa: B018 - opening the index creates the searcher cache
         return self._searchers.get()
+
+    def warm(self) -> None:
+        self.index  # noqa: B018 - opening the index creates the searcher cache
+        self._searchers.warm()
 
     def pin(self) -> None:
         self._local.pinned = None

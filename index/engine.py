@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh.formats import Positions
 from whoosh.query import (
     And,
     AndMaybe,
@@ -22,6 +23,7 @@ from whoosh.query import (
     NullQuery,
     NumericRange,
     Or,
+    Phrase,
     Query,
     Require,
     Term,
@@ -84,6 +86,8 @@ class Evaluator:
             return self._every(query.boost)
         if isinstance(query, NumericRange) and query.fieldname == "year":
             return self._years(query)
+        if isinstance(query, Phrase) and _has_positions(self.searcher, query.fieldname) and len(query.words) > 1:
+            return self._phrase(query)
         return self._by_whoosh(query)
 
     def _expired(self) -> bool:
@@ -200,6 +204,29 @@ class Evaluator:
         docnums = np.flatnonzero(wanted).astype(np.int32)
         return Matches(docnums, np.full(len(docnums), float(query.boost)), np.zeros(len(docnums), np.int32))
 
+    def _phrase(self, query: Phrase) -> Matches:
+        """Passages holding every word (an intersection, scored as whoosh's phrase: the words' sum),
+        kept where the words stand in order, each within `slop` positions of the one before."""
+        field, words = query.fieldname, list(query.words)
+        candidates = self._all([Term(field, word) for word in words])
+        if not len(candidates) or self._expired():
+            return NO_MATCHES
+        docnums = candidates.docnums
+        owner, position = self.generation.positions(self.searcher, field, words[0], docnums)
+        for word in words[1:]:
+            if self._expired():
+                return NO_MATCHES
+            next_owner, next_position = self.generation.positions(self.searcher, field, word, docnums)
+            reached = _keys(owner, position)
+            follows = np.zeros(len(next_owner), dtype=bool)
+            for step in range(1, max(1, query.slop) + 1):
+                follows |= np.isin(_keys(next_owner, next_position - step), reached)
+            owner, position = next_owner[follows], next_position[follows]
+        kept = np.zeros(len(docnums), dtype=bool)
+        kept[owner] = True
+        found = candidates.where(kept)
+        return Matches(found.docnums, found.scores * query.boost, found.terms)
+
     def _by_whoosh(self, query: Query) -> Matches:
         """Whoosh's own matcher, for what has no bulk form here (phrases): one match at a time."""
         docnums: list[int] = []
@@ -227,6 +254,16 @@ def _positions(needles: np.ndarray, haystack: np.ndarray) -> tuple[np.ndarray, n
         return np.zeros(len(haystack), bool), np.zeros(len(haystack), np.int64)
     where = np.minimum(np.searchsorted(needles, haystack), len(needles) - 1)
     return needles[where] == haystack, where
+
+
+def _has_positions(searcher: Searcher, field: str) -> bool:
+    """Whether the field's postings hold whoosh's plain Positions values (what Generation.positions reads)."""
+    return field in searcher.schema and type(searcher.schema[field].format) is Positions
+
+
+def _keys(owner: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """One number per (passage index, position) pair."""
+    return owner * (1 << 32) + position
 
 
 def _coordinated(scores: np.ndarray, matched: np.ndarray, term_count: int, scale: float) -> np.ndarray:

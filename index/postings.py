@@ -7,6 +7,8 @@ index generation lasts, a term's postings are scored, combined and counted in bu
 """
 from __future__ import annotations
 
+import itertools
+import math
 import pickle
 import threading
 import time
@@ -30,16 +32,28 @@ _CHECK_DEADLINE_EVERY = 64  # blocks
 
 
 @dataclass(frozen=True)
+class Blocks:
+    """Where a term's postings blocks are, to read their positions again for a few passages."""
+
+    leaves: np.ndarray  # int32: the segment (leaf reader) of each block
+    offsets: np.ndarray  # int64: its data in the postings file
+    lengths: np.ndarray  # int64
+    last: np.ndarray  # int64: the last document number in it (global), ascending
+    compressed: np.ndarray  # int64: 0 when the block's pickle is not zlib-compressed
+
+
+@dataclass(frozen=True)
 class TermPostings:
     """A term's live passages (ascending document numbers) and its weight (frequency) in each."""
 
     docnums: np.ndarray  # int32
     weights: np.ndarray  # float32
     complete: bool = True  # False: the deadline cut the reading short
+    blocks: Blocks | None = None  # None: the postings were inline in the term's entry
 
     @property
     def nbytes(self) -> int:
-        return self.docnums.nbytes + self.weights.nbytes
+        return self.docnums.nbytes + self.weights.nbytes + (self.blocks.last.nbytes * 4 if self.blocks else 0)
 
 
 @dataclass(frozen=True)
@@ -131,18 +145,18 @@ class Generation:
     def _decode(self, searcher: Searcher, field: str, text: str, deadline: float) -> TermPostings:
         docnums: list[np.ndarray] = []
         weights: list[np.ndarray] = []
+        blocks: list[tuple[int, int, int, int]] = []
         complete = True
         try:
             encoded = searcher.schema[field].to_bytes(text)
         except ValueError:
             return EMPTY
-        for leaf, offset in searcher.reader().leaf_readers():
+        for number, (leaf, offset) in enumerate(searcher.reader().leaf_readers()):
             if (field, encoded) not in leaf:
                 continue
-            matcher = leaf.postings(field, encoded)
-            matcher = matcher.child if isinstance(matcher, FilterMatcher) else matcher
+            matcher = _leaf_matcher(leaf, field, encoded)
             if isinstance(matcher, W3LeafMatcher):
-                complete = _read_blocks(matcher, offset, docnums, weights, deadline)
+                complete = _read_blocks(matcher, number, offset, docnums, weights, blocks, deadline)
             else:  # a term in one or two passages: whoosh keeps its postings inline
                 ids = list(matcher.all_ids())
                 docnums.append(np.asarray(ids, dtype=np.int64) + offset)
@@ -154,24 +168,87 @@ class Generation:
             return EMPTY
         found = np.concatenate(docnums).astype(np.int32)
         kept = self.live(searcher)[found]
-        return TermPostings(found[kept], np.concatenate(weights)[kept], complete)
+        where = Blocks(*(np.asarray(part, dtype=np.int64) for part in zip(*blocks))) if blocks else None
+        return TermPostings(found[kept], np.concatenate(weights)[kept], complete, where)
+
+    def positions(self, searcher: Searcher, field: str, text: str, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(passage, position) pairs of a term in the given passages (ascending, all holding it), by index into `docnums`."""
+        postings = self.postings(searcher, field, text, math.inf)
+        values: list[bytes] = []
+        if postings.blocks is None:  # inline postings: few enough to ask whoosh one by one
+            values = [_value_inline(searcher, field, text, docnum) for docnum in docnums.tolist()]
+        else:
+            blocks = postings.blocks
+            block_of = np.searchsorted(blocks.last, docnums)
+            leaves = list(searcher.reader().leaf_readers())
+            encoded = searcher.schema[field].to_bytes(text)
+            files: dict[int, object] = {}
+            for block, first, end in _runs(block_of):
+                number = int(blocks.leaves[block])
+                if number not in files:
+                    files[number] = _leaf_matcher(leaves[number][0], field, encoded)._postfile
+                data = files[number].get(int(blocks.offsets[block]), int(blocks.lengths[block]))
+                ids, _, block_values = pickle.loads(zlib.decompress(data) if blocks.compressed[block] else data)
+                ids = np.cumsum(np.asarray(ids, dtype=np.int64)) + leaves[number][1]
+                values.extend(map(block_values.__getitem__, np.searchsorted(ids, docnums[first:end]).tolist()))
+        counts, positions = _unpickled_positions(values)
+        return np.repeat(np.arange(len(docnums)), counts), positions
 
 
-def _read_blocks(matcher: W3LeafMatcher, offset: int, docnums: list, weights: list, deadline: float) -> bool:
+def _runs(values: np.ndarray) -> list[tuple[int, int, int]]:
+    """(value, start, end) of each run of equal values in an ascending array."""
+    starts = np.flatnonzero(np.diff(values, prepend=-1))
+    ends = np.append(starts[1:], len(values))
+    return list(zip(values[starts].tolist(), starts.tolist(), ends.tolist()))
+
+
+def _unpickled_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Whoosh's Positions values (a count, then the pickled list of deltas) of many postings:
+    (positions per posting, all positions), unpickled as one list of lists in one call."""
+    if not values:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    pickles = b"".join(value[4:-1] if value.endswith(b".") else value[4:] for value in values)
+    lists = pickle.loads(b"\x80\x02(" + pickles + b"l.")
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    deltas = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    running = np.cumsum(deltas)
+    before = np.concatenate(([0], running))[np.cumsum(counts) - counts]
+    return counts, running - np.repeat(before, counts)
+
+
+def _leaf_matcher(leaf, field: str, encoded: bytes):
+    matcher = leaf.postings(field, encoded)
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+
+
+def _value_inline(searcher: Searcher, field: str, text: str, docnum: int) -> bytes:
+    """A posting's value (its positions) when whoosh keeps the term's postings inline."""
+    for leaf, offset in searcher.reader().leaf_readers():
+        if offset <= docnum < offset + leaf.doc_count_all():
+            matcher = _leaf_matcher(leaf, field, searcher.schema[field].to_bytes(text))
+            matcher.skip_to(docnum - offset)
+            return matcher.value()
+    raise KeyError(docnum)
+
+
+def _read_blocks(matcher: W3LeafMatcher, number: int, offset: int, docnums: list, weights: list,
+                 blocks: list, deadline: float) -> bool:
     """Decode every block of a postings list straight from whoosh's format (pickled, zlib'd tuples)."""
     postfile = matcher._postfile
-    blocks = 0
+    count = 0
     while matcher.is_active():
-        data = postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+        length = matcher._nextoffset - matcher._dataoffset
+        data = postfile.get(matcher._dataoffset, length)
         ids, block_weights, _ = pickle.loads(zlib.decompress(data) if matcher._compression else data)
         docnums.append(np.cumsum(np.asarray(ids, dtype=np.int64)) + offset)
+        blocks.append((number, matcher._dataoffset, length, int(docnums[-1][-1]), matcher._compression or 0))
         if isinstance(block_weights, tuple):
             weights.append(np.asarray(block_weights, dtype=np.float32))
         else:  # None: every weight is 1; a number: every weight is that number
             weights.append(np.full(len(ids), 1.0 if block_weights is None else block_weights, dtype=np.float32))
         matcher._next_block()
-        blocks += 1
-        if blocks % _CHECK_DEADLINE_EVERY == 0 and time.monotonic() > deadline:
+        count += 1
+        if count % _CHECK_DEADLINE_EVERY == 0 and time.monotonic() > deadline:
             return False
     return True
 

@@ -16,10 +16,10 @@ from whoosh.query import And, NullQuery, NumericRange, Or, Prefix, Query, Term
 from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
-from index.counting import count, pages, top
+from index.counting import COLLAPSE_COLUMN, FACETS, count, pages, top
 from index.engine import Evaluator
 from index.postings import Generation, IndexArrays
-from index.query import ParsedQuery, QueryError, parse_query
+from index.query import SEARCH_FIELDS, ParsedQuery, QueryError, parse_query
 from index.ranking import (
     RERANK_DEPTH,
     matched_terms,
@@ -153,6 +153,18 @@ class SearcherCache:
             searcher = searcher.refresh()
         self._local.searcher = searcher
         return searcher
+
+    def warm(self) -> None:
+        """Read what the first searches would otherwise wait for: the variants map, columns, lengths."""
+        searcher = self.get()
+        self.caches.skeletons.wait(searcher)
+        generation = self.caches.arrays.of(searcher)
+        generation.live(searcher)
+        generation.years(searcher)
+        for name in (*FACETS, COLLAPSE_COLUMN):
+            generation.column(searcher, name)
+        for name in SEARCH_FIELDS:
+            generation.lengths(searcher, name)
 
 
 def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,

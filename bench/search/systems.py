@@ -29,6 +29,7 @@ def open_muragat() -> Runner:
     from archive.home import Archive
 
     archive = Archive.existing(ARCHIVE)
+    archive.warm()  # as `muragat serve` does before it listens
 
     def run(query: BenchQuery) -> Answer:
         try:

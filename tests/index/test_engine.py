@@ -50,6 +50,8 @@ def by_engine(searcher, query, deadline: float = math.inf) -> tuple[dict[int, fl
     AndMaybe(Term("text", "тәуелсіздік"), Term("text", "күн")),
     Require(Term("text", "тәуелсіздік"), Term("text", "күн")),
     Phrase("text", ["сот", "шешім"]),
+    Phrase("text", ["сот", "тәуелсіздік"]),  # over several postings blocks
+    Phrase("text", ["тәуелсіздік", "күн", "сот"], slop=3),
     And([Term("text", "сот"), NumericRange("year", 1995, 2001)]),
 ], ids=repr)
 def test_matches_and_scores_agree_with_whoosh(ix, query):
@@ -67,6 +69,13 @@ def test_typed_words_get_whooshs_coordination_bonus(ix):
         expected, (found, _) = by_whoosh(searcher, query), by_engine(searcher, query)
     assert found.keys() == expected.keys()
     assert all(math.isclose(found[docnum], expected[docnum], rel_tol=1e-5) for docnum in expected)
+
+
+def test_a_phrase_needs_its_words_in_order(ix):
+    with ix.searcher(weighting=scoring.BM25F()) as searcher:
+        found, _ = by_engine(searcher, Phrase("text", ["шешім", "сот"]))
+        both, _ = by_engine(searcher, And([Term("text", "шешім"), Term("text", "сот")]))
+    assert both and found == {}
 
 
 def test_deleted_passages_never_match(ix):

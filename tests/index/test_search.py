@@ -27,7 +27,7 @@ def cache(tmp_path_factory):
         *[IndexedPassage(f"legal-{n}", f"news-{n}", "Жаңалық", 9, BOILERPLATE, "news", 1990 + n) for n in range(5)],
     ])
     cache = SearcherCache(ix)
-    cache.caches.skeletons.wait(cache.get())  # the variants map is built in the background
+    cache.warm()  # the variants map, columns and lengths, as a server reads them before listening
     return cache
 
 
