@@ -10,6 +10,7 @@ whoosh's own matcher. Past the deadline, evaluation stops and answers with what 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +31,7 @@ from whoosh.query import (
 )
 from whoosh.searching import Searcher
 
-from index.postings import Generation
+from index.postings import Generation, locate
 from index.schema import NO_YEAR
 
 
@@ -158,7 +159,7 @@ class Evaluator:
         parts.sort(key=len)
         result = parts[0]
         for part in parts[1:]:
-            inside, where = _positions(part.docnums, result.docnums)
+            inside, where = locate(part.docnums, result.docnums)
             result = Matches(result.docnums[inside], result.scores[inside] + part.scores[where[inside]],
                              result.terms[inside] + part.terms[where[inside]])
         return result
@@ -168,7 +169,7 @@ class Evaluator:
         scored = self.matches(query.a)
         if not len(scored):
             return scored
-        inside, _ = _positions(self.matches(query.b).docnums, scored.docnums)
+        inside, _ = locate(self.matches(query.b).docnums, scored.docnums)
         return scored.where(inside)
 
     def _but_not(self, query: AndNot) -> Matches:
@@ -176,7 +177,7 @@ class Evaluator:
         if not len(kept):
             return kept
         left_out = self.matches(query.b)
-        inside, _ = _positions(left_out.docnums, kept.docnums)
+        inside, _ = locate(left_out.docnums, kept.docnums)
         return kept.where(~inside)
 
     def _and_maybe(self, query: AndMaybe) -> Matches:
@@ -184,7 +185,7 @@ class Evaluator:
         if not len(required):
             return required
         optional = self.matches(query.b)
-        inside, where = _positions(optional.docnums, required.docnums)
+        inside, where = locate(optional.docnums, required.docnums)
         bonus = np.zeros(len(required))
         bonus[inside] = optional.scores[where[inside]]
         terms = required.terms.copy()
@@ -207,16 +208,18 @@ class Evaluator:
     def _phrase(self, query: Phrase) -> Matches:
         """Passages holding every word (an intersection, scored as whoosh's phrase: the words' sum),
         kept where the words stand in order, each within `slop` positions of the one before."""
-        field, words = query.fieldname, list(query.words)
-        candidates = self._all([Term(field, word) for word in words])
+        candidates = self._all([Term(query.fieldname, word) for word in query.words])
         if not len(candidates) or self._expired():
             return NO_MATCHES
-        docnums = candidates.docnums
-        owner, position = self.generation.positions(self.searcher, field, words[0], docnums)
+        found = candidates.where(self._in_order(query, candidates.docnums))
+        return Matches(found.docnums, found.scores * query.boost, found.terms)
+
+    def _in_order(self, query: Phrase, docnums: np.ndarray) -> np.ndarray:
+        """For each passage (all holding every word): whether the words stand as the phrase asks."""
+        words = list(query.words)
+        owner, position = self.generation.positions(self.searcher, query.fieldname, words[0], docnums)
         for word in words[1:]:
-            if self._expired():
-                return NO_MATCHES
-            next_owner, next_position = self.generation.positions(self.searcher, field, word, docnums)
+            next_owner, next_position = self.generation.positions(self.searcher, query.fieldname, word, docnums)
             reached = _keys(owner, position)
             follows = np.zeros(len(next_owner), dtype=bool)
             for step in range(1, max(1, query.slop) + 1):
@@ -224,8 +227,26 @@ class Evaluator:
             owner, position = next_owner[follows], next_position[follows]
         kept = np.zeros(len(docnums), dtype=bool)
         kept[owner] = True
-        found = candidates.where(kept)
-        return Matches(found.docnums, found.scores * query.boost, found.terms)
+        return kept
+
+    def phrase_scores(self, query: Phrase, docnums: Sequence[int]) -> dict[int, float]:
+        """The score a phrase gives each of a few passages it matches (the proximity bonus of the top hits)."""
+        wanted = np.unique(np.asarray(docnums, dtype=np.int32))
+        scores, held = np.zeros(len(wanted)), np.ones(len(wanted), dtype=bool)
+        for word in query.words:
+            weights = self.generation.weights_at(self.searcher, query.fieldname, word, wanted)
+            held &= weights > 0
+            scores += self._bm25(query.fieldname, word, wanted, weights)
+        if not _has_positions(self.searcher, query.fieldname) or not held.any():
+            return {}
+        candidates, scores = wanted[held], scores[held]
+        kept = self._in_order(query, candidates)
+        return dict(zip(candidates[kept].tolist(), (scores[kept] * query.boost).tolist()))
+
+    def holding(self, field: str, text: str, docnums: Sequence[int]) -> set[int]:
+        """Which of a few passages hold a term."""
+        wanted = np.unique(np.asarray(docnums, dtype=np.int32))
+        return set(wanted[self.generation.weights_at(self.searcher, field, text, wanted) > 0].tolist())
 
     def _by_whoosh(self, query: Query) -> Matches:
         """Whoosh's own matcher, for what has no bulk form here (phrases): one match at a time."""
@@ -246,14 +267,6 @@ class Evaluator:
         found = np.asarray(docnums, dtype=np.int32)
         live = self.generation.live(self.searcher)[found] if len(found) else np.empty(0, bool)
         return Matches(found[live], np.asarray(scores, dtype=np.float64)[live], np.full(int(live.sum()), terms, np.int32))
-
-
-def _positions(needles: np.ndarray, haystack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each of `haystack` (ascending): whether `needles` (ascending) holds it, and where."""
-    if not len(needles):
-        return np.zeros(len(haystack), bool), np.zeros(len(haystack), np.int64)
-    where = np.minimum(np.searchsorted(needles, haystack), len(needles) - 1)
-    return needles[where] == haystack, where
 
 
 def _has_positions(searcher: Searcher, field: str) -> bool:

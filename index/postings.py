@@ -8,7 +8,6 @@ index generation lasts, a term's postings are scored, combined and counted in bu
 from __future__ import annotations
 
 import itertools
-import math
 import pickle
 import threading
 import time
@@ -171,13 +170,29 @@ class Generation:
         where = Blocks(*(np.asarray(part, dtype=np.int64) for part in zip(*blocks))) if blocks else None
         return TermPostings(found[kept], np.concatenate(weights)[kept], complete, where)
 
+    def cached(self, field: str, text: str) -> TermPostings | None:
+        with self._lock:
+            return self._terms.get((field, text))
+
+    def weights_at(self, searcher: Searcher, field: str, text: str, docnums: np.ndarray) -> np.ndarray:
+        """The term's weight in each of a few passages (ascending), 0 where absent; read in whole
+        when cached, else looked up passage by passage (a common word left out of the search)."""
+        postings = self.cached(field, text)
+        if postings is not None:
+            inside, where = locate(postings.docnums, docnums)
+            return np.where(inside, postings.weights[where], 0.0) if len(postings.docnums) else np.zeros(len(docnums))
+        weights = np.zeros(len(docnums))
+        for index, matcher in _each_posting(searcher, field, text, docnums):
+            weights[index] = matcher.weight()
+        return weights
+
     def positions(self, searcher: Searcher, field: str, text: str, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(passage, position) pairs of a term in the given passages (ascending, all holding it), by index into `docnums`."""
-        postings = self.postings(searcher, field, text, math.inf)
-        values: list[bytes] = []
-        if postings.blocks is None:  # inline postings: few enough to ask whoosh one by one
-            values = [_value_inline(searcher, field, text, docnum) for docnum in docnums.tolist()]
-        else:
+        postings = self.cached(field, text)
+        if postings is None or postings.blocks is None:  # passage by passage
+            values = [matcher.value() for _, matcher in _each_posting(searcher, field, text, docnums)]
+        else:  # only the blocks holding the passages
+            values = []
             blocks = postings.blocks
             block_of = np.searchsorted(blocks.last, docnums)
             leaves = list(searcher.reader().leaf_readers())
@@ -193,6 +208,33 @@ class Generation:
                 values.extend(map(block_values.__getitem__, np.searchsorted(ids, docnums[first:end]).tolist()))
         counts, positions = _unpickled_positions(values)
         return np.repeat(np.arange(len(docnums)), counts), positions
+
+
+def locate(needles: np.ndarray, haystack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `haystack` (ascending): whether `needles` (ascending) holds it, and where."""
+    if not len(needles):
+        return np.zeros(len(haystack), bool), np.zeros(len(haystack), np.int64)
+    where = np.minimum(np.searchsorted(needles, haystack), len(needles) - 1)
+    return needles[where] == haystack, where
+
+
+def _each_posting(searcher: Searcher, field: str, text: str, docnums: np.ndarray):
+    """(index into `docnums`, whoosh matcher on its posting) for each of the passages holding the term."""
+    encoded = searcher.schema[field].to_bytes(text)
+    wanted = docnums.tolist()
+    for leaf, offset in searcher.reader().leaf_readers():
+        inside = [(index, docnum - offset) for index, docnum in enumerate(wanted)
+                  if offset <= docnum < offset + leaf.doc_count_all()]
+        if not inside or (field, encoded) not in leaf:
+            continue
+        matcher = _leaf_matcher(leaf, field, encoded)
+        for index, docnum in inside:
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                yield index, matcher
 
 
 def _runs(values: np.ndarray) -> list[tuple[int, int, int]]:
@@ -219,16 +261,6 @@ def _unpickled_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
 def _leaf_matcher(leaf, field: str, encoded: bytes):
     matcher = leaf.postings(field, encoded)
     return matcher.child if isinstance(matcher, FilterMatcher) else matcher
-
-
-def _value_inline(searcher: Searcher, field: str, text: str, docnum: int) -> bytes:
-    """A posting's value (its positions) when whoosh keeps the term's postings inline."""
-    for leaf, offset in searcher.reader().leaf_readers():
-        if offset <= docnum < offset + leaf.doc_count_all():
-            matcher = _leaf_matcher(leaf, field, searcher.schema[field].to_bytes(text))
-            matcher.skip_to(docnum - offset)
-            return matcher.value()
-    raise KeyError(docnum)
 
 
 def _read_blocks(matcher: W3LeafMatcher, number: int, offset: int, docnums: list, weights: list,

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Sequence
 
 from whoosh.query import AndMaybe, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
-from whoosh.searching import Searcher
+
+from index.engine import Evaluator
 
 # How many top results are re-ordered by word coverage.
 RERANK_DEPTH = 40
@@ -85,35 +86,15 @@ def proximity_phrase(query: Query, field: str = "text") -> Phrase | None:
     return Phrase(field, words, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST) if len(words) >= 2 else None
 
 
-def scores_for(searcher: Searcher, query: Query, docnums: Iterable[int]) -> dict[int, float]:
-    """The score `query` gives each of `docnums` that it matches (a few top hits, not the whole archive)."""
-    wanted = sorted(set(docnums))
-    scores: dict[int, float] = {}
-    context = searcher.context(needs_current=True, weighting=searcher.weighting)
-    for leaf, offset in searcher.leaf_searchers():
-        local = [docnum - offset for docnum in wanted if offset <= docnum < offset + leaf.doc_count_all()]
-        if not local:
-            continue
-        matcher = query.matcher(leaf, context)
-        for docnum in local:
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-            if matcher.is_active() and matcher.id() == docnum:
-                scores[docnum + offset] = matcher.score()
-    return scores
-
-
-def matched_terms(searcher: Searcher, groups: Sequence[frozenset[TermKey]],
+def matched_terms(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]],
                   docnums: Iterable[int]) -> dict[int, set[TermKey]]:
     """For each of `docnums`, the terms of the word groups it holds (what `coverage` counts)."""
     docnums = list(docnums)
     matched: dict[int, set[TermKey]] = {docnum: set() for docnum in docnums}
     for group in groups:
-        holding = scores_for(searcher, Or([Term(field, text) for field, text in sorted(group)]), docnums)
-        for docnum in holding:
-            matched[docnum] |= group
+        for field, text in group:
+            for docnum in evaluator.holding(field, text, docnums):
+                matched[docnum] |= group
     return matched
 
 

@@ -25,7 +25,6 @@ from index.ranking import (
     matched_terms,
     proximity_phrase,
     rerank,
-    scores_for,
     without_common_words,
     word_groups,
 )
@@ -201,7 +200,7 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     reranking = by_relevance and len(word_groups(query, searcher.reader())) > 1
     depth = max(offset + limit, RERANK_DEPTH) if reranking else offset + limit
     found = top(searcher, generation, matches, depth, sort)
-    ranked = _reranked(searcher, query, found) if reranking else found
+    ranked = _reranked(evaluator, query, found) if reranking else found
     terms = _highlight_terms(query, searcher)
     hits = tuple(_hit(docnum, score, terms, searcher) for docnum, score in ranked[offset:offset + limit])
     total, facets = count(searcher, generation, matches.docnums)
@@ -215,14 +214,14 @@ def _generation(searcher: Searcher, caches: IndexCaches | None) -> Generation:
     return (caches.arrays if caches else IndexArrays(cache_bytes=0)).of(searcher)
 
 
-def _reranked(searcher: Searcher, query: Query, ordered: list[tuple[int, float]]) -> list[tuple[int, float]]:
+def _reranked(evaluator: Evaluator, query: Query, ordered: list[tuple[int, float]]) -> list[tuple[int, float]]:
     """(passage, score): the top RERANK_DEPTH with the proximity bonus added, ordered by word coverage then score."""
     best, rest = ordered[:RERANK_DEPTH], ordered[RERANK_DEPTH:]
     docnums = [docnum for docnum, _ in best]
     phrase = proximity_phrase(query)
-    bonus = scores_for(searcher, phrase, docnums) if phrase is not None else {}
-    groups = word_groups(query, searcher.reader())
-    matched = matched_terms(searcher, groups, docnums)
+    bonus = evaluator.phrase_scores(phrase, docnums) if phrase is not None else {}
+    groups = word_groups(query, evaluator.searcher.reader())
+    matched = matched_terms(evaluator, groups, docnums)
     scored = {docnum: score + bonus.get(docnum, 0.0) for docnum, score in best}
     order = rerank([(docnum, score, matched[docnum]) for docnum, score in scored.items()], groups)
     return [(docnum, scored[docnum]) for docnum in order] + rest

@@ -90,3 +90,21 @@ def test_past_the_deadline_it_answers_partially(ix):
     with ix.searcher(weighting=scoring.BM25F()) as searcher:
         found, partial = by_engine(searcher, Term("text", "сот"), deadline=0.0)
     assert partial and found == {}
+
+
+@pytest.mark.parametrize("read_ahead", [False, True], ids=["postings-unread", "postings-cached"])
+def test_the_proximity_bonus_of_a_few_passages_is_whooshs_sloppy_phrase_score(ix, read_ahead):
+    phrase = Phrase("text", ["тәуелсіздік", "сот"], slop=8)
+    with ix.searcher(weighting=scoring.BM25F()) as searcher:
+        expected = by_whoosh(searcher, phrase)
+        evaluator = Evaluator(searcher, IndexArrays().of(searcher), math.inf)
+        if read_ahead:
+            evaluator.matches(Or([Term("text", "тәуелсіздік"), Term("text", "сот")]))
+        some = sorted(expected)[::7] + [0, 1]  # passages of both segments, and some without the phrase
+        found = evaluator.phrase_scores(phrase, some)
+        held = evaluator.holding("text", "күн", some)
+        holding = by_whoosh(searcher, Term("text", "күн")).keys()
+    assert found.keys() == {docnum for docnum in some if docnum in expected}
+    assert all(math.isclose(score, expected[docnum], rel_tol=1e-5) for docnum, score in found.items())
+    assert held == {docnum for docnum in some if docnum in holding} and held
+
