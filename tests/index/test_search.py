@@ -45,6 +45,11 @@ def test_passage_with_every_word_ranks_first_but_others_still_come(cache):
     assert "one-word" in ids(results) and "common-0" in ids(results)
 
 
+def test_a_left_out_word_leaves_out_every_passage_holding_it(cache):
+    results = run(cache, "тәуелсіздік -сот", limit=50)
+    assert "both" not in ids(results) and results.total == len(results.hits) == 12  # the 12 articles
+
+
 @pytest.mark.parametrize("typed", ["Qazaqstan", "qazaqstannyñ", "казакстан"])
 def test_words_typed_without_kazakh_letters_find_kazakh_text(cache, typed):
     results = run(cache, typed)
