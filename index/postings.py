@@ -292,16 +292,25 @@ def _weight_at(matcher) -> float:
 
 
 class IndexArrays:
-    """The current generation's arrays; a new generation (a commit) starts afresh."""
+    """The arrays of the newest index generations; a commit starts a new one.
+
+    The previous generation is kept too: while an ingest commits, a thread may still hold a
+    searcher of the generation before, and should not throw away what the others read.
+    """
+
+    KEPT_GENERATIONS = 2
 
     def __init__(self, cache_bytes: int = POSTINGS_CACHE_BYTES) -> None:
         self._cache_bytes = cache_bytes
-        self._current: Generation | None = None
+        self._generations: dict[int, Generation] = {}
         self._lock = threading.Lock()
 
     def of(self, searcher: Searcher) -> Generation:
         key = searcher.reader().generation()
         with self._lock:
-            if self._current is None or self._current.key != key:
-                self._current = Generation(searcher, self._cache_bytes)
-            return self._current
+            generation = self._generations.get(key)
+            if generation is None:
+                generation = self._generations[key] = Generation(searcher, self._cache_bytes)
+                for older in sorted(self._generations)[:-self.KEPT_GENERATIONS]:
+                    del self._generations[older]
+            return generation

@@ -108,3 +108,17 @@ def test_the_proximity_bonus_of_a_few_passages_is_whooshs_sloppy_phrase_score(ix
     assert all(math.isclose(score, expected[docnum], rel_tol=1e-5) for docnum, score in found.items())
     assert held == {docnum for docnum in some if docnum in holding} and held
 
+
+
+def test_a_commit_is_seen_at_once_and_an_older_searcher_keeps_its_own_view(tmp_path):
+    ix = create_index(tmp_path)
+    write_passages(ix, [IndexedPassage("first", "a", "Сот", 1, "Сот шешімі.")])
+    arrays = IndexArrays()
+    older = ix.searcher(weighting=scoring.BM25F())
+    assert len(Evaluator(older, arrays.of(older), math.inf).matches(Term("text", "сот"))) == 1
+    write_passages(ix, [IndexedPassage("second", "b", "Сот", 1, "Сот тағы да.")])
+    newer = ix.searcher(weighting=scoring.BM25F())
+    assert len(Evaluator(newer, arrays.of(newer), math.inf).matches(Term("text", "сот"))) == 2
+    assert len(Evaluator(older, arrays.of(older), math.inf).matches(Term("text", "сот"))) == 1
+    older.close()
+    newer.close()
