@@ -70,7 +70,7 @@ class Generation:
     """The arrays of one index generation, built on first use and shared by every thread's searcher."""
 
     def __init__(self, searcher: Searcher, cache_bytes: int) -> None:
-        self.key = searcher.reader().generation()
+        self.key = _generation_key(searcher)
         self.size = searcher.doc_count_all()
         self._cache_bytes = cache_bytes
         self._cached_bytes = 0
@@ -306,7 +306,7 @@ class IndexArrays:
         self._lock = threading.Lock()
 
     def of(self, searcher: Searcher) -> Generation:
-        key = searcher.reader().generation()
+        key = _generation_key(searcher)
         with self._lock:
             generation = self._generations.get(key)
             if generation is None:
@@ -314,3 +314,9 @@ class IndexArrays:
                 for older in sorted(self._generations)[:-self.KEPT_GENERATIONS]:
                     del self._generations[older]
             return generation
+
+
+def _generation_key(searcher: Searcher) -> int:
+    """The index generation a searcher reads (an empty index has none: -1)."""
+    generation = searcher.reader().generation()
+    return -1 if generation is None else generation

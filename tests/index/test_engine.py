@@ -112,8 +112,10 @@ def test_the_proximity_bonus_of_a_few_passages_is_whooshs_sloppy_phrase_score(ix
 
 def test_a_commit_is_seen_at_once_and_an_older_searcher_keeps_its_own_view(tmp_path):
     ix = create_index(tmp_path)
-    write_passages(ix, [IndexedPassage("first", "a", "Сот", 1, "Сот шешімі.")])
     arrays = IndexArrays()
+    with ix.searcher() as empty:
+        assert not len(Evaluator(empty, arrays.of(empty), math.inf).matches(Term("text", "сот")))
+    write_passages(ix, [IndexedPassage("first", "a", "Сот", 1, "Сот шешімі.")])
     older = ix.searcher(weighting=scoring.BM25F())
     assert len(Evaluator(older, arrays.of(older), math.inf).matches(Term("text", "сот"))) == 1
     write_passages(ix, [IndexedPassage("second", "b", "Сот", 1, "Сот тағы да.")])
