@@ -3,9 +3,10 @@
 Every node of a parsed whoosh query becomes a `Matches`: ascending passage numbers, a score
 and a count of the query's terms each holds. Terms are scored with whoosh's BM25F (its idf,
 field lengths and B/K1), ORs add scores with whoosh's coordination bonus, ANDs intersect,
-`-word` subtracts; the total and the facets are then counts over the same arrays. Nodes
-with no bulk form here (phrases, whose positions only whoosh reads) are run through
-whoosh's own matcher. Past the deadline, evaluation stops and answers with what it has.
+`-word` subtracts, phrases intersect their words and then read the candidates' positions;
+the total and the facets are then counts over the same arrays. A node with no bulk form
+here (a range on a field that is no column, say) runs through whoosh's own matcher. Past
+the deadline, evaluation stops and answers with what it has.
 """
 from __future__ import annotations
 
@@ -249,7 +250,7 @@ class Evaluator:
         return set(wanted[self.generation.weights_at(self.searcher, field, text, wanted) > 0].tolist())
 
     def _by_whoosh(self, query: Query) -> Matches:
-        """Whoosh's own matcher, for what has no bulk form here (phrases): one match at a time."""
+        """Whoosh's own matcher, for what has no bulk form here: one match at a time."""
         docnums: list[int] = []
         scores: list[float] = []
         context = self.searcher.context(needs_current=True, weighting=self.searcher.weighting)
