@@ -99,8 +99,8 @@ class FilterCache:
     A filter repeats across queries, so it is worked out once per commit rather than once per query.
     """
 
-    def __init__(self, size: int = 128) -> None:
-        """Keep the passages of the `size` filters used last (0: compute, keep none)."""
+    def __init__(self, size: int = 32) -> None:
+        """Keep the passages of the `size` filters used last (0: compute, keep none): a byte per passage each."""
         self._size = size
         self._lock = threading.Lock()
         self._sets: OrderedDict[tuple, np.ndarray] = OrderedDict()
