@@ -97,11 +97,11 @@ class Evaluator:
             self.partial = True
         return self.partial
 
-    def _term(self, query: Term) -> Matches:
+    def _term(self, query: Term, with_positions: bool = False) -> Matches:
         field, text = query.fieldname, query.text
         if field not in self.searcher.schema:
             return NO_MATCHES
-        postings = self.generation.postings(self.searcher, field, text, self.deadline)
+        postings = self.generation.postings(self.searcher, field, text, self.deadline, with_positions)
         if not postings.complete:
             self.partial = True
         if not len(postings.docnums):
@@ -155,15 +155,7 @@ class Evaluator:
             if not len(part):
                 return NO_MATCHES
             parts.append(part)
-        if not parts:
-            return NO_MATCHES
-        parts.sort(key=len)
-        result = parts[0]
-        for part in parts[1:]:
-            inside, where = locate(part.docnums, result.docnums)
-            result = Matches(result.docnums[inside], result.scores[inside] + part.scores[where[inside]],
-                             result.terms[inside] + part.terms[where[inside]])
-        return result
+        return _intersection(parts)
 
     def _required(self, query: Require) -> Matches:
         """Passages matching both parts, scored by the first alone."""
@@ -209,7 +201,8 @@ class Evaluator:
     def _phrase(self, query: Phrase) -> Matches:
         """Passages holding every word (an intersection, scored as whoosh's phrase: the words' sum),
         kept where the words stand in order, each within `slop` positions of the one before."""
-        candidates = self._all([Term(query.fieldname, word) for word in query.words])
+        candidates = _intersection([self._term(Term(query.fieldname, word), with_positions=True)
+                                    for word in query.words])
         if not len(candidates) or self._expired():
             return NO_MATCHES
         found = candidates.where(self._in_order(query, candidates.docnums))
@@ -268,6 +261,19 @@ class Evaluator:
         found = np.asarray(docnums, dtype=np.int32)
         live = self.generation.live(self.searcher)[found] if len(found) else np.empty(0, bool)
         return Matches(found[live], np.asarray(scores, dtype=np.float64)[live], np.full(int(live.sum()), terms, np.int32))
+
+
+def _intersection(parts: list[Matches]) -> Matches:
+    """Passages in every part, their scores and terms added up."""
+    if not parts or not all(len(part) for part in parts):
+        return NO_MATCHES
+    parts = sorted(parts, key=len)
+    result = parts[0]
+    for part in parts[1:]:
+        inside, where = locate(part.docnums, result.docnums)
+        result = Matches(result.docnums[inside], result.scores[inside] + part.scores[where[inside]],
+                         result.terms[inside] + part.terms[where[inside]])
+    return result
 
 
 def _has_positions(searcher: Searcher, field: str) -> bool:

@@ -42,6 +42,19 @@ class Blocks:
 
 
 @dataclass(frozen=True)
+class TermPositions:
+    """Every position of a term, posting by posting (aligned with its TermPostings.docnums)."""
+
+    counts: np.ndarray  # int64: positions in each posting
+    starts: np.ndarray  # int64: where each posting's positions begin in `flat`
+    flat: np.ndarray  # int32
+
+    @property
+    def nbytes(self) -> int:
+        return self.counts.nbytes + self.starts.nbytes + self.flat.nbytes
+
+
+@dataclass(frozen=True)
 class TermPostings:
     """A term's live passages (ascending document numbers) and its weight (frequency) in each."""
 
@@ -49,10 +62,12 @@ class TermPostings:
     weights: np.ndarray  # float32
     complete: bool = True  # False: the deadline cut the reading short
     blocks: Blocks | None = None  # None: the postings were inline in the term's entry
+    positions: TermPositions | None = None  # read only for phrases
 
     @property
     def nbytes(self) -> int:
-        return self.docnums.nbytes + self.weights.nbytes + (self.blocks.last.nbytes * 4 if self.blocks else 0)
+        return (self.docnums.nbytes + self.weights.nbytes + (self.blocks.last.nbytes * 5 if self.blocks else 0)
+                + (self.positions.nbytes if self.positions else 0))
 
 
 @dataclass(frozen=True)
@@ -125,26 +140,32 @@ class Generation:
             self._years = np.asarray(values, dtype=np.int64)[column.codes]
         return self._years
 
-    def postings(self, searcher: Searcher, field: str, text: str, deadline: float) -> TermPostings:
-        """A term's postings, from the cache or decoded (a deadline cuts decoding short: `complete` False)."""
+    def postings(self, searcher: Searcher, field: str, text: str, deadline: float,
+                 with_positions: bool = False) -> TermPostings:
+        """A term's postings (with their positions, for a phrase), from the cache or decoded;
+        a deadline cuts decoding short (`complete` False)."""
         key = (field, text)
         with self._lock:
-            if key in self._terms:
+            cached = self._terms.get(key)
+            if cached is not None and (cached.positions is not None or not with_positions):
                 self._terms.move_to_end(key)
-                return self._terms[key]
-        postings = self._decode(searcher, field, text, deadline)
+                return cached
+        postings = self._decode(searcher, field, text, deadline, with_positions)
         if postings.complete:
             with self._lock:
+                replaced = self._terms.pop(key, None)
+                self._cached_bytes += postings.nbytes - (replaced.nbytes if replaced else 0)
                 self._terms[key] = postings
-                self._cached_bytes += postings.nbytes
                 while self._cached_bytes > self._cache_bytes and len(self._terms) > 1:
                     self._cached_bytes -= self._terms.popitem(last=False)[1].nbytes
         return postings
 
-    def _decode(self, searcher: Searcher, field: str, text: str, deadline: float) -> TermPostings:
+    def _decode(self, searcher: Searcher, field: str, text: str, deadline: float,
+                with_positions: bool) -> TermPostings:
         docnums: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        blocks: list[tuple[int, int, int, int]] = []
+        blocks: list[tuple[int, int, int, int, int]] = []
+        values: list[bytes] | None = [] if with_positions else None
         complete = True
         try:
             encoded = searcher.schema[field].to_bytes(text)
@@ -155,12 +176,12 @@ class Generation:
                 continue
             matcher = _leaf_matcher(leaf, field, encoded)
             if isinstance(matcher, W3LeafMatcher):
-                complete = _read_blocks(matcher, number, offset, docnums, weights, blocks, deadline)
+                complete = _read_blocks(matcher, number, offset, docnums, weights, blocks, values, deadline)
             else:  # a term in one or two passages: whoosh keeps its postings inline
                 ids = list(matcher.all_ids())
                 docnums.append(np.asarray(ids, dtype=np.int64) + offset)
                 matcher.reset()
-                weights.append(np.fromiter((_weight_at(matcher) for _ in ids), dtype=np.float32, count=len(ids)))
+                weights.append(np.fromiter((_weight_at(matcher, values) for _ in ids), dtype=np.float32, count=len(ids)))
             if not complete:
                 break
         if not docnums:
@@ -168,7 +189,8 @@ class Generation:
         found = np.concatenate(docnums).astype(np.int32)
         kept = self.live(searcher)[found]
         where = Blocks(*(np.asarray(part, dtype=np.int64) for part in zip(*blocks))) if blocks else None
-        return TermPostings(found[kept], np.concatenate(weights)[kept], complete, where)
+        positions = _kept_positions(values, kept) if values is not None and complete else None
+        return TermPostings(found[kept], np.concatenate(weights)[kept], complete, where, positions)
 
     def cached(self, field: str, text: str) -> TermPostings | None:
         with self._lock:
@@ -189,6 +211,8 @@ class Generation:
     def positions(self, searcher: Searcher, field: str, text: str, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(passage, position) pairs of a term in the given passages (ascending, all holding it), by index into `docnums`."""
         postings = self.cached(field, text)
+        if postings is not None and postings.positions is not None:  # read with the postings
+            return _gathered(postings.positions, np.searchsorted(postings.docnums, docnums))
         if postings is None or postings.blocks is None:  # passage by passage
             values = [matcher.value() for _, matcher in _each_posting(searcher, field, text, docnums)]
         else:  # only the blocks holding the passages
@@ -264,14 +288,16 @@ def _leaf_matcher(leaf, field: str, encoded: bytes):
 
 
 def _read_blocks(matcher: W3LeafMatcher, number: int, offset: int, docnums: list, weights: list,
-                 blocks: list, deadline: float) -> bool:
+                 blocks: list, values: list | None, deadline: float) -> bool:
     """Decode every block of a postings list straight from whoosh's format (pickled, zlib'd tuples)."""
     postfile = matcher._postfile
     count = 0
     while matcher.is_active():
         length = matcher._nextoffset - matcher._dataoffset
         data = postfile.get(matcher._dataoffset, length)
-        ids, block_weights, _ = pickle.loads(zlib.decompress(data) if matcher._compression else data)
+        ids, block_weights, block_values = pickle.loads(zlib.decompress(data) if matcher._compression else data)
+        if values is not None:
+            values.extend(block_values)
         docnums.append(np.cumsum(np.asarray(ids, dtype=np.int64)) + offset)
         blocks.append((number, matcher._dataoffset, length, int(docnums[-1][-1]), matcher._compression or 0))
         if isinstance(block_weights, tuple):
@@ -285,10 +311,28 @@ def _read_blocks(matcher: W3LeafMatcher, number: int, offset: int, docnums: list
     return True
 
 
-def _weight_at(matcher) -> float:
+def _weight_at(matcher, values: list | None) -> float:
     weight = matcher.weight()
+    if values is not None:
+        values.append(matcher.value())
     matcher.next()
     return weight
+
+
+def _kept_positions(values: list[bytes], kept: np.ndarray) -> TermPositions:
+    """The positions of every posting, those of deleted passages left out."""
+    counts, flat = _unpickled_positions(values)
+    flat = flat[np.repeat(kept, counts)].astype(np.int32)
+    counts = counts[kept]
+    return TermPositions(counts, np.cumsum(counts) - counts, flat)
+
+
+def _gathered(positions: TermPositions, postings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(index into `postings`, position) of every position of the given postings."""
+    counts = positions.counts[postings]
+    owners = np.repeat(np.arange(len(postings)), counts)
+    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return owners, positions.flat[np.repeat(positions.starts[postings], counts) + within].astype(np.int64)
 
 
 class IndexArrays:
