@@ -1,7 +1,9 @@
 """The analyzer chain and a real whoosh round trip: index a passage, search another form."""
 from __future__ import annotations
 
-from index.analysis import exact_analyzer, kazakh_analyzer
+import pytest
+
+from index.analysis import exact_analyzer, kazakh_analyzer, term_positions
 from index.schema import IndexedPassage
 from index.search import SearcherCache, search
 from index.writer import create_index, write_passages
@@ -61,3 +63,22 @@ def test_stemmed_analyzer_is_used_for_queries_too():
     index_side = [t.text for t in analyzer("мемлекеттің")]
     query_side = [t.text for t in analyzer("мемлекет", mode="query")]
     assert index_side == query_side
+
+
+TRICKY = [
+    "БҰҰ-ның іс-қимыл 91-бабы 5-ші 1990-шы жылдар, кітап-тар, а-а-а және G-Global",
+    "құ\u00adқық ха\u200bлық Негiзгi ӘҒҚҢӨҰҮҺІ адам және азамат, адам мен адам",
+    "-іс ab- x--y –-— 2009-ы ЕҚЫҰ-ға Cafe\u0301 ",
+    "",
+]
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_indexing_shortcut_gives_the_analyzers_terms_and_positions(exact, sample_text):
+    analyzer = exact_analyzer() if exact else kazakh_analyzer()
+    for text in TRICKY + [sample_text]:
+        expected: dict[str, list[int]] = {}
+        for token in analyzer(text, positions=True, mode="index"):
+            expected.setdefault(token.text, []).append(token.pos)
+        got = term_positions(text, exact)
+        assert got == expected and list(got) == list(expected), text[:40]
