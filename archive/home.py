@@ -8,6 +8,7 @@ from pathlib import Path
 
 from archive.catalog import Catalog, Document, PageRecord
 from archive.errors import MuragatError, NotFound
+from archive.payloads import most_first
 from index.backend import SearchBackend, WhooshBackend
 from index.schema import IndexedPassage
 from index.search import SORTS, TIME_BUDGET_SECONDS, Filters, QueryError, SearchResults  # noqa: F401 - SORTS re-exported for the web UI
@@ -130,8 +131,9 @@ class Archive:
         return page
 
     def documents_of(self, results: SearchResults) -> dict[str, Document]:
-        """The catalogued documents behind a page of results and its document facet."""
-        ids = {hit.document_id for hit in results.hits} | set(results.facets.get("document_id", {}))
+        """The catalogued documents behind a page of results and the document facet's values shown."""
+        shown = most_first(results.facets.get("document_id", {}))  # not the thousands a common word is in
+        ids = {hit.document_id for hit in results.hits} | {document_id for document_id, _ in shown}
         return self.catalog.documents_by_ids(sorted(ids))
 
     def file_names(self, document_id: str) -> list[str]:

@@ -1,6 +1,7 @@
 """The JSON shapes shared by the command line and the web API, built in one place."""
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping
 
 from archive.catalog import Document, PageRecord
@@ -48,13 +49,15 @@ def faceted_search_payload(results: SearchResults, documents: Mapping[str, Docum
     return payload
 
 
+def most_first(counts: Mapping) -> list[tuple]:
+    """The FACET_VALUES most frequent (value, count) pairs of a facet."""
+    return heapq.nsmallest(FACET_VALUES, counts.items(), key=lambda item: (-item[1], str(item[0])))
+
+
 def facets_payload(results: SearchResults, documents: Mapping[str, Document] | None = None) -> dict:
     """How the matching passages spread over collections, years and documents (most first; years in order)."""
     documents = documents or {}
     facets = results.facets
-
-    def most_first(counts: dict) -> list[tuple]:
-        return sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))[:FACET_VALUES]
 
     return {
         "collection": [{"value": name, "count": count} for name, count in most_first(facets.get("collection", {}))],
