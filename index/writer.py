@@ -1,10 +1,9 @@
 """Creating, opening and writing the whoosh index; the catalog stays the source of truth."""
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
-
-from collections import defaultdict
 
 from whoosh import index as whoosh_index
 from whoosh.index import Index
@@ -12,6 +11,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from index.schema import SCHEMA_VERSION, IndexedPassage, build_schema, fingerprint
+from index.segments import PooledSegmentWriter
 from index.storage import MappedFileStorage
 
 VERSION_FILE = "muragat-schema-version"
@@ -50,6 +50,11 @@ def _storage(directory: Path) -> MappedFileStorage:
     return MappedFileStorage(str(directory))
 
 
+def _writer(ix: Index) -> PooledSegmentWriter:
+    """The index's writer (it holds the index's lock until commit or cancel)."""
+    return PooledSegmentWriter(ix, timeout=60.0)
+
+
 # Segments merge ten at a time, by size tier (1k, 10k, 100k passages), and never beyond this size:
 # whoosh merges by re-sorting every posting, so merging the big segments on an upload commit
 # would take time and temporary disk in proportion to the whole index. `optimize` merges all.
@@ -78,7 +83,7 @@ def merge_tiers(writer: SegmentWriter, segments: list) -> list:
 
 def optimize(ix: Index) -> int:
     """Merge every segment into one (searches read one segment); returns the passages merged."""
-    with ix.writer(timeout=60.0) as writer:
+    with _writer(ix) as writer:
         writer.mergetype = OPTIMIZE
     return ix.doc_count()
 
@@ -103,25 +108,11 @@ class PassageWriter:
     def add(self, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
         """Queue passages for the next commit, first deleting every passage of `replace_documents`."""
         if self._writer is None:
-            self._writer = self._ix.writer(timeout=60.0)
+            self._writer = _writer(self._ix)
             self._writer.mergetype = merge_tiers
         for document_id in replace_documents:
             self._writer.delete_by_term("document_id", document_id)
-        count = 0
-        for passage in passages:
-            self._writer.add_document(
-                passage_id=passage.passage_id,
-                document_id=passage.document_id,
-                title=passage.title,
-                author=passage.author,
-                page=passage.page,
-                text=passage.text,
-                exact=passage.text,
-                collection=passage.collection,
-                year=passage.year,
-                fingerprint=fingerprint(passage.text),
-            )
-            count += 1
+        count = _add(self._writer, passages)
         self.uncommitted += count
         return count
 
@@ -149,9 +140,29 @@ def write_passages(ix: Index, passages: Iterable[IndexedPassage], replace_docume
     return count
 
 
+def _add(writer: SegmentWriter, passages: Iterable[IndexedPassage]) -> int:
+    """Queue passages in a writer; returns how many."""
+    count = 0
+    for passage in passages:
+        writer.add_document(
+            passage_id=passage.passage_id,
+            document_id=passage.document_id,
+            title=passage.title,
+            author=passage.author,
+            page=passage.page,
+            text=passage.text,
+            exact=passage.text,
+            collection=passage.collection,
+            year=passage.year,
+            fingerprint=fingerprint(passage.text),
+        )
+        count += 1
+    return count
+
+
 def delete_documents(ix: Index, document_ids: Iterable[str]) -> None:
     """Remove every passage of the given documents."""
-    with ix.writer(timeout=60.0) as writer:
+    with _writer(ix) as writer:
         writer.mergetype = merge_tiers
         for document_id in document_ids:
             writer.delete_by_term("document_id", document_id)

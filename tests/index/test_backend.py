@@ -86,3 +86,58 @@ def test_counts_and_year_filters_span_segments_written_with_and_without_years(tm
                   replace_documents=["doc"])
     found = backend.search("хаттама collection:minutes year:1937")
     assert found.total == 1 and found.facets["year"] == {1937: 1} and found.facets["collection"] == {"minutes": 1}
+
+
+def index_contents(ix) -> tuple:
+    """Everything searches read: each term's statistics and postings, stored fields, lengths, columns."""
+    with ix.reader() as reader:
+        postings = {}
+        for fieldname, btext in reader.all_terms():
+            info = reader.term_info(fieldname, btext)
+            matcher = reader.postings(fieldname, btext)
+            found = []
+            while matcher.is_active():
+                found.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            postings[fieldname, btext] = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(),
+                                          info.max_weight(), found)
+        scored = ("text", "exact", "title", "author")
+        lengths = {name: [reader.doc_field_length(n, name) for n in range(reader.doc_count_all())] for name in scored}
+        columns = {name: list(reader.column_reader(name)) for name in ("document_id", "page", "collection", "year",
+                                                                       "fingerprint")}
+        return (postings, list(reader.iter_docs()), lengths, columns, [reader.field_length(name) for name in scored],
+                reader.doc_count_all(), reader.doc_count())
+
+
+def varied_passages(document: str, count: int) -> list[IndexedPassage]:
+    words = "БҰҰ-ның іс-қимыл 91-бабы мемлекеттің құқықтары және азаматтың міндеті туралы заң".split()
+    return [IndexedPassage(f"{document}-{n}", document, f"Құжат {document}", n,
+                           " ".join(words[(n + k) % len(words)] for k in range(3 + n % 7)),
+                           "laws" if n % 2 else "", None if n % 3 else 1990 + n, "Автор" if n % 4 else "")
+            for n in range(count)]
+
+
+def build_with_commits(directory, monkeypatch) -> object:
+    """Several commits, a replaced document and merges (MERGE_FACTOR 3): every path of the writer."""
+    import index.writer
+
+    monkeypatch.setattr(index.writer, "MERGE_FACTOR", 3)
+    ix = index.writer.create_index(directory)
+    for number in range(5):
+        index.writer.write_passages(ix, varied_passages(f"d{number}", 12 + number))
+    index.writer.write_passages(ix, varied_passages("d1", 4), replace_documents=["d1"])
+    index.writer.optimize(ix)
+    return ix
+
+
+def test_pooled_writer_writes_what_whoosh_writer_writes(tmp_path, monkeypatch):
+    from whoosh.writing import SegmentWriter
+
+    import index.segments
+    import index.writer
+
+    pooled = index_contents(build_with_commits(tmp_path / "pooled", monkeypatch))
+    monkeypatch.setattr(index.segments, "POOL_LIMIT_MB", 0.005)  # spill runs to disk every few passages
+    spilled = index_contents(build_with_commits(tmp_path / "spilled", monkeypatch))
+    monkeypatch.setattr(index.writer, "_writer", lambda ix: SegmentWriter(ix, timeout=60.0))
+    assert pooled == spilled == index_contents(build_with_commits(tmp_path / "whoosh", monkeypatch))
