@@ -1,9 +1,11 @@
 """Where an archive lives on disk, and the operations the CLI and the web UI share."""
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from archive.catalog import Catalog, Document, PageRecord
@@ -17,6 +19,9 @@ from index.snippets import Fragments
 DEFAULT_ROOT = "muragat-data"
 ENVIRONMENT_VARIABLE = "MURAGAT_ARCHIVE"
 REINDEX_BATCH = 2000
+# A reindex writes the index in this many processes, each a segment of its own: searches read
+# every segment, so a few, not one per core of a big machine.
+REINDEX_PROCESSES = min(4, os.cpu_count() or 1)
 # A rebuilt index grows beside the current one (…-rebuilding) and replaces it (…-retired) when done.
 STAGING_SUFFIX, RETIRED_SUFFIX = "-rebuilding", "-retired"
 
@@ -38,6 +43,39 @@ def indexed_passage(passage_id: str, document: Document, page: int, text: str) -
     """The index's view of a catalogued passage."""
     return IndexedPassage(passage_id, document.id, document.title, page, text, document.collection, document.year,
                           document.author)
+
+
+def _catalogued_passages(catalog: Catalog, document_ids: list[str]) -> Iterator[IndexedPassage]:
+    """The index's view of these documents' catalogued passages, document by document in the order given."""
+    for start in range(0, len(document_ids), REINDEX_BATCH):
+        batch = document_ids[start:start + REINDEX_BATCH]
+        documents = catalog.documents_by_ids(batch)
+        for document_id in batch:
+            document = documents.get(document_id)
+            if document is not None:
+                for passage in catalog.passages(document_id):
+                    yield indexed_passage(passage.id, document, passage.page, passage.text)
+
+
+def _passages_from(catalog_path: Path, document_ids: list[str]) -> Iterator[IndexedPassage]:
+    """`_catalogued_passages` over a connection of its own (a reindex part, in its own process)."""
+    catalog = Catalog(catalog_path)
+    try:
+        yield from _catalogued_passages(catalog, document_ids)
+    finally:
+        catalog.close()
+
+
+def _consecutive_parts(documents: list[Document], count: int) -> list[list[str]]:
+    """Document ids cut into at most `count` runs of consecutive documents with about as many pages each."""
+    weights = [max(1, document.page_count) for document in documents]
+    total = sum(weights)
+    parts: list[list[str]] = [[] for _ in range(count)]
+    done = 0
+    for document, weight in zip(documents, weights):
+        parts[done * count // total].append(document.id)
+        done += weight
+    return [part for part in parts if part]
 
 
 class Archive:
@@ -158,12 +196,7 @@ class Archive:
 
     def indexed_passages(self, document_ids: list[str]) -> list[IndexedPassage]:
         """The index's view of these documents' catalogued passages."""
-        documents = self.catalog.documents_by_ids(document_ids)
-        return [
-            indexed_passage(passage.id, document, passage.page, passage.text)
-            for document in documents.values()
-            for passage in self.catalog.passages(document.id)
-        ]
+        return list(_catalogued_passages(self.catalog, document_ids))
 
     def remove(self, document_id: str) -> Document:
         """Take a document out of the index, the catalog and the store of originals."""
@@ -178,16 +211,16 @@ class Archive:
 
         The new index is built beside the old one, which keeps answering searches, and
         takes its place only when complete: an interrupted rebuild leaves the old index.
+        The documents are cut into REINDEX_PROCESSES runs, indexed in parallel.
         """
-        ids = [document.id for document in self.catalog.documents()]
+        documents = self.catalog.documents()
+        ids = [document.id for document in documents]
         staging = self.index_dir.with_name(self.index_dir.name + STAGING_SUFFIX)
         shutil.rmtree(staging, ignore_errors=True)
         rebuilt = WhooshBackend(staging, time_budget=self._time_budget)
         rebuilt.rebuild()
-        total = 0
-        for start in range(0, len(ids), REINDEX_BATCH):
-            batch = ids[start:start + REINDEX_BATCH]
-            total += rebuilt.write(self.indexed_passages(batch))
+        parts = _consecutive_parts(documents, REINDEX_PROCESSES)
+        total = rebuilt.write_parts([functools.partial(_passages_from, self.catalog.path, part) for part in parts])
         retired = self.index_dir.with_name(self.index_dir.name + RETIRED_SUFFIX)
         shutil.rmtree(retired, ignore_errors=True)
         if self.index_dir.exists():

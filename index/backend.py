@@ -7,7 +7,7 @@ in Python.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -20,7 +20,7 @@ from index.search import (
 from index.snippets import Fragments
 from index.writer import (
     VERSION_FILE, PassageWriter, create_index, delete_documents, indexed_document_ids, needs_rebuild, open_index, optimize,
-    segment_count, size_on_disk, write_passages,
+    segment_count, size_on_disk, write_parts, write_passages,
 )
 
 
@@ -29,6 +29,12 @@ class SearchBackend(Protocol):
 
     def write(self, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
         """Add passages in one commit, first removing every passage of `replace_documents`."""
+
+    def write_parts(self, parts: Sequence[Callable[[], Iterable[IndexedPassage]]]) -> int:
+        """Add the passages of every part in one commit, the parts written in parallel (a rebuild).
+
+        Each part is called in a process of its own; the passages keep the parts' order.
+        """
 
     def writer(self) -> PassageWriter:
         """A writer kept open across many documents (bulk ingest), committed in batches."""
@@ -126,6 +132,9 @@ class WhooshBackend:
 
     def write(self, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
         return write_passages(self.index, passages, replace_documents=replace_documents)
+
+    def write_parts(self, parts: Sequence[Callable[[], Iterable[IndexedPassage]]]) -> int:
+        return write_parts(self.index, parts)
 
     def writer(self) -> PassageWriter:
         return PassageWriter(self.index)

@@ -1,8 +1,10 @@
 """Creating, opening and writing the whoosh index; the catalog stays the source of truth."""
 from __future__ import annotations
 
+import multiprocessing
+import traceback
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -158,6 +160,60 @@ def _add(writer: SegmentWriter, passages: Iterable[IndexedPassage]) -> int:
         )
         count += 1
     return count
+
+
+def write_parts(ix: Index, parts: Sequence[Callable[[], Iterable[IndexedPassage]]]) -> int:
+    """Add passages in one commit, each part analysed and written by a process of its own, as a segment of its own.
+
+    For building an index from the catalog on several cores. A part is called in its process
+    (open files and connections there, not before). The segments follow the parts' order, so
+    the passages are numbered as if one writer had added the parts one after the other.
+    """
+    if len(parts) == 1:
+        return write_passages(ix, parts[0]())
+    writer = _writer(ix)  # holds the lock for the parts' writers; its own segment stays empty
+    context = multiprocessing.get_context("fork")  # the parts are closures, not picklable
+    started = []
+    try:
+        for part in parts:
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_write_part, args=(ix, part, sender), daemon=True)
+            process.start()
+            sender.close()
+            started.append((process, receiver))
+        segments, total = [], 0
+        for process, receiver in started:
+            try:
+                segment, count, failure = receiver.recv()
+            except EOFError:
+                segment, count, failure = None, 0, "the process ended without a result"
+            process.join()
+            if failure:
+                raise RuntimeError(f"indexing a part in process {process.pid} failed: {failure}")
+            if count:
+                segments.append(segment)  # an empty part's files are cleaned away with the commit
+            total += count
+    except BaseException:
+        for process, _receiver in started:
+            process.terminate()
+        writer.cancel()
+        raise
+    writer._close_segment()
+    writer._commit_toc(writer.segments + segments)
+    writer._finish()
+    return total
+
+
+def _write_part(ix: Index, part: Callable[[], Iterable[IndexedPassage]], sender) -> None:
+    """In a part's process: write its passages as a new segment and send (segment, passages, failure) back."""
+    try:
+        writer = PooledSegmentWriter(ix, _lk=False)  # the parent holds the lock
+        count = _add(writer, part())
+        sender.send((writer._finalize_segment(), count, None))
+    except BaseException:  # noqa: BLE001 - whatever stops the part goes back to the parent, which fails
+        sender.send((None, 0, traceback.format_exc()))
+    finally:
+        sender.close()
 
 
 def delete_documents(ix: Index, document_ids: Iterable[str]) -> None:

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import inspect
 
+import pytest
+
 from index.backend import SearchBackend, WhooshBackend
 from index.schema import IndexedPassage
-from index.writer import VERSION_FILE
+from index.writer import VERSION_FILE, create_index, write_parts, write_passages
 
 
 def passage(number: int, document: str = "doc", text: str = "Мемлекеттің құқықтары туралы.") -> IndexedPassage:
@@ -141,3 +143,26 @@ def test_pooled_writer_writes_what_whoosh_writer_writes(tmp_path, monkeypatch):
     spilled = index_contents(build_with_commits(tmp_path / "spilled", monkeypatch))
     monkeypatch.setattr(index.writer, "_writer", lambda ix: SegmentWriter(ix, timeout=60.0))
     assert pooled == spilled == index_contents(build_with_commits(tmp_path / "whoosh", monkeypatch))
+
+
+def test_parts_written_in_parallel_make_the_index_one_writer_makes(tmp_path):
+    parts = [varied_passages("a", 30), [], varied_passages("b", 5), varied_passages("c", 17)]
+    serial = create_index(tmp_path / "serial")
+    write_passages(serial, [passage for part in parts for passage in part])
+    parallel = create_index(tmp_path / "parallel")
+    assert write_parts(parallel, [lambda part=part: iter(part) for part in parts]) == 52
+    assert index_contents(parallel) == index_contents(serial)
+    assert WhooshBackend(tmp_path / "parallel").segment_count() == 3
+
+
+def test_a_failing_part_commits_nothing(tmp_path):
+    def broken():
+        yield from varied_passages("b", 3)
+        raise OSError("catalog unreadable")
+
+    ix = create_index(tmp_path)
+    with pytest.raises(RuntimeError, match="catalog unreadable"):
+        write_parts(ix, [lambda: iter(varied_passages("a", 3)), broken])
+    backend = WhooshBackend(tmp_path)
+    assert backend.passage_count() == 0
+    assert backend.write(varied_passages("a", 2)) == 2  # the lock was released
