@@ -10,21 +10,25 @@ indexes are kept and reused unless --rebuild.
     .venv/bin/python -m bench.search.build [--rebuild] [--reindex] [--workers 2]
 
 When the project's analysis rules change after the archive was built, Muragat's index is
-rebuilt from the catalog (`muragat reindex`), which is timed too: indexing alone.
+rebuilt from the catalog (`muragat reindex`), which is timed too: indexing alone. `--reindex`
+does it anyway, and then times plain whoosh again right after it (built beside the kept copy,
+then removed), so that the two indexing figures come from one run on the same machine load.
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from bench.search.common import (
-    ARCHIVE, BUILD_REPORT, FTS5_DB, GENERATED, MANIFEST, PASSAGES, WHOOSH_DIR, Stopwatch, directory_bytes,
+    ARCHIVE, BUILD_REPORT, FTS5_DB, GENERATED, MANIFEST, OUT, PASSAGES, WHOOSH_DIR, Stopwatch, directory_bytes,
     machine_notes, peak_rss_mib, read_passages, tree_rss_kib,
 )
 
@@ -104,7 +108,8 @@ def reindex_muragat() -> dict:
     archive = Archive.existing(ARCHIVE)
     clock = Stopwatch()
     count = archive.reindex()
-    return {**_figures(count, clock.seconds, directory_bytes(archive.index_dir)), "schema_version": SCHEMA_VERSION}
+    return {**_figures(count, clock.seconds, directory_bytes(archive.index_dir)), "schema_version": SCHEMA_VERSION,
+            "segments": archive.backend.segment_count()}
 
 
 def dump_passages() -> int:
@@ -133,21 +138,30 @@ def plain_whoosh_schema():
                   year=NUMERIC(int, stored=True))
 
 
-def build_whoosh() -> dict:
+def build_whoosh(directory: Path = WHOOSH_DIR) -> dict:
     """The same passages in plain whoosh, one writer, one commit (as Muragat's writer does per batch)."""
     from whoosh import index as whoosh_index
 
-    if WHOOSH_DIR.exists():
-        shutil.rmtree(WHOOSH_DIR)
-    WHOOSH_DIR.mkdir(parents=True)
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
     clock = Stopwatch()
-    ix = whoosh_index.create_in(str(WHOOSH_DIR), plain_whoosh_schema())
+    ix = whoosh_index.create_in(str(directory), plain_whoosh_schema())
     count = 0
     with ix.writer(timeout=60.0) as writer:
         for record in read_passages():
             writer.add_document(**{key: value for key, value in record.items() if value is not None})
             count += 1
-    return _figures(count, clock.seconds, directory_bytes(WHOOSH_DIR))
+    return _figures(count, clock.seconds, directory_bytes(directory))
+
+
+def retime_whoosh() -> dict:
+    """Plain whoosh timed again, built beside the kept index (query benchmarks may be reading it), then removed."""
+    directory = OUT / "plain-whoosh-retimed"
+    try:
+        return {**build_whoosh(directory), "timed": "again, right after muragat_reindex"}
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def build_fts5() -> dict:
@@ -185,6 +199,7 @@ def _figures(count: int, seconds: float, size: int) -> dict:
 def run_child(system: str, workers: int) -> dict:
     """Build one system in a fresh interpreter, so that its peak memory is its own."""
     command = [sys.executable, "-m", "bench.search.build", "--child", system, "--workers", str(workers)]
+    load_before = os.getloadavg()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     peak_tree_kib = 0
     while child.poll() is None:
@@ -196,6 +211,8 @@ def run_child(system: str, workers: int) -> dict:
     figures = json.loads(output.strip().splitlines()[-1])
     # The extraction workers live until the end of the ingest: sampling sees them, ru_maxrss does not.
     figures["peak_tree_rss_mib"] = round(peak_tree_kib / 1024, 1)
+    figures["load_average"] = {"start": [round(value, 2) for value in load_before],
+                               "end": [round(value, 2) for value in os.getloadavg()]}
     return figures
 
 
@@ -216,6 +233,9 @@ def build_all(rebuild: bool, reindex: bool, workers: int) -> dict:
     if reindex or index_is_stale():
         print("rebuilding muragat's index from its catalog…", file=sys.stderr, flush=True)
         report["muragat_reindex"] = run_child("reindex", workers)
+        if reindex:
+            print("timing plain whoosh again, right after…", file=sys.stderr, flush=True)
+            report["whoosh"] = run_child("whoosh_again", workers)
     for system in ("whoosh", "fts5"):
         if system not in report:
             print(f"building {system}…", file=sys.stderr, flush=True)
@@ -234,18 +254,23 @@ def table(report: dict) -> str:
             lines.append(f"| {name} | {figures['passages']} | {figures['seconds']:g} | "
                          f"{figures['passages_per_second']:g} | {figures['index_bytes'] / 2**20:.0f} | "
                          f"{figures.get('peak_tree_rss_mib', figures['peak_rss_mib']):g} |")
+    if "muragat_reindex" in report and "whoosh" in report:
+        ratio = report["muragat_reindex"]["passages_per_second"] / report["whoosh"]["passages_per_second"]
+        lines.append(f"\nMuragat reindex / plain whoosh: {ratio:.2f}× the passages per second")
     return "\n".join(lines)
 
 
 CHILDREN = {"muragat": build_muragat, "reindex": lambda workers: reindex_muragat(),
-            "whoosh": lambda workers: build_whoosh(), "fts5": lambda workers: build_fts5()}
+            "whoosh": lambda workers: build_whoosh(), "whoosh_again": lambda workers: retime_whoosh(),
+            "fts5": lambda workers: build_fts5()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rebuild", action="store_true", help="build all three again, even if cached")
     parser.add_argument("--reindex", action="store_true",
-                        help="also time `muragat reindex` (done anyway when the analysis rules changed)")
+                        help="also time `muragat reindex` (done anyway when the analysis rules changed), "
+                             "then plain whoosh again")
     parser.add_argument("--workers", type=int, default=2, help="Muragat's extraction workers")
     parser.add_argument("--json", action="store_true", help="print the whole report as JSON")
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
