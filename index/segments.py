@@ -48,26 +48,33 @@ class TermPool:
 
     def add(self, item: tuple) -> None:
         """Whoosh's pool interface (a merged segment's postings): one (field, term, passage, weight, value)."""
-        self.add_posting(*item)
+        fieldname, btext, docnum, weight, vbytes = item
+        self.add_postings(fieldname, docnum, [(btext, 1, weight, vbytes)])
 
-    def add_posting(self, fieldname: str, btext: bytes, docnum: int, weight: float, vbytes: bytes | None) -> None:
+    def add_postings(self, fieldname: str, docnum: int, postings: Iterable[tuple[bytes, int, float, bytes]]) -> int:
+        """One passage's (term, frequency, weight, value) postings in a field; returns the field's length."""
         terms = self._fields.get(fieldname)
         if terms is None:
             terms = self._fields[fieldname] = {}
-        postings = terms.get(btext)
-        if postings is None:
-            postings = terms[btext] = (array("I"), array("d"), array("I"), bytearray())
-            self._size += _TERM_BYTES + len(btext)
-        docs, weights, ends, values = postings
-        docs.append(docnum)
-        weights.append(weight)
-        if vbytes:
-            values += vbytes
-            self._size += len(vbytes)
-        ends.append(len(values))
-        self._size += _POSTING_BYTES
+        length = size = 0
+        for btext, frequency, weight, vbytes in postings:
+            entry = terms.get(btext)
+            if entry is None:
+                entry = terms[btext] = (array("I"), array("d"), array("I"), bytearray())
+                size += _TERM_BYTES + len(btext)
+            docs, weights, ends, values = entry
+            docs.append(docnum)
+            weights.append(weight)
+            if vbytes:
+                values += vbytes
+                size += len(vbytes)
+            ends.append(len(values))
+            size += _POSTING_BYTES
+            length += frequency
+        self._size += size
         if self._size > self._limit:
             self._spill()
+        return length
 
     def terms(self) -> Iterator[tuple[str, bytes, list[Chunk]]]:
         """Every (field, term, chunks of its postings) in whoosh's order: by field, then term, then passage."""
@@ -140,7 +147,7 @@ class PooledSegmentWriter(SegmentWriter):
     def add_document(self, **fields) -> None:
         self._check_state()
         self._check_fields(self.schema, fields)
-        writer, docnum, add_posting = self.perdocwriter, self.docnum, self.pool.add_posting
+        writer, docnum = self.perdocwriter, self.docnum
         writer.start_doc(docnum)
         try:
             for fieldname in sorted(fields):
@@ -150,9 +157,7 @@ class PooledSegmentWriter(SegmentWriter):
                 field = self.schema[fieldname]
                 length = 0
                 if field.indexed:
-                    for btext, frequency, weight, vbytes in self._postings(fieldname, field, value):
-                        length += frequency
-                        add_posting(fieldname, btext, docnum, weight, vbytes)
+                    length = self.pool.add_postings(fieldname, docnum, self._postings(fieldname, field, value))
                 writer.add_field(fieldname, field, value if field.stored else None, length if field.scorable else 0)
                 if field.column_type:
                     writer.add_column_value(fieldname, field.column_type, field.to_column_value(value))
