@@ -134,10 +134,10 @@ class PooledSegmentWriter(SegmentWriter):
     """
 
     def __init__(self, ix: Index, **kwargs) -> None:
-        super().__init__(ix, **kwargs)
-        self.pool = TermPool(self._tempstorage, POOL_LIMIT_MB)
-        if any(field.vector or field.separate_spelling() for _name, field in self.schema.items()):
+        if any(field.vector or field.separate_spelling() for _name, field in ix.schema.items()):
             raise ValueError("PooledSegmentWriter writes no term vectors or spelling fields")
+        super().__init__(ix, **kwargs)  # takes the index's lock
+        self.pool = TermPool(self._tempstorage, POOL_LIMIT_MB)
         stemmed, exact = kazakh_analyzer(), exact_analyzer()
         # For each field analysed like passage text: whether it is the exact-form analysis.
         self._kazakh = {name: field.analyzer == exact for name, field in self.schema.items()
