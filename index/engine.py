@@ -36,6 +36,12 @@ from index.postings import Generation, locate
 from index.schema import NO_YEAR
 
 
+# A phrase reads all of a word's positions (in the same pass as its postings, and keeps them)
+# when the word is in at most this many times as many passages as the phrase's rarest word;
+# of a far commoner word, only the blocks holding the candidates are read again.
+WHOLE_POSITIONS_SHARE = 2
+
+
 @dataclass(frozen=True)
 class Matches:
     """Passages (ascending numbers), their scores, and how many of the query's terms each holds."""
@@ -201,8 +207,11 @@ class Evaluator:
     def _phrase(self, query: Phrase) -> Matches:
         """Passages holding every word (an intersection, scored as whoosh's phrase: the words' sum),
         kept where the words stand in order, each within `slop` positions of the one before."""
-        candidates = _intersection([self._term(Term(query.fieldname, word), with_positions=True)
-                                    for word in query.words])
+        field, reader = query.fieldname, self.searcher.reader()
+        frequencies = [reader.doc_frequency(field, word) for word in query.words]
+        whole = [min(frequencies) * WHOLE_POSITIONS_SHARE >= frequency for frequency in frequencies]
+        candidates = _intersection([self._term(Term(field, word), with_positions)
+                                    for word, with_positions in zip(query.words, whole)])
         if not len(candidates) or self._expired():
             return NO_MATCHES
         found = candidates.where(self._in_order(query, candidates.docnums))
