@@ -28,6 +28,8 @@ POSTINGS_CACHE_BYTES = 160 * 2**20
 # Whoosh stores a field's length per passage as one byte; this turns the byte back into a length.
 _LENGTH_OF_BYTE = np.array([byte_to_length(byte) for byte in range(256)], dtype=np.float64)
 _CHECK_DEADLINE_EVERY = 64  # blocks
+# Terms whose block headers (not postings) are kept: a few dozen bytes a block.
+MAX_BLOCK_MAPS = 4096
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class TermPostings:
     docnums: np.ndarray  # int32
     weights: np.ndarray  # float32
     complete: bool = True  # False: the deadline cut the reading short
-    blocks: Blocks | None = None  # None: the postings were inline in the term's entry
+    blocks: Blocks | None = None  # None: some segment keeps the term's postings inline
     positions: TermPositions | None = None  # read only for phrases
 
     @property
@@ -94,6 +96,7 @@ class Generation:
         self._lengths: dict[str, np.ndarray] = {}
         self._live: np.ndarray | None = None
         self._years: np.ndarray | None = None
+        self._block_maps: OrderedDict[tuple[str, str], Blocks | None] = OrderedDict()
         self._lock = threading.Lock()
 
     def live(self, searcher: Searcher) -> np.ndarray:
@@ -166,7 +169,7 @@ class Generation:
         weights: list[np.ndarray] = []
         blocks: list[tuple[int, int, int, int, int]] = []
         values: list[bytes] | None = [] if with_positions else None
-        complete = True
+        complete, inline = True, False
         try:
             encoded = searcher.schema[field].to_bytes(text)
         except ValueError:
@@ -177,7 +180,8 @@ class Generation:
             matcher = _leaf_matcher(leaf, field, encoded)
             if isinstance(matcher, W3LeafMatcher):
                 complete = _read_blocks(matcher, number, offset, docnums, weights, blocks, values, deadline)
-            else:  # a term in one or two passages: whoosh keeps its postings inline
+            else:  # a term in one passage of the segment: whoosh keeps its postings inline
+                inline = True
                 ids = list(matcher.all_ids())
                 docnums.append(np.asarray(ids, dtype=np.int64) + offset)
                 matcher.reset()
@@ -188,7 +192,7 @@ class Generation:
             return EMPTY
         found = np.concatenate(docnums).astype(np.int32)
         kept = self.live(searcher)[found]
-        where = Blocks(*(np.asarray(part, dtype=np.int64) for part in zip(*blocks))) if blocks else None
+        where = None if inline else _as_blocks(blocks)
         positions = _kept_positions(values, kept) if values is not None and complete else None
         return TermPostings(found[kept], np.concatenate(weights)[kept], complete, where, positions)
 
@@ -197,15 +201,22 @@ class Generation:
             return self._terms.get((field, text))
 
     def weights_at(self, searcher: Searcher, field: str, text: str, docnums: np.ndarray) -> np.ndarray:
-        """The term's weight in each of a few passages (ascending), 0 where absent; read in whole
-        when cached, else looked up passage by passage (a common word left out of the search)."""
+        """The term's weight in each of a few passages (ascending), 0 where absent: from its cached
+        postings, else from the blocks holding them (a common word left out of the search)."""
         postings = self.cached(field, text)
         if postings is not None:
             inside, where = locate(postings.docnums, docnums)
             return np.where(inside, postings.weights[where], 0.0) if len(postings.docnums) else np.zeros(len(docnums))
         weights = np.zeros(len(docnums))
-        for index, matcher in _each_posting(searcher, field, text, docnums):
-            weights[index] = matcher.weight()
+        blocks = self.blocks(searcher, field, text)
+        if blocks is None:  # inline postings: passage by passage
+            for index, matcher in _each_posting(searcher, field, text, docnums):
+                weights[index] = matcher.weight()
+            return weights
+        for first, end, ids, block_weights, _ in _in_blocks(searcher, field, text, blocks, docnums):
+            inside, where = locate(ids, docnums[first:end])
+            found = np.ones(len(ids)) if block_weights is None else np.broadcast_to(block_weights, len(ids))
+            weights[first:end][inside] = np.asarray(found, dtype=np.float64)[where[inside]]
         return weights
 
     def positions(self, searcher: Searcher, field: str, text: str, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -213,25 +224,70 @@ class Generation:
         postings = self.cached(field, text)
         if postings is not None and postings.positions is not None:  # read with the postings
             return _gathered(postings.positions, np.searchsorted(postings.docnums, docnums))
-        if postings is None or postings.blocks is None:  # passage by passage
+        blocks = self.blocks(searcher, field, text)
+        if blocks is None:  # inline postings: passage by passage
             values = [matcher.value() for _, matcher in _each_posting(searcher, field, text, docnums)]
         else:  # only the blocks holding the passages
             values = []
-            blocks = postings.blocks
-            block_of = np.searchsorted(blocks.last, docnums)
-            leaves = list(searcher.reader().leaf_readers())
-            encoded = searcher.schema[field].to_bytes(text)
-            files: dict[int, object] = {}
-            for block, first, end in _runs(block_of):
-                number = int(blocks.leaves[block])
-                if number not in files:
-                    files[number] = _leaf_matcher(leaves[number][0], field, encoded)._postfile
-                data = files[number].get(int(blocks.offsets[block]), int(blocks.lengths[block]))
-                ids, _, block_values = pickle.loads(zlib.decompress(data) if blocks.compressed[block] else data)
-                ids = np.cumsum(np.asarray(ids, dtype=np.int64)) + leaves[number][1]
+            for first, end, ids, _, block_values in _in_blocks(searcher, field, text, blocks, docnums):
                 values.extend(map(block_values.__getitem__, np.searchsorted(ids, docnums[first:end]).tolist()))
         counts, positions = _unpickled_positions(values)
         return np.repeat(np.arange(len(docnums)), counts), positions
+
+    def blocks(self, searcher: Searcher, field: str, text: str) -> Blocks | None:
+        """Where a term's postings blocks are: known from its cached postings, or its block headers
+        read (no block data) and kept; None when some segment keeps the term's postings inline."""
+        postings = self.cached(field, text)
+        if postings is not None:
+            return postings.blocks
+        key = (field, text)
+        with self._lock:
+            if key in self._block_maps:
+                return self._block_maps[key]
+        blocks = _block_headers(searcher, field, text)
+        with self._lock:
+            self._block_maps[key] = blocks
+            while len(self._block_maps) > MAX_BLOCK_MAPS:
+                self._block_maps.popitem(last=False)
+        return blocks
+
+
+def _block_headers(searcher: Searcher, field: str, text: str) -> Blocks | None:
+    encoded = searcher.schema[field].to_bytes(text)
+    blocks: list[tuple[int, int, int, int, int]] = []
+    for number, (leaf, offset) in enumerate(searcher.reader().leaf_readers()):
+        if (field, encoded) not in leaf:
+            continue
+        matcher = _leaf_matcher(leaf, field, encoded)
+        if not isinstance(matcher, W3LeafMatcher):
+            return None
+        while matcher.is_active():
+            blocks.append((number, matcher._dataoffset, matcher._nextoffset - matcher._dataoffset,
+                           matcher._maxid + offset, matcher._compression or 0))
+            matcher._next_block()
+    return _as_blocks(blocks)
+
+
+def _as_blocks(blocks: list[tuple[int, int, int, int, int]]) -> Blocks | None:
+    return Blocks(*(np.asarray(part, dtype=np.int64) for part in zip(*blocks))) if blocks else None
+
+
+def _in_blocks(searcher: Searcher, field: str, text: str, blocks: Blocks, docnums: np.ndarray):
+    """(first, end, ids, weights, values) for each run `docnums[first:end]` (ascending) falling in one
+    block: the block's passage numbers (global), weights (None: all 1) and values, read from disk."""
+    leaves = list(searcher.reader().leaf_readers())
+    encoded = searcher.schema[field].to_bytes(text)
+    files: dict[int, object] = {}
+    block_of = np.searchsorted(blocks.last, docnums)
+    for block, first, end in _runs(block_of):
+        if block >= len(blocks.last):  # past the term's last passage
+            continue
+        number = int(blocks.leaves[block])
+        if number not in files:
+            files[number] = _leaf_matcher(leaves[number][0], field, encoded)._postfile
+        data = files[number].get(int(blocks.offsets[block]), int(blocks.lengths[block]))
+        ids, weights, values = pickle.loads(zlib.decompress(data) if blocks.compressed[block] else data)
+        yield first, end, np.cumsum(np.asarray(ids, dtype=np.int64)) + leaves[number][1], weights, values
 
 
 def locate(needles: np.ndarray, haystack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
