@@ -9,7 +9,7 @@ import numpy as np
 from whoosh.searching import Searcher
 
 from index.engine import Matches
-from index.postings import Generation
+from index.postings import Generation, undated
 from index.schema import NO_YEAR
 
 FACETS = ("collection", "year", "document_id")
@@ -31,8 +31,7 @@ def top(searcher: Searcher, generation: Generation, matches: Matches, limit: int
                 return chosen
             candidates = min(len(matches), candidates * 4)
     year = generation.years(searcher)[matches.docnums]
-    undated = year == NO_YEAR
-    order = np.lexsort((matches.docnums, -matches.scores, year if sort == "oldest" else -year, undated))
+    order = np.lexsort((matches.docnums, -matches.scores, year if sort == "oldest" else -year, year == NO_YEAR))
     return _one_per_text(matches, order, fingerprints, limit)
 
 
@@ -84,7 +83,5 @@ def pages(searcher: Searcher, generation: Generation, docnums: np.ndarray) -> di
 
 
 def _shown_value(name: str, value) -> bool:
-    if value in (None, ""):
-        return False
-    return not (name == "year" and (value is None or value <= NO_YEAR))
+    return value not in (None, "") and not (name == "year" and undated(value))
 

@@ -83,11 +83,11 @@ class Evaluator:
         if isinstance(query, (Or, DisjunctionMax)):
             return self._any(query)
         if isinstance(query, AndNot):
-            return self._but_not(query)
+            return self._first_where(query, held=False)
         if isinstance(query, AndMaybe):
             return self._and_maybe(query)
         if isinstance(query, Require):
-            return self._required(query)
+            return self._first_where(query, held=True)
         if isinstance(query, And):
             return self._all(query.subqueries)
         if isinstance(query, Every):
@@ -163,21 +163,13 @@ class Evaluator:
             parts.append(part)
         return _intersection(parts)
 
-    def _required(self, query: Require) -> Matches:
-        """Passages matching both parts, scored by the first alone."""
-        scored = self.matches(query.a)
-        if not len(scored):
-            return scored
-        inside, _ = locate(self.matches(query.b).docnums, scored.docnums)
-        return scored.where(inside)
-
-    def _but_not(self, query: AndNot) -> Matches:
-        kept = self.matches(query.a)
-        if not len(kept):
-            return kept
-        left_out = self.matches(query.b)
-        inside, _ = locate(left_out.docnums, kept.docnums)
-        return kept.where(~inside)
+    def _first_where(self, query: Require | AndNot, held: bool) -> Matches:
+        """The first part's matches, scored by it alone, where the second part matches (`held`) or not."""
+        first = self.matches(query.a)
+        if not len(first):
+            return first
+        inside, _ = locate(self.matches(query.b).docnums, first.docnums)
+        return first.where(inside if held else ~inside)
 
     def _and_maybe(self, query: AndMaybe) -> Matches:
         required = self.matches(query.a)

@@ -139,7 +139,7 @@ class Generation:
         """Every passage's year; NO_YEAR when undated (whoosh's minimum when the field was left out)."""
         if self._years is None:
             column = self.column(searcher, "year")
-            values = [NO_YEAR if value is None or value <= NO_YEAR else value for value in column.values]
+            values = [NO_YEAR if undated(value) else value for value in column.values]
             self._years = np.asarray(values, dtype=np.int64)[column.codes]
         return self._years
 
@@ -288,6 +288,11 @@ def _in_blocks(searcher: Searcher, field: str, text: str, blocks: Blocks, docnum
         data = files[number].get(int(blocks.offsets[block]), int(blocks.lengths[block]))
         ids, weights, values = pickle.loads(zlib.decompress(data) if blocks.compressed[block] else data)
         yield first, end, np.cumsum(np.asarray(ids, dtype=np.int64)) + leaves[number][1], weights, values
+
+
+def undated(year) -> bool:
+    """A passage without a year: NO_YEAR, or whoosh's minimum when the field was left out."""
+    return year is None or year <= NO_YEAR
 
 
 def locate(needles: np.ndarray, haystack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from whoosh.query import AndMaybe, Or, Phrase, Query, Term
+from whoosh.query import Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 
 from index.engine import Evaluator
@@ -72,12 +72,6 @@ def _typed_term(part: Query) -> Term | None:
     if isinstance(part, Or) and part.subqueries and all(isinstance(sub, Term) for sub in part.subqueries):
         return part.subqueries[0]
     return part if isinstance(part, Term) else None
-
-
-def with_proximity(query: Query, field: str = "text") -> Query:
-    """Add an optional sloppy-phrase clause over the plain words, rewarding them close together."""
-    phrase = proximity_phrase(query, field)
-    return AndMaybe(query, phrase) if phrase is not None else query
 
 
 def proximity_phrase(query: Query, field: str = "text") -> Phrase | None:

@@ -1,11 +1,15 @@
 """All query words first, close words higher: the ranking pieces on a real index."""
 from __future__ import annotations
 
+import math
+
 import pytest
 from whoosh import scoring
 from whoosh.query import Or, Term
 
-from index.ranking import rerank, with_proximity, word_groups
+from index.engine import Evaluator
+from index.postings import IndexArrays
+from index.ranking import proximity_phrase, rerank, word_groups
 from index.schema import IndexedPassage
 from index.writer import create_index, write_passages
 
@@ -50,8 +54,11 @@ def test_passages_with_every_word_come_before_passages_with_some(ix):
     assert ranked[2] == "one-word"
 
 
-def test_words_close_together_score_higher(ix):
-    query = with_proximity(query_for("сот", "тәуелсіздік"))
+def test_words_close_together_earn_the_proximity_bonus(ix):
+    phrase = proximity_phrase(query_for("сот", "тәуелсіздік"))
     with ix.searcher(weighting=scoring.BM25F()) as searcher:
-        scores = {hit["passage_id"]: hit.score for hit in searcher.search(query)}
-    assert scores["near"] > scores["far"]
+        passages = {searcher.stored_fields(docnum)["passage_id"]: docnum for docnum in range(searcher.doc_count_all())}
+        evaluator = Evaluator(searcher, IndexArrays().of(searcher), math.inf)
+        bonus = evaluator.phrase_scores(phrase, list(passages.values()))
+    assert passages["near"] in bonus and bonus[passages["near"]] > 0
+    assert passages["far"] not in bonus  # both words, but far apart
