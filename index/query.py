@@ -79,6 +79,8 @@ def prepare(text: str) -> str:
     # A hyphen inside a word (4-бабы, әл-ауқаты, БҰҰ-ның) is part of it, not "leave out":
     # the non-breaking hyphen is no parser syntax, and the analyzer treats it as a hyphen.
     text = re.sub(r"(?<=\w)-(?=\w)", "\u2011", text)
+    # A dash standing between spaces («жинақтаушы - түйнек») is punctuation, not "leave out".
+    text = re.sub(r"-(?![\w\"])", " ", text)
     text = re.sub(r"(\w+):", lambda m: m.group() if m.group(1) in QUERY_FIELDS else m.group(1) + " ", text)
     text = re.sub(r"[?!;,.{}^~<>«»]", " ", text)
     if text.count('"') % 2:

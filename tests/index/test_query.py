@@ -50,6 +50,12 @@ def test_minus_before_a_word_excludes_it():
     assert isinstance(query, AndNot)
 
 
+def test_a_dash_between_spaces_is_punctuation_not_an_exclusion():
+    query = parse("азот жинақтаушы - түйнек бактериялары").query
+    assert not any(isinstance(node, AndNot) for node in nodes(query))
+    assert ("Term", "text", "түйнек") in leaves(query)
+
+
 def test_exact_form_switch():
     assert parse("=құқығы").query == Term("exact", "құқығы")
     assert parse("=БҰҰ-ның").query == Term("exact", "бұұ-ның")
