@@ -1,0 +1,150 @@
+"""The language of a sentence and of a text, decided from the text itself.
+
+Kazakh and Russian share the Cyrillic alphabet. What tells them apart in a sentence are the
+nine Kazakh-only letters and each language's function words. Each sentence (and each «quotation»
+inside one) is decided on its own words alone, never from the sentence before it, so that a
+passage and the page it comes from decide every sentence alike (snippet marks rely on this).
+
+Pure module (no whoosh): the analyzer and, later, ingest may both use it.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+
+KAZAKH = "kk"
+RUSSIAN = "ru"
+OTHER = "other"  # letters, but none Cyrillic: Latin script (English, Kazakh Latin)
+LANGUAGES = (KAZAKH, RUSSIAN, OTHER)
+
+KAZAKH_ONLY_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+# Latin letters that PDFs put for Kazakh-only ones (Негiзгi): a Kazakh clue inside a Cyrillic word.
+_LATIN_FOR_KAZAKH = frozenset("iıəIƏ")
+
+# Function words, only those without a Kazakh-only letter (those are clues already) and
+# none that both languages use (не, да/та/те in Russian, я).
+KAZAKH_FUNCTION_WORDS = frozenset("""
+мен бен пен де ол олар оны осы сол мына деп еді екен емес бар тек ал ма ме ба бе па пе туралы
+бойынша болып болды болса бола болатын арасында жылы жыл жылдары сонымен сондай бері сайын
+""".split())
+RUSSIAN_FUNCTION_WORDS = frozenset("""
+и в во на что чтобы с со по для это этот эта эти этого этой этом как из от к ко за но а или же
+ли бы он она оно они его ее её их ему ей им мы вы ты у о об при до после без под над между через
+про так также тоже только уже еще ещё был была было были быть будет является который которая
+которое которые которого которой которых когда где если то тот того том тем чем все всё всех
+""".split())
+
+# A sentence ends at . ! ? … (and closing quotes or brackets) before white space and a word
+# that is not lowercase, unless the dot ends an initial (А. Байтұрсынұлы); or at a blank line.
+# That is wherever ingest ends one (and a little more often), so that a passage, made of
+# whole sentences, is cut into the same sentences as its page.
+_SENTENCE_END = re.compile(r"(?<!\b[^\W\d_])[.!?…][»\")\]]*\s+(?![a-zа-яёәғқңөұүһі])|\n\s*\n")
+_QUOTATION = re.compile(r"«[^«»]*»")
+_WORD = re.compile(r"[^\W\d_]+")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+Segment = tuple[int, int, "str | None"]
+
+
+def sentence_languages(text: str) -> list[Segment]:
+    """(start, end, language) pieces covering `text`: its sentences, and «quotations» on their own.
+
+    None where the piece gives no clue («Москва, 1995.»). A quotation that gives none takes its
+    sentence's language.
+    """
+    segments: list[Segment] = []
+    for start, end in _sentences(text):
+        quotations = [(start + m.start(), start + m.end()) for m in _QUOTATION.finditer(text, start, end)]
+        outside = _words_between(text, start, end, quotations)
+        language = decide(outside)
+        cursor = start
+        for quote_start, quote_end in quotations:
+            if quote_start > cursor:
+                segments.append((cursor, quote_start, language))
+            quoted = decide(_WORD.findall(text, quote_start, quote_end))
+            segments.append((quote_start, quote_end, quoted or language))
+            cursor = quote_end
+        if cursor < end:
+            segments.append((cursor, end, language))
+    return segments
+
+
+def text_language(text: str, hint: str | None = None) -> str:
+    """The language of a passage: the one most of its decided words are in.
+
+    The hint (the manifest's `language` column) decides only what the text cannot: a text
+    with no clue, or a tie. With neither, Cyrillic text is taken for Kazakh, the archive's own.
+    """
+    hint = hint if hint in LANGUAGES else None
+    words: Counter[str] = Counter()
+    for start, end, language in sentence_languages(text):
+        if language is not None:
+            words[language] += len(_WORD.findall(text, start, end))
+    if words:
+        most = max(words.values())
+        leaders = [language for language in LANGUAGES if words[language] == most]
+        return hint if hint in leaders else leaders[0]
+    if hint:
+        return hint
+    return KAZAKH if _CYRILLIC.search(text) else OTHER
+
+
+def decide(words: list[str]) -> str | None:
+    """KAZAKH or RUSSIAN by which has more clues among the words; OTHER without Cyrillic; None on a tie."""
+    cyrillic = [word for word in words if _CYRILLIC.search(word)]
+    if not cyrillic:
+        return OTHER if words else None
+    kazakh = sum(map(_kazakh_clue, cyrillic))
+    russian = sum(1 for word in cyrillic if word.lower() in RUSSIAN_FUNCTION_WORDS)
+    if kazakh == russian:
+        return None
+    return KAZAKH if kazakh > russian else RUSSIAN
+
+
+def word_language(word: str, sentence_language: str | None) -> str | None:
+    """A word holding a Kazakh-only letter is Kazakh whatever its sentence (a name in Russian text)."""
+    return KAZAKH if has_kazakh_letter(word) else sentence_language
+
+
+def has_kazakh_letter(word: str) -> bool:
+    return not KAZAKH_ONLY_LETTERS.isdisjoint(word)
+
+
+class SegmentLookup:
+    """The language of the segment holding a character offset, for the words of one text."""
+
+    def __init__(self, segments: list[Segment]) -> None:
+        self._starts = [start for start, _end, _language in segments]
+        self._languages = [language for _start, _end, language in segments]
+
+    def at(self, offset: int) -> str | None:
+        index = bisect_right(self._starts, offset) - 1
+        return self._languages[index] if index >= 0 else None
+
+
+def _kazakh_clue(word: str) -> float:
+    """1 for a Kazakh word; half for a capitalised one with Kazakh letters (a Kazakh name in Russian text)."""
+    if has_kazakh_letter(word) or not _LATIN_FOR_KAZAKH.isdisjoint(word):
+        return 0.5 if word[:1].isupper() else 1.0
+    return 1.0 if word.lower() in KAZAKH_FUNCTION_WORDS else 0.0
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans covering the text, each with the white space after it."""
+    spans, start = [], 0
+    for boundary in _SENTENCE_END.finditer(text):
+        spans.append((start, boundary.end()))
+        start = boundary.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _words_between(text: str, start: int, end: int, holes: list[tuple[int, int]]) -> list[str]:
+    """The words of text[start:end] outside the holes."""
+    words, cursor = [], start
+    for hole_start, hole_end in holes:
+        words += _WORD.findall(text, cursor, hole_start)
+        cursor = hole_end
+    return words + _WORD.findall(text, cursor, end)

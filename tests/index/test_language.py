@@ -1,0 +1,76 @@
+"""The language of sentences and passages, decided from the text itself."""
+from __future__ import annotations
+
+import pytest
+
+from index.language import KAZAKH, OTHER, RUSSIAN, sentence_languages, text_language
+
+RUSSIAN_PASSAGE = ("Министерство сообщило о строительстве школ в области. "
+                   "В школах не хватает учителей, и это беспокоит родителей.")
+KAZAKH_PASSAGE = "Азаматтардың құқықтарын қорғау мемлекеттің міндеті. Бұл туралы Негізгі Заңда айтылған."
+
+
+def languages(text: str) -> list[tuple[str, str | None]]:
+    return [(text[start:end].strip(), language) for start, end, language in sentence_languages(text)]
+
+
+def test_kazakh_and_russian_passages():
+    assert text_language(KAZAKH_PASSAGE) == KAZAKH
+    assert text_language(RUSSIAN_PASSAGE) == RUSSIAN
+    assert {language for _, language in languages(RUSSIAN_PASSAGE)} == {RUSSIAN}
+
+
+def test_latin_lookalike_letters_count_as_kazakh_ones():
+    assert text_language("Негiзгi Заңның 5-бабы") == KAZAKH
+    assert text_language("Негiзгi заңы осы") == KAZAKH
+
+
+def test_a_russian_quotation_inside_kazakh_text_is_russian_and_the_rest_kazakh():
+    text = "Министр: «Мы строим школы в каждом районе», — деді ол кеше. Бұл жаңалық."
+    assert languages(text) == [
+        ("Министр:", KAZAKH),
+        ("«Мы строим школы в каждом районе»", RUSSIAN),
+        (", — деді ол кеше.", KAZAKH),
+        ("Бұл жаңалық.", KAZAKH),
+    ]
+    assert text_language(text) == KAZAKH
+
+
+def test_a_quotation_without_clues_takes_its_sentences_language():
+    assert languages("Газета «Правда» писала об этом.") == [
+        ("Газета", RUSSIAN), ("«Правда»", RUSSIAN), ("писала об этом.", RUSSIAN),
+    ]
+
+
+def test_a_short_sentence_without_clues_is_undecided_and_the_hint_decides_the_passage():
+    assert languages("Москва, 1995.") == [("Москва, 1995.", None)]
+    assert text_language("Москва, 1995.", hint=RUSSIAN) == RUSSIAN
+    assert text_language("Москва, 1995.") == KAZAKH
+
+
+def test_the_text_outweighs_the_hint():
+    assert text_language(RUSSIAN_PASSAGE, hint=KAZAKH) == RUSSIAN
+
+
+def test_each_sentence_is_decided_on_its_own():
+    text = "В школах не хватает учителей. Строительство школ."
+    assert languages(text) == [("В школах не хватает учителей.", RUSSIAN), ("Строительство школ.", None)]
+
+
+def test_kazakh_names_in_russian_text_do_not_make_it_kazakh():
+    assert text_language("Роман Ғабита Мүсірепова был издан в Алматы в 1953 году.") == RUSSIAN
+
+
+def test_an_initial_does_not_end_a_sentence():
+    assert languages("А. Байтұрсынұлы және М. Дулатұлы.") == [("А. Байтұрсынұлы және М. Дулатұлы.", KAZAKH)]
+
+
+@pytest.mark.parametrize("text", ["Smith J. History of the Kazakh steppe. London, 2001.", "Qazaqstan tarihy"])
+def test_latin_script_is_other(text):
+    assert text_language(text) == OTHER
+
+
+def test_a_mixed_passage_is_in_the_language_of_most_of_its_words():
+    text = KAZAKH_PASSAGE + " " + RUSSIAN_PASSAGE
+    assert text_language(text) == RUSSIAN
+    assert {language for _, language in languages(text)} == {KAZAKH, RUSSIAN}
