@@ -1,23 +1,28 @@
-"""The Kazakh analyzer, used both when indexing passages and when parsing queries.
+"""The analyzer of Kazakh and Russian text, used both when indexing passages and when parsing queries.
 
 A tokenizer feeding a chain of small filters, after whoosh's analysis module:
-KazakhTokenizer → KazakhNormalizer → StopFilter (positions kept) → StemFilter(stem).
+WordTokenizer (each word with its sentence's language) → BothLanguages (a word of a sentence
+with no clue is analysed both ways) → Normalizer → LanguageStopFilter (positions kept) →
+LanguageStemFilter (Kazakh rules or Snowball Russian) → OneTermPerWord.
 """
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-from whoosh.analysis import Filter, StemFilter, StopFilter, Token, Tokenizer
+import Stemmer
+from whoosh.analysis import Filter, Token, Tokenizer
 
-from index.kazakh import fold_lookalikes, is_suffix_chain, stem
+from index.kazakh import STEM_CACHE_SIZE, fold_lookalikes, is_suffix_chain, stem
+from index.language import KAZAKH, RUSSIAN, SegmentLookup, sentence_languages, word_language
 
-__all__ = ["stem", "kazakh_analyzer", "exact_analyzer", "term_positions", "ANALYZER_VERSION"]
+__all__ = ["stem", "russian_stem", "kazakh_analyzer", "exact_analyzer", "term_positions", "ANALYZER_VERSION"]
 
 # Bump whenever tokenizing, normalising, stop words or stemming change what goes in the index.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
 
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060"
 _WORD = rf"[^\W_](?:[^\W_]|[{_INVISIBLE}])*"
@@ -36,9 +41,22 @@ STOP_WORDS = frozenset("""
 қайда қашан неге неліктен қалай қанша ия иә жоқ емес бар болып болды болады деп еді екен де ғой
 """.split())
 
+RUSSIAN_STOP_WORDS = frozenset("""
+и в во на не ни что чтобы с со по для это эти этот эта этого этой этом этих как из от к ко за но а
+или либо же ли бы он она оно они его ее их ему ей им ими него нее ней них нему мы вы я ты меня мне
+нас нам вас вам тебя тебе себя себе свой своя свое свои своего своей своих у о об обо при до после
+без под над между через про перед так также тоже только уже еще был была было были быть будет
+будут есть который которая которое которые которого которой которых которым котором когда где если
+то тот та те того том тем чем все всего всех всем весь вся даже лишь да нет вот там тут здесь
+""".split())
 
-class KazakhTokenizer(Tokenizer):
-    """Words of any script and numbers; hyphenated compounds split into their parts.
+
+class WordTokenizer(Tokenizer):
+    """Words of any script and numbers, each with its language; hyphenated compounds split into their parts.
+
+    A word's language (`token.language`: KAZAKH, RUSSIAN, OTHER, or None for no clue) is its
+    sentence's (index.language), or the `language` the caller passes (a query word has none
+    of its own); a word with a Kazakh-only letter is Kazakh in any sentence.
 
     A case ending written after a hyphen on a number or an abbreviation is not a word of
     its own: `БҰҰ-ға` yields one token `БҰҰ` spanning the whole form, so that it is found
@@ -56,25 +74,29 @@ class KazakhTokenizer(Tokenizer):
     def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
                  mode: str = "", **kwargs):
+        language_at = _given_language(kwargs.pop("language")) if "language" in kwargs else _languages(value)
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         matches = _TOKEN.finditer(value) if tokenize else [re.match(r"(?s).*", value)]
         position = start_pos
         for match in matches:
+            language = language_at(match.start())
             parts = _parts(match.group(), match.start(), self.keep_endings)
             for index, (text, start, end) in enumerate(parts):
-                yield self._fill(token, text, start, end, position, start_char, positions, chars, keeporiginal)
+                yield self._fill(token, text, language, start, end, position, start_char, positions, chars,
+                                 keeporiginal)
                 # A compound is also indexed joined (at its first part's place), so that a hyphen
                 # kept by mistake at a line break does not hide the word: орай-ластырып.
                 if index == 0 and len(parts) > 1 and mode != "query":
                     joined = _joined([part[0] for part in parts])
                     if joined:
-                        yield self._fill(token, joined, start, parts[-1][2], position, start_char, positions,
-                                         chars, keeporiginal)
+                        yield self._fill(token, joined, language, start, parts[-1][2], position, start_char,
+                                         positions, chars, keeporiginal)
                 position += 1
 
     @staticmethod
-    def _fill(token, text, start, end, position, start_char, positions, chars, keeporiginal):
+    def _fill(token, text, language, start, end, position, start_char, positions, chars, keeporiginal):
         token.text = text
+        token.language = word_language(text, language)
         token.boost = 1.0
         token.stopped = False
         if keeporiginal:
@@ -85,6 +107,15 @@ class KazakhTokenizer(Tokenizer):
             token.startchar = start_char + start
             token.endchar = start_char + end
         return token
+
+
+def _given_language(language: str | None) -> Callable[[int], str | None]:
+    return lambda offset: language
+
+
+def _languages(text: str) -> Callable[[int], str | None]:
+    """The language at each character offset of a text, from its sentences."""
+    return SegmentLookup(sentence_languages(text)).at
 
 
 def _parts(word: str, offset: int, keep_endings: bool) -> list[tuple[str, int, int]]:
@@ -118,8 +149,34 @@ def _is_number_or_abbreviation(text: str) -> bool:
     return text.isdigit() or (len(text) >= 2 and text.isupper())
 
 
-class KazakhNormalizer(Filter):
-    """NFC, invisible characters out, lowercase over all 42 letters, Latin look-alikes folded."""
+class BothLanguages(Filter):
+    """A word of a sentence with no clue goes on twice, as Kazakh and as Russian, so that either finds it.
+
+    The copies share the word's place; `token.word` numbers the tokenizer's tokens, so that
+    OneTermPerWord can drop a copy that ends as the same term.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for number, token in enumerate(tokens):
+            token.word = number
+            if token.language is not None:
+                yield token
+                continue
+            text = token.text
+            token.language = KAZAKH
+            yield token
+            token.text, token.language, token.stopped = text, RUSSIAN, False
+            yield token
+
+
+class Normalizer(Filter):
+    """NFC, invisible characters out, lowercase over all 42 letters, Latin look-alikes folded.
+
+    In Russian words ё is е, and a Latin `i` stays: it is no Kazakh `і` there.
+    """
 
     def __eq__(self, other: object) -> bool:
         return other is not None and self.__class__ is other.__class__
@@ -129,22 +186,87 @@ class KazakhNormalizer(Filter):
             text = token.text.translate(_DROP_INVISIBLE)
             if not unicodedata.is_normalized("NFC", text):
                 text = unicodedata.normalize("NFC", text)
-            token.text = fold_lookalikes(text.lower())
+            if token.language == RUSSIAN:
+                token.text = fold_lookalikes(text.lower(), kazakh=False).replace("ё", "е")
+            else:
+                token.text = fold_lookalikes(text.lower())
             yield token
+
+
+class LanguageStopFilter(Filter):
+    """Each language's stop words out (or marked `stopped`), their places kept for phrases."""
+
+    def __init__(self, kazakh: frozenset[str] = STOP_WORDS, russian: frozenset[str] = RUSSIAN_STOP_WORDS) -> None:
+        self.kazakh, self.russian = kazakh, russian
+
+    def __eq__(self, other: object) -> bool:
+        return (other is not None and self.__class__ is other.__class__
+                and (self.kazakh, self.russian) == (other.kazakh, other.russian))
+
+    def __call__(self, tokens):
+        for token in tokens:
+            stops = self.russian if token.language == RUSSIAN else self.kazakh
+            token.stopped = token.text in stops
+            if not (token.stopped and token.removestops):
+                yield token
+
+
+class LanguageStemFilter(Filter):
+    """Kazakh words (and words of no Cyrillic sentence) by the Kazakh rules, Russian words by Snowball Russian."""
+
+    def __eq__(self, other: object) -> bool:
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if not token.stopped:
+                token.text = russian_stem(token.text) if token.language == RUSSIAN else stem(token.text)
+            yield token
+
+
+class OneTermPerWord(Filter):
+    """A word analysed both ways gives one token when both end as the same term."""
+
+    def __eq__(self, other: object) -> bool:
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        last = None
+        for token in tokens:
+            if (token.word, token.text) != last:
+                last = (token.word, token.text)
+                yield token
+
+
+# The class names of analyzer version 3, which indexes built then pickled: they must still open
+# (and then say "run muragat reindex").
+KazakhTokenizer = WordTokenizer
+KazakhNormalizer = Normalizer
+
+_RUSSIAN = threading.local()
+
+
+@lru_cache(maxsize=STEM_CACHE_SIZE)
+def russian_stem(word: str) -> str:
+    """A lowercased Russian word (ё as е) by Snowball Russian (PyStemmer's, one per thread: it is not thread-safe)."""
+    stemmer = getattr(_RUSSIAN, "stemmer", None)
+    if stemmer is None:
+        stemmer = _RUSSIAN.stemmer = Stemmer.Stemmer("russian")
+    return stemmer.stemWord(word)
 
 
 def exact_analyzer():
     """Tokens as written, only normalised: the field for `=word` exact-form search."""
-    return KazakhTokenizer(keep_endings=True) | _normalized()
+    return WordTokenizer(keep_endings=True) | BothLanguages() | _normalized() | OneTermPerWord()
 
 
 def _normalized():
-    return KazakhNormalizer() | StopFilter(STOP_WORDS, minsize=1, renumber=False)
+    return Normalizer() | LanguageStopFilter()
 
 
 def kazakh_analyzer():
-    """Normalised and stemmed tokens: the analyzer of passage text, titles and queries."""
-    return KazakhTokenizer() | _normalized() | StemFilter(stemfn=stem, cachesize=0)  # `stem` keeps its own cache
+    """Normalised and stemmed tokens, each by its language's rules: the analyzer of passage text, titles and queries."""
+    return WordTokenizer() | BothLanguages() | _normalized() | LanguageStemFilter() | OneTermPerWord()
 
 
 # Distinct words whose analysis indexing remembers, per analyzer (a few hundred bytes each).
@@ -155,12 +277,14 @@ def term_positions(text: str, exact: bool = False) -> dict[str, list[int]]:
     """The terms `kazakh_analyzer()` (`exact_analyzer()` if exact) indexes for `text`, each with its positions.
 
     The same terms and positions as running the analyzer over the text, in a fraction of the
-    time: a word's tokens depend on the word alone, so each distinct word goes through the
-    analyzer chain once and its terms are remembered.
+    time: a word's tokens depend on the word and its sentence's language alone, so each
+    distinct (word, language) goes through the analyzer chain once and its terms are remembered.
     """
     positions: dict[str, list[int]] = {}
     position = 0
-    for advance, terms in map(_exact_word if exact else _stemmed_word, _words(text)):
+    analyse = _exact_word if exact else _stemmed_word
+    for word, language in _words(text):
+        advance, terms = analyse(word, language)
         for offset, term in terms:
             if term in positions:
                 positions[term].append(position + offset)
@@ -171,17 +295,19 @@ def term_positions(text: str, exact: bool = False) -> dict[str, list[int]]:
 
 
 @lru_cache(maxsize=2)
-def _words(text: str) -> list[str]:
-    """The words of a text; remembered for the next call, which indexes the same passage in another field."""
-    return _TOKEN.findall(text)
+def _words(text: str) -> list[tuple[str, str | None]]:
+    """The words of a text with their sentences' languages; remembered for the next call, which
+    indexes the same passage in another field."""
+    language_at = _languages(text)
+    return [(match.group(), language_at(match.start())) for match in _TOKEN.finditer(text)]
 
 
-def _word_analysis(analyzer, keep_endings: bool) -> Callable[[str], tuple[int, tuple[tuple[int, str], ...]]]:
-    """One word's (positions it takes, its (position, term) tokens), as the analyzer indexes it."""
+def _word_analysis(analyzer, keep_endings: bool) -> Callable[[str, str | None], tuple[int, tuple[tuple[int, str], ...]]]:
+    """One word's (positions it takes, its (position, term) tokens), as the analyzer indexes it in a sentence of `language`."""
 
     @lru_cache(maxsize=WORD_CACHE_SIZE)
-    def analyse(word: str) -> tuple[int, tuple[tuple[int, str], ...]]:
-        tokens = analyzer(word, positions=True, boosts=True, mode="index")
+    def analyse(word: str, language: str | None) -> tuple[int, tuple[tuple[int, str], ...]]:
+        tokens = analyzer(word, positions=True, boosts=True, mode="index", language=language)
         return len(_parts(word, 0, keep_endings)), tuple((token.pos, token.text) for token in tokens)
 
     return analyse

@@ -31,6 +31,9 @@ LOOKALIKES = str.maketrans({
     "A": "А", "E": "Е", "O": "О", "P": "Р", "C": "С", "X": "Х", "Y": "У", "I": "І",
     "H": "Н", "K": "К", "M": "М", "T": "Т", "B": "В", "Ə": "Ә",
 })
+# The look-alikes of letters Russian has too: all a Russian word may be folded to (its Latin
+# `i` is no Kazakh `і`).
+SHARED_LOOKALIKES = {code: letter for code, letter in LOOKALIKES.items() if letter.lower() not in "әғқңөұүһі"}
 _CYRILLIC = frozenset(KAZAKH_LOWER + KAZAKH_UPPER)
 
 
@@ -44,17 +47,18 @@ STEM_CACHE_SIZE = 200_000
 _HAS_LOOKALIKE = re.compile("[" + "".join(ch for ch in map(chr, LOOKALIKES)) + "]")
 
 
-def fold_lookalikes(word: str) -> str:
+def fold_lookalikes(word: str, kazakh: bool = True) -> str:
     """Replace Latin look-alikes by Cyrillic letters in a word that is mostly Cyrillic.
 
-    A word with no Cyrillic letter (a Latin name, `G-Global`) is left alone.
+    A word with no Cyrillic letter (a Latin name, `G-Global`) is left alone. Not `kazakh`
+    (a Russian word): only to letters Russian has too.
     """
     if not _HAS_LOOKALIKE.search(word):
         return word
     cyrillic = sum(1 for ch in word if ch in _CYRILLIC)
     if cyrillic == 0 or cyrillic < sum(1 for ch in word if ch.isascii() and ch.isalpha()):
         return word
-    return word.translate(LOOKALIKES)
+    return word.translate(LOOKALIKES if kazakh else SHARED_LOOKALIKES)
 
 
 # --- Sounds -------------------------------------------------------------------------------

@@ -4,6 +4,9 @@ Plain words (all-word passages first, most-word passages still found), "phrases"
 the stems, `-word`, `OR`, `prefix*`, `=exact` forms, `title:`, `author:`, `collection:`, `year:`
 (`year:2001..2010`). Syntax nobody meant — a `?` at the end of a pasted question, a
 colon after a word, an unbalanced quote — is read as plain text, never as an error.
+
+A typed word has no language: words, phrases and prefixes are analysed as Kazakh and as
+Russian, and searched as either where the two differ (`школа` → Kazakh школа OR Russian школ).
 """
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from whoosh.fields import Schema
 from whoosh.qparser import syntax
 from whoosh.query import And, Every, NullQuery, NumericRange, Or, Prefix, Query, Term
 
+from index.language import KAZAKH, RUSSIAN
+
 MAX_QUERY_CHARS = 500
 SEARCH_FIELDS = ("text", "title")
 # Field names a person may type before a colon; any other `word:` is plain text.
@@ -25,6 +30,8 @@ _FILTER = re.compile(
     r"|year:(?P<first>\d{1,4})(?:\s*(?:\.\.|–)\s*(?P<last>\d{1,4}))?)(?=\s|$)"
 )
 MIN_PREFIX_CHARS = 2
+# The analyses a typed word is searched under.
+QUERY_LANGUAGES = (KAZAKH, RUSSIAN)
 
 
 class QueryError(ValueError):
@@ -40,6 +47,55 @@ class ParsedQuery:
     words: tuple[str, ...] = ()  # the typed words, normalised but not stemmed
 
 
+class BilingualParser(qparser.QueryParser):
+    """A parser whose words are analysed as Kazakh and as Russian, and searched as either."""
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
+        field = self.schema[fieldname] if self.schema and fieldname in self.schema else None
+        if field is None or field.self_parsing():
+            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        alternatives = []
+        for language in QUERY_LANGUAGES:
+            texts = list(field.process_text(text, mode="query", tokenize=tokenize, removestops=removestops,
+                                            language=language))
+            if len(texts) > 1:
+                alternatives.append(self.multitoken_query(field.multitoken_query, texts, fieldname, termclass, boost))
+            elif texts:
+                alternatives.append(termclass(fieldname, texts[0], boost=boost))
+        return either(alternatives)
+
+
+def either(alternatives: list[Query]) -> Query | None:
+    """The OR of the distinct alternatives; the one alone; None when there are none (a stop word)."""
+    distinct = [query for index, query in enumerate(alternatives) if query not in alternatives[:index]]
+    if len(distinct) > 1:
+        return Or(distinct)
+    return distinct[0] if distinct else None
+
+
+class BilingualPhrasePlugin(qparser.PhrasePlugin):
+    """`"строительство школ"`: the phrase through the Kazakh stems, or through the Russian ones."""
+
+    class PhraseNode(qparser.PhrasePlugin.PhraseNode):
+        def query(self, parser):
+            fieldname = self.fieldname or parser.fieldname
+            field = parser.schema[fieldname]
+            phrases = []
+            for language in QUERY_LANGUAGES:
+                words = [token.text for token in field.tokenize(self.text, mode="query", language=language)]
+                if words:
+                    phrases.append(parser.phraseclass(fieldname, words, slop=self.slop, boost=self.boost))
+            return syntax.attach(either(phrases) or NullQuery, self)
+
+    class PhraseTagger(qparser.PhrasePlugin.PhraseTagger):
+        def create(self, parser, match):
+            node = super().create(parser, match)
+            return BilingualPhrasePlugin.PhraseNode(node.text, node.textstartchar, node.slop)
+
+    def taggers(self, parser):
+        return [(self.PhraseTagger(self.expr), 0)]
+
+
 class ExactPrefixPlugin(qparser.PrefixPlugin):
     """`конститу*`: surface words starting so (the prefix is normalised, never stemmed)."""
 
@@ -52,20 +108,26 @@ class ExactPrefixPlugin(qparser.PrefixPlugin):
         def query(self, parser):
             fieldname = "exact" if (self.fieldname or parser.fieldname) in SEARCH_FIELDS else self.fieldname
             analyzer = parser.schema["exact"].analyzer
-            texts = [token.text for token in analyzer(self.text, mode="query", tokenize=False, removestops=False)]
-            prefix = texts[0] if texts else ""
-            if len(prefix) < MIN_PREFIX_CHARS:
+            prefixes = []
+            for language in QUERY_LANGUAGES:
+                tokens = analyzer(self.text, mode="query", tokenize=False, removestops=False, language=language)
+                prefixes.append(next(iter(tokens)).text if self.text else "")
+            if min(map(len, prefixes)) < MIN_PREFIX_CHARS:
                 raise QueryError(
                     f"«{self.text}*» is too short a prefix: type at least {MIN_PREFIX_CHARS} letters before *"
                 )
             # Scored per word (not constant), so that a passage using the word often ranks higher.
-            return syntax.attach(Prefix(fieldname, prefix, boost=self.boost, constantscore=False), self)
+            return syntax.attach(either([Prefix(fieldname, prefix, boost=self.boost, constantscore=False)
+                                         for prefix in prefixes]), self)
 
     nodetype = PrefixNode
 
 
 def build_parser(schema: Schema) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, group=qparser.OrGroup.factory(0.9))
+    parser = BilingualParser(None, schema, group=qparser.OrGroup.factory(0.9))
+    parser.add_plugin(qparser.MultifieldPlugin(list(SEARCH_FIELDS)))
+    parser.remove_plugin_class(qparser.PhrasePlugin)
+    parser.add_plugin(BilingualPhrasePlugin())
     parser.remove_plugin_class(qparser.WildcardPlugin)
     parser.remove_plugin_class(qparser.BoostPlugin)
     parser.add_plugin(ExactPrefixPlugin())
@@ -123,8 +185,18 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
             query = NullQuery
         if query is NullQuery:
             query = plain_words(words, schema)
-    typed = tuple(token.text for token in schema["exact"].analyzer(words, mode="query"))
+    typed = typed_words(words, schema)
     return ParsedQuery(query, And(filters) if len(filters) > 1 else (filters[0] if filters else None), typed)
+
+
+def typed_words(text: str, schema: Schema) -> tuple[str, ...]:
+    """The words of a query, normalised as their sentence's language would have them (Kazakh when it gives no clue)."""
+    words, places = [], set()
+    for token in schema["exact"].analyzer(text, mode="query", positions=True):
+        if token.pos not in places:
+            places.add(token.pos)
+            words.append(token.text)
+    return tuple(words)
 
 
 def plain_words(text: str, schema: Schema) -> Query:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.analysis import exact_analyzer, kazakh_analyzer, term_positions
+from index.analysis import exact_analyzer, kazakh_analyzer, stem, term_positions
 from index.schema import IndexedPassage
 from index.search import SearcherCache, search
 from index.writer import create_index, write_passages
@@ -70,6 +70,9 @@ TRICKY = [
     "құ\u00adқық ха\u200bлық Негiзгi ӘҒҚҢӨҰҮҺІ адам және азамат, адам мен адам",
     "-іс ab- x--y –-— 2009-ы ЕҚЫҰ-ға Cafe\u0301 ",
     "",
+    # Kazakh, Russian, a Russian quotation, a sentence without clues, the same words in each.
+    "Министр: «Мы строим школы в каждом районе», — деді ол. Школы жаңа. Ещё школы, школы. "
+    "В школах не хватает учителей; северо-западные районы. Строительство школ. Москва, 1995.",
 ]
 
 
@@ -82,3 +85,45 @@ def test_indexing_shortcut_gives_the_analyzers_terms_and_positions(exact, sample
             expected.setdefault(token.text, []).append(token.pos)
         got = term_positions(text, exact)
         assert got == expected and list(got) == list(expected), text[:40]
+
+
+def terms(text: str, analyzer=None) -> list[tuple[str, int]]:
+    return [(t.text, t.pos) for t in (analyzer or kazakh_analyzer())(text, positions=True)]
+
+
+def test_russian_sentences_are_stemmed_by_snowball_russian():
+    assert terms("В школах не хватает учителей.") == [("школ", 1), ("хвата", 3), ("учител", 4)]
+    assert terms("Письмо Министерству образования и науки.")[:2] == [("письм", 0), ("министерств", 1)]
+
+
+def test_kazakh_sentences_keep_the_kazakh_rules():
+    assert terms("Мектептерде мұғалімдер жетіспейді.")[:2] == [("мектеп", 0), ("мұғалім", 1)]
+
+
+def test_russian_stop_words_leave_position_gaps_and_yo_is_ye():
+    assert terms("Это ещё не всё, и ёлки растут.") == [("елк", 5), ("растут", 6)]
+    assert [t.text for t in exact_analyzer()("Это ещё не всё, и ёлки растут.")] == ["елки", "растут"]
+
+
+def test_a_sentence_without_clues_is_indexed_both_ways_at_one_position():
+    assert terms("Строительство школ.") == [("строительство", 0), ("строительств", 0), ("школ", 1)]
+
+
+def test_a_word_with_kazakh_letters_is_kazakh_in_a_russian_sentence():
+    assert ("мүсірепова", 3) in terms("Он читал романы Мүсірепова в Алматы.")
+    assert terms("Фонд «Қазына» работает с 2006 года.")[1] == (stem("қазына"), 1)
+
+
+def test_lookalike_folding_keeps_a_latin_i_out_of_russian_words():
+    # Latin a, o, c (and Latin i in Kazakh words) fold; a Latin i in a Russian word is no Kazakh і.
+    assert [t.text for t in exact_analyzer()("Министерство и школa для нас. Негiзгi Заңы.")] == \
+        ["министерство", "школа", "негізгі", "заңы"]
+    assert [t.text for t in exact_analyzer()("Это министерcтво и Riga.")] == ["министерство", "riga"]
+    assert [t.text for t in exact_analyzer()("Это Минiстерство.")] == ["минiстерство"]
+
+
+def test_a_query_word_analysed_in_a_given_language():
+    analyzer = kazakh_analyzer()
+    assert [t.text for t in analyzer("школах", mode="query", language="kk")] == ["школах"]
+    assert [t.text for t in analyzer("школах", mode="query", language="ru")] == ["школ"]
+    assert [t.text for t in analyzer("құқықтары", mode="query", language="ru")] == ["құқық"]

@@ -93,3 +93,30 @@ def test_unusable_queries_say_what_to_change(text, message):
 
 def test_author_field_is_searchable():
     assert parse("author:Роговтың").query == Term("author", "рогов")
+
+
+def test_a_word_is_searched_as_its_kazakh_or_its_russian_stem():
+    assert leaves(parse("школах").query) == {
+        ("Term", "text", "школах"), ("Term", "text", "школ"), ("Term", "title", "школах"), ("Term", "title", "школ"),
+    }
+
+
+def test_a_word_with_kazakh_letters_or_one_analysis_is_one_term():
+    assert leaves(parse("құқықтары").query) == {("Term", "text", "құқық"), ("Term", "title", "құқық")}
+    assert leaves(parse("школ").query) == {("Term", "text", "школ"), ("Term", "title", "школ")}
+
+
+def test_a_stop_word_of_one_language_keeps_the_others_term():
+    assert ("Term", "text", "он") in leaves(parse("он жыл").query)  # Kazakh "ten", a Russian stop word
+    assert ("Term", "text", "в") in leaves(parse("в школах").query)  # a Russian stop word, not a Kazakh one
+
+
+def test_a_phrase_is_the_kazakh_phrase_or_the_russian_one():
+    phrases = {(leaf.fieldname, tuple(leaf.words)) for leaf in nodes(parse('"строительство школ"').query)
+               if isinstance(leaf, Phrase)}
+    assert phrases == {(field, words) for field in ("text", "title")
+                       for words in (("строительство", "школ"), ("строительств", "школ"))}
+
+
+def test_a_russian_prefix_with_yo_is_searched_as_written_and_with_ye():
+    assert leaves(parse("ёлк*").query) == {("Prefix", "exact", "ёлк"), ("Prefix", "exact", "елк")}

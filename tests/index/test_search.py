@@ -129,3 +129,54 @@ def test_a_very_common_word_is_not_searched_alone_beside_a_rarer_one(cache, monk
     results = run(cache, "бөлімде сот", limit=50)  # "бөлімде" is in the filler of 14 of 21 passages
     assert ids(results) == ["one-word", "both"] and results.total == 2
 
+
+
+RUSSIAN_SCHOOLS = ("Администрация сообщила о строительстве школ в районе. В школах не хватает учителей, "
+                   "и письмо об этом направлено Министерству образования.")
+
+
+@pytest.fixture(scope="module")
+def bilingual(tmp_path_factory):
+    ix = create_index(tmp_path_factory.mktemp("bilingual"))
+    write_passages(ix, [
+        IndexedPassage("ru", "r", "Отчёт", 1, RUSSIAN_SCHOOLS),
+        IndexedPassage("kk", "k", "Есеп", 1, "Мектептерде мұғалімдер жетіспейді, министрлік хат жіберді."),
+        IndexedPassage("kk-quote", "k", "Есеп", 2, "Министр: «Новые школы откроются в сентябре», — деді ол."),
+        IndexedPassage("filler", "k", "Есеп", 3, FILLER),
+    ])
+    return SearcherCache(ix)
+
+
+def marked(hit) -> list[str]:
+    return [text for text, is_match in hit.snippet if is_match]
+
+
+@pytest.mark.parametrize("query, marks", [
+    ("школа", ["школ", "школах"]),
+    ("учитель", ["учителей"]),
+    ("министерство", ["Министерству"]),
+])
+def test_a_russian_word_finds_and_marks_its_inflected_forms(bilingual, query, marks):
+    results = run(bilingual, query)
+    assert ids(results)[0] == "ru"
+    assert marked(results.hits[0]) == marks
+
+
+def test_a_russian_quotation_inside_kazakh_text_is_found_by_russian_forms(bilingual):
+    results = run(bilingual, "новая школа")
+    assert set(ids(results)) == {"ru", "kk-quote"}
+    assert marked(results.hits[ids(results).index("kk-quote")]) == ["Новые", "школы"]
+
+
+def test_kazakh_words_still_find_kazakh_forms(bilingual):
+    assert ids(run(bilingual, "мұғалім")) == ["kk"]
+    assert ids(run(bilingual, "мектеп")) == ["kk"]
+
+
+def test_a_mixed_query_finds_both_languages(bilingual):
+    assert set(ids(run(bilingual, "учитель мұғалім"))) == {"ru", "kk"}
+
+
+def test_a_quoted_russian_phrase_matches_its_inflections(bilingual):
+    assert ids(run(bilingual, '"строительство школы"')) == ["ru"]
+    assert ids(run(bilingual, '"школы строительство"')) == []
