@@ -23,14 +23,15 @@ KAZAKH_ONLY_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 _LATIN_FOR_KAZAKH = frozenset("iıəIƏ")
 
 # Function words, only those without a Kazakh-only letter (those are clues already) and
-# none that both languages use (не, да/та/те in Russian, я).
+# none that both languages use (не, да/та/те in Russian, я; он "ten", о and со "that").
 KAZAKH_FUNCTION_WORDS = frozenset("""
-мен бен пен де ол олар оны осы сол мына деп еді екен емес бар тек ал ма ме ба бе па пе туралы
-бойынша болып болды болса бола болатын арасында жылы жыл жылдары сонымен сондай бері сайын
+мен бен пен де ол олар оны осы сол мына мынау анау сен сендер деп еді екен емес бар тек ал ма ме ба
+бе па пе туралы бойынша дейін шейін бері сайын немесе яки алайда егер онда сонда еш неге ия болып
+болды болады болса бола болатын арасында жылы жыл жылдары сонымен сондай
 """.split())
 RUSSIAN_FUNCTION_WORDS = frozenset("""
-и в во на что чтобы с со по для это этот эта эти этого этой этом как из от к ко за но а или же
-ли бы он она оно они его ее её их ему ей им мы вы ты у о об при до после без под над между через
+и в во на что чтобы с по для это этот эта эти этого этой этом как из от к ко за но а или же
+ли бы она оно они его ее её их ему ей им мы вы ты у об при до после без под над между через
 про так также тоже только уже еще ещё был была было были быть будет является который которая
 которое которые которого которой которых когда где если то тот того том тем чем все всё всех
 """.split())
@@ -55,7 +56,7 @@ def sentence_languages(text: str) -> list[Segment]:
     """
     segments: list[Segment] = []
     for start, end in _sentences(text):
-        quotations = [(start + m.start(), start + m.end()) for m in _QUOTATION.finditer(text, start, end)]
+        quotations = [match.span() for match in _QUOTATION.finditer(text, start, end)]
         outside = _words_between(text, start, end, quotations)
         language = decide(outside)
         cursor = start
@@ -103,8 +104,9 @@ def decide(words: list[str]) -> str | None:
 
 
 def word_language(word: str, sentence_language: str | None) -> str | None:
-    """A word holding a Kazakh-only letter is Kazakh whatever its sentence (a name in Russian text)."""
-    return KAZAKH if has_kazakh_letter(word) else sentence_language
+    """A word that is Kazakh by itself (a Kazakh-only letter, a Kazakh function word) is Kazakh whatever
+    its sentence: a name in Russian text, or a typed query word, whose Russian analysis would be noise."""
+    return KAZAKH if has_kazakh_letter(word) or word.lower() in KAZAKH_FUNCTION_WORDS else sentence_language
 
 
 def has_kazakh_letter(word: str) -> bool:

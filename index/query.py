@@ -17,6 +17,7 @@ from whoosh import qparser
 from whoosh.fields import Schema
 from whoosh.qparser import syntax
 from whoosh.query import And, Every, NullQuery, NumericRange, Or, Prefix, Query, Term
+from whoosh.query.compound import CompoundQuery
 
 from index.language import KAZAKH, RUSSIAN
 
@@ -65,12 +66,23 @@ class BilingualParser(qparser.QueryParser):
         return either(alternatives)
 
 
+class WordForms(CompoundQuery):
+    """A word's analyses while the parser normalises the query, which would merge an OR of them into the
+    query's top-level OR; `as_ors` turns them into ORs, one per word and field, as ranking reads words."""
+
+    JOINT = " FORMS "
+
+
 def either(alternatives: list[Query]) -> Query | None:
-    """The OR of the distinct alternatives; the one alone; None when there are none (a stop word)."""
+    """The distinct alternatives as one node; the one alone; None when there are none (a stop word)."""
     distinct = [query for index, query in enumerate(alternatives) if query not in alternatives[:index]]
     if len(distinct) > 1:
-        return Or(distinct)
+        return WordForms(distinct)
     return distinct[0] if distinct else None
+
+
+def as_ors(query: Query) -> Query:
+    return query.accept(lambda node: Or(node.subqueries, boost=node.boost) if isinstance(node, WordForms) else node)
 
 
 class BilingualPhrasePlugin(qparser.PhrasePlugin):
@@ -178,7 +190,7 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
         query = Every() if filters else NullQuery
     else:
         try:
-            query = build_parser(schema).parse(prepare(words))
+            query = as_ors(build_parser(schema).parse(prepare(words)))
         except QueryError:
             raise
         except Exception:  # noqa: BLE001 - whoosh raises assorted errors on odd syntax

@@ -74,3 +74,11 @@ def test_a_mixed_passage_is_in_the_language_of_most_of_its_words():
     text = KAZAKH_PASSAGE + " " + RUSSIAN_PASSAGE
     assert text_language(text) == RUSSIAN
     assert {language for _, language in languages(text)} == {KAZAKH, RUSSIAN}
+
+
+def test_a_quotation_in_a_later_sentence_is_found_where_it_stands():
+    text = "Бұл бірінші сөйлем. Министр: «Мы строим школы в каждом районе», — деді ол."
+    assert ("«Мы строим школы в каждом районе»", RUSSIAN) in languages(text)
+    segments = sentence_languages(text)
+    assert [start for start, _, _ in segments] == [0] + [end for _, end, _ in segments[:-1]]
+    assert segments[-1][1] == len(text)

@@ -120,3 +120,13 @@ def test_a_phrase_is_the_kazakh_phrase_or_the_russian_one():
 
 def test_a_russian_prefix_with_yo_is_searched_as_written_and_with_ye():
     assert leaves(parse("ёлк*").query) == {("Prefix", "exact", "ёлк"), ("Prefix", "exact", "елк")}
+
+
+def test_a_words_analyses_stay_one_or_per_field_as_ranking_reads_words():
+    query = parse("школах құқық").query
+    assert [type(part).__name__ for part in query.subqueries] == ["Or", "Or", "Term", "Term"]
+    assert {(term.fieldname, term.text) for term in query.subqueries[0].subqueries} == {("text", "школах"), ("text", "школ")}
+
+
+def test_a_kazakh_function_word_has_no_russian_analysis():
+    assert ("Term", "text", "турал") not in leaves(parse("заң туралы").query)
