@@ -46,6 +46,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 Segment = tuple[int, int, "str | None"]
+# A query is searched in one language only when that language's clues outnumber the other's by this.
+QUERY_CLUE_MARGIN = 2
 
 
 def sentence_languages(text: str) -> list[Segment]:
@@ -93,14 +95,23 @@ def text_language(text: str, hint: str | None = None) -> str:
 
 def decide(words: list[str]) -> str | None:
     """KAZAKH or RUSSIAN by which has more clues among the words; OTHER without Cyrillic; None on a tie."""
-    cyrillic = [word for word in words if _CYRILLIC.search(word)]
-    if not cyrillic:
+    if not any(_CYRILLIC.search(word) for word in words):
         return OTHER if words else None
-    kazakh = sum(map(_kazakh_clue, cyrillic))
-    russian = sum(1 for word in cyrillic if word.lower() in RUSSIAN_FUNCTION_WORDS)
+    kazakh, russian = _clues(words)
     if kazakh == russian:
         return None
     return KAZAKH if kazakh > russian else RUSSIAN
+
+
+def query_languages(text: str) -> tuple[str, ...]:
+    """The analyses to search a typed query under: one language when its clues outnumber the other's by
+    QUERY_CLUE_MARGIN (a question typed in Russian), else both (`школа`, `учитель мұғалім`)."""
+    kazakh, russian = _clues(_WORD.findall(text))
+    if kazakh >= russian + QUERY_CLUE_MARGIN:
+        return (KAZAKH,)
+    if russian >= kazakh + QUERY_CLUE_MARGIN:
+        return (RUSSIAN,)
+    return (KAZAKH, RUSSIAN)
 
 
 def word_language(word: str, sentence_language: str | None) -> str | None:
@@ -123,6 +134,13 @@ class SegmentLookup:
     def at(self, offset: int) -> str | None:
         index = bisect_right(self._starts, offset) - 1
         return self._languages[index] if index >= 0 else None
+
+
+def _clues(words: list[str]) -> tuple[float, int]:
+    """(Kazakh clues, Russian clues) among the Cyrillic words."""
+    cyrillic = [word for word in words if _CYRILLIC.search(word)]
+    return (sum(map(_kazakh_clue, cyrillic)),
+            sum(1 for word in cyrillic if word.lower() in RUSSIAN_FUNCTION_WORDS))
 
 
 def _kazakh_clue(word: str) -> float:

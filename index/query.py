@@ -6,7 +6,8 @@ the stems, `-word`, `OR`, `prefix*`, `=exact` forms, `title:`, `author:`, `colle
 colon after a word, an unbalanced quote — is read as plain text, never as an error.
 
 A typed word has no language: words, phrases and prefixes are analysed as Kazakh and as
-Russian, and searched as either where the two differ (`школа` → Kazakh школа OR Russian школ).
+Russian, and searched as either where the two differ (`школа` → Kazakh школа OR Russian школ),
+unless the query itself says its language clearly (a question typed in Russian or in Kazakh).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from whoosh.qparser import syntax
 from whoosh.query import And, Every, NullQuery, NumericRange, Or, Prefix, Query, Term
 from whoosh.query.compound import CompoundQuery
 
-from index.language import KAZAKH, RUSSIAN
+from index.language import query_languages
 
 MAX_QUERY_CHARS = 500
 SEARCH_FIELDS = ("text", "title")
@@ -31,8 +32,6 @@ _FILTER = re.compile(
     r"|year:(?P<first>\d{1,4})(?:\s*(?:\.\.|–)\s*(?P<last>\d{1,4}))?)(?=\s|$)"
 )
 MIN_PREFIX_CHARS = 2
-# The analyses a typed word is searched under.
-QUERY_LANGUAGES = (KAZAKH, RUSSIAN)
 
 
 class QueryError(ValueError):
@@ -49,14 +48,18 @@ class ParsedQuery:
 
 
 class BilingualParser(qparser.QueryParser):
-    """A parser whose words are analysed as Kazakh and as Russian, and searched as either."""
+    """A parser whose words are analysed in each of `languages`, and searched as either."""
+
+    def __init__(self, schema: Schema, languages: tuple[str, ...], **kwargs) -> None:
+        super().__init__(None, schema, **kwargs)
+        self.languages = languages
 
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
         field = self.schema[fieldname] if self.schema and fieldname in self.schema else None
         if field is None or field.self_parsing():
             return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
         alternatives = []
-        for language in QUERY_LANGUAGES:
+        for language in self.languages:
             texts = list(field.process_text(text, mode="query", tokenize=tokenize, removestops=removestops,
                                             language=language))
             if len(texts) > 1:
@@ -93,7 +96,7 @@ class BilingualPhrasePlugin(qparser.PhrasePlugin):
             fieldname = self.fieldname or parser.fieldname
             field = parser.schema[fieldname]
             phrases = []
-            for language in QUERY_LANGUAGES:
+            for language in parser.languages:
                 words = [token.text for token in field.tokenize(self.text, mode="query", language=language)]
                 if words:
                     phrases.append(parser.phraseclass(fieldname, words, slop=self.slop, boost=self.boost))
@@ -121,7 +124,7 @@ class ExactPrefixPlugin(qparser.PrefixPlugin):
             fieldname = "exact" if (self.fieldname or parser.fieldname) in SEARCH_FIELDS else self.fieldname
             analyzer = parser.schema["exact"].analyzer
             prefixes = []
-            for language in QUERY_LANGUAGES:
+            for language in parser.languages:
                 tokens = analyzer(self.text, mode="query", tokenize=False, removestops=False, language=language)
                 prefixes.append(next(iter(tokens)).text if self.text else "")
             if min(map(len, prefixes)) < MIN_PREFIX_CHARS:
@@ -135,8 +138,8 @@ class ExactPrefixPlugin(qparser.PrefixPlugin):
     nodetype = PrefixNode
 
 
-def build_parser(schema: Schema) -> qparser.QueryParser:
-    parser = BilingualParser(None, schema, group=qparser.OrGroup.factory(0.9))
+def build_parser(schema: Schema, languages: tuple[str, ...]) -> qparser.QueryParser:
+    parser = BilingualParser(schema, languages, group=qparser.OrGroup.factory(0.9))
     parser.add_plugin(qparser.MultifieldPlugin(list(SEARCH_FIELDS)))
     parser.remove_plugin_class(qparser.PhrasePlugin)
     parser.add_plugin(BilingualPhrasePlugin())
@@ -190,7 +193,7 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
         query = Every() if filters else NullQuery
     else:
         try:
-            query = as_ors(build_parser(schema).parse(prepare(words)))
+            query = as_ors(build_parser(schema, query_languages(words)).parse(prepare(words)))
         except QueryError:
             raise
         except Exception:  # noqa: BLE001 - whoosh raises assorted errors on odd syntax

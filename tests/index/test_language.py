@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.language import KAZAKH, OTHER, RUSSIAN, sentence_languages, text_language
+from index.language import KAZAKH, OTHER, RUSSIAN, query_languages, sentence_languages, text_language
 
 RUSSIAN_PASSAGE = ("Министерство сообщило о строительстве школ в области. "
                    "В школах не хватает учителей, и это беспокоит родителей.")
@@ -82,3 +82,10 @@ def test_a_quotation_in_a_later_sentence_is_found_where_it_stands():
     segments = sentence_languages(text)
     assert [start for start, _, _ in segments] == [0] + [end for _, end, _ in segments[:-1]]
     assert segments[-1][1] == len(text)
+
+
+def test_a_query_is_searched_in_one_language_only_when_it_says_so_clearly():
+    assert query_languages("школа") == (KAZAKH, RUSSIAN)
+    assert query_languages("учитель мұғалім") == (KAZAKH, RUSSIAN)
+    assert query_languages("Какие школы были построены в этом году?") == (RUSSIAN,)
+    assert query_languages("Абай қай жылы туған?") == (KAZAKH,)

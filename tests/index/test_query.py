@@ -130,3 +130,10 @@ def test_a_words_analyses_stay_one_or_per_field_as_ranking_reads_words():
 
 def test_a_kazakh_function_word_has_no_russian_analysis():
     assert ("Term", "text", "турал") not in leaves(parse("заң туралы").query)
+
+
+def test_a_question_clearly_in_one_language_is_analysed_in_it_alone():
+    russian = leaves(parse("Какие школы были построены в этом году?").query)
+    assert ("Term", "text", "школ") in russian and ("Term", "text", "школы") not in russian
+    kazakh = leaves(parse("Абай қай жылы туған?").query)
+    assert ("Term", "text", "абай") in kazakh and ("Term", "text", "аба") not in kazakh

@@ -7,7 +7,7 @@ import pytest
 
 from index.query import parse_query
 from index.schema import IndexedPassage, fingerprint
-from index.search import SearcherCache, search
+from index.search import SearcherCache, highlight, search
 from index.writer import create_index, write_passages
 
 FILLER = "Бұл бөлімде басқа да көптеген мәселелер мен тақырыптар егжей-тегжейлі қаралады. "
@@ -180,3 +180,9 @@ def test_a_mixed_query_finds_both_languages(bilingual):
 def test_a_quoted_russian_phrase_matches_its_inflections(bilingual):
     assert ids(run(bilingual, '"строительство школы"')) == ["ru"]
     assert ids(run(bilingual, '"школы строительство"')) == []
+
+
+def test_a_page_marks_the_same_russian_words_as_its_passage(bilingual):
+    page = "Қазақ тіліндегі бет. " + RUSSIAN_SCHOOLS + " Москва, 1995."
+    marks = [text for text, is_match in highlight(bilingual.get(), page, "школа учитель") if is_match]
+    assert marks == ["школ", "школах", "учителей"]
