@@ -56,7 +56,8 @@ class WordTokenizer(Tokenizer):
 
     A word's language (`token.language`: KAZAKH, RUSSIAN, OTHER, or None for no clue) is its
     sentence's (index.language), or the `language` the caller passes (a query word has none
-    of its own); a word with a Kazakh-only letter is Kazakh in any sentence.
+    of its own); a word that is Kazakh by itself (a Kazakh-only letter, a Kazakh function
+    word) is Kazakh in any sentence.
 
     A case ending written after a hyphen on a number or an abbreviation is not a word of
     its own: `БҰҰ-ға` yields one token `БҰҰ` spanning the whole form, so that it is found

@@ -85,6 +85,7 @@ def either(alternatives: list[Query]) -> Query | None:
 
 
 def as_ors(query: Query) -> Query:
+    """The parsed query with each word's forms an OR (after normalising, which would have flattened them)."""
     return query.accept(lambda node: Or(node.subqueries, boost=node.boost) if isinstance(node, WordForms) else node)
 
 
@@ -94,6 +95,8 @@ class BilingualPhrasePlugin(qparser.PhrasePlugin):
     class PhraseNode(qparser.PhrasePlugin.PhraseNode):
         def query(self, parser):
             fieldname = self.fieldname or parser.fieldname
+            if fieldname not in parser.schema:
+                return super().query(parser)
             field = parser.schema[fieldname]
             phrases = []
             for language in parser.languages:
@@ -125,8 +128,9 @@ class ExactPrefixPlugin(qparser.PrefixPlugin):
             analyzer = parser.schema["exact"].analyzer
             prefixes = []
             for language in parser.languages:
-                tokens = analyzer(self.text, mode="query", tokenize=False, removestops=False, language=language)
-                prefixes.append(next(iter(tokens)).text if self.text else "")
+                texts = [token.text for token in analyzer(self.text, mode="query", tokenize=False, removestops=False,
+                                                          language=language)]
+                prefixes.append(texts[0] if texts else "")
             if min(map(len, prefixes)) < MIN_PREFIX_CHARS:
                 raise QueryError(
                     f"«{self.text}*» is too short a prefix: type at least {MIN_PREFIX_CHARS} letters before *"
