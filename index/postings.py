@@ -96,6 +96,7 @@ class Generation:
         self._lengths: dict[str, np.ndarray] = {}
         self._live: np.ndarray | None = None
         self._years: np.ndarray | None = None
+        self._pages: tuple[np.ndarray, np.ndarray] | None = None
         self._block_maps: OrderedDict[tuple[str, str], Blocks | None] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -134,6 +135,18 @@ class Generation:
                                 dtype=np.int32, count=len(values))
             self._columns[name] = Column(codes, list(codes_of))
         return self._columns[name]
+
+    def pages(self, searcher: Searcher) -> tuple[np.ndarray, np.ndarray]:
+        """(each passage's page, as an index into the second array; each page's length in `text` words)."""
+        if self._pages is None:
+            documents = self.column(searcher, "document_id").codes.astype(np.int64)
+            numbers = self.column(searcher, "page")
+            page_numbers = np.asarray(numbers.values, dtype=np.int64)[numbers.codes]
+            _, page_of = np.unique(documents * (int(page_numbers.max(initial=0)) + 1) + page_numbers,
+                                   return_inverse=True)
+            page_of = page_of.astype(np.int32)
+            self._pages = page_of, np.bincount(page_of, weights=self.lengths(searcher, "text"))
+        return self._pages
 
     def years(self, searcher: Searcher) -> np.ndarray:
         """Every passage's year; NO_YEAR when undated (whoosh's minimum when the field was left out)."""

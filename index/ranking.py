@@ -1,25 +1,52 @@
-"""Ranking beyond BM25F: all query words first, words close together higher.
+"""The ranking model: what makes one passage answer a query better than another.
 
-A plain multi-word query is an OR, so that a passage with most of the words still comes
-back; among the top results, passages are ordered first by how many of the query's words
-they contain, then by score (which includes a bonus for the words standing close).
+A plain multi-word query is an OR, so that a passage with some of the words still comes
+back; its passages are scored as evidence added up, each kind weighted by what it tells:
+
+- BM25 over the passage (text and title, BM25F): each word weighs by its idf, so the one
+  rare name of a pasted question outweighs its common words («Шернияз … қай жылдары өмір
+  сүрген?»). The idf is Robertson's (Lucene's), not whoosh's `log(N/df) + 1`, whose `+ 1`
+  gives every matched word a floor that lets three common words beat one rare one.
+- The same words over the passage's whole page, weighted by PAGE_WEIGHT: a question's
+  evidence is often split over two neighbouring passages, and a passage is more likely the
+  answer when its page is about the question's subject. Only pages with matches are read.
+- The words as typed (the exact-form field), weighted by EXACT_FORM_WEIGHT: a passage using
+  the same word forms as the query is a little more likely to be what was meant.
+- Among the top PROXIMITY_DEPTH, a bonus for the words standing close together (a sloppy
+  phrase scored by BM25, boost PROXIMITY_BOOST).
+
+Passages are then ordered by the sum alone. There is no strict tier of "passages holding
+every word first": counting words equally, whatever their weight, put a passage with more
+common words above the passage holding the rare one (issue 16; bench/README.md, "Questions",
+has the ablation table). The weights were set on two judged question sets together (KazQAD's
+dev half and our own) and checked on the keyword set.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Sequence
 
+import numpy as np
 from whoosh.query import Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
+from whoosh.scoring import BM25F
 
-from index.engine import Evaluator
+from index.engine import NO_MATCHES, Evaluator, Matches
+from index.postings import locate
 
-# How many top results are re-ordered by word coverage.
-RERANK_DEPTH = 40
+# BM25's term-frequency saturation and length normalisation (shorter passages than whoosh's
+# default B=0.75 assumes: the passages are already cut to about 600 characters).
+K1 = 1.2
+B = 0.5
+PAGE_WEIGHT = 0.7
+EXACT_FORM_WEIGHT = 0.3
+# How many top results get the proximity bonus (it reads positions: kept to a few).
+PROXIMITY_DEPTH = 40
 # Words within this many positions of each other (in any order) earn the proximity bonus.
 PROXIMITY_SLOP = 8
 PROXIMITY_BOOST = 1.5
 # A typed word found in more than this share of the passages is not searched for on its own
-# when rarer words are typed too (it still counts for coverage and the proximity bonus).
+# when rarer words are typed too (it still counts for the proximity bonus).
 # Both bounds: on a small archive every word is cheap to search, and a few hundred passages
 # about one subject make its words "common".
 COMMON_WORD_SHARE = 0.02
@@ -53,7 +80,7 @@ def without_common_words(query: Query, reader: IndexReader) -> Query:
     """
     if not isinstance(query, Or):
         return query
-    limit = max(COMMON_WORD_SHARE * reader.doc_count(), COMMON_WORD_PASSAGES)
+    limit = _common_limit(reader)
 
     def common(part: Query) -> bool:
         word = _typed_term(part)
@@ -67,6 +94,11 @@ def without_common_words(query: Query, reader: IndexReader) -> Query:
     return Or(kept, boost=query.boost, minmatch=query.minmatch, scale=query.scale)
 
 
+def _common_limit(reader: IndexReader) -> float:
+    """How many passages make a word common (see COMMON_WORD_SHARE)."""
+    return max(COMMON_WORD_SHARE * reader.doc_count(), COMMON_WORD_PASSAGES)
+
+
 def _typed_term(part: Query) -> Term | None:
     """The term a typed word stands for: the term itself, or the first of it and its variants (an OR)."""
     if isinstance(part, Or) and part.subqueries and all(isinstance(sub, Term) for sub in part.subqueries):
@@ -78,18 +110,6 @@ def proximity_phrase(query: Query, field: str = "text") -> Phrase | None:
     """The sloppy phrase of the plain words whose score is the bonus for standing close; None under two words."""
     words = _plain_words(query, field)
     return Phrase(field, words, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST) if len(words) >= 2 else None
-
-
-def matched_terms(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]],
-                  docnums: Iterable[int]) -> dict[int, set[TermKey]]:
-    """For each of `docnums`, the terms of the word groups it holds (what `coverage` counts)."""
-    docnums = list(docnums)
-    matched: dict[int, set[TermKey]] = {docnum: set() for docnum in docnums}
-    for group in groups:
-        for field, text in group:
-            for docnum in evaluator.holding(field, text, docnums):
-                matched[docnum] |= group
-    return matched
 
 
 def _plain_words(query: Query, field: str) -> list[str]:
@@ -111,12 +131,59 @@ def _leaf_terms(query: Query) -> list[Term]:
     return []
 
 
-def coverage(matched: set[TermKey], groups: Sequence[frozenset[TermKey]]) -> int:
-    """How many of the query's words a passage contains."""
-    return sum(1 for group in groups if group & matched)
+def robertson_idf(documents: int, frequency: int) -> float:
+    """log(1 + (N - df + 0.5) / (df + 0.5)): near zero for a word in most passages, never negative."""
+    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
 
 
-def rerank(hits: Sequence[tuple[int, float, set[TermKey]]], groups: Sequence[frozenset[TermKey]]) -> list[int]:
-    """Order `(key, score, matched terms)` by coverage, then score; returns the keys."""
-    ordered = sorted(hits, key=lambda hit: (-coverage(hit[2], groups), -hit[1]))
-    return [key for key, _, _ in ordered]
+class RankingWeighting(BM25F):
+    """Whoosh's BM25F with Robertson's idf and this model's K1 and B: the weighting every searcher uses."""
+
+    def __init__(self) -> None:
+        super().__init__(B=B, K1=K1)
+
+    def idf(self, searcher, fieldname: str, text) -> float:
+        parent = searcher.get_parent()
+        return robertson_idf(parent.doc_count_all(), parent.doc_frequency(fieldname, text))
+
+
+def with_evidence(evaluator: Evaluator, matches: Matches, searched: Query, typed_words: Sequence[str]) -> Matches:
+    """The matches with their page's score (PAGE_WEIGHT) and their typed word forms' (EXACT_FORM_WEIGHT) added."""
+    if not len(matches):
+        return matches
+    groups = word_groups(searched, evaluator.searcher.reader())
+    scores = matches.scores + PAGE_WEIGHT * page_scores(evaluator, groups, matches.docnums)
+    exact = _exact_forms(evaluator, typed_words)
+    if len(exact):
+        inside, where = locate(exact.docnums, matches.docnums)
+        scores[inside] += EXACT_FORM_WEIGHT * exact.scores[where[inside]]
+    return Matches(matches.docnums, scores, matches.terms)
+
+
+def page_scores(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]], docnums: np.ndarray) -> np.ndarray:
+    """BM25 of the query's words over each passage's whole page (a word's frequency summed over the page)."""
+    searcher, generation = evaluator.searcher, evaluator.generation
+    page_of, page_lengths = generation.pages(searcher)
+    average = page_lengths.mean() if len(page_lengths) else 1.0
+    normalised = K1 * ((1 - B) + B * page_lengths / (average or 1.0))
+    scores = np.zeros(len(docnums))
+    for group in groups:
+        frequencies = np.zeros(len(page_lengths))
+        for field, text in group:
+            if field == "text":
+                postings = generation.postings(searcher, field, text, evaluator.deadline)
+                np.add.at(frequencies, page_of[postings.docnums], postings.weights)
+        pages_holding = int(np.count_nonzero(frequencies))
+        if pages_holding:
+            idf = robertson_idf(len(page_lengths), pages_holding)
+            tf = frequencies[page_of[docnums]]
+            scores += idf * tf * (K1 + 1) / (tf + normalised[page_of[docnums]])
+    return scores
+
+
+def _exact_forms(evaluator: Evaluator, typed_words: Sequence[str]) -> Matches:
+    """BM25 of the typed word forms in the exact-form field, common words left out."""
+    reader = evaluator.searcher.reader()
+    limit = _common_limit(reader)
+    words = [word for word in dict.fromkeys(typed_words) if 0 < reader.doc_frequency("exact", word) <= limit]
+    return evaluator.matches(Or([Term("exact", word) for word in words])) if words else NO_MATCHES

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 import numpy as np
-from whoosh import scoring
 from whoosh.index import Index
-from whoosh.query import And, NullQuery, NumericRange, Or, Prefix, Query, Term
+from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
 from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
@@ -21,12 +20,11 @@ from index.engine import Evaluator
 from index.postings import Generation, IndexArrays
 from index.query import SEARCH_FIELDS, ParsedQuery, QueryError, parse_query
 from index.ranking import (
-    RERANK_DEPTH,
-    matched_terms,
+    PROXIMITY_DEPTH,
+    RankingWeighting,
     proximity_phrase,
-    rerank,
+    with_evidence,
     without_common_words,
-    word_groups,
 )
 from index.snippets import Fragments, fragments, match_spans, snippet
 from index.variants import SkeletonIndex, typed_variants, with_variants
@@ -147,7 +145,7 @@ class SearcherCache:
         searcher = getattr(self._local, "searcher", None)
         if searcher is None or isinstance(searcher.reader(), EmptyReader):
             # whoosh cannot refresh a searcher opened on an empty index: open one afresh
-            searcher = self._ix.searcher(weighting=scoring.BM25F())
+            searcher = self._ix.searcher(weighting=RankingWeighting())
         else:
             searcher = searcher.refresh()
         self._local.searcher = searcher
@@ -171,10 +169,10 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
            time_budget: float = TIME_BUDGET_SECONDS) -> SearchResults:
     """Rank (or date-order) passages for a query, count them by facet; snippets only for the hits returned.
 
-    Relevance order: BM25F over every match (index/engine.py); a word in a large share of the
-    archive is not searched for beside rarer ones; among the top RERANK_DEPTH of a several-word
-    query, a bonus for the words close together, then passages holding more of the query's
-    words first. Passages with the same text (boilerplate repeated across documents) are
+    Relevance order: the ranking model of index/ranking.py (BM25F over every match, plus the
+    page's and the typed word forms' evidence, plus a bonus for words close together among
+    the top PROXIMITY_DEPTH); a word in a large share of the archive is not searched for
+    beside rarer ones. Passages with the same text (boilerplate repeated across documents) are
     collapsed to the best one, and counted once. The total and the facets count every passage
     the searched words match. Past `time_budget` seconds the results say `partial`: they rank
     and count the passages found until then.
@@ -197,10 +195,12 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     matches = evaluator.matches(searched)
     if allowed is not None:
         matches = matches.where(allowed[matches.docnums])
-    reranking = by_relevance and len(word_groups(query, searcher.reader())) > 1
-    depth = max(offset + limit, RERANK_DEPTH) if reranking else offset + limit
+    if by_relevance:
+        matches = with_evidence(evaluator, matches, searched, parsed.words)
+    near = proximity_phrase(query) if by_relevance else None
+    depth = max(offset + limit, PROXIMITY_DEPTH) if near is not None else offset + limit
     found = top(searcher, generation, matches, depth, sort)
-    ranked = _reranked(evaluator, query, found) if reranking else found
+    ranked = _with_proximity(evaluator, near, found) if near is not None else found
     terms = _highlight_terms(query, searcher)
     hits = tuple(_hit(docnum, score, terms, searcher) for docnum, score in ranked[offset:offset + limit])
     total, facets = count(searcher, generation, matches.docnums)
@@ -214,18 +214,12 @@ def _generation(searcher: Searcher, caches: IndexCaches | None) -> Generation:
     return (caches.arrays if caches else IndexArrays(cache_bytes=0)).of(searcher)
 
 
-def _reranked(evaluator: Evaluator, query: Query, ordered: list[tuple[int, float]]) -> list[tuple[int, float]]:
-    """(passage, score): the top RERANK_DEPTH with the proximity bonus added, ordered by word coverage then score."""
-    best, rest = ordered[:RERANK_DEPTH], ordered[RERANK_DEPTH:]
-    docnums = [docnum for docnum, _ in best]
-    phrase = proximity_phrase(query)
-    bonus = evaluator.phrase_scores(phrase, docnums) if phrase is not None else {}
-    groups = word_groups(query, evaluator.searcher.reader())
-    matched = matched_terms(evaluator, groups, docnums)
-    scored = {docnum: score + bonus.get(docnum, 0.0) for docnum, score in best}
-    order = rerank([(docnum, score, matched[docnum]) for docnum, score in scored.items()], groups)
-    return [(docnum, scored[docnum]) for docnum in order] + rest
-
+def _with_proximity(evaluator: Evaluator, near: Phrase, ordered: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """(passage, score): the top PROXIMITY_DEPTH with the bonus for words standing close added, re-ordered."""
+    best, rest = ordered[:PROXIMITY_DEPTH], ordered[PROXIMITY_DEPTH:]
+    bonus = evaluator.phrase_scores(near, [docnum for docnum, _ in best])
+    scored = [(docnum, score + bonus.get(docnum, 0.0)) for docnum, score in best]
+    return sorted(scored, key=lambda hit: (-hit[1], hit[0])) + rest
 
 def _expanded(parsed: ParsedQuery, searcher: Searcher, caches: IndexCaches | None) -> Query:
     """The parsed query with prefixes cut to their commonest words and the words typed without

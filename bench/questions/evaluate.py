@@ -64,6 +64,7 @@ def muragat_run(archive: Path, topics: list[tuple[str, str]]) -> dict[str, list[
     from index.query import QueryError
 
     searcher = Archive.existing(archive, time_budget=60)
+    searcher.warm()
     run = {}
     for qid, question in topics:
         try:

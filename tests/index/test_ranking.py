@@ -1,39 +1,28 @@
-"""All query words first, close words higher: the ranking pieces on a real index."""
+"""The ranking model on real indexes: rare words weigh more, the page and the typed forms count, close words gain."""
 from __future__ import annotations
 
 import math
 
 import pytest
-from whoosh import scoring
 from whoosh.query import Or, Term
 
 from index.engine import Evaluator
 from index.postings import IndexArrays
-from index.ranking import proximity_phrase, rerank, word_groups
+from index.ranking import RankingWeighting, proximity_phrase, robertson_idf, word_groups
 from index.schema import IndexedPassage
+from index.search import SearcherCache, search
 from index.writer import create_index, write_passages
 
 FILLER = "Бұл бөлімде басқа да көптеген мәселелер мен тақырыптар егжей-тегжейлі қаралады. "
 
 
-@pytest.fixture
-def ix(tmp_path):
-    ix = create_index(tmp_path)
-    write_passages(ix, [
-        # "сот" many times but no "тәуелсіздік": a high BM25 score for one word only
-        IndexedPassage("one-word", "d", "Құжат", 1, "Сот сот соты сотта сотқа. " + FILLER),
-        # both words, far apart
-        IndexedPassage("far", "d", "Құжат", 2, "Сот жүйесі. " + FILLER * 3 + "Тәуелсіздік күні."),
-        # both words, side by side
-        IndexedPassage("near", "d", "Құжат", 3, "Соттың тәуелсіздігі. " + FILLER * 3),
-        # "тәуелсіздік" is common in the archive, "сот" is rare: BM25 favours the "сот"-only passage
-        *[IndexedPassage(f"common-{n}", "d", "Құжат", 4 + n, f"Тәуелсіздік туралы {n}-мақала. " + FILLER * 4) for n in range(12)],
-    ])
-    return ix
-
-
 def query_for(*stems: str):
     return Or([Or([Term("text", stem), Term("title", stem)]) for stem in stems])
+
+
+def ranked(ix, text: str) -> list[str]:
+    cache = SearcherCache(ix)
+    return [hit.passage_id for hit in search(cache.get(), text, limit=20, caches=cache.caches).hits]
 
 
 def test_word_groups_are_one_per_query_word():
@@ -42,21 +31,60 @@ def test_word_groups_are_one_per_query_word():
                       frozenset({("text", "тәуелсіздік"), ("title", "тәуелсіздік")})]
 
 
-def test_passages_with_every_word_come_before_passages_with_some(ix):
-    query = query_for("сот", "тәуелсіздік")
-    with ix.searcher(weighting=scoring.BM25F()) as searcher:
-        results = searcher.search(query, terms=True)
-        plain_order = [hit["passage_id"] for hit in results]
-        ranked = rerank([(hit["passage_id"], hit.score, {(f, t.decode()) for f, t in hit.matched_terms()})
-                         for hit in results], word_groups(query))
-    assert plain_order[0] == "one-word"  # the failure the re-ranking exists for
-    assert set(ranked[:2]) == {"near", "far"}
-    assert ranked[2] == "one-word"
+def test_idf_is_near_zero_for_a_word_in_most_passages_and_never_negative():
+    assert robertson_idf(1000, 1) > robertson_idf(1000, 100) > robertson_idf(1000, 900) > 0
+    assert robertson_idf(1000, 1000) > 0
+
+
+def test_the_rare_name_of_a_question_outweighs_its_common_words(tmp_path):
+    ix = create_index(tmp_path)
+    write_passages(ix, [
+        IndexedPassage("name", "a", "Ақындар", 1, "Шернияз Жарылғасұлы Қазы бимен жиі айтысқан ақын. " + FILLER),
+        # every common word of the question, and not the name: what the old word-count tiers put first
+        IndexedPassage("common-words", "b", "Өмірбаян", 1,
+                       "Ол ХІХ ғасырдың басында өмір сүрген, сол жылдары ел аралаған. " + FILLER),
+        *[IndexedPassage(f"life-{n}", "c", "Шежіре", n + 1, f"Бұл кісі {1800 + n} жылдары өмір сүрген. " + FILLER)
+          for n in range(20)],
+    ])
+    assert ranked(ix, "Шернияз Жарылғасұлы қай жылдары өмір сүрген?")[0] == "name"
+
+
+def test_a_passage_whose_page_holds_the_other_words_ranks_higher(tmp_path):
+    ix = create_index(tmp_path)
+    write_passages(ix, [
+        # two passages of one page: the question's subject in one, its answer word in the other
+        IndexedPassage("answer", "a", "География", 3, "Бұл өңірде мұнай мен газ өндіріледі. " + FILLER),
+        IndexedPassage("answer-neighbour", "a", "География", 3, "Маңғыстау түбегі Каспий теңізінің шығысында. " + FILLER),
+        IndexedPassage("elsewhere", "b", "Экономика", 1, "Елде мұнай өндіру өсті."),  # shorter: more BM25 alone
+        *[IndexedPassage(f"other-{n}", "c", "Жаңалық", n + 1, f"Жаңалық {n}. " + FILLER) for n in range(10)],
+    ])
+    order = ranked(ix, "Маңғыстау мұнай")
+    assert order.index("answer") < order.index("elsewhere")
+
+
+def test_the_form_typed_counts_a_little_beside_its_other_forms(tmp_path):
+    ix = create_index(tmp_path)
+    write_passages(ix, [
+        IndexedPassage("other-form", "a", "Құжат", 1, "Азаматтардың құқықтары қорғалады. " + FILLER),
+        IndexedPassage("typed-form", "b", "Құжат", 1, "Азаматтардың құқығы қорғалады. " + FILLER),
+        *[IndexedPassage(f"other-{n}", "c", "Жаңалық", n + 1, f"Жаңалық {n}. " + FILLER) for n in range(10)],
+    ])
+    assert ranked(ix, "құқығы")[:2] == ["typed-form", "other-form"]
+
+
+@pytest.fixture
+def ix(tmp_path):
+    ix = create_index(tmp_path)
+    write_passages(ix, [
+        IndexedPassage("far", "d", "Құжат", 2, "Сот жүйесі. " + FILLER * 3 + "Тәуелсіздік күні."),
+        IndexedPassage("near", "d", "Құжат", 3, "Соттың тәуелсіздігі. " + FILLER * 3),
+    ])
+    return ix
 
 
 def test_words_close_together_earn_the_proximity_bonus(ix):
     phrase = proximity_phrase(query_for("сот", "тәуелсіздік"))
-    with ix.searcher(weighting=scoring.BM25F()) as searcher:
+    with ix.searcher(weighting=RankingWeighting()) as searcher:
         passages = {searcher.stored_fields(docnum)["passage_id"]: docnum for docnum in range(searcher.doc_count_all())}
         evaluator = Evaluator(searcher, IndexArrays().of(searcher), math.inf)
         bonus = evaluator.phrase_scores(phrase, list(passages.values()))
