@@ -22,7 +22,7 @@ from index.language import KAZAKH, RUSSIAN, SegmentLookup, sentence_languages, w
 __all__ = ["stem", "russian_stem", "kazakh_analyzer", "exact_analyzer", "term_positions", "ANALYZER_VERSION"]
 
 # Bump whenever tokenizing, normalising, stop words or stemming change what goes in the index.
-ANALYZER_VERSION = "4"
+ANALYZER_VERSION = "5"
 
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060"
 _WORD = rf"[^\W_](?:[^\W_]|[{_INVISIBLE}])*"
@@ -212,6 +212,18 @@ class LanguageStopFilter(Filter):
                 yield token
 
 
+class QueryStopFilter(LanguageStopFilter):
+    """Stop words indexed (a query made only of them can find them) but left out of queries that have other words."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if token.mode == "index":
+                token.stopped = False
+                yield token
+            else:
+                yield from super().__call__([token])
+
+
 class LanguageStemFilter(Filter):
     """Kazakh words (and words of no Cyrillic sentence) by the Kazakh rules, Russian words by Snowball Russian."""
 
@@ -257,17 +269,14 @@ def russian_stem(word: str) -> str:
 
 
 def exact_analyzer():
-    """Tokens as written, only normalised: the field for `=word` exact-form search."""
-    return WordTokenizer(keep_endings=True) | BothLanguages() | _normalized() | OneTermPerWord()
-
-
-def _normalized():
-    return Normalizer() | LanguageStopFilter()
+    """Tokens as written, only normalised, stop words too: the field for `=word` exact-form search."""
+    return WordTokenizer(keep_endings=True) | BothLanguages() | Normalizer() | QueryStopFilter() | OneTermPerWord()
 
 
 def kazakh_analyzer():
     """Normalised and stemmed tokens, each by its language's rules: the analyzer of passage text, titles and queries."""
-    return WordTokenizer() | BothLanguages() | _normalized() | LanguageStemFilter() | OneTermPerWord()
+    return (WordTokenizer() | BothLanguages() | Normalizer() | LanguageStopFilter() | LanguageStemFilter()
+            | OneTermPerWord())
 
 
 # Distinct words whose analysis indexing remembers, per analyzer (a few hundred bytes each).

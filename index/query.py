@@ -2,7 +2,7 @@
 
 Plain words (all-word passages first, most-word passages still found), "phrases" through
 the stems, `-word`, `OR`, `prefix*`, `=exact` forms, `title:`, `author:`, `collection:`, `year:`
-(`year:2001..2010`). Syntax nobody meant — a `?` at the end of a pasted question, a
+(`year:2001..2010`), `lang:` (`lang:ru`). Syntax nobody meant — a `?` at the end of a pasted question, a
 colon after a word, an unbalanced quote — is read as plain text, never as an error.
 
 A typed word has no language: words, phrases and prefixes are analysed as Kazakh and as
@@ -17,19 +17,20 @@ from dataclasses import dataclass
 from whoosh import qparser
 from whoosh.fields import Schema
 from whoosh.qparser import syntax
-from whoosh.query import And, Every, NullQuery, NumericRange, Or, Prefix, Query, Term
+from whoosh.query import And, Every, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
 from whoosh.query.compound import CompoundQuery
 
-from index.language import query_languages
+from index.language import LANGUAGES, query_languages
 
 MAX_QUERY_CHARS = 500
 SEARCH_FIELDS = ("text", "title")
 # Field names a person may type before a colon; any other `word:` is plain text.
 QUERY_FIELDS = frozenset({"title", "author", "exact"})
-# `collection:NAME`, `collection:"Two words"`, `year:2001`, `year:2001..2010`: filters, not scored words.
+# `collection:NAME`, `collection:"Two words"`, `year:2001`, `year:2001..2010`, `lang:ru`: filters, not scored words.
 _FILTER = re.compile(
     r'\b(?:collection:(?:"(?P<quoted>[^"]+)"|(?P<name>\S+))'
-    r"|year:(?P<first>\d{1,4})(?:\s*(?:\.\.|–)\s*(?P<last>\d{1,4}))?)(?=\s|$)"
+    r"|year:(?P<first>\d{1,4})(?:\s*(?:\.\.|–)\s*(?P<last>\d{1,4}))?"
+    r"|lang:(?P<language>\S+))(?=\s|$)"
 )
 MIN_PREFIX_CHARS = 2
 
@@ -170,11 +171,13 @@ def prepare(text: str) -> str:
 
 
 def split_filters(text: str) -> tuple[str, list[Query]]:
-    """Take `collection:` and `year:` filters out of the query text."""
+    """Take `collection:`, `year:` and `lang:` filters out of the query text."""
     filters: list[Query] = []
 
     def take(match: re.Match) -> str:
-        if match.group("first"):
+        if match.group("language"):
+            filters.append(Term("language", passage_language(match.group("language"))))
+        elif match.group("first"):
             first = int(match.group("first"))
             last = int(match.group("last") or first)
             filters.append(NumericRange("year", min(first, last), max(first, last)))
@@ -183,6 +186,15 @@ def split_filters(text: str) -> tuple[str, list[Query]]:
         return " "
 
     return _FILTER.sub(take, text), filters
+
+
+def passage_language(value: str) -> str:
+    """A language a passage can have (`lang:ru`, `lang=ru`), or a QueryError that names them."""
+    code = value.strip().lower()
+    if code not in LANGUAGES:
+        raise QueryError(f"{value[:20]!r} is not a passage language: use {', '.join(LANGUAGES)} "
+                         f"(Kazakh, Russian, other)")
+    return code
 
 
 def parse_query(text: str, schema: Schema) -> ParsedQuery:
@@ -204,6 +216,8 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
             query = NullQuery
         if query is NullQuery:
             query = plain_words(words, schema)
+        if query is NullQuery:
+            query = stop_words_only(words, schema)
     typed = typed_words(words, schema)
     return ParsedQuery(query, And(filters) if len(filters) > 1 else (filters[0] if filters else None), typed)
 
@@ -216,6 +230,22 @@ def typed_words(text: str, schema: Schema) -> tuple[str, ...]:
             places.add(token.pos)
             words.append(token.text)
     return tuple(words)
+
+
+def stop_words_only(text: str, schema: Schema) -> Query:
+    """A query of stop words alone (`барлық`, `"біз де"`): the words as typed, in the exact-form field.
+
+    Stop words count for nothing beside other words, but a query made only of them means them.
+    """
+    analyzer = schema["exact"].analyzer
+    parts: list[Query] = []
+    for quoted, word in re.findall(r'"([^"]+)"|([^\s"]+)', text):
+        forms = [token.text for token in analyzer(quoted or word, mode="query", removestops=False)]
+        if quoted and len(forms) > 1:
+            parts.append(Phrase("exact", forms))
+        else:
+            parts.extend(Term("exact", form) for form in forms)
+    return Or(parts) if len(parts) > 1 else (parts[0] if parts else NullQuery)
 
 
 def plain_words(text: str, schema: Schema) -> Query:

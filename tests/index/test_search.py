@@ -186,3 +186,29 @@ def test_a_page_marks_the_same_russian_words_as_its_passage(bilingual):
     page = "Қазақ тіліндегі бет. " + RUSSIAN_SCHOOLS + " Москва, 1995."
     marks = [text for text, is_match in highlight(bilingual.get(), page, "школа учитель") if is_match]
     assert marks == ["школ", "школах", "учителей"]
+
+
+@pytest.fixture(scope="module")
+def function_words(tmp_path_factory):
+    ix = create_index(tmp_path_factory.mktemp("function-words"))
+    write_passages(ix, [
+        IndexedPassage("biz-de", "a", "Хат", 1, "Біз де келдік. " + FILLER),
+        IndexedPassage("de-biz", "a", "Хат", 2, "Де біз келдік. " + FILLER),
+        IndexedPassage("barlyq", "b", "Заң", 1, "Барлық адамдар тең құқылы болып туады. " + FILLER),
+    ])
+    return SearcherCache(ix)
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("барлық", ["barlyq"]),
+    ('"біз де"', ["biz-de"]),
+    ("біз де", ["biz-de", "de-biz"]),
+])
+def test_a_query_of_stop_words_alone_finds_what_it_says(function_words, query, expected):
+    results = run(function_words, query)
+    assert sorted(ids(results)) == expected
+    assert any(is_match for hit in results.hits for _, is_match in hit.snippet)
+
+
+def test_stop_words_beside_other_words_still_count_for_nothing(function_words):
+    assert set(ids(run(function_words, "барлық келдік"))) == {"biz-de", "de-biz"}
