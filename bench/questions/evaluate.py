@@ -52,11 +52,12 @@ def write_collections(tool, sets: list[Path], out: Path) -> list[Path]:
 
 
 def ingest(folders: list[Path], archive: Path) -> None:
-    """The user's path: `muragat ingest` of every folder into one archive (skipped when it exists)."""
+    """The user's path: `muragat ingest` (as `python -m archive`, this tree's code) of every folder into one
+    archive (skipped when it exists)."""
     if (archive / "catalog.sqlite").exists() or (archive / "index").exists():
         return
-    muragat = Path(sys.executable).with_name("muragat")
-    subprocess.run([str(muragat), "ingest", *map(str, folders), "--archive", str(archive), "--silent"], check=True)
+    subprocess.run([sys.executable, "-m", "archive", "ingest", *map(str, folders), "--archive", str(archive), "--silent"],
+                   check=True, cwd=ROOT)
 
 
 def muragat_run(archive: Path, topics: list[tuple[str, str]]) -> dict[str, list[str]]:
