@@ -239,7 +239,7 @@ def search(query: str, limit: int, time_budget: float, as_json: bool, archive_di
     click.echo(f"{results.total} passages" + (" (partial: the query ran out of time)" if results.partial else ""))
     for hit in results.hits:
         marked = "".join(f"[{text}]" if is_match else text for text, is_match in hit.snippet)
-        click.echo(f"\n{hit.title} — page {hit.page}  ({hit.score:.2f})\n  {marked}")
+        click.echo(f"\n{hit.title} — page {hit.page}, {hit.language}  ({hit.score:.2f})\n  {marked}")
 
 
 @main.command()
@@ -271,7 +271,7 @@ def serve(host: str, port: int, threads: int, time_budget: float, archive_dir: s
 @archive_option
 @reports_errors
 def status(as_json: bool, archive_dir: str | None) -> None:
-    """Documents, pages, passages, index size, and whether index and catalog agree.
+    """Documents, pages, passages (and per language), index size, and whether index and catalog agree.
 
     Example: muragat status --json
     """
@@ -281,10 +281,13 @@ def status(as_json: bool, archive_dir: str | None) -> None:
         return
     last = figures.pop("last_ingest")
     collections = figures.pop("collections")
+    languages = figures.pop("passages_by_language")
     for key, value in figures.items():
         click.echo(f"{key:>20}: {value}")
     for name, count in collections.items():
         click.echo(f"{'collection':>20}: {name or '(none)'}: {count} documents")
+    for language, count in languages.items():
+        click.echo(f"{'language':>20}: {language}: {count} passages")
     if last:
         state = f"finished {last['finished_at']}" if last["finished_at"] else "interrupted: run it again to finish"
         click.echo(f"{'last ingest':>20}: started {last['started_at']}, {state}; ingested {last['ingested']}, "

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from archive.catalog import Catalog, Document, PageRecord
 from archive.errors import MuragatError, NotFound
+from archive.metadata import language_hint
 from archive.payloads import most_first
 from index.backend import SearchBackend, WhooshBackend
+from index.language import LANGUAGES as PASSAGE_LANGUAGES
 from index.schema import IndexedPassage
 from index.search import SORTS, TIME_BUDGET_SECONDS, Filters, QueryError, SearchResults  # noqa: F401 - SORTS re-exported for the web UI
 from index.snippets import Fragments
@@ -40,9 +42,9 @@ def resolve_root(option: str | os.PathLike | None = None) -> Path:
 
 
 def indexed_passage(passage_id: str, document: Document, page: int, text: str) -> IndexedPassage:
-    """The index's view of a catalogued passage."""
+    """The index's view of a catalogued passage; its language is decided from its text where it is indexed."""
     return IndexedPassage(passage_id, document.id, document.title, page, text, document.collection, document.year,
-                          document.author)
+                          document.author, language_hint(document.language))
 
 
 def _catalogued_passages(catalog: Catalog, document_ids: list[str]) -> Iterator[IndexedPassage]:
@@ -235,6 +237,13 @@ class Archive:
         """Merge the index into one segment: searches get faster; takes long on a large index."""
         self.backend.optimize()
 
+    def passages_by_language(self) -> dict[str, int]:
+        """Indexed passages per language (kk, ru, other); none counted in an index built before passages had one."""
+        if self.needs_reindex:
+            return {}
+        counts = self.backend.passage_languages()
+        return {language: counts.get(language, 0) for language in PASSAGE_LANGUAGES}
+
     def status(self) -> dict:
         """What is in the archive and whether the index agrees with the catalog."""
         counts = self.catalog.counts()
@@ -247,6 +256,7 @@ class Archive:
             **counts,
             "collections": self.catalog.collections(),
             "indexed_passages": passages_indexed,
+            "passages_by_language": self.passages_by_language(),
             "index_bytes": self.backend.size_on_disk(),
             "index_segments": self.backend.segment_count(),
             "index_agrees": indexed <= catalogued and counts["unindexed_documents"] == 0

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from archive.errors import MuragatError
+from index.language import KAZAKH, RUSSIAN
 
 KEYS = ("path", "sha256")
 FIELDS = ("title", "author", "date", "collection", "language", "source")
@@ -16,6 +17,14 @@ _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 # What PDF producers write when nobody filled the field in (reportlab: "untitled", "anonymous").
 PLACEHOLDERS = frozenset({"untitled", "anonymous", "unknown", "unspecified", "none", "title", "author"})
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# How manifests name the archive's two languages (ISO 639-1 and -2 codes, the names in
+# Kazakh, Russian and English); compared case-folded, a region (`kk-KZ`, `ru_RU`) aside.
+LANGUAGE_NAMES = {
+    **dict.fromkeys(("kk", "kz", "kaz", "kazakh", "қазақ", "қазақша", "қазақ тілі", "казахский", "казахский язык",
+                     "казах", "каз", "қаз"), KAZAKH),
+    **dict.fromkeys(("ru", "rus", "russian", "русский", "русский язык", "рус", "орыс", "орысша", "орыс тілі"),
+                    RUSSIAN),
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,12 @@ class Manifest:
 
 
 NO_MANIFEST = Manifest({}, {})
+
+
+def language_hint(value: str) -> str:
+    """The manifest's `language` as kk or ru, for deciding passages whose text gives no clue; "" when unknown."""
+    name = " ".join(value.casefold().split())
+    return LANGUAGE_NAMES.get(name) or LANGUAGE_NAMES.get(re.split(r"[-_]", name)[0], "")
 
 
 def load_manifest(path: str | os.PathLike) -> Manifest:

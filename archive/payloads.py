@@ -13,7 +13,8 @@ FACET_VALUES = 20
 
 
 def search_payload(results: SearchResults) -> dict:
-    """`{"query", "total", "partial", "results": [{document_id, title, page, passage_id, text, snippet, score}]}`.
+    """`{"query", "total", "partial", "results": [{document_id, title, page, passage_id, text, snippet, score,
+    language}]}`.
 
     `partial` is true when the query ran out of its time budget: the passages found until then.
     """
@@ -34,6 +35,7 @@ def hit_payload(hit: Hit) -> dict:
         "text": hit.text,
         "snippet": to_html(hit.snippet),
         "score": round(hit.score, 4),
+        "language": hit.language,
     }
 
 
@@ -55,13 +57,14 @@ def most_first(counts: Mapping) -> list[tuple]:
 
 
 def facets_payload(results: SearchResults, documents: Mapping[str, Document] | None = None) -> dict:
-    """How the matching passages spread over collections, years and documents (most first; years in order)."""
+    """How the matching passages spread over collections, years, languages and documents (most first; years in order)."""
     documents = documents or {}
     facets = results.facets
 
     return {
         "collection": [{"value": name, "count": count} for name, count in most_first(facets.get("collection", {}))],
         "year": [{"value": year, "count": count} for year, count in sorted(facets.get("year", {}).items())],
+        "language": [{"value": code, "count": count} for code, count in most_first(facets.get("language", {}))],
         "document": [
             {"value": document_id, "title": documents[document_id].title if document_id in documents else "",
              "count": count}

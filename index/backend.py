@@ -13,6 +13,7 @@ from typing import Protocol
 
 from whoosh.searching import Searcher
 
+from index.counting import live_counts
 from index.schema import IndexedPassage
 from index.search import (
     TIME_BUDGET_SECONDS, Filters, SearcherCache, SearchResults, highlight, matching_pages, search,
@@ -72,6 +73,9 @@ class SearchBackend(Protocol):
 
     def passage_count(self) -> int:
         """Passages in the index."""
+
+    def passage_languages(self) -> dict[str, int]:
+        """Passages in the index per language (kk, ru, other), as their texts were decided at indexing."""
 
     def size_on_disk(self) -> int:
         """Bytes the index takes."""
@@ -166,6 +170,12 @@ class WhooshBackend:
 
     def passage_count(self) -> int:
         return self.index.doc_count()
+
+    def passage_languages(self) -> dict[str, int]:
+        if not self.passage_count():  # an index without segments has no columns to read
+            return {}
+        searcher = self._searcher()
+        return live_counts(searcher, self._searchers.caches.arrays.of(searcher), "language")
 
     def size_on_disk(self) -> int:
         return size_on_disk(self.directory)

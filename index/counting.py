@@ -12,7 +12,7 @@ from index.engine import Matches
 from index.postings import Generation, undated
 from index.schema import NO_YEAR
 
-FACETS = ("collection", "year", "document_id")
+FACETS = ("collection", "year", "language", "document_id")
 COLLAPSE_COLUMN = "fingerprint"
 
 
@@ -73,6 +73,13 @@ def count(searcher: Searcher, generation: Generation, docnums: np.ndarray) -> tu
         facets[name] = {column.values[code]: int(counts[code]) for code in np.flatnonzero(counts)
                         if _shown_value(name, column.values[code])}
     return len(shown), facets
+
+
+def live_counts(searcher: Searcher, generation: Generation, name: str) -> dict:
+    """How many of the index's passages (deleted ones aside) have each value of a column: for `status`."""
+    column = generation.column(searcher, name)
+    counts = np.bincount(column.codes[generation.live(searcher)], minlength=len(column.values))
+    return {column.values[code]: int(counts[code]) for code in np.flatnonzero(counts)}
 
 
 def pages(searcher: Searcher, generation: Generation, docnums: np.ndarray) -> dict[int, int]:

@@ -189,11 +189,11 @@ def split_filters(text: str) -> tuple[str, list[Query]]:
 
 
 def passage_language(value: str) -> str:
-    """A language a passage can have (`lang:ru`, `lang=ru`), or a QueryError that names them."""
+    """The language `lang:` names (kk, ru, other, in any letter case), or a QueryError that names them."""
     code = value.strip().lower()
     if code not in LANGUAGES:
-        raise QueryError(f"{value[:20]!r} is not a passage language: use {', '.join(LANGUAGES)} "
-                         f"(Kazakh, Russian, other)")
+        raise QueryError(f"lang:{value[:20]} is not a passage language; use lang:kk (Kazakh), lang:ru (Russian) "
+                         "or lang:other")
     return code
 
 

@@ -10,7 +10,7 @@ from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from index.analysis import ANALYZER_VERSION, exact_analyzer, kazakh_analyzer
 
 # The index must be rebuilt when this changes; it is stored beside the index files.
-SCHEMA_VERSION = f"6.{ANALYZER_VERSION}"
+SCHEMA_VERSION = f"7.{ANALYZER_VERSION}"
 # The year column's value for an undated document (a column has a value for every document).
 NO_YEAR = 0
 _NOT_WORDS = re.compile(r"[\W_]+")
@@ -28,6 +28,9 @@ class IndexedPassage:
     collection: str = ""
     year: int | None = None
     author: str = ""
+    # The document's language as its metadata gives it (kk, ru): the passage's own text decides
+    # its language; the hint only where the text cannot (index.language.text_language).
+    language_hint: str = ""
 
 
 def fingerprint(text: str) -> str:
@@ -52,5 +55,6 @@ def build_schema() -> Schema:
         exact=TEXT(analyzer=exact_analyzer(), phrase=True, multitoken_query="phrase"),
         collection=ID(stored=True, sortable=True),
         year=NUMERIC(int, stored=True, sortable=True, default=NO_YEAR),
+        language=ID(stored=True, sortable=True),  # kk, ru or other: a facet and a filter (lang:ru)
         fingerprint=ID(sortable=True),
     )

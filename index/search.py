@@ -43,12 +43,14 @@ MAX_PREFIX_WORDS = 8
 
 @dataclass(frozen=True)
 class Filters:
-    """Narrow a search to one collection, a range of years, or one document (besides `collection:`/`year:`)."""
+    """Narrow a search to one collection, a range of years, one document or one language (besides
+    `collection:`/`year:`/`lang:`)."""
 
     collection: str = ""
     year_from: int | None = None
     year_to: int | None = None
     document_id: str = ""
+    language: str = ""  # kk, ru or other (index.language.LANGUAGES)
 
     def query(self) -> Query | None:
         """The whoosh filter these stand for; None when nothing is narrowed."""
@@ -59,6 +61,8 @@ class Filters:
             parts.append(NumericRange("year", self.year_from, self.year_to))
         if self.document_id:
             parts.append(Term("document_id", self.document_id))
+        if self.language:
+            parts.append(Term("language", self.language))
         return And(parts) if len(parts) > 1 else (parts[0] if parts else None)
 
 
@@ -75,6 +79,7 @@ class Hit:
     snippet: Fragments
     collection: str = ""
     year: int | None = None
+    language: str = ""  # kk, ru or other, decided from the passage's text
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,8 @@ class SearchResults:
     query: str
     total: int
     hits: tuple[Hit, ...]
-    # {"collection": {name: passages}, "year": {year: passages}, "document_id": {id: passages}}
+    # {"collection": {name: passages}, "year": {year: passages}, "language": {code: passages},
+    #  "document_id": {id: passages}}
     facets: dict[str, dict] = field(default_factory=dict)
     took_ms: float = 0.0
     suggestion: str | None = None  # "did you mean": the query with unknown words corrected
@@ -339,4 +345,5 @@ def _hit(docnum: int, score: float, terms: dict[str, set[str]], searcher: Search
         snippet=snippet(text, spans),
         collection=fields.get("collection", ""),
         year=fields.get("year"),
+        language=fields.get("language", ""),
     )

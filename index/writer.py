@@ -12,6 +12,7 @@ from whoosh.index import Index
 from whoosh.reading import SegmentReader
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
+from index.language import text_language
 from index.schema import SCHEMA_VERSION, IndexedPassage, build_schema, fingerprint
 from index.segments import PooledSegmentWriter
 from index.storage import MappedFileStorage
@@ -156,6 +157,7 @@ def _add(writer: SegmentWriter, passages: Iterable[IndexedPassage]) -> int:
             exact=passage.text,
             collection=passage.collection,
             year=passage.year,
+            language=text_language(passage.text, passage.language_hint or None),
             fingerprint=fingerprint(passage.text),
         )
         count += 1

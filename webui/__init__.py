@@ -35,9 +35,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _remember_language(response):
-    """`?lang=ru` once keeps the interface in Russian until another language is chosen."""
+    """`?lang=ru` once keeps the interface in Russian until another language is chosen (on the pages: in the
+    API, `lang=` narrows a search to passages in that language)."""
     chosen = request.args.get("lang")
-    if chosen in LANGUAGES and request.cookies.get(LANGUAGE_COOKIE) != chosen:
+    if chosen in LANGUAGES and not request.path.startswith("/api/") and request.cookies.get(LANGUAGE_COOKIE) != chosen:
         response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response
 

@@ -6,7 +6,7 @@ from flask import Blueprint, request, url_for
 from archive.errors import MuragatError
 from archive.payloads import document_payload, faceted_search_payload
 from webui.archive_access import current_archive
-from webui.contexts import citation, page_context, search_context
+from webui.contexts import API_LANGUAGE_ARGUMENTS, citation, page_context, search_context
 from webui.texts import texts
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -20,7 +20,7 @@ def search():
         raise MuragatError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     if not offset.isdigit():
         raise MuragatError("offset must be a whole number, 0 or more")
-    context = search_context(limit=int(limit), offset=int(offset))
+    context = search_context(limit=int(limit), offset=int(offset), language_arguments=API_LANGUAGE_ARGUMENTS)
     return faceted_search_payload(context["results"], context["documents"])
 
 

@@ -6,7 +6,7 @@ import re
 from flask import request, url_for
 
 from archive.errors import MuragatError
-from archive.home import SORTS, Filters
+from archive.home import PASSAGE_LANGUAGES, SORTS, Filters
 from archive.payloads import document_payload, facets_payload, page_payload
 from webui.archive_access import current_archive
 
@@ -15,20 +15,36 @@ MAX_RESULTS_DEPTH = 1000
 MAX_YEAR = 9999
 # `*тар`: whoosh would have to scan every word of the index; the query takes the word as written instead.
 LEADING_WILDCARD = re.compile(r"(?<![\w*])\*+\w")
+# The arguments that narrow to a passage language. On the pages `lang=` chooses the interface
+# language (kk, ru, en, kept in a cookie), so there it is `language=`; the API takes `lang=` too.
+PAGE_LANGUAGE_ARGUMENTS = ("language",)
+API_LANGUAGE_ARGUMENTS = ("lang", "language")
 
 
 def query_text() -> str:
     return request.args.get("q", "").strip()
 
 
-def chosen_filters() -> Filters:
-    """The filters in the request's arguments: collection, year_from, year_to, document."""
+def chosen_filters(language_arguments: tuple[str, ...] = PAGE_LANGUAGE_ARGUMENTS) -> Filters:
+    """The filters in the request's arguments: collection, year_from, year_to, document, language."""
     return Filters(
         collection=request.args.get("collection", "").strip(),
         year_from=_year("year_from"),
         year_to=_year("year_to"),
         document_id=request.args.get("document", "").strip(),
+        language=_passage_language(language_arguments),
     )
+
+
+def _passage_language(names: tuple[str, ...]) -> str:
+    """The passage language the first of these arguments given asks for: kk, ru or other."""
+    for name in names:
+        value = request.args.get(name, "").strip()
+        if value:
+            if value.lower() not in PASSAGE_LANGUAGES:
+                raise MuragatError(f"{name} must be kk (Kazakh), ru (Russian) or other, not {value[:20]!r}")
+            return value.lower()
+    return ""
 
 
 def _year(name: str) -> int | None:
@@ -54,11 +70,11 @@ def check_depth(limit: int, offset: int) -> None:
         raise MuragatError(f"only the first {MAX_RESULTS_DEPTH} results can be paged through; narrow the query")
 
 
-def search_context(limit: int, offset: int) -> dict:
+def search_context(limit: int, offset: int, language_arguments: tuple[str, ...] = PAGE_LANGUAGE_ARGUMENTS) -> dict:
     """A page of ranked passages for the request's query, filters and sort, with facet counts."""
     check_depth(limit, offset)
     archive = current_archive()
-    query, filters, sort = query_text(), chosen_filters(), chosen_sort()
+    query, filters, sort = query_text(), chosen_filters(language_arguments), chosen_sort()
     results = archive.search(query, limit=limit, offset=offset, filters=filters, sort=sort)
     documents = archive.documents_of(results)
     return {

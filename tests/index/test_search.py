@@ -5,9 +5,9 @@ from collections import Counter
 
 import pytest
 
-from index.query import parse_query
+from index.query import QueryError, parse_query
 from index.schema import IndexedPassage, fingerprint
-from index.search import SearcherCache, highlight, search
+from index.search import Filters, SearcherCache, highlight, search
 from index.writer import create_index, write_passages
 
 FILLER = "Бұл бөлімде басқа да көптеген мәселелер мен тақырыптар егжей-тегжейлі қаралады. "
@@ -212,3 +212,23 @@ def test_a_query_of_stop_words_alone_finds_what_it_says(function_words, query, e
 
 def test_stop_words_beside_other_words_still_count_for_nothing(function_words):
     assert set(ids(run(function_words, "барлық келдік"))) == {"biz-de", "de-biz"}
+
+
+def test_each_passage_language_is_a_facet_and_a_filter(tmp_path):
+    ix = create_index(tmp_path)
+    write_passages(ix, [
+        IndexedPassage("kazakh", "a", "Есеп", 1, "Мектептер 2024 жылы салынды."),
+        IndexedPassage("russian", "b", "Отчёт", 1, "Школы были построены в 2024 году.", language_hint="kk"),
+        IndexedPassage("no-clue", "c", "Протокол", 1, "Протокол № 7. Москва, 2024.", language_hint="ru"),
+    ])
+    cache = SearcherCache(ix)
+    everything = run(cache, "2024")
+    assert {hit.passage_id: hit.language for hit in everything.hits} == {
+        "kazakh": "kk", "russian": "ru", "no-clue": "ru"}  # the text decides; the hint where it cannot
+    assert everything.facets["language"] == {"kk": 1, "ru": 2}
+    for narrowed in (run(cache, "2024", filters=Filters(language="ru")), run(cache, "2024 lang:ru"),
+                     search(cache.get(), "2024 lang:ru")):
+        assert set(ids(narrowed)) == {"russian", "no-clue"}
+        assert narrowed.total == 2 and narrowed.facets["language"] == {"ru": 2}
+    with pytest.raises(QueryError, match="lang:kk"):
+        run(cache, "2024 lang:english")

@@ -9,7 +9,7 @@ import pytest
 
 from webui import create_app
 
-CLI_KEYS = {"document_id", "title", "page", "passage_id", "text", "snippet", "score"}
+CLI_KEYS = {"document_id", "title", "page", "passage_id", "text", "snippet", "score", "language"}
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
@@ -20,7 +20,9 @@ def test_api_search_has_the_command_line_shape_and_more(client):
     assert CLI_KEYS <= set(payload["results"][0])
     assert "<mark>" in payload["results"][0]["snippet"]
     assert isinstance(payload["took_ms"], float)
-    assert set(payload["facets"]) == {"collection", "year", "document"}
+    assert set(payload["facets"]) == {"collection", "year", "language", "document"}
+    assert payload["facets"]["language"] == [{"value": "kk", "count": 21}]
+    assert {hit["language"] for hit in payload["results"]} == {"kk"}
 
 
 def test_api_search_matches_the_command_line(client, run_cli, sample_archive_dir):

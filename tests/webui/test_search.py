@@ -10,7 +10,7 @@ import index.search
 
 
 def results_of(html: str) -> list[dict]:
-    """Each result as a reader sees it: title, meta line (page · date · collection), snippet."""
+    """Each result as a reader sees it: title, meta line (page · date · collection · language), snippet."""
     found = []
     for block in re.findall(r'<li class="result">(.*?)</li>', html, re.S):
         found.append({
@@ -34,15 +34,15 @@ def test_search_page_in_kazakh_with_marked_snippets_and_page_links(client):
     assert "Content-Security-Policy" in response.headers
 
 
-def test_each_result_shows_title_page_date_and_collection(library):
+def test_each_result_shows_title_page_date_collection_and_language(library):
     results = results_of(library.get("/", query_string={"q": "жарлық"}).get_data(as_text=True))
     assert results[0]["title"] == "Президент жарлығы"
-    assert results[0]["meta"].split(" · ") == ["2-бет", "1995-03-01", "Жарлықтар"]
+    assert results[0]["meta"].split(" · ") == ["2-бет", "1995-03-01", "Жарлықтар", "Қазақша"]
 
 
 def test_home_page_explains_the_syntax(client):
     html = client.get("/").get_data(as_text=True)
-    for example in ("=құқығы", "конститу*", "-экстремизм", "title:форум", "year:2001..2010"):
+    for example in ("=құқығы", "конститу*", "-экстремизм", "title:форум", "year:2001..2010", "lang:ru"):
         assert f"<code>{example}</code>" in html
 
 
@@ -75,7 +75,7 @@ def test_collection_facet_counts_and_narrows(library):
     link = unescape(re.search(r'href="([^"]+)">Газеттер</a>', facet).group(1))
     narrowed = library.get(link.replace("&page=", "&x=")).get_data(as_text=True)
     assert "Табылған үзінділер: 3" in narrowed
-    assert {r["meta"].split(" · ")[-1] for r in results_of(narrowed)} == {"Газеттер"}
+    assert {tuple(r["meta"].split(" · ")[-2:]) for r in results_of(narrowed)} == {("Газеттер", "Қазақша")}
     assert "Жинақ: Газеттер" in narrowed  # the active filter, with a link that removes it
 
 
