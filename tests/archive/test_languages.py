@@ -61,6 +61,17 @@ def test_an_index_from_before_languages_asks_for_a_reindex_which_fills_them(arch
     assert languages_by_title(Archive.existing(archive_dir), "2024 lang:ru") == {"russian": "ru", "protocol_ru": "ru"}
 
 
+def test_a_manifest_given_again_with_another_language_decides_the_passages_anew(archive_dir, tmp_path, run_cli):
+    folder = tmp_path / "files"
+    manifest = (folder / "manifest.csv").read_text(encoding="utf-8")
+    (folder / "manifest.csv").write_text(manifest.replace("protocol.txt,protocol,", "protocol.txt,protocol,орысша"),
+                                         encoding="utf-8")
+    again = run_cli("ingest", folder, "--metadata", folder / "manifest.csv", "--archive", archive_dir,
+                    "--silent", "--workers", "1")
+    assert again.exit_code == 0, again.output
+    assert languages_by_title(Archive.existing(archive_dir), "Протокол") == {"protocol": "ru", "protocol_ru": "ru"}
+
+
 @pytest.mark.parametrize(("value", "hint"), [
     ("kk", "kk"), ("KZ", "kk"), ("kaz", "kk"), ("Kazakh", "kk"), ("қазақ", "kk"), ("Қазақ тілі", "kk"),
     ("казахский", "kk"), ("kk-KZ", "kk"),

@@ -10,6 +10,7 @@ from archive.metadata import load_manifest
 QUERIES = [
     "Страсбург", "демократия форум", "Конституциялық Кеңестің Төрағасы", '"Еуропа Кеңесінің"', "демокр*",
     "=БҰҰ", "құқық collection:east", "year:2001..2010 демократия", "title:форум", "author:Рогов", "демократия -Страсбург",
+    "құқық lang:kk",
 ]
 
 
@@ -39,7 +40,7 @@ def answers(archive: Archive) -> list[tuple]:
     for query in QUERIES:
         results = archive.search(query, limit=500)
         assert not results.partial
-        hits = sorted((round(hit.score, 6), hit.text, hit.document_id, hit.page) for hit in results.hits)
+        hits = sorted((round(hit.score, 6), hit.text, hit.document_id, hit.page, hit.language) for hit in results.hits)
         found.append((query, results.total, results.facets, hits))
     return found
 
