@@ -22,7 +22,7 @@ from index.language import KAZAKH, RUSSIAN, SegmentLookup, sentence_languages, w
 __all__ = ["stem", "russian_stem", "kazakh_analyzer", "exact_analyzer", "term_positions", "ANALYZER_VERSION"]
 
 # Bump whenever tokenizing, normalising, stop words or stemming change what goes in the index.
-ANALYZER_VERSION = "5"
+ANALYZER_VERSION = "6"
 
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060"
 _WORD = rf"[^\W_](?:[^\W_]|[{_INVISIBLE}])*"
@@ -48,6 +48,8 @@ RUSSIAN_STOP_WORDS = frozenset("""
 без под над между через про перед так также тоже только уже еще был была было были быть будет
 будут есть который которая которое которые которого которой которых которым котором когда где если
 то тот та те того том тем чем все всего всех всем весь вся даже лишь да нет вот там тут здесь
+кто кого кому кем какой какая какое какие каким каких какого какую каком какому сколько почему
+зачем куда откуда чей чья чье чьи каков какова каково каковы
 """.split())
 
 

@@ -34,6 +34,8 @@ RUSSIAN_FUNCTION_WORDS = frozenset("""
 ли бы она оно они его ее её их ему ей им мы вы ты у об при до после без под над между через
 про так также тоже только уже еще ещё был была было были быть будет является который которая
 которое которые которого которой которых когда где если то тот того том тем чем все всё всех
+кто кого кому какой какая какое какие каким каких какого какую каком какому сколько почему зачем
+куда откуда чей чья чье чьи каков какова каково каковы
 """.split())
 
 # A sentence ends at . ! ? … (and closing quotes or brackets) before white space and a word
@@ -105,11 +107,16 @@ def decide(words: list[str]) -> str | None:
 
 def query_languages(text: str) -> tuple[str, ...]:
     """The analyses to search a typed query under: one language when its clues outnumber the other's by
-    QUERY_CLUE_MARGIN (a question typed in Russian), else both (`школа`, `учитель мұғалім`)."""
+    QUERY_CLUE_MARGIN (a question typed in Russian), else both (`школа`, `учитель мұғалім`).
+
+    A Russian function word in a query with no Kazakh clue at all (`Кто выиграл Суперкубок?`, `в школе`)
+    is enough: Russian clues are function words, which a Kazakh query does not hold, whereas a Kazakh
+    clue may be one Kazakh word beside a Russian one in a keyword query.
+    """
     kazakh, russian = _clues(_WORD.findall(text))
     if kazakh >= russian + QUERY_CLUE_MARGIN:
         return (KAZAKH,)
-    if russian >= kazakh + QUERY_CLUE_MARGIN:
+    if russian >= kazakh + QUERY_CLUE_MARGIN or (russian and not kazakh):
         return (RUSSIAN,)
     return (KAZAKH, RUSSIAN)
 

@@ -108,7 +108,13 @@ def test_a_word_with_kazakh_letters_or_one_analysis_is_one_term():
 
 def test_a_stop_word_of_one_language_keeps_the_others_term():
     assert ("Term", "text", "он") in leaves(parse("он жыл").query)  # Kazakh "ten", a Russian stop word
-    assert ("Term", "text", "в") in leaves(parse("в школах").query)  # a Russian stop word, not a Kazakh one
+
+
+
+def test_a_russian_function_word_makes_a_query_russian():
+    assert leaves(parse("в школах").query) == {("Term", "text", "школ"), ("Term", "title", "школ")}
+    russian = leaves(parse("Кто выиграл Суперкубок?").query)
+    assert ("Term", "text", "выигра") in russian and ("Term", "text", "кто") not in russian
 
 
 def test_a_phrase_is_the_kazakh_phrase_or_the_russian_one():
