@@ -107,16 +107,13 @@ def decide(words: list[str]) -> str | None:
 
 def query_languages(text: str) -> tuple[str, ...]:
     """The analyses to search a typed query under: one language when its clues outnumber the other's by
-    QUERY_CLUE_MARGIN (a question typed in Russian), else both (`школа`, `учитель мұғалім`).
-
-    A Russian function word in a query with no Kazakh clue at all (`Кто выиграл Суперкубок?`, `в школе`)
-    is enough: Russian clues are function words, which a Kazakh query does not hold, whereas a Kazakh
-    clue may be one Kazakh word beside a Russian one in a keyword query.
+    QUERY_CLUE_MARGIN (a question typed in Russian), else both (`школа`, `учитель мұғалім`, and a Kazakh
+    query typed on a Russian keyboard beside one Russian word: `адам кукыктары и бостандыктары`).
     """
     kazakh, russian = _clues(_WORD.findall(text))
     if kazakh >= russian + QUERY_CLUE_MARGIN:
         return (KAZAKH,)
-    if russian >= kazakh + QUERY_CLUE_MARGIN or (russian and not kazakh):
+    if russian >= kazakh + QUERY_CLUE_MARGIN:
         return (RUSSIAN,)
     return (KAZAKH, RUSSIAN)
 
