@@ -35,7 +35,9 @@ TIME_BUDGET_SECONDS = 2.0
 # Fewer matching passages than this, and the results offer a corrected query.
 SUGGEST_BELOW = 3
 # Bounds on what one query may cost: words (and OR-ed alternatives), and words a prefix stands for.
-MAX_QUERY_TERMS = 64
+MAX_QUERY_WORDS = 32
+# Each word is searched in text and title, and as Kazakh and as Russian: up to four terms a word.
+MAX_QUERY_TERMS = 4 * MAX_QUERY_WORDS
 MAX_PREFIX_TERMS = 500
 # Words a prefix is searched as (the commonest of those it stands for).
 MAX_PREFIX_WORDS = 8
@@ -190,7 +192,7 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     parsed = parse_query(text, searcher.schema)
     if parsed.query is NullQuery:
         return SearchResults(text, 0, ())
-    _check_cost(parsed.query, searcher)
+    _check_cost(parsed, searcher)
     query = _expanded(parsed, searcher, caches)
     by_relevance = sort == "relevance"
     generation = _generation(searcher, caches)
@@ -276,7 +278,7 @@ def matching_pages(searcher: Searcher, text: str, document_id: str,
     parsed = parse_query(text, searcher.schema)
     if parsed.query is NullQuery:
         return {}
-    _check_cost(parsed.query, searcher)
+    _check_cost(parsed, searcher)
     generation = _generation(searcher, caches)
     evaluate = Evaluator(searcher, generation, deadline=math.inf).matches
     matches = evaluate(_expanded(parsed, searcher, caches))
@@ -293,12 +295,12 @@ def _combined(typed: Query | None, filters: Filters | None) -> Query | None:
     return And([typed, chosen])
 
 
-def _check_cost(query: Query, searcher: Searcher) -> None:
+def _check_cost(parsed: ParsedQuery, searcher: Searcher) -> None:
     """Refuse queries whose cost has no useful bound: hundreds of OR-ed words, prefixes of thousands."""
-    leaves = list(query.leaves())
-    if len(leaves) > MAX_QUERY_TERMS:
-        raise QueryError(f"the query has too many words and alternatives ({len(leaves)}); "
-                         f"keep it to {MAX_QUERY_TERMS // 2} words or fewer")
+    leaves = list(parsed.query.leaves())
+    if len(parsed.words) > MAX_QUERY_WORDS or len(leaves) > MAX_QUERY_TERMS:
+        raise QueryError(f"the query has too many words and alternatives ({max(len(parsed.words), len(leaves) // 4)}); "
+                         f"keep it to {MAX_QUERY_WORDS} or fewer")
     reader = searcher.reader()
     for leaf in leaves:
         if isinstance(leaf, Prefix):

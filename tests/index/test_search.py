@@ -232,3 +232,11 @@ def test_each_passage_language_is_a_facet_and_a_filter(tmp_path):
         assert narrowed.total == 2 and narrowed.facets["language"] == {"ru": 2}
     with pytest.raises(QueryError, match="lang:kk"):
         run(cache, "2024 lang:english")
+
+
+def test_a_long_question_is_counted_by_its_words_not_by_its_analyses(cache):
+    question = ("Сколько нефти газа угля металлов зерна муки мяса шерсти хлопка меди цинка свинца урана "
+                "золота серебра алюминия экспортировал Қазақстан")  # 19 words, each analysed two ways
+    assert "kz" in ids(run(cache, question, limit=20))  # refused before: 72 terms over a cap of 64
+    with pytest.raises(QueryError, match=r"too many words and alternatives \(33\)"):
+        run(cache, " ".join(f"сөз{n}" for n in range(33)))
