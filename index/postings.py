@@ -87,7 +87,7 @@ class Generation:
     """The arrays of one index generation, built on first use and shared by every thread's searcher."""
 
     def __init__(self, searcher: Searcher, cache_bytes: int) -> None:
-        self.key = _generation_key(searcher)
+        self.key = generation_key(searcher)
         self.size = searcher.doc_count_all()
         self._cache_bytes = cache_bytes
         self._cached_bytes = 0
@@ -420,21 +420,31 @@ class IndexArrays:
 
     def __init__(self, cache_bytes: int = POSTINGS_CACHE_BYTES) -> None:
         self._cache_bytes = cache_bytes
-        self._generations: dict[int, Generation] = {}
+        self._generations: OrderedDict[tuple, Generation] = OrderedDict()  # oldest first
         self._lock = threading.Lock()
 
     def of(self, searcher: Searcher) -> Generation:
-        key = _generation_key(searcher)
+        key = generation_key(searcher)
         with self._lock:
             generation = self._generations.get(key)
             if generation is None:
                 generation = self._generations[key] = Generation(searcher, self._cache_bytes)
-                for older in sorted(self._generations)[:-self.KEPT_GENERATIONS]:
-                    del self._generations[older]
+                while len(self._generations) > self.KEPT_GENERATIONS:
+                    self._generations.popitem(last=False)
             return generation
 
 
-def _generation_key(searcher: Searcher) -> int:
-    """The index generation a searcher reads (an empty index has none: -1)."""
-    generation = searcher.reader().generation()
-    return -1 if generation is None else generation
+def generation_key(searcher: Searcher) -> tuple:
+    """What identifies the index a searcher reads: its generation and its segments' ids.
+
+    The number alone is not enough: `muragat reindex` swaps in a new index whose generations start
+    again from 1, so a server would take the new index's arrays for the old one's.
+    """
+    return segments_key(searcher.reader().generation(), [leaf.segment() for leaf, _ in
+                                                          searcher.reader().leaf_readers()
+                                                          if hasattr(leaf, "segment")])
+
+
+def segments_key(generation: int | None, segments) -> tuple:
+    """(generation, segment ids); -1 for an empty index, which has no generation."""
+    return (-1 if generation is None else generation, tuple(segment.segment_id() for segment in segments))

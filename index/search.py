@@ -17,7 +17,7 @@ from whoosh.searching import Searcher
 
 from index.counting import COLLAPSE_COLUMN, FACETS, count, pages, top
 from index.engine import Evaluator
-from index.postings import Generation, IndexArrays
+from index.postings import Generation, IndexArrays, generation_key, segments_key
 from index.query import SEARCH_FIELDS, ParsedQuery, QueryError, parse_query
 from index.ranking import (
     PROXIMITY_DEPTH,
@@ -154,10 +154,18 @@ class SearcherCache:
         if searcher is None or isinstance(searcher.reader(), EmptyReader):
             # whoosh cannot refresh a searcher opened on an empty index: open one afresh
             searcher = self._ix.searcher(weighting=RankingWeighting())
-        else:
-            searcher = searcher.refresh()
+        elif not self._current(searcher):
+            searcher = searcher.refresh()  # reuses the readers of unchanged segments
+            if not self._current(searcher):  # a reindexed index at the same generation number
+                searcher = self._ix.searcher(weighting=RankingWeighting())
         self._local.searcher = searcher
         return searcher
+
+    def _current(self, searcher: Searcher) -> bool:
+        """Whether the searcher reads the index's newest commit (after a reindex, the generation number
+        alone may match an older index's: the segments tell them apart)."""
+        toc = self._ix._read_toc()
+        return generation_key(searcher) == segments_key(toc.generation, toc.segments)
 
     def warm(self) -> None:
         """Read what the first searches would otherwise wait for: the variants map, columns, lengths."""

@@ -56,3 +56,26 @@ def test_a_reindexed_archive_answers_as_the_ingested_one(ingested, monkeypatch, 
     status = ingested.status()
     assert status["index_agrees"] and status["index_segments"] == processes
     assert answers(ingested) == before
+
+
+def test_a_running_server_sees_the_reindexed_index_even_at_the_same_generation_number(ingested, tmp_path):
+    def generation() -> int:
+        return Archive.existing(ingested.root).backend._searcher().reader().generation()
+
+    def add(name: str) -> None:
+        (tmp_path / name).write_text(f"Жаңа құжат {name}: Көкшетау.", encoding="utf-8")
+        ingest(Archive.existing(ingested.root), [tmp_path / name], options=IngestOptions(workers=1))
+
+    add("before-1.txt")
+    add("before-2.txt")  # a few commits: the served index's generation number is past a fresh one's
+    server = Archive.existing(ingested.root)  # as `muragat serve` holds it, while the CLI reindexes
+    assert server.search("Көкшетау").total == 2
+    served = generation()
+    ingested.reindex()
+    added = 0
+    while generation() < served:  # the new index's commits until its number is the one the server read
+        add(f"after-{added}.txt")
+        added += 1
+    assert generation() == served and added
+    assert server.search("Көкшетау").total == 2 + added
+    assert server.search("Страсбург").total
