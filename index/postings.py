@@ -440,11 +440,11 @@ def generation_key(searcher: Searcher) -> tuple:
     The number alone is not enough: `muragat reindex` swaps in a new index whose generations start
     again from 1, so a server would take the new index's arrays for the old one's.
     """
-    return segments_key(searcher.reader().generation(), [leaf.segment() for leaf, _ in
-                                                          searcher.reader().leaf_readers()
-                                                          if hasattr(leaf, "segment")])
+    reader = searcher.reader()
+    return segments_key(reader.generation(), [getattr(leaf, "segment", lambda: None)()
+                                              for leaf, _ in reader.leaf_readers()])
 
 
 def segments_key(generation: int | None, segments) -> tuple:
     """(generation, segment ids); -1 for an empty index, which has no generation."""
-    return (-1 if generation is None else generation, tuple(segment.segment_id() for segment in segments))
+    return (-1 if generation is None else generation, tuple(segment.segment_id() for segment in segments if segment is not None))
