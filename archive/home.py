@@ -84,7 +84,7 @@ class Archive:
     """One archive directory: catalog.sqlite, originals/, index/."""
 
     def __init__(self, root: str | os.PathLike, time_budget: float = TIME_BUDGET_SECONDS) -> None:
-        self.root = Path(root)
+        self.root = Path(root).absolute()  # Flask resolves a relative file against the app folder, not here
         self.originals_dir = self.root / "originals"
         self.index_dir = self.root / "index"
         self._local = threading.local()

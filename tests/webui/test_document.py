@@ -98,3 +98,11 @@ def test_a_missing_original_is_a_404(own_archive_dir):
     shutil.rmtree(own_archive_dir / "originals")
     response = client.get(f"/documents/{hit['document_id']}/original")
     assert response.status_code == 404 and "Мұндай құжат не бет жоқ" in response.get_data(as_text=True)
+
+
+def test_original_is_served_from_an_archive_given_by_a_relative_path(sample_archive_dir, sample_pdf, monkeypatch):
+    monkeypatch.chdir(sample_archive_dir.parent)  # as `make run` gives it: --archive muragat-data
+    client = create_app({"ARCHIVE": sample_archive_dir.name, "TESTING": True}).test_client()
+    hit = client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["results"][0]
+    response = client.get(f"/documents/{hit['document_id']}/original")
+    assert response.status_code == 200 and response.data == sample_pdf.read_bytes()
