@@ -33,6 +33,8 @@ _FILTER = re.compile(
     r"|lang:(?P<language>\S+))(?=\s|$)"
 )
 MIN_PREFIX_CHARS = 2
+# Operators and field names: syntax, not words a query means.
+_SYNTAX_WORDS = re.compile(r"\b(?:AND|OR|NOT)\b|\b\w+:")
 
 
 class QueryError(ValueError):
@@ -207,6 +209,8 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
     words, filters = split_filters(text)
     if not words.strip():
         query = Every() if filters else NullQuery
+    elif not typed_words(_SYNTAX_WORDS.sub(" ", words), schema):
+        query = stop_words_only(words, schema)
     else:
         try:
             query = as_ors(build_parser(schema, query_languages(words)).parse(prepare(words)))
@@ -216,8 +220,6 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
             query = NullQuery
         if query is NullQuery:
             query = plain_words(words, schema)
-        if query is NullQuery:
-            query = stop_words_only(words, schema)
     typed = typed_words(words, schema)
     return ParsedQuery(query, And(filters) if len(filters) > 1 else (filters[0] if filters else None), typed)
 
@@ -239,7 +241,10 @@ def stop_words_only(text: str, schema: Schema) -> Query:
     """
     analyzer = schema["exact"].analyzer
     parts: list[Query] = []
-    for quoted, word in re.findall(r'"([^"]+)"|([^\s"]+)', text):
+    for excluded, quoted, word in re.findall(r'(-?)"([^"]+)"|(\S+)', text):
+        if excluded or word.startswith("-") or word in ("AND", "OR", "NOT"):
+            continue  # `-барлық` leaves the word out: it is not searched for
+        word = re.sub(r"^\w+:", "", word)  # `title:туралы`: the word, as the stop word it is
         forms = [token.text for token in analyzer(quoted or word, mode="query", removestops=False)]
         if quoted and len(forms) > 1:
             parts.append(Phrase("exact", forms))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from whoosh.query import AndNot, Every, NumericRange, Phrase, Prefix, Term
+from whoosh.query import AndNot, Every, NullQuery, NumericRange, Phrase, Prefix, Term
 
 from index.query import QueryError, parse_query
 from index.schema import build_schema
@@ -151,3 +151,15 @@ def test_a_question_clearly_in_one_language_is_analysed_in_it_alone():
     assert ("Term", "text", "школ") in russian and ("Term", "text", "школы") not in russian
     kazakh = leaves(parse("Абай қай жылы туған?").query)
     assert ("Term", "text", "абай") in kazakh and ("Term", "text", "аба") not in kazakh
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("барлық OR және", {("Term", "exact", "барлық"), ("Term", "exact", "және")}),
+    ("title:туралы", {("Term", "exact", "туралы")}),
+])
+def test_stop_words_alone_are_searched_as_typed_whatever_the_syntax_around_them(text, expected):
+    assert leaves(parse(text).query) == expected
+
+
+def test_a_stop_word_left_out_is_not_searched_for():
+    assert parse("-барлық").query is NullQuery
