@@ -224,6 +224,10 @@ class Evaluator:
         kept[owner] = True
         return kept
 
+    def term_scores(self, field: str, text: str, docnums: np.ndarray) -> np.ndarray:
+        """A term's BM25 in each of some passages (ascending, unique), 0 where absent: only their blocks are read."""
+        return self._bm25(field, text, docnums, self.generation.weights_at(self.searcher, field, text, docnums))
+
     def phrase_scores(self, query: Phrase, docnums: Sequence[int]) -> dict[int, float]:
         """The score a phrase gives each of a few passages it matches (the proximity bonus of the top hits)."""
         wanted = np.unique(np.asarray(docnums, dtype=np.int32))

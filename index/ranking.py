@@ -31,8 +31,7 @@ from whoosh.query import Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 
-from index.engine import NO_MATCHES, Evaluator, Matches
-from index.postings import locate
+from index.engine import Evaluator, Matches
 
 # BM25's term-frequency saturation and length normalisation (shorter passages than whoosh's
 # default B=0.75 assumes: the passages are already cut to about 600 characters).
@@ -40,6 +39,8 @@ K1 = 1.2
 B = 0.5
 PAGE_WEIGHT = 0.7
 EXACT_FORM_WEIGHT = 0.3
+# How many of the best matches the typed forms are looked up for (they only re-order the best).
+EVIDENCE_DEPTH = 1000
 # How many top results get the proximity bonus (it reads positions: kept to a few).
 PROXIMITY_DEPTH = 40
 # Words within this many positions of each other (in any order) earn the proximity bonus.
@@ -148,15 +149,17 @@ class RankingWeighting(BM25F):
 
 
 def with_evidence(evaluator: Evaluator, matches: Matches, searched: Query, typed_words: Sequence[str]) -> Matches:
-    """The matches with their page's score (PAGE_WEIGHT) and their typed word forms' (EXACT_FORM_WEIGHT) added."""
+    """The matches with their page's score (PAGE_WEIGHT) added, and for the best EVIDENCE_DEPTH of them
+    their typed word forms' (EXACT_FORM_WEIGHT)."""
     if not len(matches):
         return matches
     groups = word_groups(searched, evaluator.searcher.reader())
     scores = matches.scores + PAGE_WEIGHT * page_scores(evaluator, groups, matches.docnums)
-    exact = _exact_forms(evaluator, typed_words)
-    if len(exact):
-        inside, where = locate(exact.docnums, matches.docnums)
-        scores[inside] += EXACT_FORM_WEIGHT * exact.scores[where[inside]]
+    words = _exact_forms(evaluator, typed_words)
+    if words:
+        best = np.sort(np.argsort(-scores, kind="stable")[:EVIDENCE_DEPTH])  # ascending passage numbers
+        for word in words:
+            scores[best] += EXACT_FORM_WEIGHT * evaluator.term_scores("exact", word, matches.docnums[best])
     return Matches(matches.docnums, scores, matches.terms)
 
 
@@ -181,9 +184,8 @@ def page_scores(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]], docn
     return scores
 
 
-def _exact_forms(evaluator: Evaluator, typed_words: Sequence[str]) -> Matches:
-    """BM25 of the typed word forms in the exact-form field, common words left out."""
+def _exact_forms(evaluator: Evaluator, typed_words: Sequence[str]) -> list[str]:
+    """The typed word forms the exact-form field holds, common words left out."""
     reader = evaluator.searcher.reader()
     limit = _common_limit(reader)
-    words = [word for word in dict.fromkeys(typed_words) if 0 < reader.doc_frequency("exact", word) <= limit]
-    return evaluator.matches(Or([Term("exact", word) for word in words])) if words else NO_MATCHES
+    return [word for word in dict.fromkeys(typed_words) if 0 < reader.doc_frequency("exact", word) <= limit]
