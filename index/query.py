@@ -103,9 +103,14 @@ class BilingualPhrasePlugin(qparser.PhrasePlugin):
             field = parser.schema[fieldname]
             phrases = []
             for language in parser.languages:
-                words = [token.text for token in field.tokenize(self.text, mode="query", language=language)]
-                if words:
-                    phrases.append(parser.phraseclass(fieldname, words, slop=self.slop, boost=self.boost))
+                tokens = [(token.text, token.pos) for token in
+                          field.tokenize(self.text, mode="query", language=language, positions=True)]
+                if tokens:
+                    # A stop word left out inside the phrase («мұғалімдер мен оқушылар») keeps its place in
+                    # the index: the words around it stand that much further apart.
+                    gaps = [after - before for (_, before), (_, after) in zip(tokens, tokens[1:])]
+                    phrases.append(parser.phraseclass(fieldname, [text for text, _ in tokens],
+                                                      slop=max([self.slop, *gaps]), boost=self.boost))
             return syntax.attach(either(phrases) or NullQuery, self)
 
     class PhraseTagger(qparser.PhrasePlugin.PhraseTagger):

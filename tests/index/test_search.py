@@ -240,3 +240,16 @@ def test_a_long_question_is_counted_by_its_words_not_by_its_analyses(cache):
     assert "kz" in ids(run(cache, question, limit=20))  # refused before: 72 terms over a cap of 64
     with pytest.raises(QueryError, match=r"too many words and alternatives \(33\)"):
         run(cache, " ".join(f"сөз{n}" for n in range(33)))
+
+
+def test_a_phrase_with_a_stop_word_inside_finds_it_where_it_stands(tmp_path):
+    ix = create_index(tmp_path)
+    write_passages(ix, [
+        IndexedPassage("kk", "a", "Мектеп", 1, "Мұғалімдер мен оқушылар жиналды. " + FILLER),
+        IndexedPassage("ru", "b", "Школа", 1, "Школа была открыта в 1995 году."),
+        IndexedPassage("apart", "c", "Мектеп", 1, "Оқушылар келді, мұғалімдер кейін келді. " + FILLER),
+    ])
+    cache = SearcherCache(ix)
+    assert ids(run(cache, '"Мұғалімдер мен оқушылар"')) == ["kk"]
+    assert ids(run(cache, '"школа была открыта"')) == ["ru"]
+    assert ids(run(cache, '"мұғалімдер оқушылар"')) == []  # without the stop word they do not stand so
