@@ -327,3 +327,37 @@ def _word_analysis(analyzer, keep_endings: bool) -> Callable[[str, str | None], 
 
 _stemmed_word = _word_analysis(kazakh_analyzer(), keep_endings=False)
 _exact_word = _word_analysis(exact_analyzer(), keep_endings=True)
+
+
+def term_spans(text: str, exact: bool = False) -> list[tuple[str, int, int]]:
+    """(term, start, end) of every token `kazakh_analyzer()` (`exact_analyzer()` if exact) gives for `text`,
+    stop words included: what marking the matches of a snippet or a page needs.
+
+    The same tokens as running the analyzer over the text (chars=True, removestops=False), each
+    distinct (word, language) analysed once, as term_positions does.
+    """
+    analyse = _exact_spans if exact else _stemmed_spans
+    return [(term, offset + start, offset + end) for word, offset, language in _located_words(text)
+            for term, start, end in analyse(word, language)]
+
+
+@lru_cache(maxsize=2)
+def _located_words(text: str) -> list[tuple[str, int, str | None]]:
+    """The words of a text with their offsets and sentences' languages; remembered for the other field's marks."""
+    language_at = _languages(text)
+    return [(match.group(), match.start(), language_at(match.start())) for match in _TOKEN.finditer(text)]
+
+
+def _span_analysis(analyzer) -> Callable[[str, str | None], tuple[tuple[str, int, int], ...]]:
+    """One word's (term, start, end) tokens, as the analyzer marks them in a sentence of `language`."""
+
+    @lru_cache(maxsize=WORD_CACHE_SIZE)
+    def analyse(word: str, language: str | None) -> tuple[tuple[str, int, int], ...]:
+        tokens = analyzer(word, chars=True, mode="index", removestops=False, language=language)
+        return tuple((token.text, token.startchar, token.endchar) for token in tokens)
+
+    return analyse
+
+
+_stemmed_spans = _span_analysis(kazakh_analyzer())
+_exact_spans = _span_analysis(exact_analyzer())

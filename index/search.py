@@ -26,6 +26,7 @@ from index.ranking import (
     with_evidence,
     without_common_words,
 )
+from index.analysis import term_spans
 from index.snippets import Fragments, fragments, match_spans, snippet
 from index.variants import SkeletonIndex, typed_variants, with_variants
 
@@ -327,9 +328,10 @@ def _highlight_terms(query: Query, searcher: Searcher) -> dict[str, set[str]]:
     return by_field
 
 
-def _spans(text: str, terms: dict[str, set[str]], searcher: Searcher) -> list[tuple[int, int]]:
-    spans = match_spans(text, searcher.schema["text"].analyzer, terms["text"])
-    return spans + match_spans(text, searcher.schema["exact"].analyzer, terms["exact"])
+def _spans(text: str, terms: dict[str, set[str]]) -> list[tuple[int, int]]:
+    """Where the text holds the query's terms: stemmed words, then exact forms."""
+    return [span for field, exact in (("text", False), ("exact", True)) if terms[field]
+            for span in match_spans(term_spans(text, exact), terms[field])]
 
 
 def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCaches | None = None) -> Fragments:
@@ -338,13 +340,13 @@ def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCache
         query = _expanded(parse_query(query_text, searcher.schema), searcher, caches)
     except QueryError:
         return fragments(text, [])
-    return fragments(text, _spans(text, _highlight_terms(query, searcher), searcher))
+    return fragments(text, _spans(text, _highlight_terms(query, searcher)))
 
 
 def _hit(docnum: int, score: float, terms: dict[str, set[str]], searcher: Searcher) -> Hit:
     fields = searcher.stored_fields(docnum)
     text = fields["text"]
-    spans = _spans(text, terms, searcher)
+    spans = _spans(text, terms)
     return Hit(
         passage_id=fields["passage_id"],
         document_id=fields["document_id"],

@@ -4,22 +4,16 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from whoosh.analysis import Analyzer
-
 Fragments = list[tuple[str, bool]]
 SNIPPET_CHARS = 300
 
 
-def match_spans(text: str, analyzer: Analyzer, terms: Iterable[str]) -> list[tuple[int, int]]:
-    """Character spans of the words of `text` whose analysed form is one of `terms`."""
+def match_spans(tokens: Iterable[tuple[str, int, int]], terms: Iterable[str]) -> list[tuple[int, int]]:
+    """Character spans of the `(term, start, end)` tokens of a text whose term is one of `terms`."""
     wanted = set(terms)
     if not wanted:
         return []
-    return [
-        (token.startchar, token.endchar)
-        for token in analyzer(text, chars=True, mode="index", removestops=False)
-        if token.text in wanted
-    ]
+    return [(start, end) for term, start, end in tokens if term in wanted]
 
 
 def fragments(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> Fragments:

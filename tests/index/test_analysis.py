@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.analysis import exact_analyzer, kazakh_analyzer, stem, term_positions
+from index.analysis import exact_analyzer, kazakh_analyzer, stem, term_positions, term_spans
 from index.schema import IndexedPassage
 from index.search import SearcherCache, search
 from index.writer import create_index, write_passages
@@ -85,6 +85,15 @@ def test_indexing_shortcut_gives_the_analyzers_terms_and_positions(exact, sample
             expected.setdefault(token.text, []).append(token.pos)
         got = term_positions(text, exact)
         assert got == expected and list(got) == list(expected), text[:40]
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_marking_shortcut_gives_the_analyzers_terms_and_places(exact, sample_text):
+    analyzer = exact_analyzer() if exact else kazakh_analyzer()
+    for text in TRICKY + [sample_text]:
+        expected = [(token.text, token.startchar, token.endchar)
+                    for token in analyzer(text, chars=True, mode="index", removestops=False)]
+        assert term_spans(text, exact) == expected, text[:40]
 
 
 def terms(text: str, analyzer=None) -> list[tuple[str, int]]:
