@@ -62,15 +62,23 @@ def test_a_file_over_the_time_limit_is_given_up_and_the_batch_goes_on(tmp_path, 
     assert "gave up after 1 s" in reason and "--timeout" in reason
 
 
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`."""
+    return [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit() and _parent(entry) == pid]
+
+
+def _parent(entry: Path) -> int | None:
+    try:
+        return int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _descendants(pid: int) -> list[int]:
     """Every process under `pid` (workers are grandchildren: they come from the fork server)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
+        if entry.name.isdigit() and (parent := _parent(entry)) is not None:
             children.setdefault(parent, []).append(int(entry.name))
     found, stack = [], [pid]
     while stack:
@@ -81,8 +89,9 @@ def _descendants(pid: int) -> list[int]:
 
 
 def _busy_worker(pid: int) -> int | None:
-    """The worker process: a descendant using the CPU (the fork server only waits)."""
-    for child in _descendants(pid):
+    """The worker process: a grandchild using the CPU (workers come from the fork server, a child, which
+    itself spends CPU importing before it forks one: killing it instead would test something else)."""
+    for child in (worker for server in _children(pid) for worker in _descendants(server)):
         try:
             ticks = sum(int(value) for value in (Path("/proc") / str(child) / "stat").read_text()
                         .rsplit(")", 1)[1].split()[11:13])
