@@ -441,10 +441,7 @@ def generation_key(searcher: Searcher) -> tuple:
     again from 1, so a server would take the new index's arrays for the old one's.
     """
     reader = searcher.reader()
-    return segments_key(reader.generation(), [getattr(leaf, "segment", lambda: None)()
-                                              for leaf, _ in reader.leaf_readers()])
-
-
-def segments_key(generation: int | None, segments) -> tuple:
-    """(generation, segment ids); -1 for an empty index, which has no generation."""
-    return (-1 if generation is None else generation, tuple(segment.segment_id() for segment in segments if segment is not None))
+    segments = (getattr(leaf, "segment", lambda: None)() for leaf, _ in reader.leaf_readers())
+    generation = reader.generation()
+    return (-1 if generation is None else generation,
+            tuple(segment.segment_id() for segment in segments if segment is not None))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -17,7 +18,7 @@ from whoosh.searching import Searcher
 
 from index.counting import COLLAPSE_COLUMN, FACETS, count, pages, top
 from index.engine import Evaluator
-from index.postings import Generation, IndexArrays, generation_key, segments_key
+from index.postings import Generation, IndexArrays
 from index.query import SEARCH_FIELDS, ParsedQuery, QueryError, parse_query
 from index.ranking import (
     PROXIMITY_DEPTH,
@@ -152,21 +153,19 @@ class SearcherCache:
 
     def get(self) -> Searcher:
         searcher = getattr(self._local, "searcher", None)
-        if searcher is None or isinstance(searcher.reader(), EmptyReader):
-            # whoosh cannot refresh a searcher opened on an empty index: open one afresh
+        folder = self._folder()
+        if searcher is None or isinstance(searcher.reader(), EmptyReader) or folder != self._local.folder:
+            # whoosh cannot refresh a searcher opened on an empty index, nor tell a reindexed index
+            # (a new folder swapped in, its generation numbers starting again) from the old one
             searcher = self._ix.searcher(weighting=RankingWeighting())
-        elif not self._current(searcher):
-            searcher = searcher.refresh()  # reuses the readers of unchanged segments
-            if not self._current(searcher):  # a reindexed index at the same generation number
-                searcher = self._ix.searcher(weighting=RankingWeighting())
-        self._local.searcher = searcher
+        else:
+            searcher = searcher.refresh()
+        self._local.searcher, self._local.folder = searcher, folder
         return searcher
 
-    def _current(self, searcher: Searcher) -> bool:
-        """Whether the searcher reads the index's newest commit (after a reindex, the generation number
-        alone may match an older index's: the segments tell them apart)."""
-        toc = self._ix._read_toc()
-        return generation_key(searcher) == segments_key(toc.generation, toc.segments)
+    def _folder(self) -> int:
+        """The index folder's identity: `muragat reindex` swaps a new folder in under the same name."""
+        return os.stat(self._ix.storage.folder).st_ino
 
     def warm(self) -> None:
         """Read what the first searches would otherwise wait for: the variants map, columns, lengths."""
