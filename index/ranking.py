@@ -157,7 +157,8 @@ def with_evidence(evaluator: Evaluator, matches: Matches, searched: Query, typed
     scores = matches.scores + PAGE_WEIGHT * page_scores(evaluator, groups, matches.docnums)
     words = _exact_forms(evaluator, typed_words)
     if words:
-        best = np.sort(np.argsort(-scores, kind="stable")[:EVIDENCE_DEPTH])  # ascending passage numbers
+        best = (np.arange(len(scores)) if len(scores) <= EVIDENCE_DEPTH  # ascending passage numbers
+                else np.sort(np.argpartition(-scores, EVIDENCE_DEPTH)[:EVIDENCE_DEPTH]))
         for word in words:
             scores[best] += EXACT_FORM_WEIGHT * evaluator.term_scores("exact", word, matches.docnums[best])
     return Matches(matches.docnums, scores, matches.terms)
@@ -175,7 +176,8 @@ def page_scores(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]], docn
         for field, text in group:
             if field == "text":
                 postings = generation.postings(searcher, field, text, evaluator.deadline)
-                np.add.at(frequencies, page_of[postings.docnums], postings.weights)
+                frequencies += np.bincount(page_of[postings.docnums], weights=postings.weights,
+                                           minlength=len(page_lengths))
         pages_holding = int(np.count_nonzero(frequencies))
         if pages_holding:
             idf = robertson_idf(len(page_lengths), pages_holding)
