@@ -295,7 +295,7 @@ def term_positions(text: str, exact: bool = False) -> dict[str, list[int]]:
     positions: dict[str, list[int]] = {}
     position = 0
     analyse = _exact_word if exact else _stemmed_word
-    for word, language in _words(text):
+    for word, _offset, language in _located_words(text):
         advance, terms = analyse(word, language)
         for offset, term in terms:
             if term in positions:
@@ -304,14 +304,6 @@ def term_positions(text: str, exact: bool = False) -> dict[str, list[int]]:
                 positions[term] = [position + offset]
         position += advance
     return positions
-
-
-@lru_cache(maxsize=2)
-def _words(text: str) -> list[tuple[str, str | None]]:
-    """The words of a text with their sentences' languages; remembered for the next call, which
-    indexes the same passage in another field."""
-    language_at = _languages(text)
-    return [(match.group(), language_at(match.start())) for match in _TOKEN.finditer(text)]
 
 
 def _word_analysis(analyzer, keep_endings: bool) -> Callable[[str, str | None], tuple[int, tuple[tuple[int, str], ...]]]:
@@ -343,7 +335,8 @@ def term_spans(text: str, exact: bool = False) -> list[tuple[str, int, int]]:
 
 @lru_cache(maxsize=2)
 def _located_words(text: str) -> list[tuple[str, int, str | None]]:
-    """The words of a text with their offsets and sentences' languages; remembered for the other field's marks."""
+    """The words of a text with their offsets and sentences' languages; remembered for the next call, which
+    indexes (or marks) the same text in the other field."""
     language_at = _languages(text)
     return [(match.group(), match.start(), language_at(match.start())) for match in _TOKEN.finditer(text)]
 

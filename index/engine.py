@@ -242,11 +242,6 @@ class Evaluator:
         kept = self._in_order(query, candidates)
         return dict(zip(candidates[kept].tolist(), (scores[kept] * query.boost).tolist()))
 
-    def holding(self, field: str, text: str, docnums: Sequence[int]) -> set[int]:
-        """Which of a few passages hold a term."""
-        wanted = np.unique(np.asarray(docnums, dtype=np.int32))
-        return set(wanted[self.generation.weights_at(self.searcher, field, text, wanted) > 0].tolist())
-
     def _by_whoosh(self, query: Query) -> Matches:
         """Whoosh's own matcher, for what has no bulk form here: one match at a time."""
         docnums: list[int] = []
