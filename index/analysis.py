@@ -10,13 +10,21 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import lru_cache
 
 import Stemmer
 from whoosh.analysis import Filter, Token, Tokenizer
 
-from index.kazakh import STEM_CACHE_SIZE, fold_lookalikes, is_suffix_chain, stem
+from index.kazakh import (
+    LOOKALIKES,
+    SHARED_LOOKALIKES,
+    STEM_CACHE_SIZE,
+    fold_lookalikes,
+    is_suffix_chain,
+    stem,
+    word_starts_of,
+)
 from index.language import KAZAKH, RUSSIAN, SegmentLookup, sentence_languages, word_language
 
 __all__ = ["stem", "russian_stem", "kazakh_analyzer", "exact_analyzer", "term_positions", "ANALYZER_VERSION"]
@@ -321,16 +329,63 @@ _stemmed_word = _word_analysis(kazakh_analyzer(), keep_endings=False)
 _exact_word = _word_analysis(exact_analyzer(), keep_endings=True)
 
 
-def term_spans(text: str, exact: bool = False) -> list[tuple[str, int, int]]:
+def term_spans(text: str, exact: bool = False, among: Collection[str] | None = None) -> list[tuple[str, int, int]]:
     """(term, start, end) of every token `kazakh_analyzer()` (`exact_analyzer()` if exact) gives for `text`,
     stop words included: what marking the matches of a snippet or a page needs.
 
     The same tokens as running the analyzer over the text (chars=True, removestops=False), each
-    distinct (word, language) analysed once, as term_positions does.
+    distinct (word, language) analysed once, as term_positions does. With `among` (the terms to
+    mark), only the words that may give one of them are analysed (kazakh.word_starts_of): marking
+    a few words of a passage need not stem all of it.
     """
     analyse = _exact_spans if exact else _stemmed_spans
-    return [(term, offset + start, offset + end) for word, offset, language in _located_words(text)
+    if among is None:
+        words = _located_words(text)
+    else:
+        words = _words_starting(text, frozenset().union(*map(word_starts_of, among)))
+    return [(term, offset + start, offset + end) for word, offset, language in words
             for term, start, end in analyse(word, language)]
+
+
+def _words_starting(text: str, starts: frozenset[str]) -> list[tuple[str, int, str | None]]:
+    """The words of a text that start (or have a hyphenated part starting) with one of `starts` once
+    normalised, with offsets and languages (only the sentences holding such a word decided)."""
+    first_letters = _written_as(frozenset(start[:1] for start in starts))
+    found = [match for match in _TOKEN.finditer(text)
+             if (match.group()[0] in first_letters or _HYPHEN.search(match.group()))
+             and not starts.isdisjoint(_word_starts(match.group()))]
+    if not found:
+        return []
+    language_at = SegmentLookup(sentence_languages(text, holding=[match.start() for match in found])).at
+    return [(match.group(), match.start(), language_at(match.start())) for match in found]
+
+
+@lru_cache(maxsize=1024)
+def _written_as(letters: frozenset[str]) -> frozenset[str]:
+    """Every character a word may begin with and still start with one of `letters` once normalised
+    (either case, a Latin look-alike, ё for е, a letter written decomposed)."""
+    written = set()
+    for letter in letters:
+        written |= {letter, letter.upper(), unicodedata.normalize("NFD", letter)[0]}
+        if letter == "е":
+            written |= {"ё", "Ё"}
+    for latin, cyrillic in LOOKALIKES.items():
+        if cyrillic.lower() in letters:
+            written |= {chr(latin), chr(latin).upper(), chr(latin).lower()}
+    return frozenset(written | {letter.upper() for letter in written})
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def _word_starts(word: str) -> frozenset[str]:
+    """Each hyphenated part's first letter and first two letters, in every way Normalizer may leave them
+    (lowercase, NFC, Latin look-alikes folded as Kazakh or not at all, or as Russian with ё as е)."""
+    starts = set()
+    parts = _HYPHEN.split(word)
+    for part in (*parts, "".join(parts)) if len(parts) > 1 else parts:  # a compound is indexed joined too
+        head = unicodedata.normalize("NFC", part.translate(_DROP_INVISIBLE)[:3])[:2].lower()
+        for folded in (head, head.translate(LOOKALIKES), head.translate(SHARED_LOOKALIKES).replace("ё", "е")):
+            starts |= {folded[:1], folded}
+    return frozenset(starts)
 
 
 @lru_cache(maxsize=2)

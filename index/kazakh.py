@@ -533,6 +533,23 @@ def _known_stems() -> frozenset[str]:
     return frozenset(lexicon) | frozenset(lemma for lemma, _tags in lexicon.values())
 
 
+def word_starts_of(term: str) -> frozenset[str]:
+    """What the words that may give `term` start with once normalised: the first two letters of a longer
+    term (its word differs from it only at the end: a devoiced or restored last letter, endings gone),
+    the first letter of a term of one or two letters (ағып → ақ), and the first letters of its
+    irregular forms (мұнда → бұл). Of a hyphenated term, its first part's."""
+    head = term.split("-", 1)[0] or term
+    return _irregular_first_letters().get(term, frozenset()) | {head[:2] if len(head) >= 3 else head[:1]}
+
+
+@lru_cache(maxsize=1)
+def _irregular_first_letters() -> dict[str, frozenset[str]]:
+    letters: dict[str, set[str]] = {}
+    for form, lemma in IRREGULAR.items():
+        letters.setdefault(lemma, set()).add(form[0])
+    return {lemma: frozenset(found) for lemma, found in letters.items()}
+
+
 def is_known_word(word: str) -> bool:
     """True when a lowercased word reduces to a stem the lexicon knows (a plausible Kazakh word)."""
     return stem(word) in _known_stems()

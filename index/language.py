@@ -10,8 +10,9 @@ Pure module (no whoosh): the analyzer and, later, ingest may both use it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Sequence
 
 KAZAKH = "kk"
 RUSSIAN = "ru"
@@ -52,14 +53,17 @@ Segment = tuple[int, int, "str | None"]
 QUERY_CLUE_MARGIN = 2
 
 
-def sentence_languages(text: str) -> list[Segment]:
+def sentence_languages(text: str, holding: Sequence[int] | None = None) -> list[Segment]:
     """(start, end, language) pieces covering `text`: its sentences, and «quotations» on their own.
 
     None where the piece gives no clue («Москва, 1995.»). A quotation that gives none takes its
-    sentence's language.
+    sentence's language. With `holding` (ascending character offsets), only the sentences holding
+    one of them are decided, and only they are covered: marking a few words of a long text.
     """
     segments: list[Segment] = []
     for start, end in _sentences(text):
+        if holding is not None and not _holds(holding, start, end):
+            continue
         quotations = [match.span() for match in _QUOTATION.finditer(text, start, end)]
         outside = _words_between(text, start, end, quotations)
         language = decide(outside)
@@ -163,6 +167,12 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         spans.append((start, len(text)))
     return spans
+
+
+def _holds(offsets: Sequence[int], start: int, end: int) -> bool:
+    """Whether one of the ascending offsets falls in [start, end)."""
+    index = bisect_left(offsets, start)
+    return index < len(offsets) and offsets[index] < end
 
 
 def _words_between(text: str, start: int, end: int, holes: list[tuple[int, int]]) -> list[str]:

@@ -330,7 +330,7 @@ def _highlight_terms(query: Query, searcher: Searcher) -> dict[str, set[str]]:
 def _spans(text: str, terms: dict[str, set[str]]) -> list[tuple[int, int]]:
     """Where the text holds the query's terms: stemmed words, then exact forms."""
     return [span for field, exact in (("text", False), ("exact", True)) if terms[field]
-            for span in match_spans(term_spans(text, exact), terms[field])]
+            for span in match_spans(term_spans(text, exact, among=terms[field]), terms[field])]
 
 
 def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCaches | None = None) -> Fragments:

@@ -136,3 +136,12 @@ def test_a_query_word_analysed_in_a_given_language():
     assert [t.text for t in analyzer("школах", mode="query", language="kk")] == ["школах"]
     assert [t.text for t in analyzer("школах", mode="query", language="ru")] == ["школ"]
     assert [t.text for t in analyzer("құқықтары", mode="query", language="ru")] == ["құқық"]
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_marking_a_few_terms_finds_every_place_the_whole_analysis_finds(exact, sample_text):
+    for text in TRICKY + [sample_text, "Мұнда мұның бәрі жазылған. Ёлка и елка; ЁЛКА."]:
+        everything = term_spans(text, exact)
+        for term in {term for term, _, _ in everything}:
+            marked = [span for span in term_spans(text, exact, among={term}) if span[0] == term]
+            assert marked == [span for span in everything if span[0] == term], (term, text[:40])
