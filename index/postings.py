@@ -7,12 +7,15 @@ index generation lasts, a term's postings are scored, combined and counted in bu
 """
 from __future__ import annotations
 
+import io
 import itertools
 import pickle
+import struct
 import threading
 import time
 import zlib
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,12 +25,16 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from index.schema import NO_YEAR
+from index.storage import MappedFile
 
 # Memory kept for decoded postings per index generation (8 bytes a posting).
 POSTINGS_CACHE_BYTES = 160 * 2**20
 # Whoosh stores a field's length per passage as one byte; this turns the byte back into a length.
 _LENGTH_OF_BYTE = np.array([byte_to_length(byte) for byte in range(256)], dtype=np.float64)
 _CHECK_DEADLINE_EVERY = 64  # blocks
+# Whoosh's block: its length (negative for the last), a pickled info tuple (a few dozen bytes), the data.
+_BLOCK_LENGTH = struct.Struct("!i")
+_BLOCK_INFO_BYTES = 128
 # Terms whose block headers (not postings) are kept: a few dozen bytes a block.
 MAX_BLOCK_MAPS = 4096
 
@@ -274,10 +281,8 @@ def _block_headers(searcher: Searcher, field: str, text: str) -> Blocks | None:
         matcher = _leaf_matcher(leaf, field, encoded)
         if not isinstance(matcher, W3LeafMatcher):
             return None
-        while matcher.is_active():
-            blocks.append((number, matcher._dataoffset, matcher._nextoffset - matcher._dataoffset,
-                           matcher._maxid + offset, matcher._compression or 0))
-            matcher._next_block()
+        blocks.extend((number, start, length, last + offset, compression)
+                      for start, length, last, compression in _block_spans(matcher))
     return _as_blocks(blocks)
 
 
@@ -365,24 +370,45 @@ def _read_blocks(matcher: W3LeafMatcher, number: int, offset: int, docnums: list
                  blocks: list, values: list | None, deadline: float) -> bool:
     """Decode every block of a postings list straight from whoosh's format (pickled, zlib'd tuples)."""
     postfile = matcher._postfile
-    count = 0
-    while matcher.is_active():
-        length = matcher._nextoffset - matcher._dataoffset
-        data = postfile.get(matcher._dataoffset, length)
-        ids, block_weights, block_values = pickle.loads(zlib.decompress(data) if matcher._compression else data)
+    for count, (start, length, _, compression) in enumerate(_block_spans(matcher), 1):
+        data = postfile.get(start, length)
+        ids, block_weights, block_values = pickle.loads(zlib.decompress(data) if compression else data)
         if values is not None:
             values.extend(block_values)
         docnums.append(np.cumsum(np.asarray(ids, dtype=np.int64)) + offset)
-        blocks.append((number, matcher._dataoffset, length, int(docnums[-1][-1]), matcher._compression or 0))
+        blocks.append((number, start, length, int(docnums[-1][-1]), compression))
         if isinstance(block_weights, tuple):
             weights.append(np.asarray(block_weights, dtype=np.float32))
         else:  # None: every weight is 1; a number: every weight is that number
             weights.append(np.full(len(ids), 1.0 if block_weights is None else block_weights, dtype=np.float32))
-        matcher._next_block()
-        count += 1
         if count % _CHECK_DEADLINE_EVERY == 0 and time.monotonic() > deadline:
             return False
     return True
+
+
+def _block_spans(matcher: W3LeafMatcher) -> Iterator[tuple[int, int, int, int]]:
+    """(data offset, data length, last passage in the segment, compression) of each block of a term's
+    postings. From a mapped file, read straight from the map: whoosh's own walk reads each block's
+    header through a dozen small reads of a file object, a third of the time decoding took."""
+    postfile = matcher._postfile
+    if not isinstance(postfile, MappedFile):
+        while matcher.is_active():
+            yield (matcher._dataoffset, matcher._nextoffset - matcher._dataoffset, matcher._maxid,
+                   matcher._compression or 0)
+            matcher._next_block()
+        return
+    mapped, base = postfile.file.mapped, postfile.file.start
+    position = matcher._baseoffset
+    while True:
+        (length,) = _BLOCK_LENGTH.unpack_from(mapped, base + position)
+        header = position + _BLOCK_LENGTH.size
+        end = header + abs(length)
+        info = io.BytesIO(mapped[base + header:base + min(end, header + _BLOCK_INFO_BYTES)])
+        _count, last, _weight, compression, _shortest, _longest = pickle.Unpickler(info).load()
+        yield header + info.tell(), end - header - info.tell(), last, compression or 0
+        if length < 0:  # whoosh marks the last block by a negative length
+            return
+        position = end
 
 
 def _weight_at(matcher, values: list | None) -> float:
