@@ -388,15 +388,9 @@ def _read_blocks(matcher: W3LeafMatcher, number: int, offset: int, docnums: list
 
 def _block_spans(matcher: W3LeafMatcher) -> Iterator[tuple[int, int, int, int]]:
     """(data offset, data length, last passage in the segment, compression) of each block of a term's
-    postings. From a mapped file, read straight from the map: whoosh's own walk reads each block's
-    header through a dozen small reads of a file object, a third of the time decoding took."""
-    postfile = matcher._postfile
-    if not isinstance(postfile, MappedFile):
-        while matcher.is_active():
-            yield (matcher._dataoffset, matcher._nextoffset - matcher._dataoffset, matcher._maxid,
-                   matcher._compression or 0)
-            matcher._next_block()
-        return
+    postings, read straight from the mapped file (index.storage): whoosh's own walk reads each block's
+    header through a dozen small reads of a file object."""
+    postfile: MappedFile = matcher._postfile
     mapped, base = postfile.file.mapped, postfile.file.start
     position = matcher._baseoffset
     while True:
