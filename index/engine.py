@@ -112,19 +112,32 @@ class Evaluator:
             self.partial = True
         if not len(postings.docnums):
             return NO_MATCHES
-        scores = self._bm25(field, text, postings.docnums, postings.weights) * query.boost
+        scores = self._bm25(field, text, postings.docnums, postings.weights, every_posting=True) * query.boost
         return Matches(postings.docnums, scores, np.ones(len(postings.docnums), np.int32))
 
-    def _bm25(self, field: str, text, docnums: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """Whoosh's BM25F term score (scoring.bm25 with the searcher's idf and average field length)."""
+    def _bm25(self, field: str, text, docnums: np.ndarray, weights: np.ndarray,
+              every_posting: bool = False) -> np.ndarray:
+        """Whoosh's BM25F term score (scoring.bm25: idf, average field length, B, K1), each passage scored
+        with its own language's statistics where that language is big enough (LanguageSizes.own):
+        Kazakh passages score as in a Kazakh archive, whatever Russian documents stand beside them.
+
+        The term's passages in each language are counted from its postings given `every_posting`;
+        for a few passages, its passages in the whole archive stand for those in each language.
+        """
         if not self.searcher.schema[field].scorable:
             return weights.astype(np.float64)
-        idf = self.searcher.idf(field, text)
-        average = self.searcher.avg_field_length(field) or 1
+        sizes = self.generation.languages(self.searcher, field)
+        codes = sizes.codes[docnums]
+        if every_posting:
+            holding = np.bincount(codes, minlength=len(sizes.passages))
+        else:
+            holding = np.minimum(self.searcher.doc_frequency(field, text), sizes.passages)
+        idf = idf_by_language(sizes.passages, holding, self.searcher.idf(field, text), sizes.own)[codes]
+        average = np.where(sizes.own, sizes.average_lengths, self.searcher.avg_field_length(field) or 1)[codes]
         b = self._field_b.get(field, self._b)
         lengths = self.generation.lengths(self.searcher, field)[docnums]
         tf = weights.astype(np.float64)
-        return idf * (tf * (self._k1 + 1)) / (tf + self._k1 * ((1 - b) + b * lengths / average))
+        return idf * (tf * (self._k1 + 1)) / (tf + self._k1 * ((1 - b) + b * lengths / np.maximum(average, 1e-9)))
 
     def _any(self, query: Or | DisjunctionMax) -> Matches:
         parts = [self.matches(sub) for sub in query.subqueries]
@@ -291,3 +304,9 @@ def _coordinated(scores: np.ndarray, matched: np.ndarray, term_count: int, scale
     if term_count <= 1:  # whoosh would zero every score here; one term needs no bonus
         return scores
     return (scores + (matched - 1) / (term_count - scale) ** 2) * ((term_count - 1) / term_count)
+
+
+def idf_by_language(units: np.ndarray, holding: np.ndarray, overall: float, own: np.ndarray) -> np.ndarray:
+    """Robertson's idf, log(1 + (N - df + 0.5) / (df + 0.5)), of a term in each language (`units`
+    passages or pages, `holding` of them hold it); `overall` where the language is not `own`."""
+    return np.where(own, np.log1p((units - holding + 0.5) / (holding + 0.5)), overall)

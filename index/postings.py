@@ -37,6 +37,9 @@ _BLOCK_LENGTH = struct.Struct("!i")
 _BLOCK_INFO_BYTES = 128
 # Terms whose block headers (not postings) are kept: a few dozen bytes a block.
 MAX_BLOCK_MAPS = 4096
+# A language with fewer passages is ranked with the whole archive's statistics: too few to tell its
+# common words from its rare ones.
+MIN_LANGUAGE_PASSAGES = 1000
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,20 @@ class Column:
     values: list  # value of each code
 
 
+@dataclass(frozen=True)
+class LanguageSizes:
+    """The passages of each language (by the language column's codes), and their mean length in a field."""
+
+    codes: np.ndarray  # int32, one per passage
+    passages: np.ndarray  # int64, live passages per code
+    average_lengths: np.ndarray  # float64, per code
+
+    @property
+    def own(self) -> np.ndarray:
+        """Per code: whether the language has passages enough for statistics of its own."""
+        return self.passages >= MIN_LANGUAGE_PASSAGES
+
+
 EMPTY = TermPostings(np.empty(0, np.int32), np.empty(0, np.float32))
 
 
@@ -100,7 +117,7 @@ class Generation:
         self._cached_bytes = 0
         self._terms: OrderedDict[tuple[str, str], TermPostings] = OrderedDict()
         self._columns: dict[str, Column] = {}
-        self._lengths: dict[str, np.ndarray] = {}
+        self._lengths: dict[str, np.ndarray | LanguageSizes] = {}
         self._live: np.ndarray | None = None
         self._years: np.ndarray | None = None
         self._pages: tuple[np.ndarray, np.ndarray] | None = None
@@ -129,6 +146,19 @@ class Generation:
                 parts.append(_LENGTH_OF_BYTE[raw])
             self._lengths[field] = np.concatenate(parts) if parts else np.empty(0)
         return self._lengths[field]
+
+    def languages(self, searcher: Searcher, field: str) -> LanguageSizes:
+        """Each passage's language code, and each language's live passages and mean `field` length:
+        BM25's statistics taken per language, as if each language were an archive of its own."""
+        key = f"languages:{field}"
+        if key not in self._lengths:
+            codes = self.column(searcher, "language").codes
+            live = self.live(searcher)
+            count = int(codes.max()) + 1 if len(codes) else 0
+            passages = np.bincount(codes[live], minlength=count)
+            total = np.bincount(codes[live], weights=self.lengths(searcher, field)[live], minlength=count)
+            self._lengths[key] = LanguageSizes(codes, passages, total / np.maximum(passages, 1))
+        return self._lengths[key]
 
     def column(self, searcher: Searcher, name: str) -> Column:
         """A column (collection, year, document_id, fingerprint) as codes, read once per generation."""

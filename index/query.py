@@ -48,6 +48,7 @@ class ParsedQuery:
     query: Query
     filter: Query | None = None
     words: tuple[str, ...] = ()  # the typed words, normalised but not stemmed
+    languages: tuple[str, ...] = ()  # what the words were analysed as: one language when the query says it
 
 
 class BilingualParser(qparser.QueryParser):
@@ -67,6 +68,10 @@ class BilingualParser(qparser.QueryParser):
                                             language=language))
             if len(texts) > 1:
                 alternatives.append(self.multitoken_query(field.multitoken_query, texts, fieldname, termclass, boost))
+                if not any(text.isdigit() for text in texts):
+                    # A compound of words (гугеноты-поселенцы, іс-қимыл) is also its words, apart: the
+                    # passage that writes them so ranks first, one that names them apart is still found.
+                    alternatives.extend(termclass(fieldname, text, boost=boost) for text in texts)
             elif texts:
                 alternatives.append(termclass(fieldname, texts[0], boost=boost))
         return either(alternatives)
@@ -212,13 +217,14 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is {len(text)} characters long; shorten it to {MAX_QUERY_CHARS} or fewer")
     words, filters = split_filters(text)
+    languages = query_languages(words)
     if not words.strip():
         query = Every() if filters else NullQuery
     elif not typed_words(_SYNTAX_WORDS.sub(" ", words), schema):
         query = stop_words_only(words, schema)
     else:
         try:
-            query = as_ors(build_parser(schema, query_languages(words)).parse(prepare(words)))
+            query = as_ors(build_parser(schema, languages).parse(prepare(words)))
         except QueryError:
             raise
         except Exception:  # noqa: BLE001 - whoosh raises assorted errors on odd syntax
@@ -226,7 +232,7 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
         if query is NullQuery:
             query = plain_words(words, schema)
     typed = typed_words(words, schema)
-    return ParsedQuery(query, And(filters) if len(filters) > 1 else (filters[0] if filters else None), typed)
+    return ParsedQuery(query, And(filters) if len(filters) > 1 else (filters[0] if filters else None), typed, languages)
 
 
 def typed_words(text: str, schema: Schema) -> tuple[str, ...]:

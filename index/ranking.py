@@ -24,14 +24,15 @@ dev half and our own) and checked on the keyword set.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from whoosh.query import Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 
-from index.engine import Evaluator, Matches
+from index.engine import Evaluator, Matches, idf_by_language
+from index.language import KAZAKH, RUSSIAN
 
 # BM25's term-frequency saturation and length normalisation (shorter passages than whoosh's
 # default B=0.75 assumes: the passages are already cut to about 600 characters).
@@ -51,6 +52,9 @@ PROXIMITY_BOOST = 1.5
 # Both bounds: on a small archive every word is cheap to search, and a few hundred passages
 # about one subject make its words "common".
 COMMON_WORD_SHARE = 0.02
+# A query that says its language (a question asked in Russian) ranks the other language's
+# passages at this share of their score: they match it only on what both languages write alike.
+OTHER_LANGUAGE_FACTOR = 0.5
 COMMON_WORD_PASSAGES = 5_000
 
 TermKey = tuple[str, str]
@@ -165,11 +169,19 @@ def with_evidence(evaluator: Evaluator, matches: Matches, searched: Query, typed
 
 
 def page_scores(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]], docnums: np.ndarray) -> np.ndarray:
-    """BM25 of the query's words over each passage's whole page (a word's frequency summed over the page)."""
+    """BM25 of the query's words over each passage's whole page (a word's frequency summed over the page),
+    with each language's page statistics, as the passages' own BM25 (LanguageSizes.own)."""
     searcher, generation = evaluator.searcher, evaluator.generation
     page_of, page_lengths = generation.pages(searcher)
-    average = page_lengths.mean() if len(page_lengths) else 1.0
-    normalised = K1 * ((1 - B) + B * page_lengths / (average or 1.0))
+    sizes = generation.languages(searcher, "text")
+    language = np.zeros(len(page_lengths), np.int64)
+    language[page_of] = sizes.codes  # a page's language: its passages' (the last one's, where they differ)
+    pages = np.bincount(language, minlength=len(sizes.passages))
+    own = sizes.own
+    average = np.where(own, np.bincount(language, weights=page_lengths, minlength=len(pages)) / np.maximum(pages, 1),
+                       page_lengths.mean() if len(page_lengths) else 1.0)
+    normalised = K1 * ((1 - B) + B * page_lengths / np.maximum(average[language], 1e-9))
+    scored = page_of[docnums]
     scores = np.zeros(len(docnums))
     for group in groups:
         frequencies = np.zeros(len(page_lengths))
@@ -178,11 +190,12 @@ def page_scores(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]], docn
                 postings = generation.postings(searcher, field, text, evaluator.deadline)
                 frequencies += np.bincount(page_of[postings.docnums], weights=postings.weights,
                                            minlength=len(page_lengths))
-        pages_holding = int(np.count_nonzero(frequencies))
-        if pages_holding:
-            idf = robertson_idf(len(page_lengths), pages_holding)
-            tf = frequencies[page_of[docnums]]
-            scores += idf * tf * (K1 + 1) / (tf + normalised[page_of[docnums]])
+        held = frequencies > 0
+        if held.any():
+            holding = np.bincount(language[held], minlength=len(pages))
+            idf = idf_by_language(pages, holding, robertson_idf(len(page_lengths), int(holding.sum())), own)
+            tf = frequencies[scored]
+            scores += idf[language[scored]] * tf * (K1 + 1) / (tf + normalised[scored])
     return scores
 
 
@@ -191,3 +204,14 @@ def _exact_forms(evaluator: Evaluator, typed_words: Sequence[str]) -> list[str]:
     reader = evaluator.searcher.reader()
     limit = _common_limit(reader)
     return [word for word in dict.fromkeys(typed_words) if 0 < reader.doc_frequency("exact", word) <= limit]
+
+
+def language_preference(evaluator: Evaluator, languages: Sequence[str]) -> Callable[[np.ndarray], np.ndarray] | None:
+    """For a query that says its language: each passage's weight, OTHER_LANGUAGE_FACTOR for the other
+    language's (passages in neither, `other`, weigh 1); None when the query prefers neither."""
+    if len(languages) != 1:
+        return None
+    column = evaluator.generation.column(evaluator.searcher, "language")
+    weights = np.array([OTHER_LANGUAGE_FACTOR if value in (KAZAKH, RUSSIAN) and value != languages[0] else 1.0
+                        for value in column.values])
+    return lambda docnums: weights[column.codes[docnums]]

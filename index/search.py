@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -17,13 +18,14 @@ from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
 from index.counting import COLLAPSE_COLUMN, FACETS, count, pages, top
-from index.engine import Evaluator
+from index.engine import Evaluator, Matches
 from index.postings import Generation, IndexArrays
 from index.query import SEARCH_FIELDS, ParsedQuery, QueryError, parse_query
 from index.ranking import (
     PROXIMITY_DEPTH,
     RankingWeighting,
     proximity_phrase,
+    language_preference,
     with_evidence,
     without_common_words,
 )
@@ -211,12 +213,15 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     matches = evaluator.matches(searched)
     if allowed is not None:
         matches = matches.where(allowed[matches.docnums])
+    preference = language_preference(evaluator, parsed.languages) if by_relevance else None
     if by_relevance:
         matches = with_evidence(evaluator, matches, searched, parsed.words)
+        if preference is not None:
+            matches = Matches(matches.docnums, matches.scores * preference(matches.docnums), matches.terms)
     near = proximity_phrase(query) if by_relevance else None
     depth = max(offset + limit, PROXIMITY_DEPTH) if near is not None else offset + limit
     found = top(searcher, generation, matches, depth, sort)
-    ranked = _with_proximity(evaluator, near, found) if near is not None else found
+    ranked = _with_proximity(evaluator, near, found, preference) if near is not None else found
     terms = _highlight_terms(query, searcher)
     hits = tuple(_hit(docnum, score, terms, searcher) for docnum, score in ranked[offset:offset + limit])
     total, facets = count(searcher, generation, matches.docnums)
@@ -230,11 +235,15 @@ def _generation(searcher: Searcher, caches: IndexCaches | None) -> Generation:
     return (caches.arrays if caches else IndexArrays(cache_bytes=0)).of(searcher)
 
 
-def _with_proximity(evaluator: Evaluator, near: Phrase, ordered: list[tuple[int, float]]) -> list[tuple[int, float]]:
-    """(passage, score): the top PROXIMITY_DEPTH with the bonus for words standing close added, re-ordered."""
+def _with_proximity(evaluator: Evaluator, near: Phrase, ordered: list[tuple[int, float]],
+                    preference: Callable[[np.ndarray], np.ndarray] | None) -> list[tuple[int, float]]:
+    """(passage, score): the top PROXIMITY_DEPTH with the bonus for words standing close added (weighted
+    by the query's language preference, as the rest of the score), re-ordered."""
     best, rest = ordered[:PROXIMITY_DEPTH], ordered[PROXIMITY_DEPTH:]
     bonus = evaluator.phrase_scores(near, [docnum for docnum, _ in best])
-    scored = [(docnum, score + bonus.get(docnum, 0.0)) for docnum, score in best]
+    weights = preference(np.array([docnum for docnum, _ in best], dtype=np.int64)) if preference and best else None
+    scored = [(docnum, score + bonus.get(docnum, 0.0) * (weights[index] if weights is not None else 1.0))
+              for index, (docnum, score) in enumerate(best)]
     return sorted(scored, key=lambda hit: (-hit[1], hit[0])) + rest
 
 def _expanded(parsed: ParsedQuery, searcher: Searcher, caches: IndexCaches | None) -> Query:
