@@ -122,6 +122,18 @@ def query_languages(text: str) -> tuple[str, ...]:
     return (KAZAKH, RUSSIAN)
 
 
+def preferred_language(text: str) -> str | None:
+    """The language a query's words lean to (more clues, by any margin), which its ranking prefers; None on a tie.
+
+    Weaker than query_languages' analysis choice: preferring one language only re-orders the two
+    languages' passages, where analysing in one alone would lose the other's words.
+    """
+    kazakh, russian = _clues(_WORD.findall(text))
+    if kazakh == russian:
+        return None
+    return KAZAKH if kazakh > russian else RUSSIAN
+
+
 def word_language(word: str, sentence_language: str | None) -> str | None:
     """A word that is Kazakh by itself (a Kazakh-only letter, a Kazakh function word) is Kazakh whatever
     its sentence: a name in Russian text, or a typed query word, whose Russian analysis would be noise."""

@@ -20,7 +20,7 @@ from whoosh.qparser import syntax
 from whoosh.query import And, Every, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
 from whoosh.query.compound import CompoundQuery
 
-from index.language import LANGUAGES, query_languages
+from index.language import LANGUAGES, preferred_language, query_languages
 
 MAX_QUERY_CHARS = 500
 SEARCH_FIELDS = ("text", "title")
@@ -48,7 +48,7 @@ class ParsedQuery:
     query: Query
     filter: Query | None = None
     words: tuple[str, ...] = ()  # the typed words, normalised but not stemmed
-    languages: tuple[str, ...] = ()  # what the words were analysed as: one language when the query says it
+    language: str | None = None  # the language the query leans to (language.preferred_language), or None
 
 
 class BilingualParser(qparser.QueryParser):
@@ -217,14 +217,13 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is {len(text)} characters long; shorten it to {MAX_QUERY_CHARS} or fewer")
     words, filters = split_filters(text)
-    languages = query_languages(words)
     if not words.strip():
         query = Every() if filters else NullQuery
     elif not typed_words(_SYNTAX_WORDS.sub(" ", words), schema):
         query = stop_words_only(words, schema)
     else:
         try:
-            query = as_ors(build_parser(schema, languages).parse(prepare(words)))
+            query = as_ors(build_parser(schema, query_languages(words)).parse(prepare(words)))
         except QueryError:
             raise
         except Exception:  # noqa: BLE001 - whoosh raises assorted errors on odd syntax
@@ -232,7 +231,8 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
         if query is NullQuery:
             query = plain_words(words, schema)
     typed = typed_words(words, schema)
-    return ParsedQuery(query, And(filters) if len(filters) > 1 else (filters[0] if filters else None), typed, languages)
+    return ParsedQuery(query, And(filters) if len(filters) > 1 else (filters[0] if filters else None), typed,
+                       preferred_language(words))
 
 
 def typed_words(text: str, schema: Schema) -> tuple[str, ...]:

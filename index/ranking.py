@@ -52,7 +52,7 @@ PROXIMITY_BOOST = 1.5
 # Both bounds: on a small archive every word is cheap to search, and a few hundred passages
 # about one subject make its words "common".
 COMMON_WORD_SHARE = 0.02
-# A query that says its language (a question asked in Russian) ranks the other language's
+# A query leaning to one language (a question asked in Russian) ranks the other language's
 # passages at this share of their score: they match it only on what both languages write alike.
 OTHER_LANGUAGE_FACTOR = 0.5
 COMMON_WORD_PASSAGES = 5_000
@@ -206,12 +206,12 @@ def _exact_forms(evaluator: Evaluator, typed_words: Sequence[str]) -> list[str]:
     return [word for word in dict.fromkeys(typed_words) if 0 < reader.doc_frequency("exact", word) <= limit]
 
 
-def language_preference(evaluator: Evaluator, languages: Sequence[str]) -> Callable[[np.ndarray], np.ndarray] | None:
-    """For a query that says its language: each passage's weight, OTHER_LANGUAGE_FACTOR for the other
-    language's (passages in neither, `other`, weigh 1); None when the query prefers neither."""
-    if len(languages) != 1:
+def language_preference(evaluator: Evaluator, language: str | None) -> Callable[[np.ndarray], np.ndarray] | None:
+    """For a query leaning to one language: each passage's weight, OTHER_LANGUAGE_FACTOR for the other
+    language's (passages in neither, `other`, weigh 1); None when the query leans to neither."""
+    if language is None:
         return None
     column = evaluator.generation.column(evaluator.searcher, "language")
-    weights = np.array([OTHER_LANGUAGE_FACTOR if value in (KAZAKH, RUSSIAN) and value != languages[0] else 1.0
+    weights = np.array([OTHER_LANGUAGE_FACTOR if value in (KAZAKH, RUSSIAN) and value != language else 1.0
                         for value in column.values])
     return lambda docnums: weights[column.codes[docnums]]

@@ -213,7 +213,7 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     matches = evaluator.matches(searched)
     if allowed is not None:
         matches = matches.where(allowed[matches.docnums])
-    preference = language_preference(evaluator, parsed.languages) if by_relevance else None
+    preference = language_preference(evaluator, parsed.language) if by_relevance else None
     if by_relevance:
         matches = with_evidence(evaluator, matches, searched, parsed.words)
         if preference is not None:

@@ -3,7 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from index.language import KAZAKH, OTHER, RUSSIAN, query_languages, sentence_languages, text_language
+from index.language import (
+    KAZAKH,
+    OTHER,
+    RUSSIAN,
+    preferred_language,
+    query_languages,
+    sentence_languages,
+    text_language,
+)
 
 RUSSIAN_PASSAGE = ("Министерство сообщило о строительстве школ в области. "
                    "В школах не хватает учителей, и это беспокоит родителей.")
@@ -89,3 +97,11 @@ def test_a_query_is_searched_in_one_language_only_when_it_says_so_clearly():
     assert query_languages("учитель мұғалім") == (KAZAKH, RUSSIAN)
     assert query_languages("Какие школы были построены в этом году?") == (RUSSIAN,)
     assert query_languages("Абай қай жылы туған?") == (KAZAKH,)
+
+
+def test_a_query_leans_to_the_language_with_more_clues_by_any_margin():
+    assert preferred_language("Какая работа Мартина Лютера стала популярной?") == RUSSIAN  # one clue, searched both ways
+    assert query_languages("Какая работа Мартина Лютера стала популярной?") == (KAZAKH, RUSSIAN)
+    assert preferred_language("мектеп туралы") == KAZAKH
+    assert preferred_language("школа") is None
+    assert preferred_language("учитель мұғалім") == KAZAKH  # a Kazakh letter is a clue, a plain Russian noun none
