@@ -15,6 +15,12 @@ back; its passages are scored as evidence added up, each kind weighted by what i
 - Among the top PROXIMITY_DEPTH, a bonus for the words standing close together (a sloppy
   phrase scored by BM25, boost PROXIMITY_BOOST).
 
+- Where Kazakh and Russian stand in one archive, each passage's BM25 (and its page's) uses its
+  own language's statistics (engine.Evaluator._bm25), and a query leaning to one language
+  weighs the other language's passages at OTHER_LANGUAGE_FACTOR.
+- A passage below another of its own page is weighed at SAME_PAGE_FACTOR: the page is listed
+  already, and a second passage of it would hide another page.
+
 Passages are then ordered by the sum alone. There is no strict tier of "passages holding
 every word first": counting words equally, whatever their weight, put a passage with more
 common words above the passage holding the rare one (issue 16; bench/README.md, "Questions",
@@ -52,6 +58,9 @@ PROXIMITY_BOOST = 1.5
 # Both bounds: on a small archive every word is cheap to search, and a few hundred passages
 # about one subject make its words "common".
 COMMON_WORD_SHARE = 0.02
+# A passage below another of its page ranks at this share of its score: the page is already
+# listed, and the reader opens the page, not the passage (a second one of it hides another page).
+SAME_PAGE_FACTOR = 0.5
 # A query leaning to one language (a question asked in Russian) ranks the other language's
 # passages at this share of their score: they match it only on what both languages write alike.
 OTHER_LANGUAGE_FACTOR = 0.5
@@ -215,3 +224,15 @@ def language_preference(evaluator: Evaluator, language: str | None) -> Callable[
     weights = np.array([OTHER_LANGUAGE_FACTOR if value in (KAZAKH, RUSSIAN) and value != language else 1.0
                         for value in column.values])
     return lambda docnums: weights[column.codes[docnums]]
+
+
+def with_page_diversity(evaluator: Evaluator, matches: Matches) -> Matches:
+    """The matches with every passage but the best of its page scored at SAME_PAGE_FACTOR."""
+    if not len(matches) or SAME_PAGE_FACTOR == 1:
+        return matches
+    page_of, _ = evaluator.generation.pages(evaluator.searcher)
+    pages = page_of[matches.docnums]
+    order = np.lexsort((-matches.scores, pages))  # by page, the best passage of each first
+    best = np.zeros(len(matches), dtype=bool)
+    best[order[np.flatnonzero(np.diff(pages[order], prepend=-1))]] = True
+    return Matches(matches.docnums, np.where(best, matches.scores, matches.scores * SAME_PAGE_FACTOR), matches.terms)

@@ -27,6 +27,7 @@ from index.ranking import (
     proximity_phrase,
     language_preference,
     with_evidence,
+    with_page_diversity,
     without_common_words,
 )
 from index.analysis import term_spans
@@ -218,6 +219,7 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
         matches = with_evidence(evaluator, matches, searched, parsed.words)
         if preference is not None:
             matches = Matches(matches.docnums, matches.scores * preference(matches.docnums), matches.terms)
+        matches = with_page_diversity(evaluator, matches)
     near = proximity_phrase(query) if by_relevance else None
     depth = max(offset + limit, PROXIMITY_DEPTH) if near is not None else offset + limit
     found = top(searcher, generation, matches, depth, sort)

@@ -49,7 +49,8 @@ def test_the_rare_name_of_a_question_outweighs_its_common_words(tmp_path):
     assert ranked(ix, "Шернияз Жарылғасұлы қай жылдары өмір сүрген?")[0] == "name"
 
 
-def test_a_passage_whose_page_holds_the_other_words_ranks_higher(tmp_path):
+def test_a_passage_whose_page_holds_the_other_words_ranks_higher(tmp_path, monkeypatch):
+    monkeypatch.setattr("index.ranking.SAME_PAGE_FACTOR", 1.0)  # the page's evidence alone, not its diversity
     ix = create_index(tmp_path)
     write_passages(ix, [
         # two passages of one page: the question's subject in one, its answer word in the other
@@ -137,3 +138,14 @@ def test_a_compound_finds_its_words_written_apart_below_the_compound_itself(tmp_
     ])
     assert ranked(ix, "Как гугеноты-поселенцы освоились?")[:2] == ["compound", "apart"]
     assert ranked(ix, "іс-қимыл") == []  # and a compound nobody wrote finds nothing
+
+
+def test_a_second_passage_of_a_page_ranks_below_the_best_passage_of_another_page(tmp_path):
+    ix = create_index(tmp_path)
+    write_passages(ix, [
+        IndexedPassage("page-best", "a", "Су", 1, "Арал теңізі тартылып, Арал балықшылары көшті. " + FILLER),
+        IndexedPassage("page-second", "a", "Су", 1, "Арал теңізінің суы азайды. " + FILLER),
+        IndexedPassage("other-page", "b", "Жер", 4, "Арал маңы шөлге айналды, бұрынғы теңіз табаны. " + FILLER * 2),
+        *[IndexedPassage(f"filler-{n}", "c", "Жаңалық", n + 1, f"Жаңалық {n}. " + FILLER) for n in range(10)],
+    ])
+    assert ranked(ix, "Арал теңізі")[:3] == ["page-best", "other-page", "page-second"]
