@@ -62,17 +62,46 @@ def _one_per_text(matches: Matches, order: np.ndarray, fingerprints: np.ndarray,
 
 
 def count(searcher: Searcher, generation: Generation, docnums: np.ndarray) -> tuple[int, dict[str, dict]]:
-    """(passages, {facet: {value: passages}}) of the matched passages, each text counted once."""
+    """(texts, {facet: {value: texts}}): the distinct texts among the matched passages, and for each facet value
+    the distinct texts among the matches with that value.
+
+    A facet value's count is what the listing narrowed to it shows: a text standing in two documents
+    (copies of one file) is listed once, but under either document's filter, so it counts for both.
+    """
     fingerprints = generation.column(searcher, COLLAPSE_COLUMN).codes[docnums]
-    _, last = np.unique(fingerprints[::-1], return_index=True)
-    shown = docnums[::-1][last]
+    _, inverse, repeats = np.unique(fingerprints, return_inverse=True, return_counts=True)
+    copied = repeats[inverse] > 1
+    alone, copies, copy_texts = docnums[~copied], docnums[copied], fingerprints[copied].astype(np.int64)
+    texts = int(copy_texts.max(initial=0)) + 1
     facets = {}
     for name in FACETS:
         column = generation.column(searcher, name)
-        counts = np.bincount(column.codes[shown], minlength=len(column.values))
+        counts = np.bincount(column.codes[alone], minlength=len(column.values))
+        if len(copies):  # each (value, text) pair once
+            pairs = np.unique(column.codes[copies].astype(np.int64) * texts + copy_texts)
+            counts += np.bincount(pairs // texts, minlength=len(column.values))
         facets[name] = {column.values[code]: int(counts[code]) for code in np.flatnonzero(counts)
                         if _shown_value(name, column.values[code])}
-    return len(shown), facets
+    return len(repeats), facets
+
+
+def copies(searcher: Searcher, generation: Generation, docnums: np.ndarray,
+           shown: list[int]) -> dict[int, list[tuple[str, int]]]:
+    """For each shown passage, the other documents whose matched passages have its text: (document id, page)."""
+    fingerprints = generation.column(searcher, COLLAPSE_COLUMN).codes
+    documents, page_numbers = generation.column(searcher, "document_id"), generation.column(searcher, "page")
+    matched = fingerprints[docnums]
+    found: dict[int, list[tuple[str, int]]] = {}
+    for docnum in shown:
+        own = documents.values[documents.codes[docnum]]
+        elsewhere: dict[str, int] = {}
+        for other in docnums[matched == fingerprints[docnum]]:
+            document_id = documents.values[documents.codes[other]]
+            if document_id != own:
+                page = page_numbers.values[page_numbers.codes[other]]
+                elsewhere[document_id] = min(page, elsewhere.get(document_id, page))
+        found[docnum] = sorted(elsewhere.items())
+    return found
 
 
 def live_counts(searcher: Searcher, generation: Generation, name: str) -> dict:

@@ -16,7 +16,7 @@ from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Prefix, Query
 from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
-from index.counting import COLLAPSE_COLUMN, FACETS, count, pages, top
+from index.counting import COLLAPSE_COLUMN, FACETS, copies, count, pages, top
 from index.engine import Evaluator
 from index.postings import Generation, IndexArrays
 from index.query import SEARCH_FIELDS, ParsedQuery, QueryError, parse_query
@@ -84,6 +84,8 @@ class Hit:
     collection: str = ""
     year: int | None = None
     language: str = ""  # kk, ru or other, decided from the passage's text
+    # The other documents whose matching passages have this same text (copies), shown once: (document id, page)
+    copies: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,8 +191,8 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     page's and the typed word forms' evidence, plus a bonus for words close together among
     the top PROXIMITY_DEPTH); a word in a large share of the archive is not searched for
     beside rarer ones. Passages with the same text (boilerplate repeated across documents) are
-    collapsed to the best one, and counted once. The total and the facets count every passage
-    the searched words match. Past `time_budget` seconds the results say `partial`: they rank
+    collapsed to the best one (which names the other documents holding it), and counted once in the
+    total; a facet value counts the texts a listing narrowed to it would show. Past `time_budget` seconds the results say `partial`: they rank
     and count the passages found until then.
     """
     started = time.perf_counter()
@@ -218,7 +220,9 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     found = top(searcher, generation, matches, depth, sort)
     ranked = _with_proximity(evaluator, near, found) if near is not None else found
     terms = _highlight_terms(query, searcher)
-    hits = tuple(_hit(docnum, score, terms, searcher) for docnum, score in ranked[offset:offset + limit])
+    shown = ranked[offset:offset + limit]
+    elsewhere = copies(searcher, generation, matches.docnums, [docnum for docnum, _ in shown])
+    hits = tuple(_hit(docnum, score, terms, searcher, elsewhere[docnum]) for docnum, score in shown)
     total, facets = count(searcher, generation, matches.docnums)
     suggestion = suggest(searcher, parsed) if total < SUGGEST_BELOW else None
     took = round((time.perf_counter() - started) * 1000, 1)
@@ -342,7 +346,8 @@ def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCache
     return fragments(text, _spans(text, _highlight_terms(query, searcher)))
 
 
-def _hit(docnum: int, score: float, terms: dict[str, set[str]], searcher: Searcher) -> Hit:
+def _hit(docnum: int, score: float, terms: dict[str, set[str]], searcher: Searcher,
+         elsewhere: list[tuple[str, int]]) -> Hit:
     fields = searcher.stored_fields(docnum)
     text = fields["text"]
     spans = _spans(text, terms)
@@ -357,4 +362,5 @@ def _hit(docnum: int, score: float, terms: dict[str, set[str]], searcher: Search
         collection=fields.get("collection", ""),
         year=fields.get("year"),
         language=fields.get("language", ""),
+        copies=tuple(elsewhere),
     )

@@ -91,12 +91,13 @@ def test_a_query_over_its_time_budget_answers_partially(cache):
 
 
 def counted_by_whoosh(cache, text: str) -> tuple[int, dict]:
-    """Distinct texts and passages per document among every match, as whoosh's scored search finds them."""
+    """Distinct texts among every match, and per document, as whoosh's scored search finds them."""
     searcher = cache.get()
     parsed = parse_query(text, searcher.schema)
     docnums = {hit.docnum for hit in searcher.search(parsed.query, limit=None, filter=parsed.filter)}
-    shown = {fingerprint(searcher.stored_fields(docnum)["text"]): docnum for docnum in docnums}
-    return len(shown), dict(Counter(searcher.stored_fields(docnum)["document_id"] for docnum in shown.values()))
+    texts = {(searcher.stored_fields(docnum)["document_id"], fingerprint(searcher.stored_fields(docnum)["text"]))
+             for docnum in docnums}
+    return len({text for _, text in texts}), dict(Counter(document_id for document_id, _ in texts))
 
 
 @pytest.mark.parametrize("query", ["тәуелсіздік", "құқықтар year:1991..1993",
@@ -105,7 +106,17 @@ def test_total_and_facets_count_every_match_once_per_text(cache, query):
     results = run(cache, query, limit=3)
     total, documents = counted_by_whoosh(cache, query)
     assert total > 0 and results.total == total  # repeated boilerplate counts once, as it is shown once
-    assert results.facets["document_id"] == documents
+    assert results.facets["document_id"] == documents  # and once in each document holding it
+    for document_id, texts in documents.items():  # what the listing narrowed to that document shows
+        assert run(cache, query, filters=Filters(document_id=document_id)).total == texts
+
+
+def test_boilerplate_shown_once_names_the_other_documents_holding_it(cache):
+    results = run(cache, "редакцияның рұқсаты")
+    assert results.total == 1 and len(results.hits) == 1
+    hit = results.hits[0]
+    assert sorted(hit.copies) == sorted((f"news-{n}", 9) for n in range(5) if f"news-{n}" != hit.document_id)
+    assert results.facets["year"] == {1990 + n: 1 for n in range(5)}
 
 
 def test_undated_passages_fall_outside_every_year_range(cache):
