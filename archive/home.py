@@ -47,6 +47,11 @@ def indexed_passage(passage_id: str, document: Document, page: int, text: str) -
                           document.author, language_hint(document.language))
 
 
+def _refused(query: str, error: QueryError) -> MuragatError:
+    """A query the index refused, as the one error a person sees (its reason kept for the web UI's languages)."""
+    return MuragatError(f"query {query[:80]!r}: {error}", error.reason, **error.details)
+
+
 def _catalogued_passages(catalog: Catalog, document_ids: list[str]) -> Iterator[IndexedPassage]:
     """The index's view of these documents' catalogued passages, document by document in the order given."""
     for start in range(0, len(document_ids), REINDEX_BATCH):
@@ -130,11 +135,11 @@ class Archive:
     def search(self, query: str, limit: int = 10, offset: int = 0,
                filters: Filters | None = None, sort: str = "relevance") -> SearchResults:
         if self.needs_reindex:
-            raise MuragatError("the index was built with older analysis rules; run `muragat reindex`")
+            raise MuragatError("the index was built with older analysis rules; run `muragat reindex`", "needs_reindex")
         try:
             return self.backend.search(query, limit=limit, offset=offset, filters=filters, sort=sort)
         except QueryError as error:
-            raise MuragatError(f"query {query[:80]!r}: {error}") from error
+            raise _refused(query, error) from error
 
     def warm(self) -> None:
         """Read ahead what the first searches would wait for (the server does it before listening)."""
@@ -148,7 +153,7 @@ class Archive:
         try:
             return self.backend.matching_pages(query, document_id)
         except QueryError as error:
-            raise MuragatError(f"query {query[:80]!r}: {error}") from error
+            raise _refused(query, error) from error
 
     def highlight(self, text: str, query: str) -> Fragments:
         """A page's text with the words `query` matches marked (nothing marked without a query)."""
@@ -161,13 +166,13 @@ class Archive:
     def document(self, document_id: str) -> Document:
         document = self.catalog.document(document_id)
         if document is None:
-            raise NotFound(f"no document {document_id!r} in this archive")
+            raise NotFound(f"no document {document_id!r} in this archive", "no_document", document_id=document_id[:40])
         return document
 
     def page(self, document_id: str, number: int) -> PageRecord:
         page = self.catalog.page(document_id, number)
         if page is None:
-            raise NotFound(f"document {document_id!r} has no page {number}")
+            raise NotFound(f"document {document_id!r} has no page {number}", "no_page", number=number)
         return page
 
     def documents_of(self, results: SearchResults) -> dict[str, Document]:

@@ -38,7 +38,11 @@ _SYNTAX_WORDS = re.compile(r"\b(?:AND|OR|NOT)\b|\b\w+:")
 
 
 class QueryError(ValueError):
-    """A query that cannot be run; the message says what to change."""
+    """A query that cannot be run; the message says what to change, `reason` and `details` name it for translation."""
+
+    def __init__(self, message: str, reason: str = "", **details: object) -> None:
+        super().__init__(message)
+        self.reason, self.details = reason, details
 
 
 @dataclass(frozen=True)
@@ -141,8 +145,8 @@ class ExactPrefixPlugin(qparser.PrefixPlugin):
                 prefixes.append(texts[0] if texts else "")
             if min(map(len, prefixes)) < MIN_PREFIX_CHARS:
                 raise QueryError(
-                    f"«{self.text}*» is too short a prefix: type at least {MIN_PREFIX_CHARS} letters before *"
-                )
+                    f"«{self.text}*» is too short a prefix: type at least {MIN_PREFIX_CHARS} letters before *",
+                    "prefix_too_short", prefix=self.text, letters=MIN_PREFIX_CHARS)
             # Scored per word (not constant), so that a passage using the word often ranks higher.
             return syntax.attach(either([Prefix(fieldname, prefix, boost=self.boost, constantscore=False)
                                          for prefix in prefixes]), self)
@@ -200,7 +204,7 @@ def passage_language(value: str) -> str:
     code = value.strip().lower()
     if code not in LANGUAGES:
         raise QueryError(f"lang:{value[:20]} is not a passage language; use lang:kk (Kazakh), lang:ru (Russian) "
-                         "or lang:other")
+                         "or lang:other", "unknown_language", value=value[:20])
     return code
 
 
@@ -208,9 +212,10 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
     """Parse a query as the search box takes it; fall back to plain words when syntax fails."""
     text = text.strip()
     if not text:
-        raise QueryError("the query is empty: type one or more words")
+        raise QueryError("the query is empty: type one or more words", "query_empty")
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"the query is {len(text)} characters long; shorten it to {MAX_QUERY_CHARS} or fewer")
+        raise QueryError(f"the query is {len(text)} characters long; shorten it to {MAX_QUERY_CHARS} or fewer",
+                         "query_too_long", length=len(text), limit=MAX_QUERY_CHARS)
     words, filters = split_filters(text)
     if not words.strip():
         query = Every() if filters else NullQuery

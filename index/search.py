@@ -198,7 +198,7 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     started = time.perf_counter()
     deadline = time.monotonic() + time_budget
     if sort not in SORTS:
-        raise QueryError(f"sort must be one of {', '.join(SORTS)}")
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}", "bad_sort", sorts=", ".join(SORTS))
     parsed = parse_query(text, searcher.schema)
     if parsed.query is NullQuery:
         return SearchResults(text, 0, ())
@@ -311,15 +311,17 @@ def _check_cost(parsed: ParsedQuery, searcher: Searcher) -> None:
     """Refuse queries whose cost has no useful bound: hundreds of OR-ed words, prefixes of thousands."""
     leaves = list(parsed.query.leaves())
     if len(parsed.words) > MAX_QUERY_WORDS or len(leaves) > MAX_QUERY_TERMS:
-        raise QueryError(f"the query has too many words and alternatives ({max(len(parsed.words), len(leaves) // 4)}); "
-                         f"keep it to {MAX_QUERY_WORDS} or fewer")
+        words = max(len(parsed.words), len(leaves) // 4)
+        raise QueryError(f"the query has too many words and alternatives ({words}); keep it to {MAX_QUERY_WORDS} or fewer",
+                         "too_many_words", count=words, limit=MAX_QUERY_WORDS)
     reader = searcher.reader()
     for leaf in leaves:
         if isinstance(leaf, Prefix):
             expansions = islice(reader.expand_prefix(leaf.fieldname, leaf.text), MAX_PREFIX_TERMS + 1)
             if sum(1 for _ in expansions) > MAX_PREFIX_TERMS:
                 raise QueryError(f"«{leaf.text}*» stands for more than {MAX_PREFIX_TERMS} different words; "
-                                 "type more letters before *")
+                                 "type more letters before *", "prefix_too_broad", prefix=leaf.text,
+                                 limit=MAX_PREFIX_TERMS)
 
 
 def _highlight_terms(query: Query, searcher: Searcher) -> dict[str, set[str]]:

@@ -42,7 +42,8 @@ def _passage_language(names: tuple[str, ...]) -> str:
         value = request.args.get(name, "").strip()
         if value:
             if value.lower() not in PASSAGE_LANGUAGES:
-                raise MuragatError(f"{name} must be kk (Kazakh), ru (Russian) or other, not {value[:20]!r}")
+                raise MuragatError(f"{name} must be kk (Kazakh), ru (Russian) or other, not {value[:20]!r}",
+                                   "unknown_language", value=value[:20])
             return value.lower()
     return ""
 
@@ -52,14 +53,14 @@ def _year(name: str) -> int | None:
     if not value:
         return None
     if not value.isdigit() or int(value) > MAX_YEAR:
-        raise MuragatError(f"{name} must be a year such as 1995, not {value[:20]!r}")
+        raise MuragatError(f"{name} must be a year such as 1995, not {value[:20]!r}", "bad_year", value=value[:20])
     return int(value)
 
 
 def chosen_sort() -> str:
     sort = request.args.get("sort", "").strip() or SORTS[0]
     if sort not in SORTS:
-        raise MuragatError(f"sort must be one of: {', '.join(SORTS)}")
+        raise MuragatError(f"sort must be one of: {', '.join(SORTS)}", "bad_sort", sorts=", ".join(SORTS))
     return sort
 
 
@@ -67,7 +68,8 @@ def check_depth(limit: int, offset: int) -> None:
     if offset < 0:
         raise MuragatError("offset must be a whole number, 0 or more")
     if offset + limit > MAX_RESULTS_DEPTH:
-        raise MuragatError(f"only the first {MAX_RESULTS_DEPTH} results can be paged through; narrow the query")
+        raise MuragatError(f"only the first {MAX_RESULTS_DEPTH} results can be paged through; narrow the query",
+                           "too_deep", depth=MAX_RESULTS_DEPTH)
 
 
 def search_context(limit: int, offset: int, language_arguments: tuple[str, ...] = PAGE_LANGUAGE_ARGUMENTS) -> dict:

@@ -1,8 +1,9 @@
 """HTML pages: the search page, the document page view, and the original PDF."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, send_file, url_for
 
+from archive.errors import NotFound
 from webui.archive_access import current_archive
 from webui.contexts import MAX_RESULTS_DEPTH, citation, page_context, query_text, search_context
 from webui.texts import texts
@@ -57,6 +58,6 @@ def original(document_id: str):
     kind = archive.document(document_id).kind
     path = archive.original_path(document_id)
     if not path.is_file():
-        abort(404, description=f"the original of {document_id} is missing from the store")
+        raise NotFound(f"the original of {document_id} is missing from the store", "missing_original")
     return send_file(path, mimetype=ORIGINAL_TYPES.get(kind, "application/octet-stream"), as_attachment=False,
                      download_name=f"{document_id}.{kind}")

@@ -87,6 +87,24 @@ KAZAKH = {
     "error_500": "Сервердегі қате. Кейінірек қайталап көріңіз.",
     "leading_wildcard": "Сөздің басындағы * қолданылмайды (ол бүкіл мұрағатты қарап шығуды талап етеді): сөз жазылған күйінде ізделді. * белгісін сөздің соңына қойыңыз: конститу*.",
     "error_hint": "Сұрауды түзетіп, қайта іздеңіз:",
+    "refusals": {
+        "query_empty": "Сұрау бос: бір не бірнеше сөз жазыңыз.",
+        "query_too_long": "Сұрау тым ұзын ({length} таңба): {limit} таңбадан аспасын.",
+        "too_many_words": "Сұрауда сөздер мен баламалар тым көп ({count}): {limit} не одан аз болсын.",
+        "prefix_too_short": "«{prefix}*» тым қысқа: * алдында кемінде {letters} әріп жазыңыз.",
+        "prefix_too_broad": "«{prefix}*» {limit} түрлі сөзден көбіне сәйкес келеді: * алдында көбірек әріп жазыңыз.",
+        "unknown_language": "«{value}» — үзінді тілі емес: kk (қазақша), ru (орысша) не other (басқа) деп жазыңыз.",
+        "bad_sort": "Мұндай сұрыптау жоқ: {sorts} ғана бар.",
+        "bad_year": "Жыл 1995 сияқты сан болуы керек, «{value}» емес.",
+        "year_range": "Жылдар аралығы кері берілген: {year_from} жыл {year_to} жылдан кейін. Жылдардың орнын ауыстырыңыз.",
+        "unknown_collection": "Бұл мұрағатта «{collection}» жинағы жоқ.",
+        "too_deep": "Алғашқы {depth} нәтижені ғана парақтауға болады: сұрауды нақтылаңыз.",
+        "needs_reindex": "Индекс ескі талдау ережелерімен құрылған: әкімші `muragat reindex` іске қосуы керек.",
+        "no_document": "Бұл мұрағатта «{document_id}» құжаты жоқ.",
+        "no_page": "Бұл құжатта {number}-бет жоқ.",
+        "missing_original": "Бұл құжаттың түпнұсқасы қоймада жоқ.",
+        "no_address": "Мұндай мекенжай жоқ.",
+    },
 }
 
 RUSSIAN = {
@@ -171,6 +189,24 @@ RUSSIAN = {
     "error_500": "Ошибка на сервере. Попробуйте позже.",
     "leading_wildcard": "Звёздочка в начале слова не поддерживается (для неё пришлось бы просмотреть весь архив): слово искалось как написано. Ставьте * в конце слова: конститу*.",
     "error_hint": "Исправьте запрос и повторите поиск:",
+    "refusals": {
+        "query_empty": "Запрос пуст: введите одно или несколько слов.",
+        "query_too_long": "Запрос слишком длинный ({length} симв.): сократите его до {limit}.",
+        "too_many_words": "В запросе слишком много слов и вариантов ({count}): оставьте не больше {limit}.",
+        "prefix_too_short": "«{prefix}*» — слишком короткое начало слова: введите перед * не меньше {letters} букв.",
+        "prefix_too_broad": "«{prefix}*» соответствует более чем {limit} разным словам: введите перед * больше букв.",
+        "unknown_language": "«{value}» — не язык фрагмента: укажите kk (казахский), ru (русский) или other (другой).",
+        "bad_sort": "Такой сортировки нет: есть только {sorts}.",
+        "bad_year": "Год должен быть числом, например 1995, а не «{value}».",
+        "year_range": "Годы указаны в обратном порядке: {year_from} позже {year_to}. Поменяйте их местами.",
+        "unknown_collection": "В архиве нет коллекции «{collection}».",
+        "too_deep": "Листать можно только первые {depth} результатов: уточните запрос.",
+        "needs_reindex": "Индекс построен по старым правилам анализа: администратору нужно выполнить `muragat reindex`.",
+        "no_document": "В архиве нет документа «{document_id}».",
+        "no_page": "В этом документе нет страницы {number}.",
+        "missing_original": "Оригинала этого документа нет в хранилище.",
+        "no_address": "Такого адреса нет.",
+    },
 }
 
 ENGLISH = {
@@ -255,6 +291,24 @@ ENGLISH = {
     "error_500": "Something went wrong on the server. Please try again later.",
     "leading_wildcard": "A * at the start of a word is not supported (it would mean scanning the whole archive): the word was searched as written. Put * at the end of a word: конститу*.",
     "error_hint": "Correct the query and search again:",
+    "refusals": {
+        "query_empty": "The query is empty: type one or more words.",
+        "query_too_long": "The query is {length} characters long; shorten it to {limit} or fewer.",
+        "too_many_words": "The query has too many words and alternatives ({count}); keep it to {limit} or fewer.",
+        "prefix_too_short": "«{prefix}*» is too short a prefix: type at least {letters} letters before *.",
+        "prefix_too_broad": "«{prefix}*» stands for more than {limit} different words; type more letters before *.",
+        "unknown_language": "«{value}» is not a passage language: use kk (Kazakh), ru (Russian) or other.",
+        "bad_sort": "There is no such sort: only {sorts}.",
+        "bad_year": "A year is a number such as 1995, not «{value}».",
+        "year_range": "The years are the wrong way round: {year_from} is after {year_to}. Swap them.",
+        "unknown_collection": "There is no collection «{collection}» in this archive.",
+        "too_deep": "Only the first {depth} results can be paged through; narrow the query.",
+        "needs_reindex": "The index was built with older analysis rules; the administrator must run `muragat reindex`.",
+        "no_document": "There is no document «{document_id}» in this archive.",
+        "no_page": "This document has no page {number}.",
+        "missing_original": "The original of this document is missing from the store.",
+        "no_address": "There is no such address.",
+    },
 }
 
 LANGUAGES = {texts["lang"]: texts for texts in (KAZAKH, RUSSIAN, ENGLISH)}

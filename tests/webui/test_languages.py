@@ -1,6 +1,11 @@
 """Kazakh by default; Russian and English a click away, remembered for the next pages."""
 from __future__ import annotations
 
+import re
+from html import unescape
+
+import pytest
+
 from webui.texts import LANGUAGES
 
 
@@ -30,3 +35,26 @@ def test_every_language_says_everything():
     for code, texts in LANGUAGES.items():
         assert set(texts) == kazakh, code
         assert len(texts["syntax"]) == len(LANGUAGES["kk"]["syntax"])
+        assert set(texts["refusals"]) == set(LANGUAGES["kk"]["refusals"]), code
+
+
+@pytest.mark.parametrize(("lang", "says"), [
+    ("kk", "«a*» тым қысқа: * алдында кемінде 2 әріп жазыңыз."),
+    ("ru", "«a*» — слишком короткое начало слова: введите перед * не меньше 2 букв."),
+    ("en", "«a*» is too short a prefix: type at least 2 letters before *."),
+])
+def test_a_refusal_is_said_in_the_interface_language(client, lang, says):
+    response = client.get("/", query_string={"q": "a*", "lang": lang})
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 400 and says in html
+    assert "query 'a*'" not in html  # not the command line's English line
+
+
+@pytest.mark.parametrize("url", ["/documents/nope/pages/1", "/documents/{id}/pages/999", "/no/such/address",
+                                 "/?q=құқық&language=xx"])
+def test_errors_on_a_russian_page_are_in_russian(client, url):
+    document_id = client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["results"][0]["document_id"]
+    url = url.format(id=document_id) + ("&" if "?" in url else "?") + "lang=ru"
+    html = unescape(client.get(url).get_data(as_text=True))
+    detail = re.search(r'<p class="detail">(.*?)</p>', html).group(1)
+    assert re.search("[а-я]", detail) and not re.search(r"\b(no|has|must|is|the)\b", detail), detail

@@ -126,11 +126,12 @@ def test_leading_wildcard_is_explained(client):
 
 
 @pytest.mark.parametrize(("query_string", "says"), [
-    ({"q": "ә" * 501}, "501 characters"),
-    ({"q": " OR ".join(f"сөз{n}" for n in range(40))}, "too many words"),
-    ({"q": "құқық", "year_from": "кеше"}, "year_from must be a year"),
-    ({"q": "құқық", "sort": "random"}, "sort must be one of"),
-    ({"q": "құқық", "page": "400"}, "only the first 1000 results"),
+    ({"q": "ә" * 501}, "Сұрау тым ұзын (501 таңба): 500 таңбадан аспасын."),
+    ({"q": " OR ".join(f"сөз{n}" for n in range(40))}, "32 не одан аз болсын"),
+    ({"q": "құқық", "year_from": "кеше"}, "Жыл 1995 сияқты сан болуы керек, «кеше» емес."),
+    ({"q": "құқық", "sort": "random"}, "Мұндай сұрыптау жоқ: relevance, newest, oldest ғана бар."),
+    ({"q": "құқық", "page": "400"}, "Алғашқы 1000 нәтижені ғана парақтауға болады"),
+    ({"q": "a*"}, "«a*» тым қысқа: * алдында кемінде 2 әріп жазыңыз."),
 ])
 def test_queries_refused_with_a_clear_message_and_the_query_kept(client, query_string, says):
     response = client.get("/", query_string=query_string)
@@ -144,7 +145,7 @@ def test_a_prefix_standing_for_too_many_words_is_refused(client, monkeypatch):
     monkeypatch.setattr(index.search, "MAX_PREFIX_TERMS", 3)
     response = client.get("/", query_string={"q": "құқ*"})
     assert response.status_code == 400
-    assert "type more letters before *" in unescape(response.get_data(as_text=True))
+    assert "«құқ*» 3 түрлі сөзден көбіне сәйкес келеді" in unescape(response.get_data(as_text=True))
     assert client.get("/", query_string={"q": "Страсбур*"}).status_code == 200
 
 
