@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from archive.errors import NotFound
 from webui.archive_access import current_archive
 from webui.contexts import MAX_RESULTS_DEPTH, citation, page_context, query_text, search_context
-from webui.texts import texts
+from webui.texts import format_duration, format_number, texts
 
 blueprint = Blueprint("pages", __name__)
 ORIGINAL_TYPES = {"pdf": "application/pdf", "txt": "text/plain; charset=utf-8"}
@@ -21,6 +21,10 @@ def url_with(**changes) -> str:
     if request.endpoint is None:  # an error page for an unknown address: switch language on the home page
         return url_for("pages.search", **args)
     return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+blueprint.add_app_template_filter(format_number, "number")
+blueprint.add_app_template_filter(format_duration, "duration")
 
 
 @blueprint.get("/")

@@ -26,6 +26,7 @@ KAZAKH = {
     ],
     "results_total": "Табылған үзінділер: {total}",
     "took": "{seconds} с",
+    "took_ms": "{ms} мс",
     "page": "бет",
     "page_label": "{number}-бет",
     "pages_of": "{number} / {count} бет",
@@ -128,6 +129,7 @@ RUSSIAN = {
     ],
     "results_total": "Найдено фрагментов: {total}",
     "took": "{seconds} с",
+    "took_ms": "{ms} мс",
     "page": "с.",
     "page_label": "с. {number}",
     "pages_of": "с. {number} из {count}",
@@ -230,6 +232,7 @@ ENGLISH = {
     ],
     "results_total": "Passages found: {total}",
     "took": "{seconds} s",
+    "took_ms": "{ms} ms",
     "page": "p.",
     "page_label": "p. {number}",
     "pages_of": "page {number} of {count}",
@@ -312,6 +315,8 @@ ENGLISH = {
 }
 
 LANGUAGES = {texts["lang"]: texts for texts in (KAZAKH, RUSSIAN, ENGLISH)}
+# (thousands, decimal) separators: Kazakh and Russian write 12 345,6 (a no-break space), English 12,345.6.
+NUMBER_SEPARATORS = {"kk": ("\u00a0", ","), "ru": ("\u00a0", ","), "en": (",", ".")}
 DEFAULT_LANGUAGE = "kk"
 
 
@@ -325,3 +330,18 @@ def language() -> str:
 
 def texts() -> dict:
     return LANGUAGES[language()]
+
+
+def format_number(value: float, digits: int = 0, lang: str | None = None) -> str:
+    """A number as the interface language writes it: 12 345,67 in Kazakh and Russian, 12,345.67 in English."""
+    thousands, decimal = NUMBER_SEPARATORS[lang or language()]
+    whole, _, fraction = f"{value:,.{digits}f}".partition(".")
+    return whole.replace(",", thousands) + (decimal + fraction if fraction else "")
+
+
+def format_duration(milliseconds: float) -> str:
+    """How long a search took: whole milliseconds under a second (never "0.00 s"), else seconds to 0.01."""
+    t = texts()
+    if milliseconds < 1000:
+        return t["took_ms"].format(ms=format_number(max(1, round(milliseconds))))
+    return t["took"].format(seconds=format_number(milliseconds / 1000, 2))

@@ -58,3 +58,17 @@ def test_errors_on_a_russian_page_are_in_russian(client, url):
     html = unescape(client.get(url).get_data(as_text=True))
     detail = re.search(r'<p class="detail">(.*?)</p>', html).group(1)
     assert re.search("[а-я]", detail) and not re.search(r"\b(no|has|must|is|the)\b", detail), detail
+
+
+@pytest.mark.parametrize(("lang", "number", "slow", "fast"), [
+    ("kk", "12\u00a0345,68", "1,25 с", "3 мс"),
+    ("ru", "12\u00a0345,68", "1,25 с", "3 мс"),
+    ("en", "12,345.68", "1.25 s", "3 ms"),
+])
+def test_numbers_and_durations_are_written_as_the_language_writes_them(app, lang, number, slow, fast):
+    from webui.texts import format_duration, format_number
+
+    with app.test_request_context("/", query_string={"lang": lang}):
+        assert format_number(12345.678, 2) == number
+        assert format_duration(1248) == slow and format_duration(3.2) == fast
+        assert format_duration(0.02) == fast.replace("3", "1")  # never "0.00"
