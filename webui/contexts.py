@@ -102,8 +102,14 @@ def page_context(document_id: str, number: int) -> dict:
         "about": document_payload(document, archive.file_names(document_id)),
         "view": page_payload(document, page, query, marked, hit_pages),
         "permalink": url_for("pages.document_page", document_id=document_id, number=number, _external=True),
-        "original": url_for("pages.original", document_id=document_id, _external=True) + f"#page={number}",
+        "original": original_url(document_id, document.kind, number, external=True),
     }
+
+
+def original_url(document_id: str, kind: str, page: int | None = None, external: bool = False) -> str:
+    """The stored original's address; a PDF's opens at the page (#page=N), a text file has no pages to open at."""
+    url = url_for("pages.original", document_id=document_id, _external=external)
+    return url + f"#page={page}" if kind == "pdf" and page else url
 
 
 def citation(context: dict, texts: dict) -> str:

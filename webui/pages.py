@@ -5,11 +5,12 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 
 from archive.errors import NotFound
 from webui.archive_access import current_archive
-from webui.contexts import MAX_RESULTS_DEPTH, citation, page_context, query_text, search_context
+from webui.contexts import MAX_RESULTS_DEPTH, citation, original_url, page_context, query_text, search_context
 from webui.texts import format_duration, format_number, texts
 
 blueprint = Blueprint("pages", __name__)
-ORIGINAL_TYPES = {"pdf": "application/pdf", "txt": "text/plain; charset=utf-8"}
+# Flask adds the charset to a text/* type itself (giving it here too printed it twice).
+ORIGINAL_TYPES = {"pdf": "application/pdf", "txt": "text/plain"}
 
 
 @blueprint.app_template_global()
@@ -23,6 +24,7 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+blueprint.add_app_template_global(original_url)
 blueprint.add_app_template_filter(format_number, "number")
 blueprint.add_app_template_filter(format_duration, "duration")
 

@@ -88,8 +88,21 @@ def test_original_never_comes_from_a_path_in_the_request(client):
 
 def test_a_text_original_is_served_as_text(library, library_ids):
     response = library.get(f"/documents/{library_ids['undated_notes.txt']}/original")
-    assert response.status_code == 200 and response.mimetype == "text/plain"
+    assert response.status_code == 200 and response.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert "құқық туралы ой" in response.get_data(as_text=True)
+
+
+def test_a_text_original_is_linked_as_a_text_file_without_a_page(library, library_ids):
+    notes = library_ids["undated_notes.txt"]
+    results = library.get("/", query_string={"q": "ой", "lang": "en"}).get_data(as_text=True)
+    page = library.get(f"/documents/{notes}/pages/1", query_string={"q": "ой", "lang": "kk"}).get_data(as_text=True)
+    for html in (results, page):
+        assert f'<a class="original" href="/documents/{notes}/original">' in html
+        assert f"/documents/{notes}/original#page=" not in html
+    assert "Open the original (text file)" in results and "(PDF)" not in results
+    assert "Түпнұсқаны ашу (мәтін файлы)" in page
+    api = library.get(f"/api/documents/{notes}/pages/1").get_json()
+    assert api["links"]["original"].endswith(f"/documents/{notes}/original")
 
 
 def test_a_missing_original_is_a_404(own_archive_dir):
