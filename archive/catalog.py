@@ -321,6 +321,11 @@ class Catalog:
         rows = self.db.execute("SELECT * FROM pages WHERE document_id = ? ORDER BY number", (document_id,))
         return [PageRecord(**row) for row in rows]
 
+    def page_passages(self, document_id: str, number: int) -> list[PassageRecord]:
+        rows = self.db.execute("SELECT * FROM passages WHERE document_id = ? AND page = ? ORDER BY seq",
+                               (document_id, number))
+        return [PassageRecord(**row) for row in rows]
+
     def passages(self, document_id: str) -> list[PassageRecord]:
         rows = self.db.execute("SELECT * FROM passages WHERE document_id = ? ORDER BY seq", (document_id,))
         return [PassageRecord(**row) for row in rows]

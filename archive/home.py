@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from archive.catalog import Catalog, Document, PageRecord
+from archive.catalog import Catalog, Document, PageRecord, PassageRecord
 from archive.errors import MuragatError, NotFound
 from archive.metadata import language_hint
 from archive.payloads import most_first
@@ -174,6 +174,10 @@ class Archive:
         if page is None:
             raise NotFound(f"document {document_id!r} has no page {number}", "no_page", number=number)
         return page
+
+    def passages_on(self, document_id: str, number: int) -> list[PassageRecord]:
+        """The passages of one page, in order, with where each stands in the page's text."""
+        return self.catalog.page_passages(document_id, number)
 
     def documents_of(self, results: SearchResults) -> dict[str, Document]:
         """The catalogued documents behind a page of results (their copies too) and the document facet's values shown."""

@@ -94,16 +94,45 @@ def page_context(document_id: str, number: int) -> dict:
     query = query_text()
     marked = archive.highlight(page.text, query)
     hit_pages = archive.matching_pages(document_id, query)
+    passages = [(passage.id, passage.start, passage.end) for passage in archive.passages_on(document_id, number)]
     return {
         "query": query,
         "document": document,
         "page": page,
         "marked": marked,
+        "anchored": anchored(marked, passages),
         "about": document_payload(document, archive.file_names(document_id)),
         "view": page_payload(document, page, query, marked, hit_pages),
         "permalink": url_for("pages.document_page", document_id=document_id, number=number, _external=True),
         "original": original_url(document_id, document.kind, number, external=True),
     }
+
+
+def anchored(marked: list[tuple[str, bool]], passages: list[tuple[str, int, int]]) -> list[tuple[str, bool, str]]:
+    """The page's marked text as (text, is match, passage id to anchor before it, or ""): each passage's anchor
+    stands on its first mark (else at its start), so that a result opens at its own passage, not the page's first hit."""
+    marks = [offset for offset, (text, is_match) in zip(_offsets(marked), marked) if is_match]
+    anchors: dict[int, str] = {}
+    for passage_id, start, end in passages:
+        first = next((offset for offset in marks if start <= offset < end), start)
+        anchors.setdefault(first, passage_id)
+    pieces: list[tuple[str, bool, str]] = []
+    for offset, (text, is_match) in zip(_offsets(marked), marked):
+        cuts = [0] if is_match else [cut - offset for cut in sorted(anchors) if offset <= cut < offset + len(text)]
+        if not cuts or cuts[0] != 0:
+            cuts.insert(0, 0)
+        for begin, finish in zip(cuts, [*cuts[1:], len(text)]):
+            pieces.append((text[begin:finish], is_match, anchors.get(offset + begin, "")))
+    return pieces
+
+
+def _offsets(fragments: list[tuple[str, bool]]) -> list[int]:
+    """Where each fragment starts in the text they make up."""
+    offsets, at = [], 0
+    for text, _ in fragments:
+        offsets.append(at)
+        at += len(text)
+    return offsets
 
 
 def original_url(document_id: str, kind: str, page: int | None = None, external: bool = False) -> str:

@@ -119,3 +119,28 @@ def test_original_is_served_from_an_archive_given_by_a_relative_path(sample_arch
     hit = client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["results"][0]
     response = client.get(f"/documents/{hit['document_id']}/original")
     assert response.status_code == 200 and response.data == sample_pdf.read_bytes()
+
+
+def test_each_result_opens_its_page_at_its_own_passage(client):
+    html = client.get("/", query_string={"q": "құқық", "page": 1}).get_data(as_text=True)
+    links = re.findall(r'class="title" href="(/documents/\w+/pages/(\d+)\?q=[^"#]+)#passage-([\w-]+)"', html)
+    assert len(links) == 10
+    first_mark = {}
+    for url, number, passage_id in links:
+        page = client.get(unescape(url)).get_data(as_text=True)
+        anchor = re.search(rf'<span class="passage-anchor" id="passage-{passage_id}"></span><mark id="hit-(\d+)">',
+                           page)
+        assert anchor, passage_id  # the passage's anchor stands on its first marked word
+        first_mark[passage_id] = (number, int(anchor.group(1)))
+    same_page = [marks for number in {n for n, _ in first_mark.values()}
+                 if len(marks := [mark for n, mark in first_mark.values() if n == number]) > 1]
+    assert same_page and all(len(set(marks)) == len(marks) for marks in same_page)  # not all #hit-1
+
+
+def test_anchors_split_the_text_where_a_passage_without_marks_starts():
+    from webui.contexts import anchored
+
+    marked = [("Бірінші сөйлем. ", False), ("құқық", True), (" бар. Екінші сөйлем.", False)]
+    pieces = anchored(marked, [("d-1", 0, 26), ("d-2", 27, 41)])
+    assert "".join(text for text, _, _ in pieces) == "".join(text for text, _ in marked)
+    assert [(text, anchor) for text, _, anchor in pieces if anchor] == [("құқық", "d-1"), ("Екінші сөйлем.", "d-2")]

@@ -29,7 +29,7 @@ def test_search_page_in_kazakh_with_marked_snippets_and_page_links(client):
     assert '<html lang="kk">' in html and "Табылған үзінділер: 21" in html
     assert re.search(r'<span class="took">\d+ мс</span>', html)  # a fast query: never "0.00 с"
     assert "<mark>құқық" in html
-    assert re.search(r'href="/documents/\w+/pages/\d+\?q=[^"]+#hit-1"', html)
+    assert re.search(r'href="/documents/\w+/pages/\d+\?q=[^"]+#passage-[\w-]+"', html)
     assert re.search(r'href="/documents/\w+/original#page=\d+"', html)
     assert "Content-Security-Policy" in response.headers
 
