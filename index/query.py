@@ -27,7 +27,7 @@ SEARCH_FIELDS = ("text", "title")
 # Field names a person may type before a colon; any other `word:` is plain text.
 QUERY_FIELDS = frozenset({"title", "author", "exact"})
 # `collection:NAME`, `collection:"Two words"`, `year:2001`, `year:2001..2010`, `lang:ru`: filters, not scored words.
-_FILTER = re.compile(
+FILTER_PATTERN = re.compile(
     r'\b(?:collection:(?:"(?P<quoted>[^"]+)"|(?P<name>\S+))'
     r"|year:(?P<first>\d{1,4})(?:\s*(?:\.\.|–)\s*(?P<last>\d{1,4}))?"
     r"|lang:(?P<language>\S+))(?=\s|$)"
@@ -196,7 +196,7 @@ def split_filters(text: str) -> tuple[str, list[Query]]:
             filters.append(Term("collection", match.group("quoted") or match.group("name")))
         return " "
 
-    return _FILTER.sub(take, text), filters
+    return FILTER_PATTERN.sub(take, text), filters
 
 
 def passage_language(value: str) -> str:

@@ -19,7 +19,7 @@ from whoosh.searching import Searcher
 from index.counting import COLLAPSE_COLUMN, FACETS, copies, count, pages, top
 from index.engine import Evaluator
 from index.postings import Generation, IndexArrays
-from index.query import SEARCH_FIELDS, ParsedQuery, QueryError, parse_query
+from index.query import FILTER_PATTERN, SEARCH_FIELDS, ParsedQuery, QueryError, parse_query
 from index.ranking import (
     PROXIMITY_DEPTH,
     RankingWeighting,
@@ -224,7 +224,7 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     elsewhere = copies(searcher, generation, matches.docnums, [docnum for docnum, _ in shown])
     hits = tuple(_hit(docnum, score, terms, searcher, elsewhere[docnum]) for docnum, score in shown)
     total, facets = count(searcher, generation, matches.docnums)
-    suggestion = suggest(searcher, parsed) if total < SUGGEST_BELOW else None
+    suggestion = suggest(searcher, text, caches) if total < SUGGEST_BELOW else None
     took = round((time.perf_counter() - started) * 1000, 1)
     return SearchResults(text, total, hits, facets, took, suggestion, evaluator.partial)
 
@@ -270,18 +270,49 @@ def _capped_prefixes(query: Query, reader) -> Query:
     return query.accept(cap)
 
 
-def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
-    """The typed words with each word the index does not hold replaced by its nearest indexed word."""
-    reader = searcher.reader()
-    corrected, changed = [], False
-    for word in parsed.words:
-        if reader.doc_frequency("exact", word) or len(word) < 4 or not word.isalpha():
-            corrected.append(word)
+def suggest(searcher: Searcher, text: str, caches: IndexCaches | None = None) -> str | None:
+    """The query as typed with each word that found nothing replaced by the nearest word the archive holds.
+
+    A word that matched in any of its forms is left alone (парламент is not «corrected» to парламенті);
+    field names, operators, quotes, prefixes and filters stay as typed. An а typed for о (or о for а),
+    the commonest misspelling, is tried first (канституция: конституция), then words two edits away.
+    """
+    analyzer = searcher.schema["exact"].analyzer
+    filters = [match.span() for match in FILTER_PATTERN.finditer(text)]
+    pieces, last = [], 0
+    for token in analyzer(text, mode="query", chars=True):
+        start, end, word = token.startchar, token.endchar, token.text
+        if (len(word) < 4 or not word.isalpha() or text[end:end + 1] in (":", "*")
+                or text[start:end] in ("AND", "OR", "NOT") or any(a <= start < b for a, b in filters)
+                or _found(searcher, word, caches)):
             continue
-        near = searcher.suggest("exact", word, limit=1, maxdist=2, prefix=2)
-        corrected.append(near[0] if near else word)
-        changed = changed or bool(near)
-    return " ".join(corrected) if changed else None
+        near = _nearest(searcher, word, caches)
+        if near:
+            pieces.append(text[last:start] + near)
+            last = end
+    return "".join(pieces) + text[last:] if pieces else None
+
+
+def _found(searcher: Searcher, word: str, caches: IndexCaches | None) -> bool:
+    """Whether the word, searched as the search box would search it (stems, both languages, variants), matches."""
+    try:
+        parsed = parse_query(word, searcher.schema)
+    except QueryError:
+        return False
+    query = _expanded(parsed, searcher, caches)
+    return any(True for _ in query.existing_terms(searcher.reader(), phrases=True, expand=True))
+
+
+def _nearest(searcher: Searcher, word: str, caches: IndexCaches | None) -> str | None:
+    """The word with one а/о swapped, when that finds something; else the index's nearest word two edits away."""
+    swaps = {"а": "о", "о": "а"}
+    for index, letter in enumerate(word):
+        if letter in swaps:
+            swapped = word[:index] + swaps[letter] + word[index + 1:]
+            if _found(searcher, swapped, caches):
+                return swapped
+    near = searcher.suggest("exact", word, limit=1, maxdist=2, prefix=2)
+    return near[0] if near else None
 
 
 def matching_pages(searcher: Searcher, text: str, document_id: str,

@@ -74,6 +74,22 @@ def test_did_you_mean_offers_an_indexed_word(cache):
     assert run(cache, "тәуелсіздігі").suggestion is None
 
 
+def test_did_you_mean_leaves_a_word_that_matched_in_another_form(cache):
+    results = run(cache, "соттан")  # not in the index as typed, but its stem is: сот, соттың (not «сотқа?»)
+    assert 0 < results.total < 3 and results.suggestion is None
+
+
+def test_did_you_mean_catches_an_a_typed_for_o_and_back(cache):
+    results = run(cache, "озаматтарының")  # two edits away would need the first letters right
+    assert results.total == 0 and results.suggestion == "азаматтарының"
+
+
+def test_did_you_mean_keeps_field_names_quotes_operators_and_filters(cache):
+    typed = 'title:"озаматтарының құқықтары" OR тәуелсіздігн collection:news year:1990..1995 -сот'
+    assert run(cache, typed).suggestion == (
+        'title:"азаматтарының құқықтары" OR тәуелсіздік collection:news year:1990..1995 -сот')
+
+
 def test_filters_give_the_same_passages_from_the_cache_as_computed_afresh(cache):
     for query in ("Барлық құқықтар year:1991..1993", "құқықтар collection:news year:1994"):
         cold = run(cache, query, limit=50)

@@ -162,7 +162,7 @@ def test_one_searcher_per_request(app, client):
 
 
 def test_a_misspelt_word_gets_a_did_you_mean_link(client):
-    html = client.get("/", query_string={"q": "Страсбурк"}).get_data(as_text=True)
+    html = client.get("/", query_string={"q": "Страсбурд"}).get_data(as_text=True)
     assert "Мүмкін, сіз мынаны іздедіңіз" in html
     link = re.search(r'class="suggestion">[^<]*<a href="([^"]+)">([^<]+)</a>', html)
     assert link and link.group(2) == "страсбург"
@@ -170,8 +170,10 @@ def test_a_misspelt_word_gets_a_did_you_mean_link(client):
 
 
 def test_api_carries_the_suggestion(client):
-    assert client.get("/api/search", query_string={"q": "Страсбурк"}).get_json()["suggestion"] == "страсбург"
+    assert client.get("/api/search", query_string={"q": "Страсбурд"}).get_json()["suggestion"] == "страсбург"
     assert client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["suggestion"] is None
+    assert client.get("/api/search", query_string={"q": "парламент"}).get_json()["suggestion"] is None  # it matched
+    assert client.get("/api/search", query_string={"q": "канституция"}).get_json()["suggestion"] == "конституция"
 
 
 def test_a_query_cut_by_the_time_budget_is_marked_partial(sample_archive_dir):
