@@ -175,6 +175,13 @@ class Archive:
             raise NotFound(f"document {document_id!r} has no page {number}", "no_page", number=number)
         return page
 
+    def holds(self, document_id: str) -> bool:
+        return self.catalog.document(document_id) is not None
+
+    def collections(self) -> dict[str, int]:
+        """Documents per collection."""
+        return self.catalog.collections()
+
     def passages_on(self, document_id: str, number: int) -> list[PassageRecord]:
         """The passages of one page, in order, with where each stands in the page's text."""
         return self.catalog.page_passages(document_id, number)

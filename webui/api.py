@@ -21,6 +21,8 @@ def search():
     if not offset.isdigit():
         raise MuragatError("offset must be a whole number, 0 or more")
     context = search_context(limit=int(limit), offset=int(offset), language_arguments=API_LANGUAGE_ARGUMENTS)
+    if context["problems"]:
+        raise context["problems"][0]
     return faceted_search_payload(context["results"], context["documents"])
 
 

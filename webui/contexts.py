@@ -72,8 +72,26 @@ def check_depth(limit: int, offset: int) -> None:
                            "too_deep", depth=MAX_RESULTS_DEPTH)
 
 
+def filter_problems(filters: Filters) -> list[MuragatError]:
+    """Why the chosen filters let nothing through: years the wrong way round, a collection or document the
+    archive does not hold (the page says so beside its empty results; the API refuses the request)."""
+    archive = current_archive()
+    problems = []
+    if filters.year_from is not None and filters.year_to is not None and filters.year_from > filters.year_to:
+        problems.append(MuragatError(f"year_from ({filters.year_from}) is after year_to ({filters.year_to})",
+                                     "year_range", year_from=filters.year_from, year_to=filters.year_to))
+    if filters.collection and filters.collection not in archive.collections():
+        problems.append(MuragatError(f"no collection {filters.collection[:80]!r} in this archive",
+                                     "unknown_collection", collection=filters.collection[:80]))
+    if filters.document_id and not archive.holds(filters.document_id):
+        problems.append(MuragatError(f"no document {filters.document_id[:40]!r} in this archive",
+                                     "no_document", document_id=filters.document_id[:40]))
+    return problems
+
+
 def search_context(limit: int, offset: int, language_arguments: tuple[str, ...] = PAGE_LANGUAGE_ARGUMENTS) -> dict:
-    """A page of ranked passages for the request's query, filters and sort, with facet counts."""
+    """A page of ranked passages for the request's query, filters and sort, with facet counts, and why the
+    filters let nothing through when they cannot."""
     check_depth(limit, offset)
     archive = current_archive()
     query, filters, sort = query_text(), chosen_filters(language_arguments), chosen_sort()
@@ -82,6 +100,7 @@ def search_context(limit: int, offset: int, language_arguments: tuple[str, ...] 
     return {
         "query": query, "filters": filters, "sort": sort, "results": results, "documents": documents,
         "facets": facets_payload(results, documents), "limit": limit, "offset": offset,
+        "problems": filter_problems(filters),
         "leading_wildcard": bool(LEADING_WILDCARD.search(query)),
     }
 

@@ -6,7 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from archive.errors import MuragatError, NotFound
 from webui.contexts import query_text
-from webui.texts import texts
+from webui.texts import explain, texts
 
 
 def error_response(status: int, message: str, reason: str = "", details: dict | None = None):
@@ -19,11 +19,6 @@ def error_response(status: int, message: str, reason: str = "", details: dict | 
     return render_template("error.html", status=status, summary=summary, message=explain(reason, details or {}, t),
                            t=t, query=query_text()), status
 
-
-def explain(reason: str, details: dict, t: dict) -> str:
-    """The refusal's sentence in the reader's language; nothing for a reason the texts do not know."""
-    sentence = t["refusals"].get(reason)
-    return sentence.format(**details) if sentence else ""
 
 
 def register(app: Flask) -> None:

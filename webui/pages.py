@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from archive.errors import NotFound
 from webui.archive_access import current_archive
 from webui.contexts import MAX_RESULTS_DEPTH, citation, original_url, page_context, query_text, search_context
-from webui.texts import format_duration, format_number, texts
+from webui.texts import explain, format_duration, format_number, texts
 
 blueprint = Blueprint("pages", __name__)
 # Flask adds the charset to a text/* type itself (giving it here too printed it twice).
@@ -25,6 +25,7 @@ def url_with(**changes) -> str:
 
 
 blueprint.add_app_template_global(original_url)
+blueprint.add_app_template_global(explain)
 blueprint.add_app_template_filter(format_number, "number")
 blueprint.add_app_template_filter(format_duration, "duration")
 

@@ -335,6 +335,13 @@ def texts() -> dict:
     return LANGUAGES[language()]
 
 
+def explain(reason: str, details: dict, t: dict) -> str:
+    """A refusal's sentence in the reader's language (MuragatError.reason, .details); nothing for a reason the
+    texts do not know."""
+    sentence = t["refusals"].get(reason)
+    return sentence.format(**details) if sentence else ""
+
+
 def format_number(value: float, digits: int = 0, lang: str | None = None) -> str:
     """A number as the interface language writes it: 12 345,67 in Kazakh and Russian, 12,345.67 in English."""
     thousands, decimal = NUMBER_SEPARATORS[lang or language()]

@@ -183,3 +183,23 @@ def test_a_query_cut_by_the_time_budget_is_marked_partial(sample_archive_dir):
     payload = client.get("/api/search", query_string={"q": "құқық"}).get_json()
     assert payload["partial"] is True
     assert "Іздеу уақыты шектеуден асып кетті" in client.get("/", query_string={"q": "құқық"}).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("arguments", "says"), [
+    ({"year_from": "2010", "year_to": "2000"}, "Жылдар аралығы кері берілген: 2010 жыл 2000 жылдан кейін."),
+    ({"collection": "nope"}, "Бұл мұрағатта «nope» жинағы жоқ."),
+    ({"document": "nope"}, "Бұл мұрағатта «nope» құжаты жоқ."),
+])
+def test_filters_that_let_nothing_through_say_why(library, arguments, says):
+    response = library.get("/", query_string={"q": "құқық", "lang": "kk", **arguments})
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 200 and f'<p class="notice problem">{says}' in html
+    assert "ештеңе табылмады" in html and "Барлық сүзгіні алып тастау" in html
+    api = library.get("/api/search", query_string={"q": "құқық", **arguments})
+    assert api.status_code == 400 and set(api.get_json()["error"]) == {"status", "message"}
+
+
+def test_known_filters_raise_no_problem(library, library_ids):
+    html = library.get("/", query_string={"q": "құқық", "collection": "Газеттер", "year_from": "2000",
+                                          "year_to": "2010", "document": library_ids["newspaper_2008.pdf"]})
+    assert 'class="notice problem"' not in html.get_data(as_text=True)
