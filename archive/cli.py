@@ -246,21 +246,26 @@ def search(query: str, limit: int, time_budget: float, as_json: bool, archive_di
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--base-url", default=None, metavar="URL",
+              help="Public address for absolute links (citations, API links), e.g. https://archive.example.kz; "
+                   "default: $MURAGAT_BASE_URL, else http://HOST:PORT.")
 @time_budget_option
 @archive_option
 @reports_errors
-def serve(host: str, port: int, threads: int, time_budget: float, archive_dir: str | None) -> None:
+def serve(host: str, port: int, threads: int, base_url: str | None, time_budget: float,
+          archive_dir: str | None) -> None:
     """Serve the web UI with waitress.
 
-    Example: muragat serve --port 8080
+    Example: muragat serve --port 8080 --base-url https://archive.example.kz
     """
     import waitress
 
-    from webui import create_app
+    from webui import create_app, public_base_url
 
     root = resolve_root(archive_dir)
     Archive.existing(root)
-    app = create_app({"ARCHIVE": str(root), "TIME_BUDGET": time_budget})
+    app = create_app({"ARCHIVE": str(root), "TIME_BUDGET": time_budget,
+                      "BASE_URL": public_base_url(base_url, host, port)})
     app.extensions["muragat"].warm()
     click.echo(f"Muragat: http://{host}:{port}/  (archive {root})", err=True)
     waitress.serve(app, host=host, port=port, threads=threads)

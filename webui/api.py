@@ -1,12 +1,12 @@
 """The JSON API: the command line's search shape (with facets added), documents and pages."""
 from __future__ import annotations
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, request
 
 from archive.errors import MuragatError
 from archive.payloads import document_payload, faceted_search_payload
 from webui.archive_access import current_archive
-from webui.contexts import API_LANGUAGE_ARGUMENTS, citation, page_context, search_context
+from webui.contexts import API_LANGUAGE_ARGUMENTS, absolute_url, citation, original_url, page_context, search_context
 from webui.texts import texts
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -31,8 +31,8 @@ def document(document_id: str):
     archive = current_archive()
     payload = document_payload(archive.document(document_id), archive.file_names(document_id))
     payload["links"] = {
-        "first_page": url_for("pages.document_page", document_id=document_id, number=1, _external=True),
-        "original": url_for("pages.original", document_id=document_id, _external=True),
+        "first_page": absolute_url("pages.document_page", document_id=document_id, number=1),
+        "original": original_url(document_id, payload["kind"], external=True),
     }
     return payload
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 
 from archive.errors import MuragatError
 from archive.home import PASSAGE_LANGUAGES, SORTS, Filters
@@ -122,9 +122,14 @@ def page_context(document_id: str, number: int) -> dict:
         "anchored": anchored(marked, passages),
         "about": document_payload(document, archive.file_names(document_id)),
         "view": page_payload(document, page, query, marked, hit_pages),
-        "permalink": url_for("pages.document_page", document_id=document_id, number=number, _external=True),
+        "permalink": absolute_url("pages.document_page", document_id=document_id, number=number),
         "original": original_url(document_id, document.kind, number, external=True),
     }
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """An address under the configured public base URL (BASE_URL), never built from the request's Host header."""
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)[len(request.script_root):]
 
 
 def anchored(marked: list[tuple[str, bool]], passages: list[tuple[str, int, int]]) -> list[tuple[str, bool, str]]:
@@ -156,7 +161,8 @@ def _offsets(fragments: list[tuple[str, bool]]) -> list[int]:
 
 def original_url(document_id: str, kind: str, page: int | None = None, external: bool = False) -> str:
     """The stored original's address; a PDF's opens at the page (#page=N), a text file has no pages to open at."""
-    url = url_for("pages.original", document_id=document_id, _external=external)
+    url = absolute_url("pages.original", document_id=document_id) if external else url_for(
+        "pages.original", document_id=document_id)
     return url + f"#page={page}" if kind == "pdf" and page else url
 
 

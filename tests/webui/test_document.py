@@ -58,7 +58,7 @@ def test_citation_to_copy(library, library_ids):
     html = unescape(library.get(f"/documents/{document}/pages/2", query_string={"q": "жарлық"}).get_data(as_text=True))
     citation = re.search(r'id="citation" type="text" readonly value="([^"]+)"', html).group(1)
     assert citation == (f"Н. Назарбаев. Президент жарлығы. 1995-03-01. 2-бет. "
-                        f"http://localhost/documents/{document}/pages/2")
+                        f"http://127.0.0.1:8080/documents/{document}/pages/2")
     assert 'src="/static/copy.js"' in html
 
 
@@ -144,3 +144,30 @@ def test_anchors_split_the_text_where_a_passage_without_marks_starts():
     pieces = anchored(marked, [("d-1", 0, 26), ("d-2", 27, 41)])
     assert "".join(text for text, _, _ in pieces) == "".join(text for text, _ in marked)
     assert [(text, anchor) for text, _, anchor in pieces if anchor] == [("құқық", "d-1"), ("Екінші сөйлем.", "d-2")]
+
+
+def test_absolute_links_come_from_the_configured_base_url_never_the_host_header(sample_archive_dir):
+    client = create_app({"ARCHIVE": str(sample_archive_dir), "BASE_URL": "https://archive.example.kz/"}).test_client()
+    hit = client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["results"][0]
+    evil = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+    page = client.get(f"/documents/{hit['document_id']}/pages/{hit['page']}", headers=evil).get_data(as_text=True)
+    assert f"https://archive.example.kz/documents/{hit['document_id']}/pages/" in page
+    api_page = client.get(f"/api/documents/{hit['document_id']}/pages/1", headers=evil).get_json()
+    api_document = client.get(f"/api/documents/{hit['document_id']}", headers=evil).get_json()
+    links = [api_page["citation"], *api_page["links"].values(), *api_document["links"].values()]
+    assert all("https://archive.example.kz/documents/" in link for link in links), links
+    assert "evil.example" not in page + str(links)
+
+
+def test_the_base_url_defaults_to_the_environment_then_the_served_address(sample_archive_dir, monkeypatch):
+    from webui import public_base_url
+
+    monkeypatch.delenv("MURAGAT_BASE_URL", raising=False)
+    assert public_base_url(None, "0.0.0.0", 9000) == "http://0.0.0.0:9000"
+    monkeypatch.setenv("MURAGAT_BASE_URL", "https://muragat.example.kz/archive/")
+    assert public_base_url(None, "127.0.0.1", 8080) == "https://muragat.example.kz/archive"
+    assert public_base_url("http://10.0.0.5:8080") == "http://10.0.0.5:8080"
+    client = create_app({"ARCHIVE": str(sample_archive_dir)}).test_client()
+    document_id = client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["results"][0]["document_id"]
+    links = client.get(f"/api/documents/{document_id}", headers={"Host": "evil.example"}).get_json()["links"]
+    assert links["first_page"] == f"https://muragat.example.kz/archive/documents/{document_id}/pages/1"
