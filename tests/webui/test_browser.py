@@ -34,9 +34,11 @@ def browser_or_skip():
 
 
 @pytest.fixture
-def live_server(sample_archive_dir):
-    """The app served by waitress on a free local port, as `muragat serve` does."""
-    server = waitress.create_server(create_app({"ARCHIVE": str(sample_archive_dir)}), host="127.0.0.1", port=0,
+def live_server(sample_archive_dir, monkeypatch):
+    """The app served by waitress on a free local port, as `make run` starts it: the archive given by a
+    relative path (`--archive muragat-data`)."""
+    monkeypatch.chdir(sample_archive_dir.parent)
+    server = waitress.create_server(create_app({"ARCHIVE": sample_archive_dir.name}), host="127.0.0.1", port=0,
                                     threads=2)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -89,3 +91,13 @@ def test_search_then_follow_a_result_to_its_page(page, tmp_path):
     page.screenshot(path=str(folder / "document.png"), full_page=False)
     assert (folder / "search.png").stat().st_size > 10_000 and (folder / "document.png").stat().st_size > 10_000
     assert not page.console_errors, page.console_errors
+
+
+def test_open_the_original_from_a_hit(page):
+    page.goto("/?q=Страсбург")
+    link = page.locator("li.result a.original").first
+    href = link.get_attribute("href")
+    assert re.fullmatch(r"/documents/\w+/original#page=\d+", href)
+    response = page.request.get(href.split("#")[0])
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
