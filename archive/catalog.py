@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS pages (
     status TEXT NOT NULL,
     source TEXT NOT NULL DEFAULT 'text_layer',
     confidence REAL,
+    line_ends TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (document_id, number)
 );
 CREATE TABLE IF NOT EXISTS passages (
@@ -77,12 +78,12 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
 );
 """
 # Bumped with every change to SCHEMA; `_migrate` brings older catalog files up to it.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Columns added after version 1 (the foundation), by table: added in place to older files.
 ADDED_COLUMNS = {
     "documents": {"language": "TEXT NOT NULL DEFAULT ''", "source": "TEXT NOT NULL DEFAULT ''"},
     "document_paths": {"size": "INTEGER", "mtime_ns": "INTEGER"},
-    "pages": {"source": "TEXT NOT NULL DEFAULT 'text_layer'", "confidence": "REAL"},
+    "pages": {"source": "TEXT NOT NULL DEFAULT 'text_layer'", "confidence": "REAL", "line_ends": "TEXT NOT NULL DEFAULT ''"},
 }
 DOCUMENT_COLUMNS = ("id", "sha256", "title", "author", "date", "year", "collection", "kind", "size", "page_count",
                     "stored_name", "added_at", "indexed", "language", "source")
@@ -143,6 +144,16 @@ class PageRecord:
     status: str
     source: str = "text_layer"
     confidence: float | None = None
+    line_ends: str = ""  # offsets of the spaces in `text` that ended a line, space-separated ("" before version 4)
+
+    @property
+    def text_with_lines(self) -> str:
+        """The text with its lines as extracted (a line feed for each space that ended one): the same length
+        and words as `text`, so matches found in one mark the other."""
+        characters = list(self.text)
+        for offset in map(int, self.line_ends.split()):
+            characters[offset] = "\n"
+        return "".join(characters)
 
 
 @dataclass(frozen=True)
@@ -255,8 +266,9 @@ class Catalog:
 
     def _insert_content(self, pages: list[PageRecord], passages: list[PassageRecord]) -> None:
         self.db.executemany(
-            "INSERT INTO pages (document_id, number, text, status, source, confidence) VALUES (?, ?, ?, ?, ?, ?)",
-            [(p.document_id, p.number, p.text, p.status, p.source, p.confidence) for p in pages])
+            "INSERT INTO pages (document_id, number, text, status, source, confidence, line_ends)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(p.document_id, p.number, p.text, p.status, p.source, p.confidence, p.line_ends) for p in pages])
         self.db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
                             [(p.id, p.document_id, p.page, p.seq, p.start, p.end, p.text) for p in passages])
 

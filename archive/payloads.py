@@ -103,7 +103,7 @@ def page_payload(document: Document, page: PageRecord, query: str, marked: Fragm
         "status": page.status,
         "source": page.source,  # "text_layer", or "ocr": recognised text, may contain errors
         "ocr_confidence": page.confidence,
-        "text": page.text,
+        "text": page.text_with_lines,  # its lines as extracted
         "query": query,
         "highlighted": to_html(marked),
         "marks": sum(1 for _, is_match in marked if is_match),

@@ -111,7 +111,7 @@ def page_context(document_id: str, number: int) -> dict:
     document = archive.document(document_id)
     page = archive.page(document_id, number)
     query = query_text()
-    marked = archive.highlight(page.text, query)
+    marked = archive.highlight(page.text_with_lines, query)
     hit_pages = archive.matching_pages(document_id, query)
     passages = [(passage.id, passage.start, passage.end) for passage in archive.passages_on(document_id, number)]
     return {

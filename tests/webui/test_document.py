@@ -171,3 +171,10 @@ def test_the_base_url_defaults_to_the_environment_then_the_served_address(sample
     document_id = client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["results"][0]["document_id"]
     links = client.get(f"/api/documents/{document_id}", headers={"Host": "evil.example"}).get_json()["links"]
     assert links["first_page"] == f"https://muragat.example.kz/archive/documents/{document_id}/pages/1"
+
+
+def test_the_page_view_keeps_the_lines_as_extracted(library, library_ids):
+    html = library.get(f"/documents/{library_ids['decree_1995.pdf']}/pages/1",
+                       query_string={"q": "құқығы"}).get_data(as_text=True)
+    text = re.sub(r"<[^>]+>", "", re.search(r'<div class="page-text">(.*?)</div>', html, re.S).group(1))
+    assert text == "Азаматтардың құқығы мен бостандықтары заңмен қорғалады.\nӘр адамның құқығы бар."
