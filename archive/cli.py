@@ -11,8 +11,9 @@ from pathlib import Path
 import click
 
 from archive.errors import MuragatError
-from archive.home import TIME_BUDGET_SECONDS, Archive, resolve_root
-from archive.payloads import search_payload
+from archive.home import PASSAGE_LANGUAGES, TIME_BUDGET_SECONDS, Archive, Filters, resolve_root
+from archive.listing import LISTING_SORTS
+from archive.payloads import document_payload, search_payload
 from archive.workers import Limits
 from ingest.document import FROM_OCR, OCR_MODES, TEXT_LAYER
 from ingest.ocr import PAGE_TIMEOUT_SECONDS
@@ -240,6 +241,40 @@ def search(query: str, limit: int, time_budget: float, as_json: bool, archive_di
     for hit in results.hits:
         marked = "".join(f"[{text}]" if is_match else text for text, is_match in hit.snippet)
         click.echo(f"\n{hit.title} — page {hit.page}, {hit.language}  ({hit.score:.2f})\n  {marked}")
+
+
+@main.command(name="list")
+@click.option("--collection", default="", help="Only this collection.")
+@click.option("--year-from", type=click.IntRange(0, 9999), default=None, help="Only documents of this year or later.")
+@click.option("--year-to", type=click.IntRange(0, 9999), default=None, help="Only documents of this year or earlier.")
+@click.option("--language", type=click.Choice(PASSAGE_LANGUAGES), default=None,
+              help="Only documents with passages in this language.")
+@click.option("--sort", type=click.Choice(LISTING_SORTS), default=LISTING_SORTS[0], show_default=True)
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0))
+@json_option
+@archive_option
+@reports_errors
+def list_documents(collection: str, year_from: int | None, year_to: int | None, language: str | None, sort: str,
+                   limit: int, offset: int, as_json: bool, archive_dir: str | None) -> None:
+    """List the archive's documents, without a query: by collection, years, language.
+
+    Example: muragat list --collection laws --sort newest --json
+    """
+    archive = Archive.existing(resolve_root(archive_dir))
+    filters = Filters(collection=collection, year_from=year_from, year_to=year_to, language=language or "")
+    for problem in archive.filter_problems(filters):
+        raise problem
+    listing = archive.list_documents(filters, sort, limit, offset)
+    if as_json:
+        emit_json({"total": listing.total, "limit": limit, "offset": offset,
+                   "documents": [document_payload(document, archive.file_names(document.id))
+                                 for document in listing.documents]})
+        return
+    click.echo(f"{listing.total} documents")
+    for document in listing.documents:
+        click.echo(f"{document.id}  {document.year or '----'}  {document.page_count:>4} p.  "
+                   f"{document.collection or '-'}  {document.title}")
 
 
 @main.command()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from archive.catalog import Catalog, Document, PageRecord, PassageRecord
 from archive.errors import MuragatError, NotFound
+from archive.listing import LISTING_SORTS, Listing, documents_per_year, list_documents
 from archive.metadata import language_hint
 from archive.payloads import most_first
 from index.backend import SearchBackend, WhooshBackend
@@ -175,12 +176,44 @@ class Archive:
             raise NotFound(f"document {document_id!r} has no page {number}", "no_page", number=number)
         return page
 
-    def holds(self, document_id: str) -> bool:
-        return self.catalog.document(document_id) is not None
-
     def collections(self) -> dict[str, int]:
         """Documents per collection."""
         return self.catalog.collections()
+
+    def filter_problems(self, filters: Filters) -> list[MuragatError]:
+        """Why filters let nothing through: years the wrong way round, a collection or document the archive does
+        not hold (the web page says so beside its empty results; the API and the command line refuse)."""
+        problems = []
+        if filters.year_from is not None and filters.year_to is not None and filters.year_from > filters.year_to:
+            problems.append(MuragatError(f"year_from ({filters.year_from}) is after year_to ({filters.year_to})",
+                                         "year_range", year_from=filters.year_from, year_to=filters.year_to))
+        if filters.collection and filters.collection not in self.collections():
+            problems.append(MuragatError(f"no collection {filters.collection[:80]!r} in this archive",
+                                         "unknown_collection", collection=filters.collection[:80]))
+        if filters.document_id and self.catalog.document(filters.document_id) is None:
+            problems.append(MuragatError(f"no document {filters.document_id[:40]!r} in this archive",
+                                         "no_document", document_id=filters.document_id[:40]))
+        return problems
+
+    def list_documents(self, filters: Filters | None = None, sort: str = "title", limit: int = 20,
+                       offset: int = 0) -> Listing:
+        """Browse without a query: the documents of a collection, years or passage language, sorted, paged."""
+        if sort not in LISTING_SORTS:
+            raise MuragatError(f"sort must be one of: {', '.join(LISTING_SORTS)}", "bad_sort",
+                               sorts=", ".join(LISTING_SORTS))
+        filters = filters or Filters()
+        languages = self.backend.document_languages() if filters.language else None
+        return list_documents(self.catalog.documents(), filters, sort, limit, offset, languages)
+
+    def overview(self, recent: int = 5) -> dict:
+        """What the archive holds, for its home page: documents, per collection, per year, the latest added."""
+        documents = self.catalog.documents()
+        return {
+            "documents": len(documents),
+            "collections": self.collections(),
+            "years": documents_per_year(documents),
+            "recent": list_documents(documents, Filters(), "added", recent).documents,
+        }
 
     def passages_on(self, document_id: str, number: int) -> list[PassageRecord]:
         """The passages of one page, in order, with where each stands in the page's text."""

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from whoosh.searching import Searcher
 
-from index.counting import live_counts
+from index.counting import languages_by_document, live_counts
 from index.schema import IndexedPassage
 from index.search import (
     TIME_BUDGET_SECONDS, Filters, SearcherCache, SearchResults, highlight, matching_pages, search,
@@ -76,6 +76,9 @@ class SearchBackend(Protocol):
 
     def passage_languages(self) -> dict[str, int]:
         """Passages in the index per language (kk, ru, other), as their texts were decided at indexing."""
+
+    def document_languages(self) -> dict[str, set[str]]:
+        """The languages (kk, ru, other) each indexed document's passages are in."""
 
     def size_on_disk(self) -> int:
         """Bytes the index takes."""
@@ -176,6 +179,12 @@ class WhooshBackend:
             return {}
         searcher = self._searcher()
         return live_counts(searcher, self._searchers.caches.arrays.of(searcher), "language")
+
+    def document_languages(self) -> dict[str, set[str]]:
+        if not self.passage_count():
+            return {}
+        searcher = self._searcher()
+        return languages_by_document(searcher, self._searchers.caches.arrays.of(searcher))
 
     def size_on_disk(self) -> int:
         return size_on_disk(self.directory)

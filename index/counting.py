@@ -111,6 +111,17 @@ def live_counts(searcher: Searcher, generation: Generation, name: str) -> dict:
     return {column.values[code]: int(counts[code]) for code in np.flatnonzero(counts)}
 
 
+def languages_by_document(searcher: Searcher, generation: Generation) -> dict[str, set[str]]:
+    """The languages each document's passages (deleted ones aside) are in: for listing documents by language."""
+    live = generation.live(searcher)
+    documents, languages = generation.column(searcher, "document_id"), generation.column(searcher, "language")
+    width = len(languages.values)
+    found: dict[str, set[str]] = {}
+    for pair in np.unique(documents.codes[live].astype(np.int64) * width + languages.codes[live]):
+        found.setdefault(documents.values[pair // width], set()).add(languages.values[pair % width])
+    return found
+
+
 def pages(searcher: Searcher, generation: Generation, docnums: np.ndarray) -> dict[int, int]:
     """How many of the matched passages are on each page."""
     column = generation.column(searcher, "page")

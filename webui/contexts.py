@@ -7,6 +7,7 @@ from flask import current_app, request, url_for
 
 from archive.errors import MuragatError
 from archive.home import PASSAGE_LANGUAGES, SORTS, Filters
+from archive.listing import LISTING_SORTS
 from archive.payloads import document_payload, facets_payload, page_payload
 from webui.archive_access import current_archive
 
@@ -57,10 +58,11 @@ def _year(name: str) -> int | None:
     return int(value)
 
 
-def chosen_sort() -> str:
-    sort = request.args.get("sort", "").strip() or SORTS[0]
-    if sort not in SORTS:
-        raise MuragatError(f"sort must be one of: {', '.join(SORTS)}", "bad_sort", sorts=", ".join(SORTS))
+def chosen_sort(sorts: tuple[str, ...] = SORTS) -> str:
+    """The `sort` argument, one of `sorts` (the first when not given)."""
+    sort = request.args.get("sort", "").strip() or sorts[0]
+    if sort not in sorts:
+        raise MuragatError(f"sort must be one of: {', '.join(sorts)}", "bad_sort", sorts=", ".join(sorts))
     return sort
 
 
@@ -70,23 +72,6 @@ def check_depth(limit: int, offset: int) -> None:
     if offset + limit > MAX_RESULTS_DEPTH:
         raise MuragatError(f"only the first {MAX_RESULTS_DEPTH} results can be paged through; narrow the query",
                            "too_deep", depth=MAX_RESULTS_DEPTH)
-
-
-def filter_problems(filters: Filters) -> list[MuragatError]:
-    """Why the chosen filters let nothing through: years the wrong way round, a collection or document the
-    archive does not hold (the page says so beside its empty results; the API refuses the request)."""
-    archive = current_archive()
-    problems = []
-    if filters.year_from is not None and filters.year_to is not None and filters.year_from > filters.year_to:
-        problems.append(MuragatError(f"year_from ({filters.year_from}) is after year_to ({filters.year_to})",
-                                     "year_range", year_from=filters.year_from, year_to=filters.year_to))
-    if filters.collection and filters.collection not in archive.collections():
-        problems.append(MuragatError(f"no collection {filters.collection[:80]!r} in this archive",
-                                     "unknown_collection", collection=filters.collection[:80]))
-    if filters.document_id and not archive.holds(filters.document_id):
-        problems.append(MuragatError(f"no document {filters.document_id[:40]!r} in this archive",
-                                     "no_document", document_id=filters.document_id[:40]))
-    return problems
 
 
 def search_context(limit: int, offset: int, language_arguments: tuple[str, ...] = PAGE_LANGUAGE_ARGUMENTS) -> dict:
@@ -100,9 +85,17 @@ def search_context(limit: int, offset: int, language_arguments: tuple[str, ...] 
     return {
         "query": query, "filters": filters, "sort": sort, "results": results, "documents": documents,
         "facets": facets_payload(results, documents), "limit": limit, "offset": offset,
-        "problems": filter_problems(filters),
+        "problems": current_archive().filter_problems(filters),
         "leading_wildcard": bool(LEADING_WILDCARD.search(query)),
     }
+
+
+def listing_context(limit: int, offset: int, language_arguments: tuple[str, ...] = PAGE_LANGUAGE_ARGUMENTS) -> dict:
+    """A page of the archive's documents narrowed by the request's collection, years and language, sorted."""
+    filters, sort = chosen_filters(language_arguments), chosen_sort(LISTING_SORTS)
+    listing = current_archive().list_documents(filters, sort, limit, offset)
+    return {"listing": listing, "filters": filters, "sort": sort, "limit": limit, "offset": offset,
+            "problems": current_archive().filter_problems(filters)}
 
 
 def page_context(document_id: str, number: int) -> dict:

@@ -1,11 +1,15 @@
 """HTML pages: the search page, the document page view, and the original PDF."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Blueprint, current_app, redirect, render_template, request, send_file, url_for
 
 from archive.errors import NotFound
 from webui.archive_access import current_archive
-from webui.contexts import MAX_RESULTS_DEPTH, citation, original_url, page_context, query_text, search_context
+from webui.contexts import (
+    MAX_RESULTS_DEPTH, citation, listing_context, original_url, page_context, query_text, search_context,
+)
 from webui.texts import explain, format_duration, format_number, texts
 
 blueprint = Blueprint("pages", __name__)
@@ -24,22 +28,44 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+@blueprint.app_template_global()
+def year_bars(counts: Mapping[int, int] | list[dict], endpoint: str | None = None) -> list[tuple[int, int, str]]:
+    """(year, count, link) for a timeline, from {year: count} or a year facet; each link narrows to that year,
+    on `endpoint` or else on this page."""
+    pairs = counts.items() if isinstance(counts, Mapping) else [(item["value"], item["count"]) for item in counts]
+    return [(year, count, url_for(endpoint, year_from=year, year_to=year) if endpoint
+             else url_with(year_from=year, year_to=year, page=None)) for year, count in pairs]
+
+
 blueprint.add_app_template_global(original_url)
 blueprint.add_app_template_global(explain)
 blueprint.add_app_template_filter(format_number, "number")
 blueprint.add_app_template_filter(format_duration, "duration")
 
 
+DOCUMENTS_PER_PAGE = 20
+
+
 @blueprint.get("/")
 def search():
+    """The ranked passages of a query; without one, the archive's home page (what it holds, to browse)."""
     per_page = current_app.config["RESULTS_PER_PAGE"]
     page = max(1, request.args.get("page", 1, type=int) or 1)
     if not query_text():
-        return render_template("search.html", t=texts(), query="", results=None)
+        return render_template("home.html", t=texts(), query="", overview=current_archive().overview())
     context = search_context(limit=per_page, offset=(page - 1) * per_page)
     total = context["results"].total
     pages = max(1, -(-min(total, MAX_RESULTS_DEPTH) // per_page))
     return render_template("search.html", t=texts(), page=page, pages=pages, per_page=per_page, **context)
+
+
+@blueprint.get("/documents")
+def documents():
+    """Browse the documents: by collection, years and language, sorted by title, date or when added; paged."""
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    context = listing_context(limit=DOCUMENTS_PER_PAGE, offset=(page - 1) * DOCUMENTS_PER_PAGE)
+    pages = max(1, -(-context["listing"].total // DOCUMENTS_PER_PAGE))
+    return render_template("documents.html", t=texts(), query="", page=page, pages=pages, **context)
 
 
 @blueprint.get("/documents/<document_id>")

@@ -87,3 +87,11 @@ def test_an_unknown_language_on_the_search_page_says_what_to_use(bilingual_clien
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "«xx» — үзінді тілі емес: kk (қазақша), ru (орысша) не other (басқа)" in html
     assert 'value="2024"' in html  # the query stays in the box
+
+
+def test_documents_are_listed_by_the_languages_of_their_passages(bilingual_client):
+    russian = {hit["document_id"] for hit in api(bilingual_client, q="2024", lang="ru")["results"]}
+    listed = bilingual_client.get("/api/documents", query_string={"lang": "ru", "limit": 100}).get_json()
+    assert russian and {document["id"] for document in listed["documents"]} == russian
+    html = bilingual_client.get("/documents", query_string={"language": "ru", "lang": "kk"}).get_data(as_text=True)
+    assert f"Құжаттар саны: {len(russian)}" in html

@@ -203,3 +203,12 @@ def test_known_filters_raise_no_problem(library, library_ids):
     html = library.get("/", query_string={"q": "құқық", "collection": "Газеттер", "year_from": "2000",
                                           "year_to": "2010", "document": library_ids["newspaper_2008.pdf"]})
     assert 'class="notice problem"' not in html.get_data(as_text=True)
+
+
+def test_the_year_facet_is_also_a_timeline_whose_bars_filter(library):
+    html = library.get("/", query_string={"q": "құқық"}).get_data(as_text=True)
+    facet = re.search(r'id="facet-year">(.*?)</section>', html, re.S).group(1)
+    bars = re.findall(r'<a href="([^"]+)"><title>(\d+): (\d+)</title><rect', facet)
+    assert [(year, count) for _, year, count in bars] == [("1995", "1"), ("2008", "2"), ("2015", "1")]
+    narrowed = library.get(unescape(bars[1][0])).get_data(as_text=True)
+    assert "Табылған үзінділер: 2" in narrowed and "Жылдар: 2008–2008" in narrowed
