@@ -133,12 +133,13 @@ class Archive:
 
     # Searching
 
-    def search(self, query: str, limit: int = 10, offset: int = 0,
-               filters: Filters | None = None, sort: str = "relevance") -> SearchResults:
+    def search(self, query: str, limit: int = 10, offset: int = 0, filters: Filters | None = None,
+               sort: str = "relevance", per_document: int = 0) -> SearchResults:
         if self.needs_reindex:
             raise MuragatError("the index was built with older analysis rules; run `muragat reindex`", "needs_reindex")
         try:
-            return self.backend.search(query, limit=limit, offset=offset, filters=filters, sort=sort)
+            return self.backend.search(query, limit=limit, offset=offset, filters=filters, sort=sort,
+                                       per_document=per_document)
         except QueryError as error:
             raise _refused(query, error) from error
 

@@ -5,6 +5,8 @@ the best-scored, and counted once.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 from whoosh.searching import Searcher
 
@@ -17,22 +19,24 @@ COLLAPSE_COLUMN = "fingerprint"
 
 
 def top(searcher: Searcher, generation: Generation, matches: Matches, limit: int,
-        sort: str = "relevance") -> list[tuple[int, float]]:
-    """(passage number, score) of the best `limit` matches, one per text; by score, or by year then score."""
+        sort: str = "relevance", per_document: int = 0) -> list[tuple[int, float]]:
+    """(passage number, score) of the best `limit` matches, one per text (and at most `per_document` of each
+    document, when given); by score, or by year then score."""
     if not len(matches) or limit <= 0:
         return []
     fingerprints = generation.column(searcher, COLLAPSE_COLUMN).codes
+    documents = generation.column(searcher, "document_id").codes if per_document else None
     if sort == "relevance":
         candidates = min(len(matches), 2 * limit + 16)
         while True:
             order = _best_first(matches, candidates)
-            chosen = _one_per_text(matches, order, fingerprints, limit)
+            chosen = _one_per_text(matches, order, fingerprints, limit, documents, per_document)
             if len(chosen) == limit or len(order) == len(matches):
                 return chosen
             candidates = min(len(matches), candidates * 4)
     year = generation.years(searcher)[matches.docnums]
     order = np.lexsort((matches.docnums, -matches.scores, year if sort == "oldest" else -year, year == NO_YEAR))
-    return _one_per_text(matches, order, fingerprints, limit)
+    return _one_per_text(matches, order, fingerprints, limit, documents, per_document)
 
 
 def _best_first(matches: Matches, candidates: int) -> np.ndarray:
@@ -46,15 +50,21 @@ def _best_first(matches: Matches, candidates: int) -> np.ndarray:
     return chosen[np.lexsort((matches.docnums[chosen], -scores[chosen]))]
 
 
-def _one_per_text(matches: Matches, order: np.ndarray, fingerprints: np.ndarray, limit: int) -> list[tuple[int, float]]:
+def _one_per_text(matches: Matches, order: np.ndarray, fingerprints: np.ndarray, limit: int,
+                  documents: np.ndarray | None = None, per_document: int = 0) -> list[tuple[int, float]]:
     chosen: list[tuple[int, float]] = []
     seen: set[int] = set()
+    listed: Counter = Counter()  # passages taken from each document
     for index in order:
         docnum = int(matches.docnums[index])
         text = int(fingerprints[docnum])
         if text in seen:
             continue
         seen.add(text)
+        if documents is not None:
+            if listed[documents[docnum]] == per_document:
+                continue
+            listed[documents[docnum]] += 1
         chosen.append((docnum, float(matches.scores[index])))
         if len(chosen) == limit:
             break

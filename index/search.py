@@ -6,7 +6,7 @@ import math
 import os
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -86,6 +86,8 @@ class Hit:
     language: str = ""  # kk, ru or other, decided from the passage's text
     # The other documents whose matching passages have this same text (copies), shown once: (document id, page)
     copies: tuple[tuple[str, int], ...] = ()
+    # When a search lists at most so many passages a document, on its last one: how many more it holds
+    more_in_document: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ class SearchResults:
     took_ms: float = 0.0
     suggestion: str | None = None  # "did you mean": the query with unknown words corrected
     partial: bool = False  # the time budget ran out: these are the passages found until then
+    listed: int = 0  # passages the listing holds: `total`, or about so many with at most so many a document
 
 
 class FilterCache:
@@ -184,7 +187,7 @@ class SearcherCache:
 
 def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
            filters: Filters | None = None, sort: str = "relevance", caches: IndexCaches | None = None,
-           time_budget: float = TIME_BUDGET_SECONDS) -> SearchResults:
+           time_budget: float = TIME_BUDGET_SECONDS, per_document: int = 0) -> SearchResults:
     """Rank (or date-order) passages for a query, count them by facet; snippets only for the hits returned.
 
     Relevance order: the ranking model of index/ranking.py (BM25F over every match, plus the
@@ -193,7 +196,8 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     beside rarer ones. Passages with the same text (boilerplate repeated across documents) are
     collapsed to the best one (which names the other documents holding it), and counted once in the
     total; a facet value counts the texts a listing narrowed to it would show. Past `time_budget` seconds the results say `partial`: they rank
-    and count the passages found until then.
+    and count the passages found until then. With `per_document`, at most so many passages of each
+    document are listed (a common title does not fill the page), the last saying how many more it holds.
     """
     started = time.perf_counter()
     deadline = time.monotonic() + time_budget
@@ -217,16 +221,36 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
         matches = with_evidence(evaluator, matches, searched, parsed.words)
     near = proximity_phrase(query) if by_relevance else None
     depth = max(offset + limit, PROXIMITY_DEPTH) if near is not None else offset + limit
-    found = top(searcher, generation, matches, depth, sort)
+    found = top(searcher, generation, matches, depth, sort, per_document)
     ranked = _with_proximity(evaluator, near, found) if near is not None else found
     terms = _highlight_terms(query, searcher)
     shown = ranked[offset:offset + limit]
     elsewhere = copies(searcher, generation, matches.docnums, [docnum for docnum, _ in shown])
-    hits = tuple(_hit(docnum, score, terms, searcher, elsewhere[docnum]) for docnum, score in shown)
     total, facets = count(searcher, generation, matches.docnums)
+    more = _more_in_documents(searcher, generation, ranked[:offset + limit], offset, per_document,
+                              facets["document_id"])
+    hits = tuple(_hit(docnum, score, terms, searcher, elsewhere[docnum], more.get(docnum, 0))
+                 for docnum, score in shown)
+    listed = sum(min(per_document, texts) for texts in facets["document_id"].values()) if per_document else total
     suggestion = suggest(searcher, text, caches) if total < SUGGEST_BELOW else None
     took = round((time.perf_counter() - started) * 1000, 1)
-    return SearchResults(text, total, hits, facets, took, suggestion, evaluator.partial)
+    return SearchResults(text, total, hits, facets, took, suggestion, evaluator.partial, listed)
+
+
+def _more_in_documents(searcher: Searcher, generation: Generation, ranked: list[tuple[int, float]], offset: int,
+                       per_document: int, texts: dict[str, int]) -> dict[int, int]:
+    """{passage: more passages of its document} for the listed passages that are their document's last."""
+    if not per_document:
+        return {}
+    documents = generation.column(searcher, "document_id")
+    listed: Counter = Counter()
+    more = {}
+    for position, (docnum, _) in enumerate(ranked):
+        document_id = documents.values[documents.codes[docnum]]
+        listed[document_id] += 1
+        if position >= offset and listed[document_id] == per_document and texts.get(document_id, 0) > per_document:
+            more[docnum] = texts[document_id] - per_document
+    return more
 
 
 def _generation(searcher: Searcher, caches: IndexCaches | None) -> Generation:
@@ -380,7 +404,7 @@ def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCache
 
 
 def _hit(docnum: int, score: float, terms: dict[str, set[str]], searcher: Searcher,
-         elsewhere: list[tuple[str, int]]) -> Hit:
+         elsewhere: list[tuple[str, int]], more_in_document: int) -> Hit:
     fields = searcher.stored_fields(docnum)
     text = fields["text"]
     spans = _spans(text, terms)
@@ -396,4 +420,5 @@ def _hit(docnum: int, score: float, terms: dict[str, set[str]], searcher: Search
         year=fields.get("year"),
         language=fields.get("language", ""),
         copies=tuple(elsewhere),
+        more_in_document=more_in_document,
     )

@@ -74,13 +74,15 @@ def check_depth(limit: int, offset: int) -> None:
                            "too_deep", depth=MAX_RESULTS_DEPTH)
 
 
-def search_context(limit: int, offset: int, language_arguments: tuple[str, ...] = PAGE_LANGUAGE_ARGUMENTS) -> dict:
+def search_context(limit: int, offset: int, language_arguments: tuple[str, ...] = PAGE_LANGUAGE_ARGUMENTS,
+                   per_document: int = 0) -> dict:
     """A page of ranked passages for the request's query, filters and sort, with facet counts, and why the
     filters let nothing through when they cannot."""
     check_depth(limit, offset)
     archive = current_archive()
     query, filters, sort = query_text(), chosen_filters(language_arguments), chosen_sort()
-    results = archive.search(query, limit=limit, offset=offset, filters=filters, sort=sort)
+    results = archive.search(query, limit=limit, offset=offset, filters=filters, sort=sort,
+                             per_document=0 if filters.document_id else per_document)
     documents = archive.documents_of(results)
     return {
         "query": query, "filters": filters, "sort": sort, "results": results, "documents": documents,

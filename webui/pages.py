@@ -44,6 +44,9 @@ blueprint.add_app_template_filter(format_duration, "duration")
 
 
 DOCUMENTS_PER_PAGE = 20
+# The search page lists at most so many passages of a document (a common title would fill it), then
+# "N more passages in this document"; the API keeps the passage as its unit.
+PASSAGES_PER_DOCUMENT = 2
 
 
 @blueprint.get("/")
@@ -53,9 +56,11 @@ def search():
     page = max(1, request.args.get("page", 1, type=int) or 1)
     if not query_text():
         return render_template("home.html", t=texts(), query="", overview=current_archive().overview())
-    context = search_context(limit=per_page, offset=(page - 1) * per_page)
-    total = context["results"].total
-    pages = max(1, -(-min(total, MAX_RESULTS_DEPTH) // per_page))
+    context = search_context(limit=per_page, offset=(page - 1) * per_page, per_document=PASSAGES_PER_DOCUMENT)
+    listed = context["results"].listed
+    pages = max(1, -(-min(listed, MAX_RESULTS_DEPTH) // per_page))
+    if len(context["results"].hits) < per_page:  # copies listed once make `listed` an upper bound
+        pages = min(pages, page)
     return render_template("search.html", t=texts(), page=page, pages=pages, per_page=per_page, **context)
 
 

@@ -212,3 +212,17 @@ def test_the_year_facet_is_also_a_timeline_whose_bars_filter(library):
     assert [(year, count) for _, year, count in bars] == [("1995", "1"), ("2008", "2"), ("2015", "1")]
     narrowed = library.get(unescape(bars[1][0])).get_data(as_text=True)
     assert "Табылған үзінділер: 2" in narrowed and "Жылдар: 2008–2008" in narrowed
+
+
+def test_a_document_lists_at_most_two_passages_then_says_how_many_more(client):
+    html = client.get("/", query_string={"q": "құқық", "lang": "kk"}).get_data(as_text=True)
+    assert "Табылған үзінділер: 21" in html and len(results_of(html)) == 2  # one document: not ten of it
+    more = re.search(r'<p class="more"><a href="([^"]+)">Осы құжатта тағы 19 үзінді →</a></p>', html)
+    assert more and 'rel="next"' not in html
+    everything = client.get(unescape(more.group(1))).get_data(as_text=True)
+    assert "Табылған үзінділер: 21" in everything and len(results_of(everything)) == 10
+    assert 'rel="next"' in everything  # the document's passages, paged as before
+
+
+def test_the_api_keeps_the_passage_as_its_unit(client):
+    assert len(client.get("/api/search", query_string={"q": "құқық", "limit": 10}).get_json()["results"]) == 10
