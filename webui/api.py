@@ -69,5 +69,7 @@ def page(document_id: str, number: int):
         **context["view"],
         "title": context["document"].title,
         "citation": citation(context, texts()),
-        "links": {"page": context["permalink"], "original": context["original"]},
+        "links": {"page": context["permalink"], "original": context["original"],
+                  **{kind: absolute_url("pages.citation_file", document_id=document_id, number=number, kind=extension)
+                     for kind, extension in (("bibtex", "bib"), ("ris", "ris"))}},
     }

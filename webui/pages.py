@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Blueprint, current_app, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, send_file, url_for
 
-from archive.errors import NotFound
+from archive.citations import bibtex, ris
+from archive.errors import MuragatError, NotFound
+from archive.export import results_csv
 from webui.archive_access import current_archive
 from webui.contexts import (
-    MAX_RESULTS_DEPTH, citation, listing_context, original_url, page_context, query_text, search_context,
+    MAX_RESULTS_DEPTH, absolute_url, citation, listing_context, original_url, page_context, query_text,
+    search_context,
 )
 from webui.texts import explain, format_duration, format_number, texts
 
@@ -62,6 +65,38 @@ def search():
     if len(context["results"].hits) < per_page:  # copies listed once make `listed` an upper bound
         pages = min(pages, page)
     return render_template("search.html", t=texts(), page=page, pages=pages, per_page=per_page, **context)
+
+
+@blueprint.get("/export.csv")
+def export_csv():
+    """The search's passages (every one, up to the paging depth) as CSV: title, author, date, collection, page,
+    passage, link."""
+    if not query_text():
+        raise MuragatError("the query is empty: type one or more words", "query_empty")
+    context = search_context(limit=MAX_RESULTS_DEPTH, offset=0)
+    if context["problems"]:
+        raise context["problems"][0]
+
+    def link(hit) -> str:
+        return absolute_url("pages.document_page", document_id=hit.document_id, number=hit.page,
+                            q=context["query"]) + f"#passage-{hit.passage_id}"
+
+    body = results_csv(context["results"].hits, context["documents"], link)
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="muragat-results.csv"'})
+
+
+@blueprint.get("/documents/<document_id>/pages/<int:number>/citation.<any(bib, ris):kind>")
+def citation_file(document_id: str, number: int, kind: str):
+    """One page's citation for a reference manager: BibTeX or RIS, downloaded."""
+    archive = current_archive()
+    document = archive.document(document_id)
+    archive.page(document_id, number)
+    url = absolute_url("pages.document_page", document_id=document_id, number=number)
+    body, mimetype = (bibtex(document, number, url), "application/x-bibtex") if kind == "bib" else (
+        ris(document, number, url), "application/x-research-info-systems")
+    return Response(body, content_type=f"{mimetype}; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="muragat-{document_id}-p{number}.{kind}"'})
 
 
 @blueprint.get("/documents")
