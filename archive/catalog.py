@@ -83,7 +83,8 @@ SCHEMA_VERSION = 4
 ADDED_COLUMNS = {
     "documents": {"language": "TEXT NOT NULL DEFAULT ''", "source": "TEXT NOT NULL DEFAULT ''"},
     "document_paths": {"size": "INTEGER", "mtime_ns": "INTEGER"},
-    "pages": {"source": "TEXT NOT NULL DEFAULT 'text_layer'", "confidence": "REAL", "line_ends": "TEXT NOT NULL DEFAULT ''"},
+    "pages": {"source": "TEXT NOT NULL DEFAULT 'text_layer'", "confidence": "REAL",
+              "line_ends": "TEXT NOT NULL DEFAULT ''"},
 }
 DOCUMENT_COLUMNS = ("id", "sha256", "title", "author", "date", "year", "collection", "kind", "size", "page_count",
                     "stored_name", "added_at", "indexed", "language", "source")

@@ -221,7 +221,8 @@ class Archive:
         return self.catalog.page_passages(document_id, number)
 
     def documents_of(self, results: SearchResults) -> dict[str, Document]:
-        """The catalogued documents behind a page of results (their copies too) and the document facet's values shown."""
+        """The catalogued documents behind a page of results (their copies too) and the document facet's values
+        shown."""
         shown = most_first(results.facets.get("document_id", {}))  # not the thousands a common word is in
         ids = {document_id for hit in results.hits for document_id in (hit.document_id, *(c for c, _ in hit.copies))}
         ids |= {document_id for document_id, _ in shown}

@@ -195,9 +195,10 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     the top PROXIMITY_DEPTH); a word in a large share of the archive is not searched for
     beside rarer ones. Passages with the same text (boilerplate repeated across documents) are
     collapsed to the best one (which names the other documents holding it), and counted once in the
-    total; a facet value counts the texts a listing narrowed to it would show. Past `time_budget` seconds the results say `partial`: they rank
-    and count the passages found until then. With `per_document`, at most so many passages of each
-    document are listed (a common title does not fill the page), the last saying how many more it holds.
+    total; a facet value counts the texts a listing narrowed to it would show. Past `time_budget`
+    seconds the results say `partial`: they rank and count the passages found until then. With
+    `per_document`, at most so many passages of each document are listed (a common title does not
+    fill the page), the last saying how many more it holds.
     """
     started = time.perf_counter()
     deadline = time.monotonic() + time_budget
@@ -367,8 +368,8 @@ def _check_cost(parsed: ParsedQuery, searcher: Searcher) -> None:
     leaves = list(parsed.query.leaves())
     if len(parsed.words) > MAX_QUERY_WORDS or len(leaves) > MAX_QUERY_TERMS:
         words = max(len(parsed.words), len(leaves) // 4)
-        raise QueryError(f"the query has too many words and alternatives ({words}); keep it to {MAX_QUERY_WORDS} or fewer",
-                         "too_many_words", count=words, limit=MAX_QUERY_WORDS)
+        raise QueryError(f"the query has too many words and alternatives ({words}); "
+                         f"keep it to {MAX_QUERY_WORDS} or fewer", "too_many_words", count=words, limit=MAX_QUERY_WORDS)
     reader = searcher.reader()
     for leaf in leaves:
         if isinstance(leaf, Prefix):

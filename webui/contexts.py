@@ -129,7 +129,8 @@ def absolute_url(endpoint: str, **values) -> str:
 
 def anchored(marked: list[tuple[str, bool]], passages: list[tuple[str, int, int]]) -> list[tuple[str, bool, str]]:
     """The page's marked text as (text, is match, passage id to anchor before it, or ""): each passage's anchor
-    stands on its first mark (else at its start), so that a result opens at its own passage, not the page's first hit."""
+    stands on its first mark (else at its start), so that a result opens at its own passage, not the page's
+    first hit."""
     marks = [offset for offset, (text, is_match) in zip(_offsets(marked), marked) if is_match]
     anchors: dict[int, str] = {}
     for passage_id, start, end in passages:
