@@ -203,6 +203,8 @@ class Archive:
             raise MuragatError(f"sort must be one of: {', '.join(LISTING_SORTS)}", "bad_sort",
                                sorts=", ".join(LISTING_SORTS))
         filters = filters or Filters()
+        if filters.language and self.needs_reindex:  # an older index has no passage languages to read
+            raise MuragatError("the index was built with older analysis rules; run `muragat reindex`", "needs_reindex")
         languages = self.backend.document_languages() if filters.language else None
         return list_documents(self.catalog.documents(), filters, sort, limit, offset, languages)
 

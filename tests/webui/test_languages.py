@@ -72,3 +72,21 @@ def test_numbers_and_durations_are_written_as_the_language_writes_them(app, lang
         assert format_number(12345.678, 2) == number
         assert format_duration(1248) == slow and format_duration(3.2) == fast
         assert format_duration(0.02) == fast.replace("3", "1")  # never "0.00"
+
+
+def test_every_refusal_the_code_names_is_said_in_every_language():
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    reasons = set()
+    for package in ("archive", "index", "webui"):
+        for path in (root / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("MuragatError", "QueryError",
+                                                                                     "NotFound")
+                        and len(node.args) > 1 and isinstance(node.args[1], ast.Constant)):
+                    reasons.add(node.args[1].value)
+    assert {"year_range", "prefix_too_short", "no_document"} <= reasons
+    for code, texts in LANGUAGES.items():
+        assert reasons <= set(texts["refusals"]), (code, reasons - set(texts["refusals"]))
