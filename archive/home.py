@@ -135,13 +135,16 @@ class Archive:
 
     def search(self, query: str, limit: int = 10, offset: int = 0, filters: Filters | None = None,
                sort: str = "relevance", per_document: int = 0) -> SearchResults:
-        if self.needs_reindex:
-            raise MuragatError("the index was built with older analysis rules; run `muragat reindex`", "needs_reindex")
+        self._require_current_index()
         try:
             return self.backend.search(query, limit=limit, offset=offset, filters=filters, sort=sort,
                                        per_document=per_document)
         except QueryError as error:
             raise _refused(query, error) from error
+
+    def _require_current_index(self) -> None:
+        if self.needs_reindex:
+            raise MuragatError("the index was built with older analysis rules; run `muragat reindex`", "needs_reindex")
 
     def warm(self) -> None:
         """Read ahead what the first searches would wait for (the server does it before listening)."""
@@ -203,8 +206,8 @@ class Archive:
             raise MuragatError(f"sort must be one of: {', '.join(LISTING_SORTS)}", "bad_sort",
                                sorts=", ".join(LISTING_SORTS))
         filters = filters or Filters()
-        if filters.language and self.needs_reindex:  # an older index has no passage languages to read
-            raise MuragatError("the index was built with older analysis rules; run `muragat reindex`", "needs_reindex")
+        if filters.language:  # an older index has no passage languages to read
+            self._require_current_index()
         languages = self.backend.document_languages() if filters.language else None
         return list_documents(self.catalog.documents(), filters, sort, limit, offset, languages)
 
