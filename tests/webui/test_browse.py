@@ -67,3 +67,11 @@ def test_api_documents_refuses_bad_arguments_in_the_one_shape(library, arguments
     response = library.get("/api/documents", query_string=arguments)
     assert response.status_code == 400
     assert set(response.get_json()) == {"error"} and response.get_json()["error"]["status"] == 400
+
+
+def test_every_page_leads_to_the_documents_and_a_document_to_its_collection(library, library_ids):
+    html = library.get(f"/documents/{library_ids['decree_1995.pdf']}/pages/1", query_string={"lang": "kk"})
+    html = html.get_data(as_text=True)
+    assert '<a class="browse" href="/documents">Құжаттар</a>' in html
+    link = unescape(re.search(r'<dd><a href="([^"]+)">Жарлықтар</a></dd>', html).group(1))
+    assert listed_titles(library.get(link).get_data(as_text=True)) == ["Президент жарлығы"]
