@@ -87,17 +87,17 @@ def search_context(limit: int, offset: int, language_arguments: tuple[str, ...] 
     return {
         "query": query, "filters": filters, "sort": sort, "results": results, "documents": documents,
         "facets": facets_payload(results, documents), "limit": limit, "offset": offset,
-        "problems": current_archive().filter_problems(filters),
+        "problems": archive.filter_problems(filters),
         "leading_wildcard": bool(LEADING_WILDCARD.search(query)),
     }
 
 
 def listing_context(limit: int, offset: int, language_arguments: tuple[str, ...] = PAGE_LANGUAGE_ARGUMENTS) -> dict:
     """A page of the archive's documents narrowed by the request's collection, years and language, sorted."""
+    archive = current_archive()
     filters, sort = chosen_filters(language_arguments), chosen_sort(LISTING_SORTS)
-    listing = current_archive().list_documents(filters, sort, limit, offset)
-    return {"listing": listing, "filters": filters, "sort": sort, "limit": limit, "offset": offset,
-            "problems": current_archive().filter_problems(filters)}
+    return {"listing": archive.list_documents(filters, sort, limit, offset), "filters": filters, "sort": sort,
+            "limit": limit, "offset": offset, "problems": archive.filter_problems(filters)}
 
 
 def page_context(document_id: str, number: int) -> dict:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from flask import Blueprint, Response, current_app, redirect, render_template, request, send_file, url_for
 
 from archive.citations import bibtex, ris
-from archive.errors import MuragatError, NotFound
+from archive.errors import NotFound
 from archive.export import results_csv
 from webui.archive_access import current_archive
 from webui.contexts import (
@@ -18,6 +18,10 @@ from webui.texts import explain, format_duration, format_number, texts
 blueprint = Blueprint("pages", __name__)
 # Flask adds the charset to a text/* type itself (giving it here too printed it twice).
 ORIGINAL_TYPES = {"pdf": "application/pdf", "txt": "text/plain"}
+DOCUMENTS_PER_PAGE = 20
+# The search page lists at most so many passages of a document (a common title would fill it), then
+# "N more passages in this document"; the API keeps the passage as its unit.
+PASSAGES_PER_DOCUMENT = 2
 
 
 @blueprint.app_template_global()
@@ -46,12 +50,6 @@ blueprint.add_app_template_filter(format_number, "number")
 blueprint.add_app_template_filter(format_duration, "duration")
 
 
-DOCUMENTS_PER_PAGE = 20
-# The search page lists at most so many passages of a document (a common title would fill it), then
-# "N more passages in this document"; the API keeps the passage as its unit.
-PASSAGES_PER_DOCUMENT = 2
-
-
 @blueprint.get("/")
 def search():
     """The ranked passages of a query; without one, the archive's home page (what it holds, to browse)."""
@@ -70,9 +68,7 @@ def search():
 @blueprint.get("/export.csv")
 def export_csv():
     """The search's passages (every one, up to the paging depth) as CSV: title, author, date, collection, page,
-    passage, link."""
-    if not query_text():
-        raise MuragatError("the query is empty: type one or more words", "query_empty")
+    passage, link. An empty query is refused as the search refuses it."""
     context = search_context(limit=MAX_RESULTS_DEPTH, offset=0)
     if context["problems"]:
         raise context["problems"][0]
