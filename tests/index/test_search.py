@@ -280,3 +280,21 @@ def test_a_phrase_with_a_stop_word_inside_finds_it_where_it_stands(tmp_path):
     assert ids(run(cache, '"Мұғалімдер мен оқушылар"')) == ["kk"]
     assert ids(run(cache, '"школа была открыта"')) == ["ru"]
     assert ids(run(cache, '"мұғалімдер оқушылар"')) == []  # without the stop word they do not stand so
+
+
+def test_at_most_so_many_passages_a_document_across_pages(tmp_path):
+    ix = create_index(tmp_path)
+    words = ["бірінші", "екінші", "үшінші", "төртінші"]
+    names = {"a": "алма", "b": "өрік", "c": "шие"}  # each document's own text: no copies to collapse
+    write_passages(ix, [IndexedPassage(f"{document}-{n}", document, "Заң", n + 1,
+                                       f"Заң туралы {words[n]} бап, {name}.")
+                        for document, name in names.items() for n in range(4)])
+    cache = SearcherCache(ix)
+    pages = [run(cache, "заң", limit=2, offset=offset, per_document=2) for offset in (0, 2, 4, 6)]
+    listed = [hit for page in pages for hit in page.hits]
+    assert len(listed) == 6 and Counter(hit.document_id for hit in listed) == {"a": 2, "b": 2, "c": 2}
+    assert all(page.total == 12 and page.listed == 6 for page in pages)
+    last_of_each = {hit.document_id: hit for hit in listed}  # a document's second passage says what is left
+    assert [hit.more_in_document for hit in last_of_each.values()] == [2, 2, 2]
+    assert sum(hit.more_in_document for hit in listed) == 6
+    assert len(run(cache, "заң", limit=20).hits) == 12  # without the cap, every passage
