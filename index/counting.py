@@ -16,6 +16,8 @@ from index.schema import NO_YEAR
 
 FACETS = ("collection", "year", "language", "document_id")
 COLLAPSE_COLUMN = "fingerprint"
+# A text standing in thousands of documents (boilerplate) names the first so many of them.
+COPIES_NAMED = 10
 
 
 def top(searcher: Searcher, generation: Generation, matches: Matches, limit: int,
@@ -96,21 +98,20 @@ def count(searcher: Searcher, generation: Generation, docnums: np.ndarray) -> tu
 
 
 def copies(searcher: Searcher, generation: Generation, docnums: np.ndarray,
-           shown: list[int]) -> dict[int, list[tuple[str, int]]]:
-    """For each shown passage, the other documents whose matched passages have its text: (document id, page)."""
+           shown: list[int]) -> dict[int, tuple[int, list[tuple[str, int]]]]:
+    """For each shown passage, how many other documents' matched passages have its text, and the first
+    COPIES_NAMED of them (in index order): (document id, page)."""
     fingerprints = generation.column(searcher, COLLAPSE_COLUMN).codes
     documents, page_numbers = generation.column(searcher, "document_id"), generation.column(searcher, "page")
     matched = fingerprints[docnums]
-    found: dict[int, list[tuple[str, int]]] = {}
+    found = {}
     for docnum in shown:
-        own = documents.values[documents.codes[docnum]]
-        elsewhere: dict[str, int] = {}
-        for other in docnums[matched == fingerprints[docnum]]:
-            document_id = documents.values[documents.codes[other]]
-            if document_id != own:
-                page = page_numbers.values[page_numbers.codes[other]]
-                elsewhere[document_id] = min(page, elsewhere.get(document_id, page))
-        found[docnum] = sorted(elsewhere.items())
+        same = docnums[matched == fingerprints[docnum]]
+        same = same[documents.codes[same] != documents.codes[docnum]]
+        _, first = np.unique(documents.codes[same], return_index=True)  # each other document's first passage
+        named = [int(same[index]) for index in np.sort(first)[:COPIES_NAMED]]
+        found[docnum] = (len(first), [(documents.values[documents.codes[other]],
+                                       page_numbers.values[page_numbers.codes[other]]) for other in named])
     return found
 
 

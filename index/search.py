@@ -84,7 +84,9 @@ class Hit:
     collection: str = ""
     year: int | None = None
     language: str = ""  # kk, ru or other, decided from the passage's text
-    # The other documents whose matching passages have this same text (copies), shown once: (document id, page)
+    # The other documents whose matching passages have this same text (copies), shown once: how many, and
+    # the first few of them (document id, page)
+    copy_count: int = 0
     copies: tuple[tuple[str, int], ...] = ()
     # When a search lists at most so many passages a document, on its last one: how many more it holds
     more_in_document: int = 0
@@ -405,7 +407,7 @@ def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCache
 
 
 def _hit(docnum: int, score: float, terms: dict[str, set[str]], searcher: Searcher,
-         elsewhere: list[tuple[str, int]], more_in_document: int) -> Hit:
+         elsewhere: tuple[int, list[tuple[str, int]]], more_in_document: int) -> Hit:
     fields = searcher.stored_fields(docnum)
     text = fields["text"]
     spans = _spans(text, terms)
@@ -420,6 +422,7 @@ def _hit(docnum: int, score: float, terms: dict[str, set[str]], searcher: Search
         collection=fields.get("collection", ""),
         year=fields.get("year"),
         language=fields.get("language", ""),
-        copies=tuple(elsewhere),
+        copy_count=elsewhere[0],
+        copies=tuple(elsewhere[1]),
         more_in_document=more_in_document,
     )

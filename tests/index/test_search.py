@@ -127,11 +127,20 @@ def test_total_and_facets_count_every_match_once_per_text(cache, query):
         assert run(cache, query, filters=Filters(document_id=document_id)).total == texts
 
 
+def test_boilerplate_in_many_documents_names_the_first_few(cache, monkeypatch):
+    import index.counting
+
+    monkeypatch.setattr(index.counting, "COPIES_NAMED", 2)
+    hit = run(cache, "редакцияның рұқсаты").hits[0]
+    assert hit.copy_count == 4 and len(hit.copies) == 2
+
+
 def test_boilerplate_shown_once_names_the_other_documents_holding_it(cache):
     results = run(cache, "редакцияның рұқсаты")
     assert results.total == 1 and len(results.hits) == 1
     hit = results.hits[0]
     assert sorted(hit.copies) == sorted((f"news-{n}", 9) for n in range(5) if f"news-{n}" != hit.document_id)
+    assert hit.copy_count == 4
     assert results.facets["year"] == {1990 + n: 1 for n in range(5)}
 
 
