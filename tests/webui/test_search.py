@@ -226,3 +226,8 @@ def test_a_document_lists_at_most_two_passages_then_says_how_many_more(client):
 
 def test_the_api_keeps_the_passage_as_its_unit(client):
     assert len(client.get("/api/search", query_string={"q": "құқық", "limit": 10}).get_json()["results"]) == 10
+
+
+def test_the_total_says_in_how_many_documents(library):
+    html = library.get("/", query_string={"q": "құқық", "lang": "kk"}).get_data(as_text=True)
+    assert "Табылған үзінділер: 5" in html and '<span class="documents-found">4 құжатта</span>' in html
