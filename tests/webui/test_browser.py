@@ -1,19 +1,22 @@
-"""A real browser (Debian's Chromium, driven by Playwright) against the app served by waitress."""
+"""A real browser (Debian's Chromium, driven by Playwright) against `muragat serve`, started as `make run` starts it."""
 from __future__ import annotations
 
 import os
 import re
 import shutil
-import threading
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
-import waitress
 from click.testing import CliRunner
 
 from archive.cli import main as muragat
-from webui import create_app
 
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("MURAGAT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -46,18 +49,33 @@ def browsed_archive_dir(library_dir, sample_pdf, tmp_path_factory) -> Path:
     return root
 
 
-@pytest.fixture
-def live_server(browsed_archive_dir, monkeypatch):
-    """The app served by waitress on a free local port, as `make run` starts it: the archive given by a
-    relative path (`--archive muragat-data`)."""
-    monkeypatch.chdir(browsed_archive_dir.parent)
-    server = waitress.create_server(create_app({"ARCHIVE": browsed_archive_dir.name}), host="127.0.0.1", port=0,
-                                    threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
+@pytest.fixture(scope="module")
+def live_server(browsed_archive_dir):
+    """`muragat serve` on a free local port, started as `make run` starts it: from the folder holding the
+    archive, which it is given by a relative path (`--archive muragat-data`)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = browsed_archive_dir.parent / "serve.log"  # a file, not a pipe nobody reads that could fill and block
+    server = subprocess.Popen(
+        [sys.executable, "-m", "archive", "serve", "--archive", browsed_archive_dir.name, "--port", str(port),
+         "--threads", "2"],
+        cwd=browsed_archive_dir.parent, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL, stderr=log.open("wb"),
+    )
+    address = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(address, timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None, log.read_text(encoding="utf-8")
+                time.sleep(0.1)
+        yield address
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 @pytest.fixture
@@ -76,13 +94,9 @@ def page(live_server, tmp_path):
         context.close()
 
 
-# Resolved where the tests start: the served app runs from its archive's folder, as `make run` does.
-SCREENSHOTS = Path(os.environ["MURAGAT_SCREENSHOTS"]).absolute() if os.environ.get("MURAGAT_SCREENSHOTS") else None
-
-
 def screenshot_dir(tmp_path: Path) -> Path:
     """Where screenshots go: $MURAGAT_SCREENSHOTS (docs/screenshots for the README), else the test's tmp dir."""
-    folder = SCREENSHOTS or tmp_path
+    folder = Path(os.environ.get("MURAGAT_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
