@@ -9,10 +9,12 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from collections.abc import Collection
 from pathlib import Path
 from typing import Iterator
 
 from archive.errors import MuragatError
+from index import kazakh
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -86,6 +88,15 @@ ADDED_COLUMNS = {
     "pages": {"source": "TEXT NOT NULL DEFAULT 'text_layer'", "confidence": "REAL",
               "line_ends": "TEXT NOT NULL DEFAULT ''"},
 }
+# Browsing orders: titles as a Kazakh dictionary orders them (kazakh_key); by date, undated documents
+# last either way; the latest added first.
+LISTING_ORDERS = {
+    "title": "kazakh_key(title), id",
+    "newest": "year IS NULL, year DESC, date DESC, kazakh_key(title), id",
+    "oldest": "year IS NULL, year, date, kazakh_key(title), id",
+    "added": "added_at DESC, id",
+}
+LISTING_SORTS = tuple(LISTING_ORDERS)
 DOCUMENT_COLUMNS = ("id", "sha256", "title", "author", "date", "year", "collection", "kind", "size", "page_count",
                     "stored_name", "added_at", "indexed", "language", "source")
 METADATA_COLUMNS = ("title", "author", "date", "year", "collection", "language", "source")
@@ -110,6 +121,14 @@ class Document:
     indexed: bool
     language: str = ""
     source: str = ""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of the documents a browse asks for, and how many there are in all."""
+
+    total: int
+    documents: tuple[Document, ...]
 
 
 @dataclass(frozen=True)
@@ -192,6 +211,7 @@ class Catalog:
         # which the next ingest redoes (the originals are fsynced before they are catalogued).
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.create_function("kazakh_key", 1, kazakh.sort_key, deterministic=True)
         self._migrate()
 
     def _migrate(self) -> None:
@@ -389,6 +409,35 @@ class Catalog:
             "failures": one("SELECT count(*) FROM failures"),
             "unindexed_documents": one("SELECT count(*) FROM documents WHERE indexed = 0"),
         }
+
+    def list_documents(self, collection: str = "", year_from: int | None = None, year_to: int | None = None,
+                       ids: Collection[str] | None = None, sort: str = "title", limit: int = 20,
+                       offset: int = 0) -> Listing:
+        """The documents of a collection, a range of years and among `ids` (each when given), in a LISTING_ORDERS
+        order, `limit` of them from `offset`, and how many there are in all."""
+        where, values = ["1"], []
+        if collection:
+            where.append("collection = ?")
+            values.append(collection)
+        if year_from is not None:
+            where.append("year >= ?")
+            values.append(year_from)
+        if year_to is not None:
+            where.append("year <= ?")
+            values.append(year_to)
+        if ids is not None:
+            where.append("id IN (SELECT value FROM json_each(?))")
+            values.append(json.dumps(sorted(ids)))
+        condition = " AND ".join(where)
+        total = self.db.execute(f"SELECT count(*) FROM documents WHERE {condition}", values).fetchone()[0]
+        rows = self.db.execute(f"SELECT * FROM documents WHERE {condition} ORDER BY {LISTING_ORDERS[sort]}"
+                               " LIMIT ? OFFSET ?", [*values, limit, offset])
+        return Listing(total, tuple(_document(row) for row in rows))
+
+    def documents_per_year(self) -> dict[int, int]:
+        """How many documents each year holds, in year order (undated ones aside)."""
+        rows = self.db.execute("SELECT year, count(*) FROM documents WHERE year IS NOT NULL GROUP BY year ORDER BY year")
+        return {row[0]: row[1] for row in rows}
 
     def collections(self) -> dict[str, int]:
         """Documents per collection ('' for none)."""

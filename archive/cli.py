@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 
 from archive.errors import MuragatError
+from archive.catalog import LISTING_SORTS
 from archive.home import PASSAGE_LANGUAGES, TIME_BUDGET_SECONDS, Archive, Filters, resolve_root
-from archive.listing import LISTING_SORTS
 from archive.payloads import document_payload, search_payload
 from archive.workers import Limits
 from ingest.document import FROM_OCR, OCR_MODES, TEXT_LAYER

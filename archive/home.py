@@ -8,9 +8,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from archive.catalog import Catalog, Document, PageRecord, PassageRecord
+from archive.catalog import LISTING_SORTS, Catalog, Document, Listing, PageRecord, PassageRecord
 from archive.errors import MuragatError, NotFound
-from archive.listing import LISTING_SORTS, Listing, documents_per_year, list_documents
 from archive.metadata import language_hint
 from archive.payloads import most_first
 from index.backend import SearchBackend, WhooshBackend
@@ -206,20 +205,21 @@ class Archive:
             raise MuragatError(f"sort must be one of: {', '.join(LISTING_SORTS)}", "bad_sort",
                                sorts=", ".join(LISTING_SORTS))
         filters = filters or Filters()
-        if filters.language:  # an older index has no passage languages to read
+        ids = None
+        if filters.language:  # the documents with passages in that language, as the index decided them
             self._require_current_index()
-        languages = self.backend.document_languages() if filters.language else None
-        return list_documents(self.catalog.documents(), filters, sort, limit, offset, languages)
+            ids = {document_id for document_id, languages in self.backend.document_languages().items()
+                   if filters.language in languages}
+        if filters.document_id:
+            ids = {filters.document_id} if ids is None else ids & {filters.document_id}
+        return self.catalog.list_documents(filters.collection, filters.year_from, filters.year_to, ids, sort,
+                                           limit, offset)
 
     def overview(self, recent: int = 5) -> dict:
         """What the archive holds, for its home page: documents, per collection, per year, the latest added."""
-        documents = self.catalog.documents()
-        return {
-            "documents": len(documents),
-            "collections": self.collections(),
-            "years": documents_per_year(documents),
-            "recent": list_documents(documents, Filters(), "added", recent).documents,
-        }
+        latest = self.catalog.list_documents(sort="added", limit=recent)
+        return {"documents": latest.total, "collections": self.collections(),
+                "years": self.catalog.documents_per_year(), "recent": latest.documents}
 
     def passages_on(self, document_id: str, number: int) -> list[PassageRecord]:
         """The passages of one page, in order, with where each stands in the page's text."""

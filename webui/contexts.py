@@ -7,7 +7,7 @@ from flask import current_app, request, url_for
 
 from archive.errors import MuragatError
 from archive.home import PASSAGE_LANGUAGES, SORTS, Filters
-from archive.listing import LISTING_SORTS
+from archive.catalog import LISTING_SORTS
 from archive.payloads import document_payload, facets_payload, page_payload
 from webui.archive_access import current_archive
 
