@@ -32,8 +32,10 @@ def bibtex(document: Document, page: int, url: str) -> str:
 
 def ris(document: Document, page: int, url: str) -> str:
     """An RIS record (generic type) for one page of a document; lines end in CRLF as the format asks."""
+    iso_date = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", document.date.strip())
     fields = [("TY", "GEN"), ("TI", document.title), ("AU", document.author),
-              ("PY", str(document.year) if document.year is not None else ""), ("T2", document.collection),
+              ("PY", str(document.year) if document.year is not None else ""),
+              ("DA", "/".join(iso_date.groups()) if iso_date else ""), ("T2", document.collection),
               ("SP", str(page)), ("UR", url), ("DB", "Muragat"), ("ID", f"muragat-{document.id}-p{page}")]
     lines = [f"{tag}  - {_one_line(value)}" for tag, value in fields if value]
     return "\r\n".join([*lines, "ER  - ", ""])

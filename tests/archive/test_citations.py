@@ -26,7 +26,7 @@ def test_ris_keeps_each_field_on_its_line_so_a_title_cannot_add_tags():
     record = ris(LAW, 2, URL)
     lines = record.split("\r\n")
     assert lines[0] == "TY  - GEN" and lines[-2:] == ["ER  - ", ""]
-    assert "TI  - Заң {туралы} @misc{evil," in lines and "PY  - 1995" in lines and "SP  - 2" in lines
+    assert "TI  - Заң {туралы} @misc{evil," in lines and "PY  - 1995" in lines and "DA  - 1995/08/30" in lines and "SP  - 2" in lines
     assert f"UR  - {URL}" in lines and "T2  - laws & acts" in lines
     assert sum(line.startswith("TI  - ") for line in lines) == 1
 
