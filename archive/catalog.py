@@ -9,10 +9,12 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from collections.abc import Collection
 from pathlib import Path
 from typing import Iterator
 
 from archive.errors import MuragatError
+from index import kazakh
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -47,6 +49,7 @@ CREATE TABLE IF NOT EXISTS pages (
     status TEXT NOT NULL,
     source TEXT NOT NULL DEFAULT 'text_layer',
     confidence REAL,
+    line_ends TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (document_id, number)
 );
 CREATE TABLE IF NOT EXISTS passages (
@@ -77,13 +80,23 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
 );
 """
 # Bumped with every change to SCHEMA; `_migrate` brings older catalog files up to it.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Columns added after version 1 (the foundation), by table: added in place to older files.
 ADDED_COLUMNS = {
     "documents": {"language": "TEXT NOT NULL DEFAULT ''", "source": "TEXT NOT NULL DEFAULT ''"},
     "document_paths": {"size": "INTEGER", "mtime_ns": "INTEGER"},
-    "pages": {"source": "TEXT NOT NULL DEFAULT 'text_layer'", "confidence": "REAL"},
+    "pages": {"source": "TEXT NOT NULL DEFAULT 'text_layer'", "confidence": "REAL",
+              "line_ends": "TEXT NOT NULL DEFAULT ''"},
 }
+# Browsing orders: titles as a Kazakh dictionary orders them (kazakh_key); by date, undated documents
+# last either way; the latest added first.
+LISTING_ORDERS = {
+    "title": "kazakh_key(title), id",
+    "newest": "year IS NULL, year DESC, date DESC, kazakh_key(title), id",
+    "oldest": "year IS NULL, year, date, kazakh_key(title), id",
+    "added": "added_at DESC, id",
+}
+LISTING_SORTS = tuple(LISTING_ORDERS)
 DOCUMENT_COLUMNS = ("id", "sha256", "title", "author", "date", "year", "collection", "kind", "size", "page_count",
                     "stored_name", "added_at", "indexed", "language", "source")
 METADATA_COLUMNS = ("title", "author", "date", "year", "collection", "language", "source")
@@ -108,6 +121,14 @@ class Document:
     indexed: bool
     language: str = ""
     source: str = ""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of the documents a browse asks for, and how many there are in all."""
+
+    total: int
+    documents: tuple[Document, ...]
 
 
 @dataclass(frozen=True)
@@ -143,6 +164,16 @@ class PageRecord:
     status: str
     source: str = "text_layer"
     confidence: float | None = None
+    line_ends: str = ""  # offsets of the spaces in `text` that ended a line, space-separated ("" before version 4)
+
+    @property
+    def text_with_lines(self) -> str:
+        """The text with its lines as extracted (a line feed for each space that ended one): the same length
+        and words as `text`, so matches found in one mark the other."""
+        characters = list(self.text)
+        for offset in map(int, self.line_ends.split()):
+            characters[offset] = "\n"
+        return "".join(characters)
 
 
 @dataclass(frozen=True)
@@ -180,6 +211,7 @@ class Catalog:
         # which the next ingest redoes (the originals are fsynced before they are catalogued).
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.create_function("kazakh_key", 1, kazakh.sort_key, deterministic=True)
         self._migrate()
 
     def _migrate(self) -> None:
@@ -255,8 +287,9 @@ class Catalog:
 
     def _insert_content(self, pages: list[PageRecord], passages: list[PassageRecord]) -> None:
         self.db.executemany(
-            "INSERT INTO pages (document_id, number, text, status, source, confidence) VALUES (?, ?, ?, ?, ?, ?)",
-            [(p.document_id, p.number, p.text, p.status, p.source, p.confidence) for p in pages])
+            "INSERT INTO pages (document_id, number, text, status, source, confidence, line_ends)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(p.document_id, p.number, p.text, p.status, p.source, p.confidence, p.line_ends) for p in pages])
         self.db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
                             [(p.id, p.document_id, p.page, p.seq, p.start, p.end, p.text) for p in passages])
 
@@ -321,6 +354,11 @@ class Catalog:
         rows = self.db.execute("SELECT * FROM pages WHERE document_id = ? ORDER BY number", (document_id,))
         return [PageRecord(**row) for row in rows]
 
+    def page_passages(self, document_id: str, number: int) -> list[PassageRecord]:
+        rows = self.db.execute("SELECT * FROM passages WHERE document_id = ? AND page = ? ORDER BY seq",
+                               (document_id, number))
+        return [PassageRecord(**row) for row in rows]
+
     def passages(self, document_id: str) -> list[PassageRecord]:
         rows = self.db.execute("SELECT * FROM passages WHERE document_id = ? ORDER BY seq", (document_id,))
         return [PassageRecord(**row) for row in rows]
@@ -371,6 +409,35 @@ class Catalog:
             "failures": one("SELECT count(*) FROM failures"),
             "unindexed_documents": one("SELECT count(*) FROM documents WHERE indexed = 0"),
         }
+
+    def list_documents(self, collection: str = "", year_from: int | None = None, year_to: int | None = None,
+                       ids: Collection[str] | None = None, sort: str = "title", limit: int = 20,
+                       offset: int = 0) -> Listing:
+        """The documents of a collection, a range of years and among `ids` (each when given), in a LISTING_ORDERS
+        order, `limit` of them from `offset`, and how many there are in all."""
+        where, values = ["1"], []
+        if collection:
+            where.append("collection = ?")
+            values.append(collection)
+        if year_from is not None:
+            where.append("year >= ?")
+            values.append(year_from)
+        if year_to is not None:
+            where.append("year <= ?")
+            values.append(year_to)
+        if ids is not None:
+            where.append("id IN (SELECT value FROM json_each(?))")
+            values.append(json.dumps(sorted(ids)))
+        condition = " AND ".join(where)
+        total = self.db.execute(f"SELECT count(*) FROM documents WHERE {condition}", values).fetchone()[0]
+        rows = self.db.execute(f"SELECT * FROM documents WHERE {condition} ORDER BY {LISTING_ORDERS[sort]}"
+                               " LIMIT ? OFFSET ?", [*values, limit, offset])
+        return Listing(total, tuple(_document(row) for row in rows))
+
+    def documents_per_year(self) -> dict[int, int]:
+        """How many documents each year holds, in year order (undated ones aside)."""
+        rows = self.db.execute("SELECT year, count(*) FROM documents WHERE year IS NOT NULL GROUP BY year ORDER BY year")
+        return {row[0]: row[1] for row in rows}
 
     def collections(self) -> dict[str, int]:
         """Documents per collection ('' for none)."""

@@ -11,8 +11,9 @@ from pathlib import Path
 import click
 
 from archive.errors import MuragatError
-from archive.home import TIME_BUDGET_SECONDS, Archive, resolve_root
-from archive.payloads import search_payload
+from archive.catalog import LISTING_SORTS
+from archive.home import PASSAGE_LANGUAGES, TIME_BUDGET_SECONDS, Archive, Filters, resolve_root
+from archive.payloads import document_payload, search_payload
 from archive.workers import Limits
 from ingest.document import FROM_OCR, OCR_MODES, TEXT_LAYER
 from ingest.ocr import PAGE_TIMEOUT_SECONDS
@@ -242,25 +243,64 @@ def search(query: str, limit: int, time_budget: float, as_json: bool, archive_di
         click.echo(f"\n{hit.title} — page {hit.page}, {hit.language}  ({hit.score:.2f})\n  {marked}")
 
 
+@main.command(name="list")
+@click.option("--collection", default="", help="Only this collection.")
+@click.option("--year-from", type=click.IntRange(0, 9999), default=None, help="Only documents of this year or later.")
+@click.option("--year-to", type=click.IntRange(0, 9999), default=None, help="Only documents of this year or earlier.")
+@click.option("--language", type=click.Choice(PASSAGE_LANGUAGES), default=None,
+              help="Only documents with passages in this language.")
+@click.option("--sort", type=click.Choice(LISTING_SORTS), default=LISTING_SORTS[0], show_default=True)
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0))
+@json_option
+@archive_option
+@reports_errors
+def list_documents(collection: str, year_from: int | None, year_to: int | None, language: str | None, sort: str,
+                   limit: int, offset: int, as_json: bool, archive_dir: str | None) -> None:
+    """List the archive's documents, without a query: by collection, years, language.
+
+    Example: muragat list --collection laws --sort newest --json
+    """
+    archive = Archive.existing(resolve_root(archive_dir))
+    filters = Filters(collection=collection, year_from=year_from, year_to=year_to, language=language or "")
+    for problem in archive.filter_problems(filters):
+        raise problem
+    listing = archive.list_documents(filters, sort, limit, offset)
+    if as_json:
+        emit_json({"total": listing.total, "limit": limit, "offset": offset,
+                   "documents": [document_payload(document, archive.file_names(document.id))
+                                 for document in listing.documents]})
+        return
+    click.echo(f"{listing.total} documents")
+    for document in listing.documents:
+        click.echo(f"{document.id}  {document.year or '----'}  {document.page_count:>4} p.  "
+                   f"{document.collection or '-'}  {document.title}")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--base-url", default=None, metavar="URL",
+              help="Public address for absolute links (citations, API links), e.g. https://archive.example.kz; "
+                   "default: $MURAGAT_BASE_URL, else http://HOST:PORT.")
 @time_budget_option
 @archive_option
 @reports_errors
-def serve(host: str, port: int, threads: int, time_budget: float, archive_dir: str | None) -> None:
+def serve(host: str, port: int, threads: int, base_url: str | None, time_budget: float,
+          archive_dir: str | None) -> None:
     """Serve the web UI with waitress.
 
-    Example: muragat serve --port 8080
+    Example: muragat serve --port 8080 --base-url https://archive.example.kz
     """
     import waitress
 
-    from webui import create_app
+    from webui import create_app, public_base_url
 
     root = resolve_root(archive_dir)
     Archive.existing(root)
-    app = create_app({"ARCHIVE": str(root), "TIME_BUDGET": time_budget})
+    app = create_app({"ARCHIVE": str(root), "TIME_BUDGET": time_budget,
+                      "BASE_URL": public_base_url(base_url, host, port)})
     app.extensions["muragat"].warm()
     click.echo(f"Muragat: http://{host}:{port}/  (archive {root})", err=True)
     waitress.serve(app, host=host, port=port, threads=threads)

@@ -2,7 +2,15 @@
 
 
 class MuragatError(Exception):
-    """An error the command line and the web UI report as one clear line, never a traceback."""
+    """An error the command line and the web UI report as one clear line, never a traceback.
+
+    `reason` names the refusal and `details` fill its sentence, so that the web UI can say it in
+    the reader's language (webui/texts.py); the message is the English line the CLI and API give.
+    """
+
+    def __init__(self, message: str, reason: str = "", **details: object) -> None:
+        super().__init__(message)
+        self.reason, self.details = reason, details
 
 
 class NotFound(MuragatError):

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from archive.catalog import Catalog, Document, PageRecord
+from archive.catalog import LISTING_SORTS, Catalog, Document, Listing, PageRecord, PassageRecord
 from archive.errors import MuragatError, NotFound
 from archive.metadata import language_hint
 from archive.payloads import most_first
@@ -45,6 +45,11 @@ def indexed_passage(passage_id: str, document: Document, page: int, text: str) -
     """The index's view of a catalogued passage; its language is decided from its text where it is indexed."""
     return IndexedPassage(passage_id, document.id, document.title, page, text, document.collection, document.year,
                           document.author, language_hint(document.language))
+
+
+def _refused(query: str, error: QueryError) -> MuragatError:
+    """A query the index refused, as the one error a person sees (its reason kept for the web UI's languages)."""
+    return MuragatError(f"query {query[:80]!r}: {error}", error.reason, **error.details)
 
 
 def _catalogued_passages(catalog: Catalog, document_ids: list[str]) -> Iterator[IndexedPassage]:
@@ -127,14 +132,18 @@ class Archive:
 
     # Searching
 
-    def search(self, query: str, limit: int = 10, offset: int = 0,
-               filters: Filters | None = None, sort: str = "relevance") -> SearchResults:
-        if self.needs_reindex:
-            raise MuragatError("the index was built with older analysis rules; run `muragat reindex`")
+    def search(self, query: str, limit: int = 10, offset: int = 0, filters: Filters | None = None,
+               sort: str = "relevance", per_document: int = 0) -> SearchResults:
+        self._require_current_index()
         try:
-            return self.backend.search(query, limit=limit, offset=offset, filters=filters, sort=sort)
+            return self.backend.search(query, limit=limit, offset=offset, filters=filters, sort=sort,
+                                       per_document=per_document)
         except QueryError as error:
-            raise MuragatError(f"query {query[:80]!r}: {error}") from error
+            raise _refused(query, error) from error
+
+    def _require_current_index(self) -> None:
+        if self.needs_reindex:
+            raise MuragatError("the index was built with older analysis rules; run `muragat reindex`", "needs_reindex")
 
     def warm(self) -> None:
         """Read ahead what the first searches would wait for (the server does it before listening)."""
@@ -148,7 +157,7 @@ class Archive:
         try:
             return self.backend.matching_pages(query, document_id)
         except QueryError as error:
-            raise MuragatError(f"query {query[:80]!r}: {error}") from error
+            raise _refused(query, error) from error
 
     def highlight(self, text: str, query: str) -> Fragments:
         """A page's text with the words `query` matches marked (nothing marked without a query)."""
@@ -161,19 +170,67 @@ class Archive:
     def document(self, document_id: str) -> Document:
         document = self.catalog.document(document_id)
         if document is None:
-            raise NotFound(f"no document {document_id!r} in this archive")
+            raise NotFound(f"no document {document_id!r} in this archive", "no_document", document_id=document_id[:40])
         return document
 
     def page(self, document_id: str, number: int) -> PageRecord:
         page = self.catalog.page(document_id, number)
         if page is None:
-            raise NotFound(f"document {document_id!r} has no page {number}")
+            raise NotFound(f"document {document_id!r} has no page {number}", "no_page", number=number)
         return page
 
+    def collections(self) -> dict[str, int]:
+        """Documents per collection."""
+        return self.catalog.collections()
+
+    def filter_problems(self, filters: Filters) -> list[MuragatError]:
+        """Why filters let nothing through: years the wrong way round, a collection or document the archive does
+        not hold (the web page says so beside its empty results; the API and the command line refuse)."""
+        problems = []
+        if filters.year_from is not None and filters.year_to is not None and filters.year_from > filters.year_to:
+            problems.append(MuragatError(f"year_from ({filters.year_from}) is after year_to ({filters.year_to})",
+                                         "year_range", year_from=filters.year_from, year_to=filters.year_to))
+        if filters.collection and filters.collection not in self.collections():
+            problems.append(MuragatError(f"no collection {filters.collection[:80]!r} in this archive",
+                                         "unknown_collection", collection=filters.collection[:80]))
+        if filters.document_id and self.catalog.document(filters.document_id) is None:
+            problems.append(MuragatError(f"no document {filters.document_id[:40]!r} in this archive",
+                                         "no_document", document_id=filters.document_id[:40]))
+        return problems
+
+    def list_documents(self, filters: Filters | None = None, sort: str = "title", limit: int = 20,
+                       offset: int = 0) -> Listing:
+        """Browse without a query: the documents of a collection, years or passage language, sorted, paged."""
+        if sort not in LISTING_SORTS:
+            raise MuragatError(f"sort must be one of: {', '.join(LISTING_SORTS)}", "bad_sort",
+                               sorts=", ".join(LISTING_SORTS))
+        filters = filters or Filters()
+        ids = None
+        if filters.language:  # the documents with passages in that language, as the index decided them
+            self._require_current_index()
+            ids = {document_id for document_id, languages in self.backend.document_languages().items()
+                   if filters.language in languages}
+        if filters.document_id:
+            ids = {filters.document_id} if ids is None else ids & {filters.document_id}
+        return self.catalog.list_documents(filters.collection, filters.year_from, filters.year_to, ids, sort,
+                                           limit, offset)
+
+    def overview(self, recent: int = 5) -> dict:
+        """What the archive holds, for its home page: documents, per collection, per year, the latest added."""
+        latest = self.catalog.list_documents(sort="added", limit=recent)
+        return {"documents": latest.total, "collections": self.collections(),
+                "years": self.catalog.documents_per_year(), "recent": latest.documents}
+
+    def passages_on(self, document_id: str, number: int) -> list[PassageRecord]:
+        """The passages of one page, in order, with where each stands in the page's text."""
+        return self.catalog.page_passages(document_id, number)
+
     def documents_of(self, results: SearchResults) -> dict[str, Document]:
-        """The catalogued documents behind a page of results and the document facet's values shown."""
+        """The catalogued documents behind a page of results (their copies too) and the document facet's values
+        shown."""
         shown = most_first(results.facets.get("document_id", {}))  # not the thousands a common word is in
-        ids = {hit.document_id for hit in results.hits} | {document_id for document_id, _ in shown}
+        ids = {document_id for hit in results.hits for document_id in (hit.document_id, *(c for c, _ in hit.copies))}
+        ids |= {document_id for document_id, _ in shown}
         return self.catalog.documents_by_ids(sorted(ids))
 
     def file_names(self, document_id: str) -> list[str]:

@@ -363,8 +363,8 @@ class _Writer:
 
 def _records(document_id: str, extracted: ExtractedDocument) -> tuple[list[PageRecord], list[PassageRecord]]:
     """The catalog's rows for an extracted document."""
-    pages = [PageRecord(document_id, page.number, page.text, page.status, page.source, page.confidence)
-             for page in extracted.pages]
+    pages = [PageRecord(document_id, page.number, page.text, page.status, page.source, page.confidence,
+                        " ".join(map(str, page.line_ends))) for page in extracted.pages]
     passages = [
         PassageRecord(f"{document_id}-{passage.seq}", document_id, passage.page, passage.seq,
                       passage.start, passage.end, passage.text)

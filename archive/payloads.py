@@ -14,7 +14,7 @@ FACET_VALUES = 20
 
 def search_payload(results: SearchResults) -> dict:
     """`{"query", "total", "partial", "results": [{document_id, title, page, passage_id, text, snippet, score,
-    language}]}`.
+    language, copy_count, copies}]}`.
 
     `partial` is true when the query ran out of its time budget: the passages found until then.
     """
@@ -36,6 +36,9 @@ def hit_payload(hit: Hit) -> dict:
         "snippet": to_html(hit.snippet),
         "score": round(hit.score, 4),
         "language": hit.language,
+        # the same text in other documents (copies of one file), listed once: how many, the first ten
+        "copy_count": hit.copy_count,
+        "copies": [{"document_id": document_id, "page": page} for document_id, page in hit.copies],
     }
 
 
@@ -101,7 +104,7 @@ def page_payload(document: Document, page: PageRecord, query: str, marked: Fragm
         "status": page.status,
         "source": page.source,  # "text_layer", or "ocr": recognised text, may contain errors
         "ocr_confidence": page.confidence,
-        "text": page.text,
+        "text": page.text_with_lines,  # its lines as extracted
         "query": query,
         "highlighted": to_html(marked),
         "marks": sum(1 for _, is_match in marked if is_match),

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from whoosh.searching import Searcher
 
-from index.counting import live_counts
+from index.counting import languages_by_document, live_counts
 from index.schema import IndexedPassage
 from index.search import (
     TIME_BUDGET_SECONDS, Filters, SearcherCache, SearchResults, highlight, matching_pages, search,
@@ -50,8 +50,9 @@ class SearchBackend(Protocol):
         """True when the index was built with other analysis rules than the current ones."""
 
     def search(self, query: str, *, limit: int = 10, offset: int = 0, filters: Filters | None = None,
-               sort: str = "relevance") -> SearchResults:
-        """Ranked (or date-ordered) passages, facet counts, snippets for the hits returned."""
+               sort: str = "relevance", per_document: int = 0) -> SearchResults:
+        """Ranked (or date-ordered) passages (at most `per_document` of each document, when given), facet counts,
+        snippets for the hits returned."""
 
     def matching_pages(self, query: str, document_id: str) -> dict[int, int]:
         """Pages of one document with passages the query matches, and how many on each."""
@@ -76,6 +77,9 @@ class SearchBackend(Protocol):
 
     def passage_languages(self) -> dict[str, int]:
         """Passages in the index per language (kk, ru, other), as their texts were decided at indexing."""
+
+    def document_languages(self) -> dict[str, set[str]]:
+        """The languages (kk, ru, other) each indexed document's passages are in."""
 
     def size_on_disk(self) -> int:
         """Bytes the index takes."""
@@ -152,10 +156,10 @@ class WhooshBackend:
             self._searchers = SearcherCache(self._index)
 
     def search(self, query: str, *, limit: int = 10, offset: int = 0, filters: Filters | None = None,
-               sort: str = "relevance") -> SearchResults:
+               sort: str = "relevance", per_document: int = 0) -> SearchResults:
         searcher = self._searcher()
         return search(searcher, query, limit=limit, offset=offset, filters=filters, sort=sort,
-                      caches=self._searchers.caches, time_budget=self.time_budget)
+                      per_document=per_document, caches=self._searchers.caches, time_budget=self.time_budget)
 
     def matching_pages(self, query: str, document_id: str) -> dict[int, int]:
         searcher = self._searcher()
@@ -176,6 +180,12 @@ class WhooshBackend:
             return {}
         searcher = self._searcher()
         return live_counts(searcher, self._searchers.caches.arrays.of(searcher), "language")
+
+    def document_languages(self) -> dict[str, set[str]]:
+        if not self.passage_count():
+            return {}
+        searcher = self._searcher()
+        return languages_by_document(searcher, self._searchers.caches.arrays.of(searcher))
 
     def size_on_disk(self) -> int:
         return size_on_disk(self.directory)

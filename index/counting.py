@@ -5,6 +5,8 @@ the best-scored, and counted once.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 from whoosh.searching import Searcher
 
@@ -14,25 +16,29 @@ from index.schema import NO_YEAR
 
 FACETS = ("collection", "year", "language", "document_id")
 COLLAPSE_COLUMN = "fingerprint"
+# A text standing in thousands of documents (boilerplate) names the first so many of them.
+COPIES_NAMED = 10
 
 
 def top(searcher: Searcher, generation: Generation, matches: Matches, limit: int,
-        sort: str = "relevance") -> list[tuple[int, float]]:
-    """(passage number, score) of the best `limit` matches, one per text; by score, or by year then score."""
+        sort: str = "relevance", per_document: int = 0) -> list[tuple[int, float]]:
+    """(passage number, score) of the best `limit` matches, one per text (and at most `per_document` of each
+    document, when given); by score, or by year then score."""
     if not len(matches) or limit <= 0:
         return []
     fingerprints = generation.column(searcher, COLLAPSE_COLUMN).codes
+    documents = generation.column(searcher, "document_id").codes if per_document else None
     if sort == "relevance":
         candidates = min(len(matches), 2 * limit + 16)
         while True:
             order = _best_first(matches, candidates)
-            chosen = _one_per_text(matches, order, fingerprints, limit)
+            chosen = _one_per_text(matches, order, fingerprints, limit, documents, per_document)
             if len(chosen) == limit or len(order) == len(matches):
                 return chosen
             candidates = min(len(matches), candidates * 4)
     year = generation.years(searcher)[matches.docnums]
     order = np.lexsort((matches.docnums, -matches.scores, year if sort == "oldest" else -year, year == NO_YEAR))
-    return _one_per_text(matches, order, fingerprints, limit)
+    return _one_per_text(matches, order, fingerprints, limit, documents, per_document)
 
 
 def _best_first(matches: Matches, candidates: int) -> np.ndarray:
@@ -46,15 +52,21 @@ def _best_first(matches: Matches, candidates: int) -> np.ndarray:
     return chosen[np.lexsort((matches.docnums[chosen], -scores[chosen]))]
 
 
-def _one_per_text(matches: Matches, order: np.ndarray, fingerprints: np.ndarray, limit: int) -> list[tuple[int, float]]:
+def _one_per_text(matches: Matches, order: np.ndarray, fingerprints: np.ndarray, limit: int,
+                  documents: np.ndarray | None = None, per_document: int = 0) -> list[tuple[int, float]]:
     chosen: list[tuple[int, float]] = []
     seen: set[int] = set()
+    listed: Counter = Counter()  # passages taken from each document
     for index in order:
         docnum = int(matches.docnums[index])
         text = int(fingerprints[docnum])
         if text in seen:
             continue
         seen.add(text)
+        if documents is not None:
+            if listed[documents[docnum]] == per_document:
+                continue
+            listed[documents[docnum]] += 1
         chosen.append((docnum, float(matches.scores[index])))
         if len(chosen) == limit:
             break
@@ -62,17 +74,45 @@ def _one_per_text(matches: Matches, order: np.ndarray, fingerprints: np.ndarray,
 
 
 def count(searcher: Searcher, generation: Generation, docnums: np.ndarray) -> tuple[int, dict[str, dict]]:
-    """(passages, {facet: {value: passages}}) of the matched passages, each text counted once."""
+    """(texts, {facet: {value: texts}}): the distinct texts among the matched passages, and for each facet value
+    the distinct texts among the matches with that value.
+
+    A facet value's count is what the listing narrowed to it shows: a text standing in two documents
+    (copies of one file) is listed once, but under either document's filter, so it counts for both.
+    """
     fingerprints = generation.column(searcher, COLLAPSE_COLUMN).codes[docnums]
-    _, last = np.unique(fingerprints[::-1], return_index=True)
-    shown = docnums[::-1][last]
+    _, inverse, repeats = np.unique(fingerprints, return_inverse=True, return_counts=True)
+    copied = repeats[inverse] > 1
+    alone, copies, copy_texts = docnums[~copied], docnums[copied], fingerprints[copied].astype(np.int64)
+    texts = int(copy_texts.max(initial=0)) + 1
     facets = {}
     for name in FACETS:
         column = generation.column(searcher, name)
-        counts = np.bincount(column.codes[shown], minlength=len(column.values))
+        counts = np.bincount(column.codes[alone], minlength=len(column.values))
+        if len(copies):  # each (value, text) pair once
+            pairs = np.unique(column.codes[copies].astype(np.int64) * texts + copy_texts)
+            counts += np.bincount(pairs // texts, minlength=len(column.values))
         facets[name] = {column.values[code]: int(counts[code]) for code in np.flatnonzero(counts)
                         if _shown_value(name, column.values[code])}
-    return len(shown), facets
+    return len(repeats), facets
+
+
+def copies(searcher: Searcher, generation: Generation, docnums: np.ndarray,
+           shown: list[int]) -> dict[int, tuple[int, list[tuple[str, int]]]]:
+    """For each shown passage, how many other documents' matched passages have its text, and the first
+    COPIES_NAMED of them (in index order): (document id, page)."""
+    fingerprints = generation.column(searcher, COLLAPSE_COLUMN).codes
+    documents, page_numbers = generation.column(searcher, "document_id"), generation.column(searcher, "page")
+    matched = fingerprints[docnums]
+    found = {}
+    for docnum in shown:
+        same = docnums[matched == fingerprints[docnum]]
+        same = same[documents.codes[same] != documents.codes[docnum]]
+        _, first = np.unique(documents.codes[same], return_index=True)  # each other document's first passage
+        named = [int(same[index]) for index in np.sort(first)[:COPIES_NAMED]]
+        found[docnum] = (len(first), [(documents.values[documents.codes[other]],
+                                       page_numbers.values[page_numbers.codes[other]]) for other in named])
+    return found
 
 
 def live_counts(searcher: Searcher, generation: Generation, name: str) -> dict:
@@ -80,6 +120,17 @@ def live_counts(searcher: Searcher, generation: Generation, name: str) -> dict:
     column = generation.column(searcher, name)
     counts = np.bincount(column.codes[generation.live(searcher)], minlength=len(column.values))
     return {column.values[code]: int(counts[code]) for code in np.flatnonzero(counts)}
+
+
+def languages_by_document(searcher: Searcher, generation: Generation) -> dict[str, set[str]]:
+    """The languages each document's passages (deleted ones aside) are in: for listing documents by language."""
+    live = generation.live(searcher)
+    documents, languages = generation.column(searcher, "document_id"), generation.column(searcher, "language")
+    width = len(languages.values)
+    found: dict[str, set[str]] = {}
+    for pair in np.unique(documents.codes[live].astype(np.int64) * width + languages.codes[live]):
+        found.setdefault(documents.values[pair // width], set()).add(languages.values[pair % width])
+    return found
 
 
 def pages(searcher: Searcher, generation: Generation, docnums: np.ndarray) -> dict[int, int]:

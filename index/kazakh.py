@@ -20,6 +20,9 @@ from typing import NamedTuple
 
 KAZAKH_LOWER = "абвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюяә"
 KAZAKH_UPPER = KAZAKH_LOWER.upper()
+# The letters in the alphabet's order (ә after а, not after я as by code point): for sorting titles.
+ALPHABET_ORDER = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
+_IN_ALPHABET_ORDER = str.maketrans({letter: chr(0xE000 + index) for index, letter in enumerate(ALPHABET_ORDER)})
 BACK_VOWELS = frozenset("аоұы")
 FRONT_VOWELS = frozenset("әеөүі")
 VOWELS = frozenset("аоұыәеөүіиэюяёу")
@@ -567,3 +570,8 @@ def stem(word: str) -> str:
     if "-" in word:
         return _stem_hyphenated(word)
     return _stem_word(word)
+
+
+def sort_key(text: str) -> str:
+    """A key that orders texts as a Kazakh dictionary does, case aside: а ә б в г ғ … (Latin and digits first)."""
+    return text.casefold().translate(_IN_ALPHABET_ORDER)

@@ -27,7 +27,7 @@ SEARCH_FIELDS = ("text", "title")
 # Field names a person may type before a colon; any other `word:` is plain text.
 QUERY_FIELDS = frozenset({"title", "author", "exact"})
 # `collection:NAME`, `collection:"Two words"`, `year:2001`, `year:2001..2010`, `lang:ru`: filters, not scored words.
-_FILTER = re.compile(
+FILTER_PATTERN = re.compile(
     r'\b(?:collection:(?:"(?P<quoted>[^"]+)"|(?P<name>\S+))'
     r"|year:(?P<first>\d{1,4})(?:\s*(?:\.\.|–)\s*(?P<last>\d{1,4}))?"
     r"|lang:(?P<language>\S+))(?=\s|$)"
@@ -38,7 +38,11 @@ _SYNTAX_WORDS = re.compile(r"\b(?:AND|OR|NOT)\b|\b\w+:")
 
 
 class QueryError(ValueError):
-    """A query that cannot be run; the message says what to change."""
+    """A query that cannot be run; the message says what to change, `reason` and `details` name it for translation."""
+
+    def __init__(self, message: str, reason: str = "", **details: object) -> None:
+        super().__init__(message)
+        self.reason, self.details = reason, details
 
 
 @dataclass(frozen=True)
@@ -146,8 +150,8 @@ class ExactPrefixPlugin(qparser.PrefixPlugin):
                 prefixes.append(texts[0] if texts else "")
             if min(map(len, prefixes)) < MIN_PREFIX_CHARS:
                 raise QueryError(
-                    f"«{self.text}*» is too short a prefix: type at least {MIN_PREFIX_CHARS} letters before *"
-                )
+                    f"«{self.text}*» is too short a prefix: type at least {MIN_PREFIX_CHARS} letters before *",
+                    "prefix_too_short", prefix=self.text, letters=MIN_PREFIX_CHARS)
             # Scored per word (not constant), so that a passage using the word often ranks higher.
             return syntax.attach(either([Prefix(fieldname, prefix, boost=self.boost, constantscore=False)
                                          for prefix in prefixes]), self)
@@ -197,7 +201,7 @@ def split_filters(text: str) -> tuple[str, list[Query]]:
             filters.append(Term("collection", match.group("quoted") or match.group("name")))
         return " "
 
-    return _FILTER.sub(take, text), filters
+    return FILTER_PATTERN.sub(take, text), filters
 
 
 def passage_language(value: str) -> str:
@@ -205,7 +209,7 @@ def passage_language(value: str) -> str:
     code = value.strip().lower()
     if code not in LANGUAGES:
         raise QueryError(f"lang:{value[:20]} is not a passage language; use lang:kk (Kazakh), lang:ru (Russian) "
-                         "or lang:other")
+                         "or lang:other", "unknown_language", value=value[:20])
     return code
 
 
@@ -213,9 +217,10 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
     """Parse a query as the search box takes it; fall back to plain words when syntax fails."""
     text = text.strip()
     if not text:
-        raise QueryError("the query is empty: type one or more words")
+        raise QueryError("the query is empty: type one or more words", "query_empty")
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"the query is {len(text)} characters long; shorten it to {MAX_QUERY_CHARS} or fewer")
+        raise QueryError(f"the query is {len(text)} characters long; shorten it to {MAX_QUERY_CHARS} or fewer",
+                         "query_too_long", length=len(text), limit=MAX_QUERY_CHARS)
     words, filters = split_filters(text)
     if not words.strip():
         query = Every() if filters else NullQuery

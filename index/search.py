@@ -6,7 +6,7 @@ import math
 import os
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
@@ -17,15 +17,15 @@ from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Prefix, Query
 from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
-from index.counting import COLLAPSE_COLUMN, FACETS, count, pages, top
+from index.counting import COLLAPSE_COLUMN, FACETS, copies, count, pages, top
 from index.engine import Evaluator, Matches
 from index.postings import Generation, IndexArrays
-from index.query import SEARCH_FIELDS, ParsedQuery, QueryError, parse_query
+from index.query import FILTER_PATTERN, SEARCH_FIELDS, ParsedQuery, QueryError, parse_query
 from index.ranking import (
     PROXIMITY_DEPTH,
     RankingWeighting,
-    proximity_phrase,
     language_preference,
+    proximity_phrase,
     with_evidence,
     with_page_diversity,
     without_common_words,
@@ -87,6 +87,12 @@ class Hit:
     collection: str = ""
     year: int | None = None
     language: str = ""  # kk, ru or other, decided from the passage's text
+    # The other documents whose matching passages have this same text (copies), shown once: how many, and
+    # the first few of them (document id, page)
+    copy_count: int = 0
+    copies: tuple[tuple[str, int], ...] = ()
+    # When a search lists at most so many passages a document, on its last one: how many more it holds
+    more_in_document: int = 0
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,7 @@ class SearchResults:
     took_ms: float = 0.0
     suggestion: str | None = None  # "did you mean": the query with unknown words corrected
     partial: bool = False  # the time budget ran out: these are the passages found until then
+    listed: int = 0  # passages the listing holds: `total`, or about so many with at most so many a document
 
 
 class FilterCache:
@@ -185,21 +192,23 @@ class SearcherCache:
 
 def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
            filters: Filters | None = None, sort: str = "relevance", caches: IndexCaches | None = None,
-           time_budget: float = TIME_BUDGET_SECONDS) -> SearchResults:
+           time_budget: float = TIME_BUDGET_SECONDS, per_document: int = 0) -> SearchResults:
     """Rank (or date-order) passages for a query, count them by facet; snippets only for the hits returned.
 
     Relevance order: the ranking model of index/ranking.py (BM25F over every match, plus the
     page's and the typed word forms' evidence, plus a bonus for words close together among
     the top PROXIMITY_DEPTH); a word in a large share of the archive is not searched for
     beside rarer ones. Passages with the same text (boilerplate repeated across documents) are
-    collapsed to the best one, and counted once. The total and the facets count every passage
-    the searched words match. Past `time_budget` seconds the results say `partial`: they rank
-    and count the passages found until then.
+    collapsed to the best one (which names the other documents holding it), and counted once in the
+    total; a facet value counts the texts a listing narrowed to it would show. Past `time_budget`
+    seconds the results say `partial`: they rank and count the passages found until then. With
+    `per_document`, at most so many passages of each document are listed (a common title does not
+    fill the page), the last saying how many more it holds.
     """
     started = time.perf_counter()
     deadline = time.monotonic() + time_budget
     if sort not in SORTS:
-        raise QueryError(f"sort must be one of {', '.join(SORTS)}")
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}", "bad_sort", sorts=", ".join(SORTS))
     parsed = parse_query(text, searcher.schema)
     if parsed.query is NullQuery:
         return SearchResults(text, 0, ())
@@ -222,14 +231,36 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
         matches = with_page_diversity(evaluator, matches)
     near = proximity_phrase(query) if by_relevance else None
     depth = max(offset + limit, PROXIMITY_DEPTH) if near is not None else offset + limit
-    found = top(searcher, generation, matches, depth, sort)
+    found = top(searcher, generation, matches, depth, sort, per_document)
     ranked = _with_proximity(evaluator, near, found, preference) if near is not None else found
     terms = _highlight_terms(query, searcher)
-    hits = tuple(_hit(docnum, score, terms, searcher) for docnum, score in ranked[offset:offset + limit])
+    shown = ranked[offset:offset + limit]
+    elsewhere = copies(searcher, generation, matches.docnums, [docnum for docnum, _ in shown])
     total, facets = count(searcher, generation, matches.docnums)
-    suggestion = suggest(searcher, parsed) if total < SUGGEST_BELOW else None
+    more = _more_in_documents(searcher, generation, ranked[:offset + limit], offset, per_document,
+                              facets["document_id"])
+    hits = tuple(_hit(docnum, score, terms, searcher, elsewhere[docnum], more.get(docnum, 0))
+                 for docnum, score in shown)
+    listed = sum(min(per_document, texts) for texts in facets["document_id"].values()) if per_document else total
+    suggestion = suggest(searcher, text, caches) if total < SUGGEST_BELOW else None
     took = round((time.perf_counter() - started) * 1000, 1)
-    return SearchResults(text, total, hits, facets, took, suggestion, evaluator.partial)
+    return SearchResults(text, total, hits, facets, took, suggestion, evaluator.partial, listed)
+
+
+def _more_in_documents(searcher: Searcher, generation: Generation, ranked: list[tuple[int, float]], offset: int,
+                       per_document: int, texts: dict[str, int]) -> dict[int, int]:
+    """{passage: more passages of its document} for the listed passages that are their document's last."""
+    if not per_document:
+        return {}
+    documents = generation.column(searcher, "document_id")
+    listed: Counter = Counter()
+    more = {}
+    for position, (docnum, _) in enumerate(ranked):
+        document_id = documents.values[documents.codes[docnum]]
+        listed[document_id] += 1
+        if position >= offset and listed[document_id] == per_document and texts.get(document_id, 0) > per_document:
+            more[docnum] = texts[document_id] - per_document
+    return more
 
 
 def _generation(searcher: Searcher, caches: IndexCaches | None) -> Generation:
@@ -277,18 +308,49 @@ def _capped_prefixes(query: Query, reader) -> Query:
     return query.accept(cap)
 
 
-def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
-    """The typed words with each word the index does not hold replaced by its nearest indexed word."""
-    reader = searcher.reader()
-    corrected, changed = [], False
-    for word in parsed.words:
-        if reader.doc_frequency("exact", word) or len(word) < 4 or not word.isalpha():
-            corrected.append(word)
+def suggest(searcher: Searcher, text: str, caches: IndexCaches | None = None) -> str | None:
+    """The query as typed with each word that found nothing replaced by the nearest word the archive holds.
+
+    A word that matched in any of its forms is left alone (парламент is not «corrected» to парламенті);
+    field names, operators, quotes, prefixes and filters stay as typed. An а typed for о (or о for а),
+    the commonest misspelling, is tried first (канституция: конституция), then words two edits away.
+    """
+    analyzer = searcher.schema["exact"].analyzer
+    filters = [match.span() for match in FILTER_PATTERN.finditer(text)]
+    pieces, last = [], 0
+    for token in analyzer(text, mode="query", chars=True):
+        start, end, word = token.startchar, token.endchar, token.text
+        if (len(word) < 4 or not word.isalpha() or text[end:end + 1] in (":", "*")
+                or text[start:end] in ("AND", "OR", "NOT") or any(a <= start < b for a, b in filters)
+                or _found(searcher, word, caches)):
             continue
-        near = searcher.suggest("exact", word, limit=1, maxdist=2, prefix=2)
-        corrected.append(near[0] if near else word)
-        changed = changed or bool(near)
-    return " ".join(corrected) if changed else None
+        near = _nearest(searcher, word, caches)
+        if near:
+            pieces.append(text[last:start] + near)
+            last = end
+    return "".join(pieces) + text[last:] if pieces else None
+
+
+def _found(searcher: Searcher, word: str, caches: IndexCaches | None) -> bool:
+    """Whether the word, searched as the search box would search it (stems, both languages, variants), matches."""
+    try:
+        parsed = parse_query(word, searcher.schema)
+    except QueryError:
+        return False
+    query = _expanded(parsed, searcher, caches)
+    return any(True for _ in query.existing_terms(searcher.reader(), phrases=True, expand=True))
+
+
+def _nearest(searcher: Searcher, word: str, caches: IndexCaches | None) -> str | None:
+    """The word with one а/о swapped, when that finds something; else the index's nearest word two edits away."""
+    swaps = {"а": "о", "о": "а"}
+    for index, letter in enumerate(word):
+        if letter in swaps:
+            swapped = word[:index] + swaps[letter] + word[index + 1:]
+            if _found(searcher, swapped, caches):
+                return swapped
+    near = searcher.suggest("exact", word, limit=1, maxdist=2, prefix=2)
+    return near[0] if near else None
 
 
 def matching_pages(searcher: Searcher, text: str, document_id: str,
@@ -318,15 +380,17 @@ def _check_cost(parsed: ParsedQuery, searcher: Searcher) -> None:
     """Refuse queries whose cost has no useful bound: hundreds of OR-ed words, prefixes of thousands."""
     leaves = list(parsed.query.leaves())
     if len(parsed.words) > MAX_QUERY_WORDS or len(leaves) > MAX_QUERY_TERMS:
-        raise QueryError(f"the query has too many words and alternatives ({max(len(parsed.words), len(leaves) // 4)}); "
-                         f"keep it to {MAX_QUERY_WORDS} or fewer")
+        words = max(len(parsed.words), len(leaves) // 4)
+        raise QueryError(f"the query has too many words and alternatives ({words}); "
+                         f"keep it to {MAX_QUERY_WORDS} or fewer", "too_many_words", count=words, limit=MAX_QUERY_WORDS)
     reader = searcher.reader()
     for leaf in leaves:
         if isinstance(leaf, Prefix):
             expansions = islice(reader.expand_prefix(leaf.fieldname, leaf.text), MAX_PREFIX_TERMS + 1)
             if sum(1 for _ in expansions) > MAX_PREFIX_TERMS:
                 raise QueryError(f"«{leaf.text}*» stands for more than {MAX_PREFIX_TERMS} different words; "
-                                 "type more letters before *")
+                                 "type more letters before *", "prefix_too_broad", prefix=leaf.text,
+                                 limit=MAX_PREFIX_TERMS)
 
 
 def _highlight_terms(query: Query, searcher: Searcher) -> dict[str, set[str]]:
@@ -353,7 +417,8 @@ def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCache
     return fragments(text, _spans(text, _highlight_terms(query, searcher)))
 
 
-def _hit(docnum: int, score: float, terms: dict[str, set[str]], searcher: Searcher) -> Hit:
+def _hit(docnum: int, score: float, terms: dict[str, set[str]], searcher: Searcher,
+         elsewhere: tuple[int, list[tuple[str, int]]], more_in_document: int) -> Hit:
     fields = searcher.stored_fields(docnum)
     text = fields["text"]
     spans = _spans(text, terms)
@@ -368,4 +433,7 @@ def _hit(docnum: int, score: float, terms: dict[str, set[str]], searcher: Search
         collection=fields.get("collection", ""),
         year=fields.get("year"),
         language=fields.get("language", ""),
+        copy_count=elsewhere[0],
+        copies=tuple(elsewhere[1]),
+        more_in_document=more_in_document,
     )

@@ -39,6 +39,7 @@ class PageText:
     status: str = TEXT_LAYER
     source: str = FROM_TEXT_LAYER
     confidence: float | None = None  # mean OCR word confidence, 0..1
+    line_ends: tuple[int, ...] = ()  # offsets of the spaces in `text` that ended a line (for showing it)
 
 
 @dataclass(frozen=True)
@@ -150,8 +151,8 @@ def build_document(raw_pages: list[RawPage], info: dict[str, str] | None = None,
     info = dict(info or {})
     cleaned = clean_pages(raw_pages, known_running=[info.get("Title", ""), info.get("Author", "")])
     texts = join_pages(cleaned)
-    pages = tuple(_page_text(raw.number, text, confidences.get(raw.number), unrecognised.get(raw.number))
-                  for raw, text in zip(cleaned, texts))
+    pages = tuple(_page_text(raw.number, text, confidences.get(raw.number), unrecognised.get(raw.number), ends)
+                  for raw, (text, ends) in zip(cleaned, texts))
     passages: list[Passage] = []
     for page in pages:
         if page.status == TEXT_LAYER:
@@ -159,7 +160,8 @@ def build_document(raw_pages: list[RawPage], info: dict[str, str] | None = None,
     return ExtractedDocument(pages, tuple(passages), info, ocr_unavailable)
 
 
-def _page_text(number: int, text: str, confidence: float | None, unrecognised: str | None) -> PageText:
+def _page_text(number: int, text: str, confidence: float | None, unrecognised: str | None,
+               line_ends: tuple[int, ...]) -> PageText:
     if unrecognised:
         return PageText(number, "", unrecognised)
     source = FROM_OCR if confidence is not None else FROM_TEXT_LAYER
@@ -167,4 +169,4 @@ def _page_text(number: int, text: str, confidence: float | None, unrecognised: s
         return PageText(number, "", NO_TEXT_LAYER, source, confidence)
     if is_garbage(text):
         return PageText(number, "", GARBAGE, source, confidence)
-    return PageText(number, text, TEXT_LAYER, source, confidence)
+    return PageText(number, text, TEXT_LAYER, source, confidence, line_ends)

@@ -21,6 +21,7 @@ from ingest.extract import RawPage
 
 _WORD_CHARS = r"[^\W_]"
 _TOKEN = re.compile(rf"{_WORD_CHARS}+(?:-{_WORD_CHARS}+)*")
+_LONE_LINE_FEED = re.compile(r"(?<!\n)\n(?!\n)")
 _LEADING_WORD = re.compile(rf"^({_WORD_CHARS}+)")
 _TRAILING_WORD = re.compile(rf"({_WORD_CHARS}+)$")
 SOFT_HYPHEN = "\u00ad"
@@ -160,8 +161,9 @@ def _paragraph_breaks(page: RawPage) -> list[bool]:
     return breaks
 
 
-def join_pages(pages: list[RawPage]) -> list[str]:
-    """Each page's text: lines joined by spaces, paragraphs by blank lines, hyphens repaired.
+def join_pages(pages: list[RawPage]) -> list[tuple[str, tuple[int, ...]]]:
+    """Each page's text — lines joined by spaces, paragraphs by blank lines, hyphens repaired — and where its
+    lines ended: the offsets of the spaces that join them (the page view shows the lines as extracted).
 
     A word broken across a page end is completed on the page where it starts.
     """
@@ -187,7 +189,13 @@ def join_pages(pages: list[RawPage]) -> list[str]:
             _append(texts[index], text, new_paragraph)
     if pending:
         texts[pending[0]].append("-")
-    return ["".join(parts) for parts in texts]
+    return [_line_ends("".join(parts)) for parts in texts]
+
+
+def _line_ends(text: str) -> tuple[str, tuple[int, ...]]:
+    """The text with each lone line feed (a line end; two part paragraphs) made a space, and where they were."""
+    ends = tuple(match.start() for match in _LONE_LINE_FEED.finditer(text))
+    return _LONE_LINE_FEED.sub(" ", text), ends
 
 
 def _complete_word(texts: list[list[str]], pending: tuple[int, str, str], text: str, vocabulary: Vocabulary,
@@ -204,5 +212,5 @@ def _complete_word(texts: list[list[str]], pending: tuple[int, str, str], text: 
 
 def _append(parts: list[str], text: str, new_paragraph: bool) -> None:
     if parts:
-        parts.append("\n\n" if new_paragraph else " ")
+        parts.append("\n\n" if new_paragraph else "\n")  # the lone line feed becomes a space in join_pages
     parts.append(text)

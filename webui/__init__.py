@@ -1,8 +1,12 @@
 """The Flask web UI: an application factory, blueprints, one error handler."""
 from __future__ import annotations
 
+import os
+import re
+
 from flask import Flask, request
 
+from archive.errors import MuragatError
 from archive.home import TIME_BUDGET_SECONDS, Archive, resolve_root
 from webui.texts import LANGUAGE_COOKIE, LANGUAGES
 
@@ -10,16 +14,29 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+BASE_URL_VARIABLE = "MURAGAT_BASE_URL"
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8080
 # A PDF opens in the browser's own viewer, which needs its plugin; nothing of ours runs there.
 PDF_CONTENT_SECURITY_POLICY = "default-src 'none'; object-src 'self'"
 
 
+def public_base_url(option: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
+    """Where readers reach the app, for absolute links (citations, the API's links): `--base-url`, else
+    $MURAGAT_BASE_URL, else the address served. Never a request's Host header, which any client can set."""
+    url = (option or os.environ.get(BASE_URL_VARIABLE) or f"http://{host}:{port}").strip().rstrip("/")
+    if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", url):
+        raise MuragatError(f"the base URL must start with http:// or https://, not {url[:80]!r}")
+    return url
+
+
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app for one archive (config ARCHIVE, default as for the command line)."""
+    """Build the app for one archive (config ARCHIVE, default as for the command line; BASE_URL, default as
+    `public_base_url` gives it)."""
     app = Flask(__name__)
     app.config.from_mapping(ARCHIVE=str(resolve_root()), RESULTS_PER_PAGE=10, TIME_BUDGET=TIME_BUDGET_SECONDS)
     if config:
         app.config.from_mapping(config)
+    app.config["BASE_URL"] = public_base_url(app.config.get("BASE_URL"))
     app.extensions["muragat"] = Archive.existing(app.config["ARCHIVE"], time_budget=app.config["TIME_BUDGET"])
     app.json.ensure_ascii = False
 

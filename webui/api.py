@@ -1,36 +1,63 @@
 """The JSON API: the command line's search shape (with facets added), documents and pages."""
 from __future__ import annotations
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, request
 
+from archive.catalog import Document
 from archive.errors import MuragatError
 from archive.payloads import document_payload, faceted_search_payload
 from webui.archive_access import current_archive
-from webui.contexts import API_LANGUAGE_ARGUMENTS, citation, page_context, search_context
+from webui.contexts import (
+    API_LANGUAGE_ARGUMENTS, absolute_url, citation, listing_context, original_url, page_context, search_context,
+)
 from webui.texts import texts
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 MAX_LIMIT = 100
 
 
-@blueprint.get("/search")
-def search():
+def _paging() -> tuple[int, int]:
+    """The `limit` (1 to MAX_LIMIT, 10 when not given) and `offset` (0 or more) arguments."""
     limit, offset = request.args.get("limit", "10").strip(), request.args.get("offset", "0").strip()
     if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
         raise MuragatError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     if not offset.isdigit():
         raise MuragatError("offset must be a whole number, 0 or more")
-    context = search_context(limit=int(limit), offset=int(offset), language_arguments=API_LANGUAGE_ARGUMENTS)
+    return int(limit), int(offset)
+
+
+@blueprint.get("/search")
+def search():
+    limit, offset = _paging()
+    context = search_context(limit=limit, offset=offset, language_arguments=API_LANGUAGE_ARGUMENTS)
+    if context["problems"]:
+        raise context["problems"][0]
     return faceted_search_payload(context["results"], context["documents"])
+
+
+@blueprint.get("/documents")
+def documents():
+    """The archive's documents, as the browse page lists them: `{"total", "limit", "offset", "documents"}`."""
+    limit, offset = _paging()
+    context = listing_context(limit=limit, offset=offset, language_arguments=API_LANGUAGE_ARGUMENTS)
+    if context["problems"]:
+        raise context["problems"][0]
+    listing = context["listing"]
+    return {"total": listing.total, "limit": limit, "offset": offset,
+            "documents": [_document(document) for document in listing.documents]}
 
 
 @blueprint.get("/documents/<document_id>")
 def document(document_id: str):
-    archive = current_archive()
-    payload = document_payload(archive.document(document_id), archive.file_names(document_id))
+    return _document(current_archive().document(document_id))
+
+
+def _document(document: Document) -> dict:
+    """What the API says of a document: its metadata, file names and links."""
+    payload = document_payload(document, current_archive().file_names(document.id))
     payload["links"] = {
-        "first_page": url_for("pages.document_page", document_id=document_id, number=1, _external=True),
-        "original": url_for("pages.original", document_id=document_id, _external=True),
+        "first_page": absolute_url("pages.document_page", document_id=document.id, number=1),
+        "original": original_url(document.id, document.kind, external=True),
     }
     return payload
 
@@ -42,5 +69,7 @@ def page(document_id: str, number: int):
         **context["view"],
         "title": context["document"].title,
         "citation": citation(context, texts()),
-        "links": {"page": context["permalink"], "original": context["original"]},
+        "links": {"page": context["permalink"], "original": context["original"],
+                  **{kind: absolute_url("pages.citation_file", document_id=document_id, number=number, kind=extension)
+                     for kind, extension in (("bibtex", "bib"), ("ris", "ris"))}},
     }

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 
 from archive.errors import MuragatError
 from archive.home import PASSAGE_LANGUAGES, SORTS, Filters
+from archive.catalog import LISTING_SORTS
 from archive.payloads import document_payload, facets_payload, page_payload
 from webui.archive_access import current_archive
 
@@ -42,7 +43,8 @@ def _passage_language(names: tuple[str, ...]) -> str:
         value = request.args.get(name, "").strip()
         if value:
             if value.lower() not in PASSAGE_LANGUAGES:
-                raise MuragatError(f"{name} must be kk (Kazakh), ru (Russian) or other, not {value[:20]!r}")
+                raise MuragatError(f"{name} must be kk (Kazakh), ru (Russian) or other, not {value[:20]!r}",
+                                   "unknown_language", value=value[:20])
             return value.lower()
     return ""
 
@@ -52,14 +54,15 @@ def _year(name: str) -> int | None:
     if not value:
         return None
     if not value.isdigit() or int(value) > MAX_YEAR:
-        raise MuragatError(f"{name} must be a year such as 1995, not {value[:20]!r}")
+        raise MuragatError(f"{name} must be a year such as 1995, not {value[:20]!r}", "bad_year", value=value[:20])
     return int(value)
 
 
-def chosen_sort() -> str:
-    sort = request.args.get("sort", "").strip() or SORTS[0]
-    if sort not in SORTS:
-        raise MuragatError(f"sort must be one of: {', '.join(SORTS)}")
+def chosen_sort(sorts: tuple[str, ...] = SORTS) -> str:
+    """The `sort` argument, one of `sorts` (the first when not given)."""
+    sort = request.args.get("sort", "").strip() or sorts[0]
+    if sort not in sorts:
+        raise MuragatError(f"sort must be one of: {', '.join(sorts)}", "bad_sort", sorts=", ".join(sorts))
     return sort
 
 
@@ -67,21 +70,34 @@ def check_depth(limit: int, offset: int) -> None:
     if offset < 0:
         raise MuragatError("offset must be a whole number, 0 or more")
     if offset + limit > MAX_RESULTS_DEPTH:
-        raise MuragatError(f"only the first {MAX_RESULTS_DEPTH} results can be paged through; narrow the query")
+        raise MuragatError(f"only the first {MAX_RESULTS_DEPTH} results can be paged through; narrow the query",
+                           "too_deep", depth=MAX_RESULTS_DEPTH)
 
 
-def search_context(limit: int, offset: int, language_arguments: tuple[str, ...] = PAGE_LANGUAGE_ARGUMENTS) -> dict:
-    """A page of ranked passages for the request's query, filters and sort, with facet counts."""
+def search_context(limit: int, offset: int, language_arguments: tuple[str, ...] = PAGE_LANGUAGE_ARGUMENTS,
+                   per_document: int = 0) -> dict:
+    """A page of ranked passages for the request's query, filters and sort, with facet counts, and why the
+    filters let nothing through when they cannot."""
     check_depth(limit, offset)
     archive = current_archive()
     query, filters, sort = query_text(), chosen_filters(language_arguments), chosen_sort()
-    results = archive.search(query, limit=limit, offset=offset, filters=filters, sort=sort)
+    results = archive.search(query, limit=limit, offset=offset, filters=filters, sort=sort,
+                             per_document=0 if filters.document_id else per_document)
     documents = archive.documents_of(results)
     return {
         "query": query, "filters": filters, "sort": sort, "results": results, "documents": documents,
         "facets": facets_payload(results, documents), "limit": limit, "offset": offset,
+        "problems": archive.filter_problems(filters),
         "leading_wildcard": bool(LEADING_WILDCARD.search(query)),
     }
+
+
+def listing_context(limit: int, offset: int, language_arguments: tuple[str, ...] = PAGE_LANGUAGE_ARGUMENTS) -> dict:
+    """A page of the archive's documents narrowed by the request's collection, years and language, sorted."""
+    archive = current_archive()
+    filters, sort = chosen_filters(language_arguments), chosen_sort(LISTING_SORTS)
+    return {"listing": archive.list_documents(filters, sort, limit, offset), "filters": filters, "sort": sort,
+            "limit": limit, "offset": offset, "problems": archive.filter_problems(filters)}
 
 
 def page_context(document_id: str, number: int) -> dict:
@@ -90,18 +106,60 @@ def page_context(document_id: str, number: int) -> dict:
     document = archive.document(document_id)
     page = archive.page(document_id, number)
     query = query_text()
-    marked = archive.highlight(page.text, query)
+    marked = archive.highlight(page.text_with_lines, query)
     hit_pages = archive.matching_pages(document_id, query)
+    passages = [(passage.id, passage.start, passage.end) for passage in archive.passages_on(document_id, number)]
     return {
         "query": query,
         "document": document,
         "page": page,
         "marked": marked,
+        "anchored": anchored(marked, passages),
         "about": document_payload(document, archive.file_names(document_id)),
         "view": page_payload(document, page, query, marked, hit_pages),
-        "permalink": url_for("pages.document_page", document_id=document_id, number=number, _external=True),
-        "original": url_for("pages.original", document_id=document_id, _external=True) + f"#page={number}",
+        "permalink": absolute_url("pages.document_page", document_id=document_id, number=number),
+        "original": original_url(document_id, document.kind, number, external=True),
     }
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """An address under the configured public base URL (BASE_URL), never built from the request's Host header."""
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)[len(request.script_root):]
+
+
+def anchored(marked: list[tuple[str, bool]], passages: list[tuple[str, int, int]]) -> list[tuple[str, bool, str]]:
+    """The page's marked text as (text, is match, passage id to anchor before it, or ""): each passage's anchor
+    stands on its first mark (else at its start), so that a result opens at its own passage, not the page's
+    first hit."""
+    marks = [offset for offset, (text, is_match) in zip(_offsets(marked), marked) if is_match]
+    anchors: dict[int, str] = {}
+    for passage_id, start, end in passages:
+        first = next((offset for offset in marks if start <= offset < end), start)
+        anchors.setdefault(first, passage_id)
+    pieces: list[tuple[str, bool, str]] = []
+    for offset, (text, is_match) in zip(_offsets(marked), marked):
+        cuts = [0] if is_match else [cut - offset for cut in sorted(anchors) if offset <= cut < offset + len(text)]
+        if not cuts or cuts[0] != 0:
+            cuts.insert(0, 0)
+        for begin, finish in zip(cuts, [*cuts[1:], len(text)]):
+            pieces.append((text[begin:finish], is_match, anchors.get(offset + begin, "")))
+    return pieces
+
+
+def _offsets(fragments: list[tuple[str, bool]]) -> list[int]:
+    """Where each fragment starts in the text they make up."""
+    offsets, at = [], 0
+    for text, _ in fragments:
+        offsets.append(at)
+        at += len(text)
+    return offsets
+
+
+def original_url(document_id: str, kind: str, page: int | None = None, external: bool = False) -> str:
+    """The stored original's address; a PDF's opens at the page (#page=N), a text file has no pages to open at."""
+    url = absolute_url("pages.original", document_id=document_id) if external else url_for(
+        "pages.original", document_id=document_id)
+    return url + f"#page={page}" if kind == "pdf" and page else url
 
 
 def citation(context: dict, texts: dict) -> str:

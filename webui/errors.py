@@ -6,27 +6,30 @@ from werkzeug.exceptions import HTTPException
 
 from archive.errors import MuragatError, NotFound
 from webui.contexts import query_text
-from webui.texts import texts
+from webui.texts import explain, texts
 
 
-def error_response(status: int, message: str):
-    """JSON under /api/, else a page in the reader's language that keeps the query in the search box."""
+def error_response(status: int, message: str, reason: str = "", details: dict | None = None):
+    """JSON under /api/ (the English message), else a page in the reader's language that keeps the query in the
+    search box."""
     if request.path.startswith("/api/"):
         return {"error": {"status": status, "message": message}}, status
     t = texts()
     summary = t.get(f"error_{status}", t["error_400"] if status < 500 else t["error_500"])
-    return render_template("error.html", status=status, summary=summary, message=message, t=t,
-                           query=query_text()), status
+    return render_template("error.html", status=status, summary=summary, message=explain(reason, details or {}, t),
+                           t=t, query=query_text()), status
+
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(MuragatError)
     def archive_error(error: MuragatError):
-        return error_response(404 if isinstance(error, NotFound) else 400, str(error))
+        return error_response(404 if isinstance(error, NotFound) else 400, str(error), error.reason, error.details)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return error_response(error.code or 500, error.description or error.name)
+        return error_response(error.code or 500, error.description or error.name,
+                              "no_address" if error.code == 404 else "")
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

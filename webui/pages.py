@@ -1,14 +1,27 @@
 """HTML pages: the search page, the document page view, and the original PDF."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from collections.abc import Mapping
 
+from flask import Blueprint, Response, current_app, redirect, render_template, request, send_file, url_for
+
+from archive.citations import bibtex, ris
+from archive.errors import NotFound
+from archive.export import results_csv
 from webui.archive_access import current_archive
-from webui.contexts import MAX_RESULTS_DEPTH, citation, page_context, query_text, search_context
-from webui.texts import texts
+from webui.contexts import (
+    MAX_RESULTS_DEPTH, absolute_url, citation, listing_context, original_url, page_context, query_text,
+    search_context,
+)
+from webui.texts import explain, format_duration, format_number, texts
 
 blueprint = Blueprint("pages", __name__)
-ORIGINAL_TYPES = {"pdf": "application/pdf", "txt": "text/plain; charset=utf-8"}
+# Flask adds the charset to a text/* type itself (giving it here too printed it twice).
+ORIGINAL_TYPES = {"pdf": "application/pdf", "txt": "text/plain"}
+DOCUMENTS_PER_PAGE = 20
+# The search page lists at most so many passages of a document (a common title would fill it), then
+# "N more passages in this document"; the API keeps the passage as its unit.
+PASSAGES_PER_DOCUMENT = 2
 
 
 @blueprint.app_template_global()
@@ -22,16 +35,73 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+@blueprint.app_template_global()
+def year_bars(counts: Mapping[int, int] | list[dict], endpoint: str | None = None) -> list[tuple[int, int, str]]:
+    """(year, count, link) for a timeline, from {year: count} or a year facet; each link narrows to that year,
+    on `endpoint` or else on this page."""
+    pairs = counts.items() if isinstance(counts, Mapping) else [(item["value"], item["count"]) for item in counts]
+    return [(year, count, url_for(endpoint, year_from=year, year_to=year) if endpoint
+             else url_with(year_from=year, year_to=year, page=None)) for year, count in pairs]
+
+
+blueprint.add_app_template_global(original_url)
+blueprint.add_app_template_global(explain)
+blueprint.add_app_template_filter(format_number, "number")
+blueprint.add_app_template_filter(format_duration, "duration")
+
+
 @blueprint.get("/")
 def search():
+    """The ranked passages of a query; without one, the archive's home page (what it holds, to browse)."""
     per_page = current_app.config["RESULTS_PER_PAGE"]
     page = max(1, request.args.get("page", 1, type=int) or 1)
     if not query_text():
-        return render_template("search.html", t=texts(), query="", results=None)
-    context = search_context(limit=per_page, offset=(page - 1) * per_page)
-    total = context["results"].total
-    pages = max(1, -(-min(total, MAX_RESULTS_DEPTH) // per_page))
+        return render_template("home.html", t=texts(), query="", overview=current_archive().overview())
+    context = search_context(limit=per_page, offset=(page - 1) * per_page, per_document=PASSAGES_PER_DOCUMENT)
+    listed = context["results"].listed
+    pages = max(1, -(-min(listed, MAX_RESULTS_DEPTH) // per_page))
+    if len(context["results"].hits) < per_page:  # copies listed once make `listed` an upper bound
+        pages = min(pages, page)
     return render_template("search.html", t=texts(), page=page, pages=pages, per_page=per_page, **context)
+
+
+@blueprint.get("/export.csv")
+def export_csv():
+    """The search's passages (every one, up to the paging depth) as CSV: title, author, date, collection, page,
+    passage, link. An empty query is refused as the search refuses it."""
+    context = search_context(limit=MAX_RESULTS_DEPTH, offset=0)
+    if context["problems"]:
+        raise context["problems"][0]
+
+    def link(hit) -> str:
+        return absolute_url("pages.document_page", document_id=hit.document_id, number=hit.page,
+                            q=context["query"]) + f"#passage-{hit.passage_id}"
+
+    body = results_csv(context["results"].hits, context["documents"], link)
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="muragat-results.csv"'})
+
+
+@blueprint.get("/documents/<document_id>/pages/<int:number>/citation.<any(bib, ris):kind>")
+def citation_file(document_id: str, number: int, kind: str):
+    """One page's citation for a reference manager: BibTeX or RIS, downloaded."""
+    archive = current_archive()
+    document = archive.document(document_id)
+    archive.page(document_id, number)
+    url = absolute_url("pages.document_page", document_id=document_id, number=number)
+    body, mimetype = (bibtex(document, number, url), "application/x-bibtex") if kind == "bib" else (
+        ris(document, number, url), "application/x-research-info-systems")
+    return Response(body, content_type=f"{mimetype}; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="muragat-{document_id}-p{number}.{kind}"'})
+
+
+@blueprint.get("/documents")
+def documents():
+    """Browse the documents: by collection, years and language, sorted by title, date or when added; paged."""
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    context = listing_context(limit=DOCUMENTS_PER_PAGE, offset=(page - 1) * DOCUMENTS_PER_PAGE)
+    pages = max(1, -(-context["listing"].total // DOCUMENTS_PER_PAGE))
+    return render_template("documents.html", t=texts(), query="", page=page, pages=pages, **context)
 
 
 @blueprint.get("/documents/<document_id>")
@@ -57,6 +127,6 @@ def original(document_id: str):
     kind = archive.document(document_id).kind
     path = archive.original_path(document_id)
     if not path.is_file():
-        abort(404, description=f"the original of {document_id} is missing from the store")
+        raise NotFound(f"the original of {document_id} is missing from the store", "missing_original")
     return send_file(path, mimetype=ORIGINAL_TYPES.get(kind, "application/octet-stream"), as_attachment=False,
                      download_name=f"{document_id}.{kind}")

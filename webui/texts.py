@@ -25,12 +25,15 @@ KAZAKH = {
         ("lang:ru", "орыс тіліндегі үзінділер ғана (lang:kk: қазақ тіліндегілер)"),
     ],
     "results_total": "Табылған үзінділер: {total}",
+    "in_documents": "{count} құжатта",
     "took": "{seconds} с",
+    "took_ms": "{ms} мс",
     "page": "бет",
     "page_label": "{number}-бет",
     "pages_of": "{number} / {count} бет",
     "open_original": "Түпнұсқаны ашу",
     "open_original_at": "Түпнұсқаны {number}-беттен ашу (PDF)",
+    "open_original_text": "Түпнұсқаны ашу (мәтін файлы)",
     "no_results": "«{query}» бойынша ештеңе табылмады.",
     "no_results_filtered": "Сүзгілер іздеуді тарылтып тұр. Оларды алып тастап көріңіз:",
     "remove_filters": "Барлық сүзгіні алып тастау",
@@ -56,8 +59,21 @@ KAZAKH = {
     "apply": "Қолдану",
     "document": "Құжат",
     "documents": "Құжаттар",
+    "collections": "Жинақтар",
+    "no_collection": "(жинақсыз)",
+    "all_documents": "Барлық құжаттар",
+    "archive_holds": "Мұрағаттағы құжаттар: {documents}",
+    "timeline": "Жылдар бойынша құжаттар",
+    "recently_added": "Жуырда қосылғандар",
+    "documents_total": "Құжаттар саны: {total}",
+    "no_documents": "Мұндай құжаттар жоқ.",
+    "pages_count": "{count} бет",
+    "sort_title": "Атауы бойынша",
+    "sort_added": "Алдымен жуырда қосылғандар",
     "remove": "алып тастау",
     "passages_count": "{count} үзінді",
+    "also_in": "Осы үзінді басқа құжаттарда да бар ({count}):",
+    "more_in_document": "Осы құжатта тағы {count} үзінді →",
     "previous_results": "← Алдыңғы",
     "next_results": "Келесі →",
     "results_page": "{page} / {pages} бет",
@@ -77,6 +93,8 @@ KAZAKH = {
     "cite": "Сілтеме",
     "copy_citation": "Көшіру",
     "copied": "Көшірілді",
+    "cite_files": "Дереккөз менеджері үшін:",
+    "export_csv": "CSV ретінде сақтау",
     "no_text_on_page": "Бұл бетте мәтін жоқ (мәтін қабаты жоқ скан болуы мүмкін).",
     "recognised_text": "Бұл беттің мәтіні сканнан танылған (OCR, сенімділігі {confidence}%): қателер болуы мүмкін.",
     "waiting_for_ocr": "Бұл бет скан: мәтіні әлі танылмаған.",
@@ -86,6 +104,24 @@ KAZAKH = {
     "error_500": "Сервердегі қате. Кейінірек қайталап көріңіз.",
     "leading_wildcard": "Сөздің басындағы * қолданылмайды (ол бүкіл мұрағатты қарап шығуды талап етеді): сөз жазылған күйінде ізделді. * белгісін сөздің соңына қойыңыз: конститу*.",
     "error_hint": "Сұрауды түзетіп, қайта іздеңіз:",
+    "refusals": {
+        "query_empty": "Сұрау бос: бір не бірнеше сөз жазыңыз.",
+        "query_too_long": "Сұрау тым ұзын ({length} таңба): {limit} таңбадан аспасын.",
+        "too_many_words": "Сұрауда сөздер мен баламалар тым көп ({count}): {limit} не одан аз болсын.",
+        "prefix_too_short": "«{prefix}*» тым қысқа: * алдында кемінде {letters} әріп жазыңыз.",
+        "prefix_too_broad": "«{prefix}*» {limit} түрлі сөзден көбіне сәйкес келеді: * алдында көбірек әріп жазыңыз.",
+        "unknown_language": "«{value}» — үзінді тілі емес: kk (қазақша), ru (орысша) не other (басқа) деп жазыңыз.",
+        "bad_sort": "Мұндай сұрыптау жоқ: {sorts} ғана бар.",
+        "bad_year": "Жыл 1995 сияқты сан болуы керек, «{value}» емес.",
+        "year_range": "Жылдар аралығы кері берілген: {year_from} жыл {year_to} жылдан кейін. Жылдардың орнын ауыстырыңыз.",
+        "unknown_collection": "Бұл мұрағатта «{collection}» жинағы жоқ.",
+        "too_deep": "Алғашқы {depth} нәтижені ғана парақтауға болады: сұрауды нақтылаңыз.",
+        "needs_reindex": "Индекс ескі талдау ережелерімен құрылған: әкімші `muragat reindex` іске қосуы керек.",
+        "no_document": "Бұл мұрағатта «{document_id}» құжаты жоқ.",
+        "no_page": "Бұл құжатта {number}-бет жоқ.",
+        "missing_original": "Бұл құжаттың түпнұсқасы қоймада жоқ.",
+        "no_address": "Мұндай мекенжай жоқ.",
+    },
 }
 
 RUSSIAN = {
@@ -108,12 +144,15 @@ RUSSIAN = {
         ("lang:ru", "только фрагменты на русском языке (lang:kk: на казахском)"),
     ],
     "results_total": "Найдено фрагментов: {total}",
+    "in_documents": "документов: {count}",
     "took": "{seconds} с",
+    "took_ms": "{ms} мс",
     "page": "с.",
     "page_label": "с. {number}",
     "pages_of": "с. {number} из {count}",
     "open_original": "Открыть оригинал",
     "open_original_at": "Открыть оригинал на с. {number} (PDF)",
+    "open_original_text": "Открыть оригинал (текстовый файл)",
     "no_results": "По запросу «{query}» ничего не найдено.",
     "no_results_filtered": "Фильтры сужают поиск. Попробуйте снять их:",
     "remove_filters": "Снять все фильтры",
@@ -139,8 +178,21 @@ RUSSIAN = {
     "apply": "Применить",
     "document": "Документ",
     "documents": "Документы",
+    "collections": "Коллекции",
+    "no_collection": "(без коллекции)",
+    "all_documents": "Все документы",
+    "archive_holds": "Документов в архиве: {documents}",
+    "timeline": "Документы по годам",
+    "recently_added": "Недавно добавленные",
+    "documents_total": "Документов: {total}",
+    "no_documents": "Таких документов нет.",
+    "pages_count": "страниц: {count}",
+    "sort_title": "По названию",
+    "sort_added": "Сначала недавно добавленные",
     "remove": "снять",
     "passages_count": "фрагментов: {count}",
+    "also_in": "Этот же фрагмент есть и в других документах ({count}):",
+    "more_in_document": "Ещё фрагментов в этом документе: {count} →",
     "previous_results": "← Назад",
     "next_results": "Дальше →",
     "results_page": "страница {page} из {pages}",
@@ -160,6 +212,8 @@ RUSSIAN = {
     "cite": "Ссылка для цитирования",
     "copy_citation": "Копировать",
     "copied": "Скопировано",
+    "cite_files": "Для менеджера ссылок:",
+    "export_csv": "Сохранить в CSV",
     "no_text_on_page": "На этой странице нет текста (возможно, скан без текстового слоя).",
     "recognised_text": "Текст этой страницы распознан со скана (OCR, уверенность {confidence}%): возможны ошибки.",
     "waiting_for_ocr": "Эта страница — скан: её текст ещё не распознан.",
@@ -169,6 +223,24 @@ RUSSIAN = {
     "error_500": "Ошибка на сервере. Попробуйте позже.",
     "leading_wildcard": "Звёздочка в начале слова не поддерживается (для неё пришлось бы просмотреть весь архив): слово искалось как написано. Ставьте * в конце слова: конститу*.",
     "error_hint": "Исправьте запрос и повторите поиск:",
+    "refusals": {
+        "query_empty": "Запрос пуст: введите одно или несколько слов.",
+        "query_too_long": "Запрос слишком длинный ({length} симв.): сократите его до {limit}.",
+        "too_many_words": "В запросе слишком много слов и вариантов ({count}): оставьте не больше {limit}.",
+        "prefix_too_short": "«{prefix}*» — слишком короткое начало слова: введите перед * не меньше {letters} букв.",
+        "prefix_too_broad": "«{prefix}*» соответствует более чем {limit} разным словам: введите перед * больше букв.",
+        "unknown_language": "«{value}» — не язык фрагмента: укажите kk (казахский), ru (русский) или other (другой).",
+        "bad_sort": "Такой сортировки нет: есть только {sorts}.",
+        "bad_year": "Год должен быть числом, например 1995, а не «{value}».",
+        "year_range": "Годы указаны в обратном порядке: {year_from} позже {year_to}. Поменяйте их местами.",
+        "unknown_collection": "В архиве нет коллекции «{collection}».",
+        "too_deep": "Листать можно только первые {depth} результатов: уточните запрос.",
+        "needs_reindex": "Индекс построен по старым правилам анализа: администратору нужно выполнить `muragat reindex`.",
+        "no_document": "В архиве нет документа «{document_id}».",
+        "no_page": "В этом документе нет страницы {number}.",
+        "missing_original": "Оригинала этого документа нет в хранилище.",
+        "no_address": "Такого адреса нет.",
+    },
 }
 
 ENGLISH = {
@@ -191,12 +263,15 @@ ENGLISH = {
         ("lang:ru", "only passages in Russian (lang:kk: in Kazakh)"),
     ],
     "results_total": "Passages found: {total}",
+    "in_documents": "in {count} documents",
     "took": "{seconds} s",
+    "took_ms": "{ms} ms",
     "page": "p.",
     "page_label": "p. {number}",
     "pages_of": "page {number} of {count}",
     "open_original": "Open the original",
     "open_original_at": "Open the original at p. {number} (PDF)",
+    "open_original_text": "Open the original (text file)",
     "no_results": "Nothing found for «{query}».",
     "no_results_filtered": "Filters narrow the search. Try without them:",
     "remove_filters": "Remove all filters",
@@ -222,8 +297,21 @@ ENGLISH = {
     "apply": "Apply",
     "document": "Document",
     "documents": "Documents",
+    "collections": "Collections",
+    "no_collection": "(no collection)",
+    "all_documents": "All documents",
+    "archive_holds": "Documents in the archive: {documents}",
+    "timeline": "Documents by year",
+    "recently_added": "Recently added",
+    "documents_total": "Documents: {total}",
+    "no_documents": "No documents match.",
+    "pages_count": "{count} pages",
+    "sort_title": "By title",
+    "sort_added": "Recently added first",
     "remove": "remove",
     "passages_count": "{count} passages",
+    "also_in": "The same passage is also in other documents ({count}):",
+    "more_in_document": "{count} more passages in this document →",
     "previous_results": "← Previous",
     "next_results": "Next →",
     "results_page": "page {page} of {pages}",
@@ -243,6 +331,8 @@ ENGLISH = {
     "cite": "Citation",
     "copy_citation": "Copy",
     "copied": "Copied",
+    "cite_files": "For a reference manager:",
+    "export_csv": "Export as CSV",
     "no_text_on_page": "This page has no text (it may be a scan without a text layer).",
     "recognised_text": "This page's text was recognised from a scan (OCR, confidence {confidence}%): it may contain errors.",
     "waiting_for_ocr": "This page is a scan whose text has not been recognised yet.",
@@ -252,9 +342,29 @@ ENGLISH = {
     "error_500": "Something went wrong on the server. Please try again later.",
     "leading_wildcard": "A * at the start of a word is not supported (it would mean scanning the whole archive): the word was searched as written. Put * at the end of a word: конститу*.",
     "error_hint": "Correct the query and search again:",
+    "refusals": {
+        "query_empty": "The query is empty: type one or more words.",
+        "query_too_long": "The query is {length} characters long; shorten it to {limit} or fewer.",
+        "too_many_words": "The query has too many words and alternatives ({count}); keep it to {limit} or fewer.",
+        "prefix_too_short": "«{prefix}*» is too short a prefix: type at least {letters} letters before *.",
+        "prefix_too_broad": "«{prefix}*» stands for more than {limit} different words; type more letters before *.",
+        "unknown_language": "«{value}» is not a passage language: use kk (Kazakh), ru (Russian) or other.",
+        "bad_sort": "There is no such sort: only {sorts}.",
+        "bad_year": "A year is a number such as 1995, not «{value}».",
+        "year_range": "The years are the wrong way round: {year_from} is after {year_to}. Swap them.",
+        "unknown_collection": "There is no collection «{collection}» in this archive.",
+        "too_deep": "Only the first {depth} results can be paged through; narrow the query.",
+        "needs_reindex": "The index was built with older analysis rules; the administrator must run `muragat reindex`.",
+        "no_document": "There is no document «{document_id}» in this archive.",
+        "no_page": "This document has no page {number}.",
+        "missing_original": "The original of this document is missing from the store.",
+        "no_address": "There is no such address.",
+    },
 }
 
 LANGUAGES = {texts["lang"]: texts for texts in (KAZAKH, RUSSIAN, ENGLISH)}
+# (thousands, decimal) separators: Kazakh and Russian write 12 345,6 (a no-break space), English 12,345.6.
+NUMBER_SEPARATORS = {"kk": ("\u00a0", ","), "ru": ("\u00a0", ","), "en": (",", ".")}
 DEFAULT_LANGUAGE = "kk"
 
 
@@ -268,3 +378,25 @@ def language() -> str:
 
 def texts() -> dict:
     return LANGUAGES[language()]
+
+
+def explain(reason: str, details: dict, t: dict) -> str:
+    """A refusal's sentence in the reader's language (MuragatError.reason, .details); nothing for a reason the
+    texts do not know."""
+    sentence = t["refusals"].get(reason)
+    return sentence.format(**details) if sentence else ""
+
+
+def format_number(value: float, digits: int = 0, lang: str | None = None) -> str:
+    """A number as the interface language writes it: 12 345,67 in Kazakh and Russian, 12,345.67 in English."""
+    thousands, decimal = NUMBER_SEPARATORS[lang or language()]
+    whole, _, fraction = f"{value:,.{digits}f}".partition(".")
+    return whole.replace(",", thousands) + (decimal + fraction if fraction else "")
+
+
+def format_duration(milliseconds: float) -> str:
+    """How long a search took: whole milliseconds under a second (never "0.00 s"), else seconds to 0.01."""
+    t = texts()
+    if milliseconds < 1000:
+        return t["took_ms"].format(ms=format_number(max(1, round(milliseconds))))
+    return t["took"].format(seconds=format_number(milliseconds / 1000, 2))

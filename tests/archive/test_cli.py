@@ -83,7 +83,8 @@ def test_search_json_marks_inflected_forms(sample_archive_dir, run_cli):
     payload = json.loads(result.stdout)
     assert payload["query"] == "құқық" and payload["total"] >= 10
     first = payload["results"][0]
-    assert set(first) == {"document_id", "title", "page", "passage_id", "text", "snippet", "score", "language"}
+    assert set(first) == {"document_id", "title", "page", "passage_id", "text", "snippet", "score", "language",
+                          "copy_count", "copies"}
     assert first["language"] == "kk"
     assert first["title"] == "Демократия жөніндегі алғашқы әлемдік форум"
     marked = {word for result in payload["results"] for word in _marks(result["snippet"])}
@@ -186,3 +187,15 @@ def test_a_reindex_stopped_between_the_two_renames_is_completed_on_open(own_arch
     (own_archive_dir / "index").rename(own_archive_dir / "index-retired")
     found = json.loads(run_cli("search", "Страсбург", "--json", "--archive", own_archive_dir).stdout)
     assert found["total"] > 0 and (own_archive_dir / "index").is_dir()
+
+
+def test_list_browses_the_documents_without_a_query(sample_archive_dir, run_cli):
+    listed = run_cli("list", "--archive", sample_archive_dir)
+    assert listed.exit_code == 0 and listed.stdout.splitlines()[0] == "1 documents"
+    assert "Демократия жөніндегі алғашқы әлемдік форум" in listed.stdout
+    payload = json.loads(run_cli("list", "--json", "--sort", "newest", "--archive", sample_archive_dir).stdout)
+    assert payload["total"] == 1 and payload["documents"][0]["file_names"] == ["rogov_strasbourg_2012.pdf"]
+    assert json.loads(run_cli("list", "--json", "--year-from", "2020", "--archive", sample_archive_dir).stdout)[
+        "total"] == 0
+    unknown = run_cli("list", "--collection", "nope", "--archive", sample_archive_dir)
+    assert unknown.exit_code == 1 and "no collection 'nope'" in unknown.stderr

@@ -138,6 +138,7 @@ CREATE TABLE failures (path TEXT PRIMARY KEY, sha256 TEXT, reason TEXT NOT NULL,
 INSERT INTO documents VALUES ('abc', 'abc123', 'Ескі құжат', '', '', NULL, '', 'pdf', 10, 1, 'ab/abc.pdf',
     '2025-01-01T00:00:00+00:00', 1);
 INSERT INTO document_paths VALUES ('abc', '/old/path.pdf');
+INSERT INTO pages VALUES ('abc', 1, 'Ескі мәтін', 'text');
 """
 
 
@@ -150,6 +151,7 @@ def test_a_catalog_from_the_first_version_is_migrated_in_place(tmp_path, run_cli
     assert document.title == "Ескі құжат" and document.language == "" and document.source == ""
     assert catalog.paths("abc") == ["/old/path.pdf"]
     assert catalog.last_run() is None
+    assert catalog.page("abc", 1).text_with_lines == "Ескі мәтін"  # no line ends recorded: the text as it was
     catalog.close()
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -161,3 +161,11 @@ def test_public_lookups_for_hyphen_repair():
     assert is_suffix_chain("тардың") and is_suffix_chain("ның") and not is_suffix_chain("қимыл")
     # A line-break fragment (табыст- | арын) is not a word; the joined form is.
     assert is_known_word("табыстарын") and not is_known_word("табыст")
+
+
+def test_sort_key_orders_as_the_kazakh_alphabet_does():
+    from index.kazakh import sort_key
+
+    words = ["Шие", "әке", "Ақпан", "ұлт", "үй", "уақыт", "ірі", "ым", "Ғалым", "гүл", "2008 жыл", "Almaty"]
+    assert sorted(words, key=sort_key) == ["2008 жыл", "Almaty", "Ақпан", "әке", "гүл", "Ғалым", "уақыт", "ұлт",
+                                           "үй", "Шие", "ым", "ірі"]

@@ -74,6 +74,22 @@ def test_did_you_mean_offers_an_indexed_word(cache):
     assert run(cache, "тәуелсіздігі").suggestion is None
 
 
+def test_did_you_mean_leaves_a_word_that_matched_in_another_form(cache):
+    results = run(cache, "соттан")  # not in the index as typed, but its stem is: сот, соттың (not «сотқа?»)
+    assert 0 < results.total < 3 and results.suggestion is None
+
+
+def test_did_you_mean_catches_an_a_typed_for_o_and_back(cache):
+    results = run(cache, "озаматтарының")  # two edits away would need the first letters right
+    assert results.total == 0 and results.suggestion == "азаматтарының"
+
+
+def test_did_you_mean_keeps_field_names_quotes_operators_and_filters(cache):
+    typed = 'title:"озаматтарының құқықтары" OR тәуелсіздігн collection:news year:1990..1995 -сот'
+    assert run(cache, typed).suggestion == (
+        'title:"азаматтарының құқықтары" OR тәуелсіздік collection:news year:1990..1995 -сот')
+
+
 def test_filters_give_the_same_passages_from_the_cache_as_computed_afresh(cache):
     for query in ("Барлық құқықтар year:1991..1993", "құқықтар collection:news year:1994"):
         cold = run(cache, query, limit=50)
@@ -91,12 +107,13 @@ def test_a_query_over_its_time_budget_answers_partially(cache):
 
 
 def counted_by_whoosh(cache, text: str) -> tuple[int, dict]:
-    """Distinct texts and passages per document among every match, as whoosh's scored search finds them."""
+    """Distinct texts among every match, and per document, as whoosh's scored search finds them."""
     searcher = cache.get()
     parsed = parse_query(text, searcher.schema)
     docnums = {hit.docnum for hit in searcher.search(parsed.query, limit=None, filter=parsed.filter)}
-    shown = {fingerprint(searcher.stored_fields(docnum)["text"]): docnum for docnum in docnums}
-    return len(shown), dict(Counter(searcher.stored_fields(docnum)["document_id"] for docnum in shown.values()))
+    texts = {(searcher.stored_fields(docnum)["document_id"], fingerprint(searcher.stored_fields(docnum)["text"]))
+             for docnum in docnums}
+    return len({text for _, text in texts}), dict(Counter(document_id for document_id, _ in texts))
 
 
 @pytest.mark.parametrize("query", ["тәуелсіздік", "құқықтар year:1991..1993",
@@ -105,7 +122,26 @@ def test_total_and_facets_count_every_match_once_per_text(cache, query):
     results = run(cache, query, limit=3)
     total, documents = counted_by_whoosh(cache, query)
     assert total > 0 and results.total == total  # repeated boilerplate counts once, as it is shown once
-    assert results.facets["document_id"] == documents
+    assert results.facets["document_id"] == documents  # and once in each document holding it
+    for document_id, texts in documents.items():  # what the listing narrowed to that document shows
+        assert run(cache, query, filters=Filters(document_id=document_id)).total == texts
+
+
+def test_boilerplate_in_many_documents_names_the_first_few(cache, monkeypatch):
+    import index.counting
+
+    monkeypatch.setattr(index.counting, "COPIES_NAMED", 2)
+    hit = run(cache, "редакцияның рұқсаты").hits[0]
+    assert hit.copy_count == 4 and len(hit.copies) == 2
+
+
+def test_boilerplate_shown_once_names_the_other_documents_holding_it(cache):
+    results = run(cache, "редакцияның рұқсаты")
+    assert results.total == 1 and len(results.hits) == 1
+    hit = results.hits[0]
+    assert sorted(hit.copies) == sorted((f"news-{n}", 9) for n in range(5) if f"news-{n}" != hit.document_id)
+    assert hit.copy_count == 4
+    assert results.facets["year"] == {1990 + n: 1 for n in range(5)}
 
 
 def test_undated_passages_fall_outside_every_year_range(cache):
@@ -253,3 +289,21 @@ def test_a_phrase_with_a_stop_word_inside_finds_it_where_it_stands(tmp_path):
     assert ids(run(cache, '"Мұғалімдер мен оқушылар"')) == ["kk"]
     assert ids(run(cache, '"школа была открыта"')) == ["ru"]
     assert ids(run(cache, '"мұғалімдер оқушылар"')) == []  # without the stop word they do not stand so
+
+
+def test_at_most_so_many_passages_a_document_across_pages(tmp_path):
+    ix = create_index(tmp_path)
+    words = ["бірінші", "екінші", "үшінші", "төртінші"]
+    names = {"a": "алма", "b": "өрік", "c": "шие"}  # each document's own text: no copies to collapse
+    write_passages(ix, [IndexedPassage(f"{document}-{n}", document, "Заң", n + 1,
+                                       f"Заң туралы {words[n]} бап, {name}.")
+                        for document, name in names.items() for n in range(4)])
+    cache = SearcherCache(ix)
+    pages = [run(cache, "заң", limit=2, offset=offset, per_document=2) for offset in (0, 2, 4, 6)]
+    listed = [hit for page in pages for hit in page.hits]
+    assert len(listed) == 6 and Counter(hit.document_id for hit in listed) == {"a": 2, "b": 2, "c": 2}
+    assert all(page.total == 12 and page.listed == 6 for page in pages)
+    last_of_each = {hit.document_id: hit for hit in listed}  # a document's second passage says what is left
+    assert [hit.more_in_document for hit in last_of_each.values()] == [2, 2, 2]
+    assert sum(hit.more_in_document for hit in listed) == 6
+    assert len(run(cache, "заң", limit=20).hits) == 12  # without the cap, every passage

@@ -112,6 +112,15 @@ def test_word_broken_across_a_page_end_is_completed_on_its_first_page(tmp_path):
     assert page_texts(path) == ["Бірінші беттің соңғы сөзі құқық", "пен әділеттілік қағидалары."]
 
 
+def test_where_lines_ended_is_kept_beside_the_flowing_text(tmp_path):
+    lines = ["Бірінші жол осында,", "екінші жол құқық-", "тары туралы, үшінші", "жол."]
+    page = extract_document(write_pdf(tmp_path / "lines.pdf", [lines])).pages[0]
+    assert page.text == "Бірінші жол осында, екінші жол құқықтары туралы, үшінші жол."
+    assert all(page.text[offset] == " " for offset in page.line_ends)
+    shown = "".join("\n" if index in page.line_ends else character for index, character in enumerate(page.text))
+    assert shown == "Бірінші жол осында,\nекінші жол құқықтары\nтуралы, үшінші\nжол."
+
+
 def test_lines_flow_with_single_spaces_and_paragraphs_stay(tmp_path):
     path = write_pdf(tmp_path / "paragraphs.pdf", [[
         "Бірінші абзацтың бірінші жолы",

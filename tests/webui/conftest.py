@@ -49,12 +49,23 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture(scope="session")
-def library_dir(tmp_path_factory) -> Path:
-    """An archive of three small PDFs and a text file ingested with `muragat ingest --metadata manifest.json`; tests must not change it."""
+# Copies of one law (the 1995 original, its 2007 reprint with a page added) and a newspaper quoting it:
+# the same passages stand in several documents, and are listed once.
+LAW = ["Әр адамның құқығы мен бостандығы заңмен қорғалады.", "Азаматтың құқығы шектелмейді."]
+COPIES = {
+    "law_1995.pdf": ({"title": "Заң 1995", "date": "1995-08-30", "collection": "laws"}, [[LAW[0]], [LAW[1]]]),
+    "law_2007.pdf": ({"title": "Заң, 2007 жылғы басылым", "date": "2007-01-10", "collection": "laws"},
+                     [[LAW[0]], [LAW[1]], ["Өзгерістер енгізілді: құқығы туралы жаңа бап."]]),
+    "news_2008.pdf": ({"title": "Газет 2008", "date": "2008-05-05", "collection": "news"},
+                      [[LAW[0]], ["Редакция құқығы туралы мақала жариялады."]]),
+}
+
+
+def ingest_library(tmp_path_factory, files: dict) -> Path:
+    """An archive of these files (name -> (manifest row, pages of lines)), ingested with `muragat ingest --metadata`."""
     folder = tmp_path_factory.mktemp("library-files")
     manifest = []
-    for name, (row, pages) in LIBRARY.items():
+    for name, (row, pages) in files.items():
         if name.endswith(".txt"):  # a text file has no info dictionary, hence no date: an undated document
             (folder / name).write_text("\f".join("\n".join(lines) for lines in pages), encoding="utf-8")
         else:
@@ -66,6 +77,23 @@ def library_dir(tmp_path_factory) -> Path:
                                           "--archive", str(root), "--silent", "--workers", "1"])
     assert result.exit_code == 0, result.output
     return root
+
+
+@pytest.fixture(scope="session")
+def library_dir(tmp_path_factory) -> Path:
+    """An archive of three small PDFs and a text file; tests must not change it."""
+    return ingest_library(tmp_path_factory, LIBRARY)
+
+
+@pytest.fixture(scope="session")
+def copies_dir(tmp_path_factory) -> Path:
+    """An archive whose documents share passages (COPIES); tests must not change it."""
+    return ingest_library(tmp_path_factory, COPIES)
+
+
+@pytest.fixture
+def copies(copies_dir):
+    return create_app({"ARCHIVE": str(copies_dir), "TESTING": True, "RESULTS_PER_PAGE": 2}).test_client()
 
 
 @pytest.fixture

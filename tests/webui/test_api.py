@@ -9,7 +9,7 @@ import pytest
 
 from webui import create_app
 
-CLI_KEYS = {"document_id", "title", "page", "passage_id", "text", "snippet", "score", "language"}
+CLI_KEYS = {"document_id", "title", "page", "passage_id", "text", "snippet", "score", "language", "copy_count", "copies"}
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
@@ -57,7 +57,7 @@ def test_api_page(library, library_ids):
     assert "<mark>құқықтарын</mark>" in payload["highlighted"] and payload["marks"] == 1
     assert payload["hit_pages"] == [{"page": 1, "passages": 1}, {"page": 3, "passages": 1}]
     assert payload["previous_hit_page"] == 1 and payload["next_hit_page"] is None
-    assert payload["citation"].endswith(f"3-бет. http://localhost/documents/{document}/pages/3")
+    assert payload["citation"].endswith(f"3-бет. http://127.0.0.1:8080/documents/{document}/pages/3")
     plain = library.get(f"/api/documents/{document}/pages/2").get_json()
     assert "<mark>" not in plain["highlighted"] and plain["hit_pages"] == []
 

@@ -83,7 +83,15 @@ def test_the_language_labels_speak_the_interface_language(bilingual_client, inte
 
 
 def test_an_unknown_language_on_the_search_page_says_what_to_use(bilingual_client):
-    response = bilingual_client.get("/", query_string={"q": "2024", "language": "xx"})
+    response = bilingual_client.get("/", query_string={"q": "2024", "language": "xx", "lang": "kk"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 400 and "language must be kk (Kazakh), ru (Russian) or other" in html
+    assert response.status_code == 400 and "«xx» — үзінді тілі емес: kk (қазақша), ru (орысша) не other (басқа)" in html
     assert 'value="2024"' in html  # the query stays in the box
+
+
+def test_documents_are_listed_by_the_languages_of_their_passages(bilingual_client):
+    russian = {hit["document_id"] for hit in api(bilingual_client, q="2024", lang="ru")["results"]}
+    listed = bilingual_client.get("/api/documents", query_string={"lang": "ru", "limit": 100}).get_json()
+    assert russian and {document["id"] for document in listed["documents"]} == russian
+    html = bilingual_client.get("/documents", query_string={"language": "ru", "lang": "kk"}).get_data(as_text=True)
+    assert f"Құжаттар саны: {len(russian)}" in html

@@ -27,9 +27,9 @@ def test_search_page_in_kazakh_with_marked_snippets_and_page_links(client):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert '<html lang="kk">' in html and "Табылған үзінділер: 21" in html
-    assert re.search(r'<span class="took">\d+\.\d\d с</span>', html)
+    assert re.search(r'<span class="took">\d+ мс</span>', html)  # a fast query: never "0.00 с"
     assert "<mark>құқық" in html
-    assert re.search(r'href="/documents/\w+/pages/\d+\?q=[^"]+#hit-1"', html)
+    assert re.search(r'href="/documents/\w+/pages/\d+\?q=[^"]+#passage-[\w-]+"', html)
     assert re.search(r'href="/documents/\w+/original#page=\d+"', html)
     assert "Content-Security-Policy" in response.headers
 
@@ -126,11 +126,12 @@ def test_leading_wildcard_is_explained(client):
 
 
 @pytest.mark.parametrize(("query_string", "says"), [
-    ({"q": "ә" * 501}, "501 characters"),
-    ({"q": " OR ".join(f"сөз{n}" for n in range(40))}, "too many words"),
-    ({"q": "құқық", "year_from": "кеше"}, "year_from must be a year"),
-    ({"q": "құқық", "sort": "random"}, "sort must be one of"),
-    ({"q": "құқық", "page": "400"}, "only the first 1000 results"),
+    ({"q": "ә" * 501}, "Сұрау тым ұзын (501 таңба): 500 таңбадан аспасын."),
+    ({"q": " OR ".join(f"сөз{n}" for n in range(40))}, "32 не одан аз болсын"),
+    ({"q": "құқық", "year_from": "кеше"}, "Жыл 1995 сияқты сан болуы керек, «кеше» емес."),
+    ({"q": "құқық", "sort": "random"}, "Мұндай сұрыптау жоқ: relevance, newest, oldest ғана бар."),
+    ({"q": "құқық", "page": "400"}, "Алғашқы 1000 нәтижені ғана парақтауға болады"),
+    ({"q": "a*"}, "«a*» тым қысқа: * алдында кемінде 2 әріп жазыңыз."),
 ])
 def test_queries_refused_with_a_clear_message_and_the_query_kept(client, query_string, says):
     response = client.get("/", query_string=query_string)
@@ -144,7 +145,7 @@ def test_a_prefix_standing_for_too_many_words_is_refused(client, monkeypatch):
     monkeypatch.setattr(index.search, "MAX_PREFIX_TERMS", 3)
     response = client.get("/", query_string={"q": "құқ*"})
     assert response.status_code == 400
-    assert "type more letters before *" in unescape(response.get_data(as_text=True))
+    assert "«құқ*» 3 түрлі сөзден көбіне сәйкес келеді" in unescape(response.get_data(as_text=True))
     assert client.get("/", query_string={"q": "Страсбур*"}).status_code == 200
 
 
@@ -161,7 +162,7 @@ def test_one_searcher_per_request(app, client):
 
 
 def test_a_misspelt_word_gets_a_did_you_mean_link(client):
-    html = client.get("/", query_string={"q": "Страсбурк"}).get_data(as_text=True)
+    html = client.get("/", query_string={"q": "Страсбурд"}).get_data(as_text=True)
     assert "Мүмкін, сіз мынаны іздедіңіз" in html
     link = re.search(r'class="suggestion">[^<]*<a href="([^"]+)">([^<]+)</a>', html)
     assert link and link.group(2) == "страсбург"
@@ -169,8 +170,10 @@ def test_a_misspelt_word_gets_a_did_you_mean_link(client):
 
 
 def test_api_carries_the_suggestion(client):
-    assert client.get("/api/search", query_string={"q": "Страсбурк"}).get_json()["suggestion"] == "страсбург"
+    assert client.get("/api/search", query_string={"q": "Страсбурд"}).get_json()["suggestion"] == "страсбург"
     assert client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["suggestion"] is None
+    assert client.get("/api/search", query_string={"q": "парламент"}).get_json()["suggestion"] is None  # it matched
+    assert client.get("/api/search", query_string={"q": "канституция"}).get_json()["suggestion"] == "конституция"
 
 
 def test_a_query_cut_by_the_time_budget_is_marked_partial(sample_archive_dir):
@@ -180,3 +183,51 @@ def test_a_query_cut_by_the_time_budget_is_marked_partial(sample_archive_dir):
     payload = client.get("/api/search", query_string={"q": "құқық"}).get_json()
     assert payload["partial"] is True
     assert "Іздеу уақыты шектеуден асып кетті" in client.get("/", query_string={"q": "құқық"}).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("arguments", "says"), [
+    ({"year_from": "2010", "year_to": "2000"}, "Жылдар аралығы кері берілген: 2010 жыл 2000 жылдан кейін."),
+    ({"collection": "nope"}, "Бұл мұрағатта «nope» жинағы жоқ."),
+    ({"document": "nope"}, "Бұл мұрағатта «nope» құжаты жоқ."),
+])
+def test_filters_that_let_nothing_through_say_why(library, arguments, says):
+    response = library.get("/", query_string={"q": "құқық", "lang": "kk", **arguments})
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 200 and f'<p class="notice problem">{says}' in html
+    assert "ештеңе табылмады" in html and "Барлық сүзгіні алып тастау" in html
+    api = library.get("/api/search", query_string={"q": "құқық", **arguments})
+    assert api.status_code == 400 and set(api.get_json()["error"]) == {"status", "message"}
+
+
+def test_known_filters_raise_no_problem(library, library_ids):
+    html = library.get("/", query_string={"q": "құқық", "collection": "Газеттер", "year_from": "2000",
+                                          "year_to": "2010", "document": library_ids["newspaper_2008.pdf"]})
+    assert 'class="notice problem"' not in html.get_data(as_text=True)
+
+
+def test_the_year_facet_is_also_a_timeline_whose_bars_filter(library):
+    html = library.get("/", query_string={"q": "құқық"}).get_data(as_text=True)
+    facet = re.search(r'id="facet-year">(.*?)</section>', html, re.S).group(1)
+    bars = re.findall(r'<a href="([^"]+)"><title>(\d+): (\d+)</title><rect', facet)
+    assert [(year, count) for _, year, count in bars] == [("1995", "1"), ("2008", "2"), ("2015", "1")]
+    narrowed = library.get(unescape(bars[1][0])).get_data(as_text=True)
+    assert "Табылған үзінділер: 2" in narrowed and "Жылдар: 2008–2008" in narrowed
+
+
+def test_a_document_lists_at_most_two_passages_then_says_how_many_more(client):
+    html = client.get("/", query_string={"q": "құқық", "lang": "kk"}).get_data(as_text=True)
+    assert "Табылған үзінділер: 21" in html and len(results_of(html)) == 2  # one document: not ten of it
+    more = re.search(r'<p class="more"><a href="([^"]+)">Осы құжатта тағы 19 үзінді →</a></p>', html)
+    assert more and 'rel="next"' not in html
+    everything = client.get(unescape(more.group(1))).get_data(as_text=True)
+    assert "Табылған үзінділер: 21" in everything and len(results_of(everything)) == 10
+    assert 'rel="next"' in everything  # the document's passages, paged as before
+
+
+def test_the_api_keeps_the_passage_as_its_unit(client):
+    assert len(client.get("/api/search", query_string={"q": "құқық", "limit": 10}).get_json()["results"]) == 10
+
+
+def test_the_total_says_in_how_many_documents(library):
+    html = library.get("/", query_string={"q": "құқық", "lang": "kk"}).get_data(as_text=True)
+    assert "Табылған үзінділер: 5" in html and '<span class="documents-found">4 құжатта</span>' in html

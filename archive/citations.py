@@ -1,0 +1,41 @@
+"""A page of a document as a reference manager takes it: BibTeX and RIS, built from the catalog's metadata."""
+from __future__ import annotations
+
+import re
+
+from archive.catalog import Document
+
+# BibTeX's special characters, escaped so that a title cannot end its field or start a command.
+_BIBTEX_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$",
+                   "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+_BIBTEX_SPECIAL = re.compile("|".join(map(re.escape, _BIBTEX_ESCAPES)))
+
+
+def _one_line(text: str) -> str:
+    """Metadata on one line: a line break in a title must not start a new field (RIS) or entry."""
+    return " ".join(str(text).split())
+
+
+def _bibtex_value(text: str) -> str:
+    return _BIBTEX_SPECIAL.sub(lambda match: _BIBTEX_ESCAPES[match.group()], _one_line(text))
+
+
+def bibtex(document: Document, page: int, url: str) -> str:
+    """A BibTeX @misc entry for one page of a document (key muragat-ID-pN)."""
+    fields = [("title", document.title), ("author", document.author),
+              ("year", str(document.year) if document.year is not None else ""), ("date", document.date),
+              ("howpublished", f"Muragat{', ' + document.collection if document.collection else ''}"),
+              ("pages", str(page)), ("url", url)]
+    body = ",\n".join(f"  {name} = {{{_bibtex_value(value)}}}" for name, value in fields if value)
+    return f"@misc{{muragat-{document.id}-p{page},\n{body}\n}}\n"
+
+
+def ris(document: Document, page: int, url: str) -> str:
+    """An RIS record (generic type) for one page of a document; lines end in CRLF as the format asks."""
+    iso_date = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", document.date.strip())
+    fields = [("TY", "GEN"), ("TI", document.title), ("AU", document.author),
+              ("PY", str(document.year) if document.year is not None else ""),
+              ("DA", "/".join(iso_date.groups()) if iso_date else ""), ("T2", document.collection),
+              ("SP", str(page)), ("UR", url), ("DB", "Muragat"), ("ID", f"muragat-{document.id}-p{page}")]
+    lines = [f"{tag}  - {_one_line(value)}" for tag, value in fields if value]
+    return "\r\n".join([*lines, "ER  - ", ""])

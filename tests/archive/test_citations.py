@@ -1,0 +1,43 @@
+"""Citations a reference manager imports, and results a spreadsheet opens: whatever the metadata holds."""
+from __future__ import annotations
+
+import csv
+import io
+
+from archive.catalog import Document
+from archive.citations import bibtex, ris
+from archive.export import results_csv
+from index.search import Hit
+
+LAW = Document("abc", "abc" * 4, "Заң {туралы}\n@misc{evil,", "Н. Назарбаев", "1995-08-30", 1995, "laws & acts",
+               "pdf", 1, 3, "abc.pdf", "2026-01-01T00:00:00+00:00", True)
+URL = "https://archive.example.kz/documents/abc/pages/2"
+
+
+def test_bibtex_escapes_what_would_end_a_field_or_start_an_entry():
+    entry = bibtex(LAW, 2, URL)
+    assert entry.startswith("@misc{muragat-abc-p2,\n") and "\n@" not in entry  # no second entry
+    assert "  title = {Заң \\{туралы\\} @misc\\{evil,},\n" in entry
+    assert "  author = {Н. Назарбаев},\n  year = {1995},\n  date = {1995-08-30},\n" in entry
+    assert "  howpublished = {Muragat, laws \\& acts},\n  pages = {2},\n" in entry and f"url = {{{URL}}}" in entry
+
+
+def test_ris_keeps_each_field_on_its_line_so_a_title_cannot_add_tags():
+    record = ris(LAW, 2, URL)
+    lines = record.split("\r\n")
+    assert lines[0] == "TY  - GEN" and lines[-2:] == ["ER  - ", ""]
+    assert "TI  - Заң {туралы} @misc{evil," in lines and "PY  - 1995" in lines and "DA  - 1995/08/30" in lines and "SP  - 2" in lines
+    assert f"UR  - {URL}" in lines and "T2  - laws & acts" in lines
+    assert sum(line.startswith("TI  - ") for line in lines) == 1
+
+
+def test_results_csv_has_a_row_a_passage_and_keeps_formulas_as_text():
+    hits = [Hit("abc-1", "abc", LAW.title, 2, "=HYPERLINK(\"http://evil\")", 1.0, [], "laws & acts", 1995),
+            Hit("xyz-1", "xyz", "Жазба", 1, "Құқық туралы.", 0.5, [])]
+    text = results_csv(hits, {"abc": LAW}, lambda hit: f"https://archive.example.kz/{hit.passage_id}")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert rows[0] == ["title", "author", "date", "collection", "page", "passage", "link"]
+    assert rows[1] == [LAW.title, "Н. Назарбаев", "1995-08-30", "laws & acts", "2", "'=HYPERLINK(\"http://evil\")",
+                       "https://archive.example.kz/abc-1"]
+    assert rows[2] == ["Жазба", "", "", "", "1", "Құқық туралы.", "https://archive.example.kz/xyz-1"]
