@@ -170,8 +170,7 @@ def with_evidence(evaluator: Evaluator, matches: Matches, searched: Query, typed
     scores = matches.scores + PAGE_WEIGHT * page_scores(evaluator, groups, matches.docnums)
     words = _exact_forms(evaluator, typed_words)
     if words:
-        best = (np.arange(len(scores)) if len(scores) <= EVIDENCE_DEPTH  # ascending passage numbers
-                else np.sort(np.argpartition(-scores, EVIDENCE_DEPTH)[:EVIDENCE_DEPTH]))
+        best = np.sort(_best(scores, EVIDENCE_DEPTH))  # ascending passage numbers
         for word in words:
             scores[best] += EXACT_FORM_WEIGHT * evaluator.term_scores("exact", word, matches.docnums[best])
     return Matches(matches.docnums, scores, matches.terms)
@@ -227,12 +226,20 @@ def language_preference(evaluator: Evaluator, language: str | None) -> Callable[
 
 
 def with_page_diversity(evaluator: Evaluator, matches: Matches) -> Matches:
-    """The matches with every passage but the best of its page scored at SAME_PAGE_FACTOR."""
+    """The matches with every passage but the best of its page scored at SAME_PAGE_FACTOR, among the best
+    EVIDENCE_DEPTH (further down, a page's second passage is too far to hide another page)."""
     if not len(matches) or SAME_PAGE_FACTOR == 1:
         return matches
     page_of, _ = evaluator.generation.pages(evaluator.searcher)
-    pages = page_of[matches.docnums]
-    order = np.lexsort((-matches.scores, pages))  # by page, the best passage of each first
-    best = np.zeros(len(matches), dtype=bool)
-    best[order[np.flatnonzero(np.diff(pages[order], prepend=-1))]] = True
-    return Matches(matches.docnums, np.where(best, matches.scores, matches.scores * SAME_PAGE_FACTOR), matches.terms)
+    candidates = _best(matches.scores, EVIDENCE_DEPTH)
+    pages = page_of[matches.docnums[candidates]]
+    order = np.lexsort((-matches.scores[candidates], pages))  # by page, the best passage of each first
+    seconds = candidates[order[np.diff(pages[order], prepend=-1) == 0]]
+    scores = matches.scores.copy()
+    scores[seconds] *= SAME_PAGE_FACTOR
+    return Matches(matches.docnums, scores, matches.terms)
+
+
+def _best(scores: np.ndarray, depth: int) -> np.ndarray:
+    """The indices of the `depth` highest scores (all, when there are no more), in no particular order."""
+    return np.arange(len(scores)) if len(scores) <= depth else np.argpartition(-scores, depth)[:depth]
