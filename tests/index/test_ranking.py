@@ -145,7 +145,7 @@ def test_a_second_passage_of_a_page_ranks_below_the_best_passage_of_another_page
     write_passages(ix, [
         IndexedPassage("page-best", "a", "Су", 1, "Арал теңізі тартылып, Арал балықшылары көшті. " + FILLER),
         IndexedPassage("page-second", "a", "Су", 1, "Арал теңізінің суы азайды. " + FILLER),
-        IndexedPassage("other-page", "b", "Жер", 4, "Арал маңы шөлге айналды, бұрынғы теңіз табаны. " + FILLER * 2),
+        IndexedPassage("other-page", "b", "Жер", 4, "Арал маңы шөлге айналды, бұрынғы теңіз табаны. " + FILLER),
         *[IndexedPassage(f"filler-{n}", "c", "Жаңалық", n + 1, f"Жаңалық {n}. " + FILLER) for n in range(10)],
     ])
     assert ranked(ix, "Арал теңізі")[:3] == ["page-best", "other-page", "page-second"]
