@@ -229,7 +229,7 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
         if preference is not None:
             matches = Matches(matches.docnums, matches.scores * preference(matches.docnums), matches.terms)
         matches = with_page_diversity(evaluator, matches)
-    near = proximity_phrase(query) if by_relevance else None
+    near = proximity_phrase(searched) if by_relevance else None
     depth = max(offset + limit, PROXIMITY_DEPTH) if near is not None else offset + limit
     found = top(searcher, generation, matches, depth, sort, per_document)
     ranked = _with_proximity(evaluator, near, found, preference) if near is not None else found
