@@ -174,6 +174,11 @@ class Archive:
         return document
 
     def page(self, document_id: str, number: int) -> PageRecord:
+        """One page; a number outside the document's pages is refused before the catalog sees it (2**63 overflows SQLite)."""
+        document = self.document(document_id)
+        if not 1 <= number <= document.page_count:
+            raise NotFound(f"document {document_id!r} has no page {number}; it has {document.page_count}", "no_page",
+                           number=number)
         page = self.catalog.page(document_id, number)
         if page is None:
             raise NotFound(f"document {document_id!r} has no page {number}", "no_page", number=number)

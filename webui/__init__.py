@@ -41,6 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
 
     from webui import api, archive_access, errors, pages
+    from webui.numbers import PageNumberConverter
+
+    app.url_map.converters["page"] = PageNumberConverter
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)

@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from archive.catalog import Document
-from archive.errors import MuragatError
 from archive.payloads import document_payload, faceted_search_payload
 from webui.archive_access import current_archive
 from webui.contexts import (
     API_LANGUAGE_ARGUMENTS, absolute_url, citation, listing_context, original_url, page_context, search_context,
 )
+from webui.numbers import MAX_NUMBER, number_argument
 from webui.texts import texts
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -18,12 +18,7 @@ MAX_LIMIT = 100
 
 def _paging() -> tuple[int, int]:
     """The `limit` (1 to MAX_LIMIT, 10 when not given) and `offset` (0 or more) arguments."""
-    limit, offset = request.args.get("limit", "10").strip(), request.args.get("offset", "0").strip()
-    if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
-        raise MuragatError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
-    if not offset.isdigit():
-        raise MuragatError("offset must be a whole number, 0 or more")
-    return int(limit), int(offset)
+    return number_argument("limit", 10, 1, MAX_LIMIT), number_argument("offset", 0, 0, MAX_NUMBER)
 
 
 @blueprint.get("/search")
@@ -62,7 +57,7 @@ def _document(document: Document) -> dict:
     return payload
 
 
-@blueprint.get("/documents/<document_id>/pages/<int:number>")
+@blueprint.get("/documents/<document_id>/pages/<page:number>")
 def page(document_id: str, number: int):
     context = page_context(document_id, number)
     return {

@@ -10,6 +10,7 @@ from archive.home import PASSAGE_LANGUAGES, SORTS, Filters
 from archive.catalog import LISTING_SORTS
 from archive.payloads import document_payload, facets_payload, page_payload
 from webui.archive_access import current_archive
+from webui.numbers import number_argument
 
 # Results beyond this depth are not served: ranking them all would cost more than anyone reads.
 MAX_RESULTS_DEPTH = 1000
@@ -50,12 +51,7 @@ def _passage_language(names: tuple[str, ...]) -> str:
 
 
 def _year(name: str) -> int | None:
-    value = request.args.get(name, "").strip()
-    if not value:
-        return None
-    if not value.isdigit() or int(value) > MAX_YEAR:
-        raise MuragatError(f"{name} must be a year such as 1995, not {value[:20]!r}", "bad_year", value=value[:20])
-    return int(value)
+    return number_argument(name, None, 0, MAX_YEAR, what="a year such as 1995", reason="bad_year")
 
 
 def chosen_sort(sorts: tuple[str, ...] = SORTS) -> str:

@@ -13,6 +13,7 @@ from webui.contexts import (
     MAX_RESULTS_DEPTH, absolute_url, citation, listing_context, original_url, page_context, query_text,
     search_context,
 )
+from webui.numbers import MAX_NUMBER, number_argument
 from webui.texts import explain, format_duration, format_number, texts
 
 blueprint = Blueprint("pages", __name__)
@@ -54,7 +55,7 @@ blueprint.add_app_template_filter(format_duration, "duration")
 def search():
     """The ranked passages of a query; without one, the archive's home page (what it holds, to browse)."""
     per_page = current_app.config["RESULTS_PER_PAGE"]
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = number_argument("page", 1, 1, MAX_RESULTS_DEPTH)
     if not query_text():
         return render_template("home.html", t=texts(), query="", overview=current_archive().overview())
     context = search_context(limit=per_page, offset=(page - 1) * per_page, per_document=PASSAGES_PER_DOCUMENT)
@@ -82,7 +83,7 @@ def export_csv():
                     headers={"Content-Disposition": 'attachment; filename="muragat-results.csv"'})
 
 
-@blueprint.get("/documents/<document_id>/pages/<int:number>/citation.<any(bib, ris):kind>")
+@blueprint.get("/documents/<document_id>/pages/<page:number>/citation.<any(bib, ris):kind>")
 def citation_file(document_id: str, number: int, kind: str):
     """One page's citation for a reference manager: BibTeX or RIS, downloaded."""
     archive = current_archive()
@@ -98,7 +99,7 @@ def citation_file(document_id: str, number: int, kind: str):
 @blueprint.get("/documents")
 def documents():
     """Browse the documents: by collection, years and language, sorted by title, date or when added; paged."""
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = number_argument("page", 1, 1, MAX_NUMBER // DOCUMENTS_PER_PAGE)
     context = listing_context(limit=DOCUMENTS_PER_PAGE, offset=(page - 1) * DOCUMENTS_PER_PAGE)
     pages = max(1, -(-context["listing"].total // DOCUMENTS_PER_PAGE))
     return render_template("documents.html", t=texts(), query="", page=page, pages=pages, **context)
@@ -107,13 +108,13 @@ def documents():
 @blueprint.get("/documents/<document_id>")
 def document(document_id: str):
     """The document's first page (or `?page=N`, the page-number form's target)."""
-    number = max(1, request.args.get("page", 1, type=int) or 1)
-    current_archive().document(document_id)
+    document = current_archive().document(document_id)
+    number = number_argument("page", 1, 1, max(1, document.page_count))
     return redirect(url_for("pages.document_page", document_id=document_id, number=number,
                             q=query_text() or None))
 
 
-@blueprint.get("/documents/<document_id>/pages/<int:number>")
+@blueprint.get("/documents/<document_id>/pages/<page:number>")
 def document_page(document_id: str, number: int):
     context = page_context(document_id, number)
     t = texts()
