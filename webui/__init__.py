@@ -17,7 +17,8 @@ CONTENT_SECURITY_POLICY = (
 BASE_URL_VARIABLE = "MURAGAT_BASE_URL"
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8080
 # A PDF opens in the browser's own viewer, which needs its plugin; nothing of ours runs there.
-PDF_CONTENT_SECURITY_POLICY = "default-src 'none'; object-src 'self'"
+# No page of ours frames another (the page view links to the original), so no site may frame any.
+PDF_CONTENT_SECURITY_POLICY = "default-src 'none'; object-src 'self'; frame-ancestors 'none'"
 
 
 def public_base_url(option: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
@@ -67,5 +68,6 @@ def _security_headers(response):
     policy = PDF_CONTENT_SECURITY_POLICY if response.mimetype == "application/pdf" else CONTENT_SECURITY_POLICY
     response.headers.setdefault("Content-Security-Policy", policy)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors for browsers that predate it
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response

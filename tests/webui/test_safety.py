@@ -46,3 +46,13 @@ def test_no_inline_script_or_style_in_any_page(library, library_ids):
         html = library.get(url).get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
         assert " style=" not in html and "<style" not in html and " onclick=" not in html
+
+
+def test_no_response_can_be_framed(library, library_ids):
+    document = library_ids["hostile.pdf"]
+    for url in ("/", "/?q=құқық", f"/documents/{document}/pages/1", "/api/search?q=құқық", "/no/such/page",
+                f"/documents/{document}/original", f"/documents/{library_ids['undated_notes.txt']}/original",
+                "/static/copy.js", "/api/search?q=құқық&limit=²"):
+        response = library.get(url)
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], url
+        assert response.headers["X-Frame-Options"] == "DENY", url
