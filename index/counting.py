@@ -28,28 +28,29 @@ def top(searcher: Searcher, generation: Generation, matches: Matches, limit: int
         return []
     fingerprints = generation.column(searcher, COLLAPSE_COLUMN).codes
     documents = generation.column(searcher, "document_id").codes if per_document else None
+    places = generation.places(searcher)[matches.docnums]  # ties: by document id, page, passage
     if sort == "relevance":
         candidates = min(len(matches), 2 * limit + 16)
         while True:
-            order = _best_first(matches, candidates)
+            order = _best_first(matches, places, candidates)
             chosen = _one_per_text(matches, order, fingerprints, limit, documents, per_document)
             if len(chosen) == limit or len(order) == len(matches):
                 return chosen
             candidates = min(len(matches), candidates * 4)
     year = generation.years(searcher)[matches.docnums]
-    order = np.lexsort((matches.docnums, -matches.scores, year if sort == "oldest" else -year, year == NO_YEAR))
+    order = np.lexsort((places, -matches.scores, year if sort == "oldest" else -year, year == NO_YEAR))
     return _one_per_text(matches, order, fingerprints, limit, documents, per_document)
 
 
-def _best_first(matches: Matches, candidates: int) -> np.ndarray:
-    """Indexes of at least the `candidates` best scores (all those tied with the last), best first, ties by number."""
+def _best_first(matches: Matches, places: np.ndarray, candidates: int) -> np.ndarray:
+    """Indexes of at least the `candidates` best scores (all those tied with the last), best first, ties by place."""
     scores = matches.scores
     if candidates < len(scores):
         threshold = np.partition(scores, len(scores) - candidates)[len(scores) - candidates]
         chosen = np.flatnonzero(scores >= threshold)
     else:
         chosen = np.arange(len(scores))
-    return chosen[np.lexsort((matches.docnums[chosen], -scores[chosen]))]
+    return chosen[np.lexsort((places[chosen], -scores[chosen]))]
 
 
 def _one_per_text(matches: Matches, order: np.ndarray, fingerprints: np.ndarray, limit: int,

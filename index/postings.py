@@ -121,6 +121,7 @@ class Generation:
         self._live: np.ndarray | None = None
         self._years: np.ndarray | None = None
         self._pages: tuple[np.ndarray, np.ndarray] | None = None
+        self._places: np.ndarray | None = None
         self._block_maps: OrderedDict[tuple[str, str], Blocks | None] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -184,6 +185,23 @@ class Generation:
             page_of = page_of.astype(np.int32)
             self._pages = page_of, np.bincount(page_of, weights=self.lengths(searcher, "text"))
         return self._pages
+
+    def places(self, searcher: Searcher) -> np.ndarray:
+        """Each passage's place in the order of document id, page, then passage number: the tie-break of
+        equal scores, so that they come back in one order whichever run wrote the passages (and in
+        whichever order)."""
+        if self._places is None:
+            documents = self.column(searcher, "document_id")
+            document_rank = np.empty(len(documents.values), dtype=np.int64)
+            document_rank[sorted(range(len(documents.values)), key=documents.values.__getitem__)] = \
+                np.arange(len(documents.values))
+            numbers = self.column(searcher, "page")
+            page_numbers = np.asarray(numbers.values, dtype=np.int64)[numbers.codes]
+            order = np.lexsort((np.arange(self.size), page_numbers, document_rank[documents.codes]))
+            places = np.empty(self.size, dtype=np.int64)
+            places[order] = np.arange(self.size)
+            self._places = places
+        return self._places
 
     def years(self, searcher: Searcher) -> np.ndarray:
         """Every passage's year; NO_YEAR when undated (whoosh's minimum when the field was left out)."""

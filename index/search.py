@@ -184,6 +184,7 @@ class SearcherCache:
         generation = self.caches.arrays.of(searcher)
         generation.live(searcher)
         generation.years(searcher)
+        generation.places(searcher)
         for name in (*FACETS, COLLAPSE_COLUMN):
             generation.column(searcher, name)
         for name in SEARCH_FIELDS:
@@ -277,7 +278,8 @@ def _with_proximity(evaluator: Evaluator, near: Phrase, ordered: list[tuple[int,
     weights = preference(np.array([docnum for docnum, _ in best], dtype=np.int64)) if preference and best else None
     scored = [(docnum, score + bonus.get(docnum, 0.0) * (weights[index] if weights is not None else 1.0))
               for index, (docnum, score) in enumerate(best)]
-    return sorted(scored, key=lambda hit: (-hit[1], hit[0])) + rest
+    places = evaluator.generation.places(evaluator.searcher)
+    return sorted(scored, key=lambda hit: (-hit[1], places[hit[0]])) + rest
 
 def _expanded(parsed: ParsedQuery, searcher: Searcher, caches: IndexCaches | None) -> Query:
     """The parsed query with prefixes cut to their commonest words and the words typed without

@@ -307,3 +307,22 @@ def test_at_most_so_many_passages_a_document_across_pages(tmp_path):
     assert [hit.more_in_document for hit in last_of_each.values()] == [2, 2, 2]
     assert sum(hit.more_in_document for hit in listed) == 6
     assert len(run(cache, "заң", limit=20).hits) == 12  # without the cap, every passage
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_equal_scores_come_back_in_one_order_whichever_order_they_were_written(tmp_path, sort):
+    letters = "абвгдежз"
+    passages = [IndexedPassage(f"{letter}-1", f"doc-{letter}", "Құжат", 1, f"Тәуелсіздік туралы {letter}{letter}{letter}.")
+                for letter in letters]
+    passages += [IndexedPassage(f"{letter}-2", f"doc-{letter}", "Құжат", 2, BOILERPLATE) for letter in letters]
+    orders = []
+    for name, written in (("forward", passages), ("backward", passages[::-1])):
+        ix = create_index(tmp_path / name)
+        write_passages(ix, written)
+        cache = SearcherCache(ix)
+        orders.append([ids(run(cache, query, sort=sort, limit=20))
+                       for query in ("тәуелсіздік", "құқықтар", "тәуелсіздік туралы")])  # the last: proximity too
+    assert orders[0] == orders[1]
+    assert orders[0][2] == orders[0][0]
+    assert orders[0][0] == [f"{letter}-1" for letter in letters]  # ties by document id, then place in it
+    assert orders[0][1] == ["а-2"]  # the boilerplate shown once: the first document's
