@@ -5,15 +5,17 @@ always be rebuilt from them.
 """
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
+import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from collections.abc import Collection
 from pathlib import Path
 from typing import Iterator
 
-from archive.errors import MuragatError
+from archive.errors import MuragatError, cannot_write
 from index import kazakh
 
 SCHEMA = """
@@ -200,19 +202,63 @@ def now() -> str:
 
 
 class Catalog:
-    """A connection to one archive's catalog file; every write is one transaction."""
+    """A connection to one archive's catalog file; every write is one transaction.
 
-    def __init__(self, path: Path) -> None:
+    `read_only` is for commands and routes that only read: the file is opened `mode=ro`, with
+    no switch to WAL, so another user's archive, a snapshot or a backup can be searched and
+    served (only a catalog from an older Muragat needs write access once, to be brought up to date).
+    """
+
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = Path(path)
-        self.db = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self.read_only = read_only
+        self.db = self._open_read_only() if read_only else self._open_writable()
+
+    def _open_writable(self) -> sqlite3.Connection:
+        try:
+            with open(self.path, "ab"):  # SQLite itself would say so only at the first write, mid-run
+                pass
+        except OSError as error:
+            if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise cannot_write(self.path, error.strerror) from error
+            raise
+        self.db = _connect(str(self.path))
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as error:
+            self.db.close()
+            if _code(error) in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
+                raise cannot_write(self.path, str(error)) from error
+            raise
         # In WAL mode NORMAL never corrupts the file; a power cut may lose the last commits,
         # which the next ingest redoes (the originals are fsynced before they are catalogued).
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.create_function("kazakh_key", 1, kazakh.sort_key, deterministic=True)
         self._migrate()
+        return self.db
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """`mode=ro`; as immutable when the catalog's folder cannot take the -shm file WAL readers share (then
+        nobody is writing it). An older catalog is brought up to date first, which needs write access once."""
+        uri = f"file:{urllib.parse.quote(str(self.path.absolute()))}?mode=ro"
+        for options in ("", "&immutable=1"):
+            db = _connect(uri + options, uri=True)
+            try:
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                break
+            except sqlite3.OperationalError as error:
+                db.close()
+                if options or _code(error) not in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
+                    raise
+        if version < SCHEMA_VERSION:
+            db.close()
+            Catalog(self.path).close()  # migrates, or says it cannot write
+            return self._open_read_only()
+        if version > SCHEMA_VERSION:
+            raise _newer(self.path, version)
+        db.execute("PRAGMA query_only=ON")
+        return db
 
     def _migrate(self) -> None:
         """Create the tables, or bring a catalog written by an older Muragat up to SCHEMA_VERSION."""
@@ -220,8 +266,7 @@ class Catalog:
         if version == SCHEMA_VERSION:
             return
         if version > SCHEMA_VERSION:
-            raise MuragatError(f"{self.path}: catalog version {version} is newer than this Muragat "
-                                        f"({SCHEMA_VERSION}); upgrade Muragat")
+            raise _newer(self.path, version)
         self.db.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait, then see it done
         with self.db:
             if self.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
@@ -449,6 +494,23 @@ class Catalog:
         documents = {document.id: document for document in self.documents()}
         for row in self.db.execute("SELECT * FROM passages ORDER BY document_id, seq"):
             yield PassageRecord(**row), documents[row["document_id"]]
+
+
+def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
+    db = sqlite3.connect(target, uri=uri, timeout=30.0, check_same_thread=False)
+    db.row_factory = sqlite3.Row
+    db.create_function("kazakh_key", 1, kazakh.sort_key, deterministic=True)  # titles in the Kazakh alphabet's order
+    return db
+
+
+def _code(error: sqlite3.Error) -> int:
+    """SQLite's primary result code of an error (SQLITE_READONLY, SQLITE_CANTOPEN…)."""
+    return getattr(error, "sqlite_errorcode", 0) & 0xFF
+
+
+def _newer(path: Path, version: int) -> MuragatError:
+    return MuragatError(f"{path}: catalog version {version} is newer than this Muragat ({SCHEMA_VERSION}); "
+                        f"upgrade Muragat")
 
 
 def _document(row: sqlite3.Row) -> Document:

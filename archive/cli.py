@@ -233,7 +233,8 @@ def search(query: str, limit: int, time_budget: float, as_json: bool, archive_di
 
     Example: muragat search "халықаралық құқық" --limit 5 --json
     """
-    results = Archive.existing(resolve_root(archive_dir), time_budget=time_budget).search(query, limit=limit)
+    archive = Archive.existing(resolve_root(archive_dir), time_budget=time_budget, read_only=True)
+    results = archive.search(query, limit=limit)
     if as_json:
         emit_json(search_payload(results))
         return
@@ -315,7 +316,7 @@ def status(as_json: bool, archive_dir: str | None) -> None:
 
     Example: muragat status --json
     """
-    figures = Archive.existing(resolve_root(archive_dir)).status()
+    figures = Archive.existing(resolve_root(archive_dir), read_only=True).status()
     if as_json:
         emit_json(figures)
         return
@@ -348,7 +349,7 @@ def failures(as_json: bool, archive_dir: str | None) -> None:
 
     Example: muragat failures --json
     """
-    listed = Archive.existing(resolve_root(archive_dir)).catalog.failures()
+    listed = Archive.existing(resolve_root(archive_dir), read_only=True).catalog.failures()
     if as_json:
         emit_json({"failures": [failure.__dict__ for failure in listed]})
         return

@@ -15,3 +15,10 @@ class MuragatError(Exception):
 
 class NotFound(MuragatError):
     """A document or page that the archive does not hold."""
+
+
+def cannot_write(path: object, reason: str) -> MuragatError:
+    """The one line a writing command gives on an archive this user may not write (another user's, a
+    mounted snapshot, a backup): reading it still works."""
+    return MuragatError(f"{path}: cannot write to this archive ({reason}): ingest, reindex, remove and optimize "
+                        f"need write access; search, status, failures and serve work without it")

@@ -28,12 +28,22 @@ REINDEX_PROCESSES = min(4, os.cpu_count() or 1)
 STAGING_SUFFIX, RETIRED_SUFFIX = "-rebuilding", "-retired"
 
 
-def _finish_index_swap(index_dir: Path) -> None:
-    """Complete a reindex that stopped between moving the old index away and the new one in."""
+def _finish_index_swap(index_dir: Path, read_only: bool) -> Path:
+    """Complete a reindex that stopped between moving the old index away and the new one in; where the index is.
+
+    In an archive this user may not write, the index is read where it stands.
+    """
     retired = index_dir.with_name(index_dir.name + RETIRED_SUFFIX)
     staging = index_dir.with_name(index_dir.name + STAGING_SUFFIX)
     if not index_dir.exists() and retired.exists():
-        (staging if staging.exists() else retired).rename(index_dir)
+        complete = staging if staging.exists() else retired
+        try:
+            complete.rename(index_dir)
+        except OSError:  # EACCES, EROFS
+            if not read_only:
+                raise
+            return complete
+    return index_dir
 
 
 def resolve_root(option: str | os.PathLike | None = None) -> Path:
@@ -88,14 +98,16 @@ def _consecutive_parts(documents: list[Document], count: int) -> list[list[str]]
 class Archive:
     """One archive directory: catalog.sqlite, originals/, index/."""
 
-    def __init__(self, root: str | os.PathLike, time_budget: float = TIME_BUDGET_SECONDS) -> None:
+    def __init__(self, root: str | os.PathLike, time_budget: float = TIME_BUDGET_SECONDS,
+                 read_only: bool = False) -> None:
         self.root = Path(root).absolute()  # Flask resolves a relative file against the app folder, not here
         self.originals_dir = self.root / "originals"
         self.index_dir = self.root / "index"
+        self.read_only = read_only
         self._local = threading.local()
         self._time_budget = time_budget
-        _finish_index_swap(self.index_dir)
-        self.backend: SearchBackend = WhooshBackend(self.index_dir, time_budget=time_budget)
+        self.backend: SearchBackend = WhooshBackend(_finish_index_swap(self.index_dir, read_only),
+                                                    time_budget=time_budget, read_only=read_only)
 
     @classmethod
     def create(cls, root: str | os.PathLike) -> "Archive":
@@ -104,18 +116,20 @@ class Archive:
         return cls(root)
 
     @classmethod
-    def existing(cls, root: str | os.PathLike, time_budget: float = TIME_BUDGET_SECONDS) -> "Archive":
-        """Open an archive that must already exist (for search, serve, status)."""
+    def existing(cls, root: str | os.PathLike, time_budget: float = TIME_BUDGET_SECONDS,
+                 read_only: bool = False) -> "Archive":
+        """Open an archive that must already exist; `read_only` for search, serve, status and failures, which
+        then work on an archive this user may not write."""
         if not (Path(root) / "catalog.sqlite").exists():
             raise MuragatError(f"{root}: no archive here; run `muragat ingest FILES --archive {root}` first")
-        return cls(root, time_budget)
+        return cls(root, time_budget, read_only)
 
     @property
     def catalog(self) -> Catalog:
         """This thread's connection to the catalog."""
         catalog = getattr(self._local, "catalog", None)
         if catalog is None:
-            catalog = self._local.catalog = Catalog(self.root / "catalog.sqlite")
+            catalog = self._local.catalog = Catalog(self.root / "catalog.sqlite", read_only=self.read_only)
         return catalog
 
     def pin_searcher(self) -> None:

@@ -94,9 +94,10 @@ class SearchBackend(Protocol):
 class WhooshBackend:
     """A whoosh index in one directory: one writer at a time, a searcher per thread."""
 
-    def __init__(self, directory: Path, time_budget: float = TIME_BUDGET_SECONDS) -> None:
+    def __init__(self, directory: Path, time_budget: float = TIME_BUDGET_SECONDS, read_only: bool = False) -> None:
         self.directory = Path(directory)
         self.time_budget = time_budget
+        self.read_only = read_only  # never create the index: an archive without one reads as empty
         self._lock = threading.Lock()
         self._local = threading.local()
         self._index = None
@@ -108,7 +109,7 @@ class WhooshBackend:
         """The whoosh index, opened (or created) once."""
         with self._lock:
             if self._index is None:
-                self._index = open_index(self.directory)
+                self._index = open_index(self.directory, create=not self.read_only)
                 self._searchers = SearcherCache(self._index)
             return self._index
 

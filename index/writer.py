@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index
 from whoosh.reading import SegmentReader
 from whoosh.writing import OPTIMIZE, SegmentWriter
@@ -41,11 +42,11 @@ def create_index(directory: Path) -> Index:
     return ix
 
 
-def open_index(directory: Path) -> Index:
-    """Open the index in `directory`, creating it when there is none yet."""
+def open_index(directory: Path, create: bool = True) -> Index:
+    """Open the index in `directory`, creating it when there is none yet (or, not to write, an empty one in memory)."""
     directory = Path(directory)
     if not whoosh_index.exists_in(str(directory)):
-        return create_index(directory)
+        return create_index(directory) if create else RamStorage().create_index(build_schema())
     return _storage(directory).open_index()
 
 

@@ -38,7 +38,9 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     app.config["BASE_URL"] = public_base_url(app.config.get("BASE_URL"))
-    app.extensions["muragat"] = Archive.existing(app.config["ARCHIVE"], time_budget=app.config["TIME_BUDGET"])
+    # The web UI only reads: it serves an archive its user may not write (a snapshot, a backup).
+    app.extensions["muragat"] = Archive.existing(app.config["ARCHIVE"], time_budget=app.config["TIME_BUDGET"],
+                                                 read_only=True)
     app.json.ensure_ascii = False
 
     from webui import api, archive_access, errors, pages

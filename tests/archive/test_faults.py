@@ -1,0 +1,124 @@
+"""Faults from outside: an archive this user may not write, two writers at once, an archive that
+vanishes or a disk that fills mid-run. After each, the archive still reads and a rerun finishes it."""
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import socket
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+PR_CAPBSET_DROP = 24
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER = 1, 2, 3
+
+
+def _without_permission_override() -> None:
+    """In the child before exec: root keeps its uid (the interpreter may live in /root) but loses the
+    capabilities that let it write files and folders whose mode says it may not."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def as_reader() -> dict:
+    """subprocess arguments that run a command as a user the archive's modes do not let write."""
+    return {"preexec_fn": _without_permission_override} if os.geteuid() == 0 else {}
+
+
+def muragat(*args: object, **options) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "archive", *map(str, args)], env=ENV, capture_output=True,
+                          text=True, timeout=300, **options)
+
+
+def make_read_only(root: Path) -> None:
+    for path in [root, *root.rglob("*")]:
+        mode = path.stat().st_mode
+        path.chmod(stat.S_IMODE(mode) & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
+@pytest.fixture(params=["wal files present", "catalog closed"])
+def read_only_archive(own_archive_dir, request):
+    """The sample archive with every file and folder read-only, as another user's archive or a mounted backup:
+    with the catalog's -wal and -shm files of a writer still at work, or without (closed cleanly)."""
+    if request.param == "catalog closed":
+        with closing(sqlite3.connect(own_archive_dir / "catalog.sqlite")) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert not list(own_archive_dir.glob("catalog.sqlite-*"))
+    make_read_only(own_archive_dir)
+    probe = subprocess.run([sys.executable, "-c", f"open({str(own_archive_dir / 'probe')!r}, 'w')"],
+                           capture_output=True, **as_reader())
+    if probe.returncode == 0:
+        pytest.skip("this user can write read-only files (root without CAP_SETPCAP to give that up)")
+    yield own_archive_dir
+    for path in [own_archive_dir, *own_archive_dir.rglob("*")]:
+        path.chmod(stat.S_IMODE(path.stat().st_mode) | stat.S_IWUSR)  # so that tmp_path can be cleaned
+
+
+@pytest.mark.parametrize("args", [("status", "--json"), ("failures", "--json"), ("search", "Страсбург", "--json")])
+def test_reading_commands_work_on_an_archive_this_user_may_not_write(read_only_archive, args):
+    before = {path: path.stat().st_mtime_ns for path in read_only_archive.rglob("*")}
+    result = muragat(*args, "--archive", read_only_archive, **as_reader())
+    assert result.returncode == 0, result.stderr
+    assert {path: path.stat().st_mtime_ns for path in read_only_archive.rglob("*")} == before
+    payload = json.loads(result.stdout)
+    if args[0] == "status":
+        assert payload["documents"] == 1 and payload["index_agrees"]
+    if args[0] == "search":
+        assert payload["total"] > 0
+
+
+@pytest.mark.parametrize("args", [("ingest", ROOT / "tests" / "data"), ("reindex",), ("optimize",),
+                                  ("remove", "372de5891862daab")])
+def test_writing_commands_say_in_one_line_that_they_cannot_write(read_only_archive, args):
+    quiet = ("--silent",) if args[0] == "ingest" else ()
+    result = muragat(*args, "--archive", read_only_archive, *quiet, **as_reader())
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "cannot write to this archive" in result.stderr and str(read_only_archive) in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_answers_from_an_archive_this_user_may_not_write(read_only_archive):
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--archive", str(read_only_archive),
+                               "--port", str(port)], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              **as_reader())
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"{base}/api/search?q=%D0%A1%D1%82%D1%80%D0%B0%D1%81%D0%B1%D1%83%D1%80%D0%B3") as r:
+                    found = json.load(r)
+                break
+            except urllib.error.HTTPError:
+                raise
+            except urllib.error.URLError:  # not listening yet
+                assert server.poll() is None, server.stderr.read()
+                time.sleep(0.1)
+        assert found["total"] > 0
+        document = found["results"][0]["document_id"]
+        for path in ("/?q=%D2%9B%D2%B1%D2%9B%D1%8B%D2%9B", f"/documents/{document}/pages/1",
+                     f"/api/documents/{document}", f"/documents/{document}/original"):
+            with urllib.request.urlopen(base + path) as response:
+                assert response.status == 200, path
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
