@@ -311,16 +311,19 @@ class Catalog:
         return [row["path"] for row in rows]
 
     def add_document(self, document: Document, path: str, pages: list[PageRecord],
-                     passages: list[PassageRecord], size: int | None = None, mtime_ns: int | None = None) -> None:
-        """Record a document with everything extracted from it, all or nothing."""
+                     passages: list[PassageRecord], size: int | None = None, mtime_ns: int | None = None) -> bool:
+        """Record a document with everything extracted from it, all or nothing; False when the catalog holds
+        its content already (another process catalogued it since this one looked)."""
         with self.db:
-            self.db.execute(
+            added = self.db.execute(
                 f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)})"
-                f" VALUES ({', '.join(':' + column for column in DOCUMENT_COLUMNS)})",
+                f" VALUES ({', '.join(':' + column for column in DOCUMENT_COLUMNS)}) ON CONFLICT DO NOTHING",
                 document.__dict__,
-            )
-            self._add_path(document.id, path, size, mtime_ns)
-            self._insert_content(pages, passages)
+            ).rowcount
+            if added:
+                self._add_path(document.id, path, size, mtime_ns)
+                self._insert_content(pages, passages)
+        return bool(added)
 
     def replace_content(self, document_id: str, pages: list[PageRecord], passages: list[PassageRecord]) -> None:
         """Swap a document's pages and passages for newly extracted ones (after OCR), all or nothing."""

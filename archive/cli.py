@@ -13,6 +13,7 @@ import click
 from archive.errors import MuragatError
 from archive.catalog import LISTING_SORTS
 from archive.home import PASSAGE_LANGUAGES, TIME_BUDGET_SECONDS, Archive, Filters, resolve_root
+from archive.lock import writing
 from archive.payloads import document_payload, search_payload
 from archive.workers import Limits
 from ingest.document import FROM_OCR, OCR_MODES, TEXT_LAYER
@@ -36,6 +37,13 @@ def time_budget_option(command):
     return click.option("--time-budget", type=click.FloatRange(min=0.01), default=TIME_BUDGET_SECONDS,
                         show_default=True, metavar="SECONDS",
                         help="Cut a query that runs longer; its results are then marked partial.")(command)
+
+
+def wait_option(command):
+    """`--wait` on the commands that write: wait for another writer of the archive rather than refuse."""
+    return click.option("--wait", is_flag=True,
+                        help="If another ingest, reindex, remove or optimize is writing the archive, wait for it "
+                             "to finish (without it: refuse).")(command)
 
 
 def json_option(command):
@@ -84,10 +92,11 @@ def main() -> None:
               help="Extract on a Dask cluster: its scheduler (tcp://host:8786), or `local` to start one here "
                    "with --workers processes.")
 @click.option("--silent", is_flag=True, help="No progress bar.")
+@wait_option
 @archive_option
 @reports_errors
 def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, workers: int, timeout: float, memory: int,
-           retry_failed: bool, ocr: str, ocr_timeout: float, cluster: str, silent: bool,
+           retry_failed: bool, ocr: str, ocr_timeout: float, cluster: str, silent: bool, wait: bool,
            archive_dir: str | None) -> None:
     """Add PDF and UTF-8 text files, and folders of them (recursively), to the archive.
 
@@ -119,7 +128,8 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
     archive = Archive.create(resolve_root(archive_dir))
     progress = IngestProgress(silent)
     try:
-        report = run_ingest(archive, paths, on_file=progress.file_done, options=options, on_start=progress.start)
+        with writing(archive.root, "ingest", wait):
+            report = run_ingest(archive, paths, on_file=progress.file_done, options=options, on_start=progress.start)
     except KeyboardInterrupt:
         progress.finish()
         click.echo("muragat: interrupted; run the same command again to finish the job", err=True)
@@ -262,7 +272,7 @@ def list_documents(collection: str, year_from: int | None, year_to: int | None, 
 
     Example: muragat list --collection laws --sort newest --json
     """
-    archive = Archive.existing(resolve_root(archive_dir))
+    archive = Archive.existing(resolve_root(archive_dir), read_only=True)
     filters = Filters(collection=collection, year_from=year_from, year_to=year_to, language=language or "")
     for problem in archive.filter_problems(filters):
         raise problem
@@ -359,21 +369,25 @@ def failures(as_json: bool, archive_dir: str | None) -> None:
 
 
 @main.command()
+@wait_option
 @archive_option
 @reports_errors
-def reindex(archive_dir: str | None) -> None:
+def reindex(wait: bool, archive_dir: str | None) -> None:
     """Rebuild the search index from the catalog.
 
     Example: muragat reindex --archive ./muragat-data
     """
-    count = Archive.existing(resolve_root(archive_dir)).reindex()
+    archive = Archive.existing(resolve_root(archive_dir))
+    with writing(archive.root, "reindex", wait):
+        count = archive.reindex()
     click.echo(f"reindexed {count} passages")
 
 
 @main.command()
+@wait_option
 @archive_option
 @reports_errors
-def optimize(archive_dir: str | None) -> None:
+def optimize(wait: bool, archive_dir: str | None) -> None:
     """Merge the search index into one segment, so that every search reads one.
 
     Ingest commits never merge the large segments (that would stall an upload); run this
@@ -383,21 +397,25 @@ def optimize(archive_dir: str | None) -> None:
     Example: muragat optimize --archive ./muragat-data
     """
     archive = Archive.existing(resolve_root(archive_dir))
-    before = archive.status()["index_segments"]
-    started = time.monotonic()
-    archive.optimize()
-    click.echo(f"merged {before} segments into {archive.status()['index_segments']} "
-               f"in {time.monotonic() - started:.1f} s")
+    with writing(archive.root, "optimize", wait):
+        before = archive.status()["index_segments"]
+        started = time.monotonic()
+        archive.optimize()
+        after = archive.status()["index_segments"]
+    click.echo(f"merged {before} segments into {after} in {time.monotonic() - started:.1f} s")
 
 
 @main.command()
 @click.argument("document_id")
+@wait_option
 @archive_option
 @reports_errors
-def remove(document_id: str, archive_dir: str | None) -> None:
+def remove(document_id: str, wait: bool, archive_dir: str | None) -> None:
     """Remove a document from the catalog, the index and the store.
 
     Example: muragat remove 3fa9c2d1e0b74a55
     """
-    document = Archive.existing(resolve_root(archive_dir)).remove(document_id)
+    archive = Archive.existing(resolve_root(archive_dir))
+    with writing(archive.root, "remove", wait):
+        document = archive.remove(document_id)
     click.echo(f"removed {document.id} ({document.title})")

@@ -349,8 +349,11 @@ class _Writer:
             language=metadata.language, source=metadata.source,
         )
         pages, passages = _records(document_id, extracted)
+        if not self.catalog.add_document(document, candidate.path, pages, passages, candidate.size,
+                                         candidate.mtime_ns):  # catalogued by another process since the check
+            self._present(_Present(candidate.path, candidate.sha256, candidate.size, candidate.mtime_ns))
+            return
         self._count_ocr(extracted)
-        self.catalog.add_document(document, candidate.path, pages, passages, candidate.size, candidate.mtime_ns)
         self.queue(document_id, [indexed_passage(p.id, document, p.page, p.text) for p in passages])
         report = self.report
         report.ingested.append(candidate.path)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pdfs import write_pdf
+
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 PR_CAPBSET_DROP = 24
@@ -122,3 +124,73 @@ def test_serve_answers_from_an_archive_this_user_may_not_write(read_only_archive
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+HOLD_THE_LOCK = """
+import sys
+from archive.lock import writing
+with writing(sys.argv[1], "ingest"):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+@pytest.fixture
+def held_lock(own_archive_dir):
+    """Another process writing the archive: it holds the writer lock until its stdin closes."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(own_archive_dir)], env=ENV,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    yield holder
+    holder.stdin.close()
+    holder.wait(timeout=30)
+
+
+@pytest.mark.parametrize("args", [("ingest", ROOT / "tests" / "data", "--silent"), ("reindex",), ("optimize",),
+                                  ("remove", "372de5891862daab")])
+def test_a_second_writer_refuses_in_one_line(own_archive_dir, held_lock, run_cli, args):
+    result = run_cli(*args, "--archive", own_archive_dir)
+    assert result.exit_code == 1
+    assert result.stderr == (f"muragat: {own_archive_dir}: `muragat ingest` (process {held_lock.pid}) is writing "
+                             f"this archive; run `muragat {args[0]}` again when it is done, or add --wait to wait "
+                             f"for it\n")
+    status = json.loads(run_cli("status", "--json", "--archive", own_archive_dir).stdout)
+    assert status["documents"] == 1 and status["index_agrees"]
+
+
+def _blocked_on(lock_file: Path) -> bool:
+    """Whether some process waits for this file's flock (a `->` line in /proc/locks)."""
+    inode = f":{lock_file.stat().st_ino} "
+    return any(line.split()[1] == "->" and inode in line for line in Path("/proc/locks").read_text().splitlines())
+
+
+def test_with_wait_a_second_writer_waits_for_the_first(own_archive_dir, held_lock):
+    from archive.lock import LOCK_FILE
+
+    waiter = subprocess.Popen([sys.executable, "-m", "archive", "reindex", "--wait", "--archive", str(own_archive_dir)],
+                              env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for _ in range(600):  # until it is queued behind the holder (or has failed)
+        if _blocked_on(own_archive_dir / LOCK_FILE) or waiter.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert waiter.poll() is None, waiter.stderr.read()
+    held_lock.stdin.close()
+    out, err = waiter.communicate(timeout=300)
+    assert waiter.returncode == 0, err
+    assert out.startswith("reindexed 33 passages")
+
+
+def test_two_ingests_at_once_reach_the_archive_one_run_would(tmp_path, sample_pdf, run_cli):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.pdf").write_bytes(sample_pdf.read_bytes())
+    write_pdf(folder / "b.pdf", [["Абай Құнанбайұлы ақын болған."]])
+    archive = tmp_path / "archive"
+    runs = [subprocess.Popen([sys.executable, "-m", "archive", "ingest", *files, "--archive", str(archive),
+                              "--silent", "--wait"], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for files in ([str(folder / "a.pdf")], [str(folder / "a.pdf"), str(folder / "b.pdf")])]
+    for run in runs:
+        out, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err
+    status = json.loads(run_cli("status", "--json", "--archive", archive).stdout)
+    assert status["documents"] == 2 and status["index_agrees"] and status["failures"] == 0

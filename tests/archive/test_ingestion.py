@@ -158,3 +158,32 @@ def test_a_catalog_from_the_first_version_is_migrated_in_place(tmp_path, run_cli
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     newer = run_cli("status", "--archive", tmp_path)
     assert newer.exit_code == 1 and "upgrade Muragat" in newer.stderr and "Traceback" not in newer.stderr
+
+
+def test_adding_a_document_whose_content_is_catalogued_already_adds_nothing(own_archive_dir):
+    first, second = Catalog(own_archive_dir / "catalog.sqlite"), Catalog(own_archive_dir / "catalog.sqlite")
+    document = first.documents()[0]
+    assert second.add_document(document, "/elsewhere/copy.pdf", [], []) is False
+    assert first.paths(document.id) != [] and "/elsewhere/copy.pdf" not in first.paths(document.id)
+    assert len(first.pages(document.id)) == document.page_count
+
+
+def test_a_file_catalogued_by_another_ingest_after_this_one_looked_is_present(own_archive_dir, sample_pdf,
+                                                                              tmp_path, monkeypatch):
+    from archive.home import Archive
+    from archive.ingestion import ingest
+
+    copy = tmp_path / "copy.pdf"  # a path the catalog has not seen: its content must be looked up
+    shutil.copy(sample_pdf, copy)
+    looked = []
+    real = Catalog.document_by_sha256
+
+    def not_yet(self, sha256):  # the plan's look and the writer's look both come before the other ingest's insert
+        looked.append(sha256)
+        return None if len(looked) <= 2 else real(self, sha256)
+
+    monkeypatch.setattr(Catalog, "document_by_sha256", not_yet)
+    report = ingest(Archive.existing(own_archive_dir), [copy])
+    assert report.ingested == [] and report.already_present == [str(copy.resolve())] and not report.failed
+    catalog = Archive.existing(own_archive_dir).catalog
+    assert str(copy.resolve()) in catalog.paths(catalog.documents()[0].id)
