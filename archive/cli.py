@@ -91,12 +91,15 @@ def main() -> None:
 @click.option("--cluster", default="", metavar="ADDRESS",
               help="Extract on a Dask cluster: its scheduler (tcp://host:8786), or `local` to start one here "
                    "with --workers processes.")
+@click.option("--verify", is_flag=True,
+              help="Hash every file, also those whose path, size and mtime are known: catches a file rewritten "
+                   "with the same size and mtime (cp -p, rsync -t).")
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @wait_option
 @archive_option
 @reports_errors
 def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, workers: int, timeout: float, memory: int,
-           retry_failed: bool, ocr: str, ocr_timeout: float, cluster: str, silent: bool, wait: bool,
+           retry_failed: bool, ocr: str, ocr_timeout: float, cluster: str, verify: bool, silent: bool, wait: bool,
            archive_dir: str | None) -> None:
     """Add PDF and UTF-8 text files, and folders of them (recursively), to the archive.
 
@@ -124,6 +127,7 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
         ocr=ocr,
         ocr_timeout=ocr_timeout,
         cluster=cluster.strip(),
+        verify=verify,
     )
     archive = Archive.create(resolve_root(archive_dir))
     progress = IngestProgress(silent)

@@ -49,6 +49,7 @@ class IngestOptions:
     ocr: str = "auto"
     ocr_timeout: float = PAGE_TIMEOUT_SECONDS
     cluster: str = ""  # a Dask scheduler's address, or "local": extract there instead of in local processes
+    verify: bool = False  # hash every file, even one whose path, size and mtime the catalog knows
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,7 @@ def _plan(archive: Archive, files: list[Path], options: IngestOptions) -> Iterat
             try:
                 stat = path.stat()
                 known = catalog.known_file(absolute)
-                if known and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                if known and not options.verify and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
                     document = catalog.document(known.document_id)
                     if document:
                         yield _Present(absolute, document.sha256, stat.st_size, stat.st_mtime_ns)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 
@@ -187,3 +188,20 @@ def test_a_file_catalogued_by_another_ingest_after_this_one_looked_is_present(ow
     assert report.ingested == [] and report.already_present == [str(copy.resolve())] and not report.failed
     catalog = Archive.existing(own_archive_dir).catalog
     assert str(copy.resolve()) in catalog.paths(catalog.documents()[0].id)
+
+
+def test_verify_catches_a_file_rewritten_with_the_same_size_and_mtime(tmp_path, run_cli):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Бірінші нұсқа: бидай егісі.", encoding="utf-8")
+    archive = tmp_path / "a"
+    assert run_cli("ingest", notes, "--archive", archive, "--silent").exit_code == 0
+    stamp = notes.stat()
+    notes.write_text("Екінші нұсқа: жүгері егісі.", encoding="utf-8")  # as cp -p or rsync -t leave it
+    os.utime(notes, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert notes.stat().st_size == stamp.st_size
+
+    trusting = run_cli("ingest", notes, "--archive", archive, "--silent")
+    assert "ingested 0, already present 1" in trusting.stdout  # path, size and mtime say nothing changed
+    verified = run_cli("ingest", notes, "--verify", "--archive", archive, "--silent")
+    assert verified.exit_code == 0 and "ingested 1, already present 0" in verified.stdout
+    assert _search(run_cli, archive, "жүгері")["total"] == 1
