@@ -5,8 +5,8 @@ always be rebuilt from them.
 """
 from __future__ import annotations
 
-import errno
 import json
+import os
 import sqlite3
 import urllib.parse
 from dataclasses import dataclass
@@ -215,13 +215,11 @@ class Catalog:
         self.db = self._open_read_only() if read_only else self._open_writable()
 
     def _open_writable(self) -> sqlite3.Connection:
-        try:
-            with open(self.path, "ab"):  # SQLite itself would say so only at the first write, mid-run
-                pass
-        except OSError as error:
-            if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-                raise cannot_write(self.path, error.strerror) from error
-            raise
+        # SQLite itself would say so only at the first write, mid-run. (Opening the file to try would be
+        # worse: closing it drops every lock this process's SQLite connections hold on it.)
+        for needed in (self.path, self.path.parent):  # the folder takes the -wal and -shm files
+            if needed.exists() and not os.access(needed, os.W_OK):
+                raise cannot_write(self.path, f"{needed} is not writable by this user")
         self.db = _connect(str(self.path))
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
