@@ -1,8 +1,10 @@
 """The `muragat` command line: each command parses options and calls one library function."""
 from __future__ import annotations
 
+import errno
 import json
 import os
+import sqlite3
 import sys
 import time
 from functools import wraps
@@ -22,6 +24,8 @@ from ingest.extract import ExtractionError
 
 
 FAILURES_SHOWN = 20
+AFTER_DISK_ERROR = "check the disk and the archive folder, then run the same command again: what was committed is kept"
+DISK_FULL = "free some space, then run the same command again: what was committed is kept"
 
 
 def archive_option(command):
@@ -51,14 +55,22 @@ def json_option(command):
 
 
 def reports_errors(command):
-    """Turn the library's errors into one line on stderr and exit code 1; never a traceback."""
+    """Turn the library's errors, and the disk's, into one line on stderr and exit code 1; never a traceback."""
     @wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
         except (MuragatError, ExtractionError) as error:
             click.echo(f"muragat: {error}", err=True)
-            sys.exit(1)
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+            click.echo(f"muragat: {where}{error.strerror or error}; {DISK_FULL if full else AFTER_DISK_ERROR}",
+                       err=True)
+        except sqlite3.Error as error:
+            full = getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL
+            click.echo(f"muragat: the catalog: {error}; {DISK_FULL if full else AFTER_DISK_ERROR}", err=True)
+        sys.exit(1)
     return wrapper
 
 

@@ -111,8 +111,8 @@ class Archive:
 
     @classmethod
     def create(cls, root: str | os.PathLike) -> "Archive":
-        """Open the archive at `root`, making its directory if needed."""
-        Path(root).mkdir(parents=True, exist_ok=True)
+        """Open the archive at `root`, making its directories if needed."""
+        (Path(root) / "originals").mkdir(parents=True, exist_ok=True)
         return cls(root)
 
     @classmethod
@@ -123,6 +123,13 @@ class Archive:
         if not (Path(root) / "catalog.sqlite").exists():
             raise MuragatError(f"{root}: no archive here; run `muragat ingest FILES --archive {root}` first")
         return cls(root, time_budget, read_only)
+
+    def check_present(self) -> None:
+        """Refuse to go on writing an archive that was removed (or unmounted) under a running command: SQLite
+        writes on into the deleted file and the store would be made anew, until the index fails at its commit."""
+        if not (self.root / "catalog.sqlite").exists() or not self.originals_dir.is_dir():
+            raise MuragatError(f"{self.root}: the archive was removed or unmounted while this command ran; "
+                               f"nothing more is written: restore it, or run the command again to start it anew")
 
     @property
     def catalog(self) -> Catalog:

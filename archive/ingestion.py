@@ -8,7 +8,10 @@ into the index), so nothing is indexed twice and nothing is missing.
 """
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,6 +35,9 @@ DOCUMENT_ID_CHARS = 16
 # commit: big commits cost less per passage, and searchers see new documents soon enough.
 INDEX_BATCH_PASSAGES = 5000
 INDEX_BATCH_SECONDS = 20.0
+
+# Errors of the archive's disk rather than of one file: the run stops rather than fail file after file.
+DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO)
 
 # What happened to one file (FileEvent.outcome).
 INGESTED, PRESENT, FAILED, SKIPPED = "ingested", "present", "failed", "skipped"
@@ -165,8 +171,12 @@ def ingest(archive: Archive, paths: Iterable[str | os.PathLike], on_file: Callab
         for item in pool.map_unordered(_plan(archive, files, options)):
             writer.take(item)
         writer.flush()
+    except (OSError, sqlite3.Error):
+        archive.check_present()  # the plainer line when the archive went away under the run
+        raise
     finally:
-        writer.index.cancel()  # after an interruption: what was not committed is indexed next run
+        with contextlib.suppress(OSError):  # a failed disk must not hide the error that stopped the run
+            writer.index.cancel()  # after an interruption: what was not committed is indexed next run
     report = writer.report
     catalog.finish_run(run_id, len(report.ingested), len(report.already_present), len(report.failed), report.pages)
     return report
@@ -239,6 +249,7 @@ class _Writer:
         self.failed_content: dict[str, str] = {}  # sha256 -> reason, for twins of a file that failed
 
     def take(self, item: object) -> None:
+        self.archive.check_present()
         if isinstance(item, Outcome):
             self._extracted(item)
         elif isinstance(item, _Present):
@@ -337,6 +348,8 @@ class _Writer:
         try:
             stored_name = store(self.archive.originals_dir, path, candidate.sha256)
         except OSError as error:
+            if error.errno in DISK_ERRORS:  # every file after this one would fail the same way
+                raise
             self._failed(candidate.path, candidate.sha256, f"{path.name}: cannot copy it into the archive "
                                                            f"({error.strerror}); check the disk, then --retry-failed")
             return

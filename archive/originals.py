@@ -30,7 +30,7 @@ def store(root: Path, source: Path, sha256: str) -> str:
     target = Path(root) / name
     if target.exists():
         return name
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(exist_ok=True)  # not the store itself: an archive removed mid-run is not made anew
     with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle, open(source, "rb") as src:
         shutil.copyfileobj(src, handle, CHUNK)
         handle.flush()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import random
+import shutil
 import socket
 import sqlite3
 import stat
@@ -194,3 +196,81 @@ def test_two_ingests_at_once_reach_the_archive_one_run_would(tmp_path, sample_pd
         assert run.returncode == 0, err
     status = json.loads(run_cli("status", "--json", "--archive", archive).stdout)
     assert status["documents"] == 2 and status["index_agrees"] and status["failures"] == 0
+
+
+def scans(folder: Path, count: int) -> Path:
+    """`count` ten-page PDFs of distinct made-up words: each takes room in the store, the catalog and the index."""
+    rng = random.Random(7)
+    letters = "абвгдежзийклмнопрстуфхшыэюяәғқңөұүһі"
+    folder.mkdir()
+    for number in range(count):
+        lines = [" ".join("".join(rng.choice(letters) for _ in range(rng.randint(3, 9))) for _ in range(12))
+                 for _ in range(45)]
+        write_pdf(folder / f"scan_{number}.pdf", [lines] * 10)
+    return folder
+
+
+def test_an_archive_removed_mid_run_stops_the_ingest_in_one_line(tmp_path, run_cli, monkeypatch):
+    from archive.cli import IngestProgress
+
+    files = scans(tmp_path / "in", 3)
+    archive = tmp_path / "archive"
+    done = IngestProgress.file_done
+
+    def remove_the_archive_after_the_first_file(self, event):
+        done(self, event)
+        shutil.rmtree(archive, ignore_errors=True)
+
+    monkeypatch.setattr(IngestProgress, "file_done", remove_the_archive_after_the_first_file)
+    result = run_cli("ingest", files, "--archive", archive, "--workers", "1", "--silent")
+    assert result.exit_code == 1
+    assert result.stderr == (f"muragat: {archive}: the archive was removed or unmounted while this command ran; "
+                             f"nothing more is written: restore it, or run the command again to start it anew\n")
+    assert not archive.exists(), "the run made the archive anew"
+
+    monkeypatch.undo()
+    again = run_cli("ingest", files, "--archive", archive, "--workers", "1", "--silent")
+    assert again.exit_code == 0 and "ingested 3," in again.stdout
+    assert json.loads(run_cli("status", "--json", "--archive", archive).stdout)["index_agrees"]
+
+
+FILL_THE_DISK = """
+set -e
+mount -t tmpfs -o size=1m tmpfs "$1"
+python -m archive ingest "$2" --archive "$1/a" --workers 1 --silent 2>"$3/first.err" || echo $? >"$3/first.rc"
+python -m archive status --json --archive "$1/a" >"$3/full.json"
+mount -o remount,size=256m "$1"
+python -m archive ingest "$2" --archive "$1/a" --workers 1 --silent >"$3/second.out"
+python -m archive status --json --archive "$1/a" >"$3/after.json"
+"""
+
+
+def test_a_disk_that_fills_mid_run_stops_the_ingest_in_one_line_and_a_rerun_finishes(tmp_path, run_cli):
+    """A 1 MiB tmpfs in a mount namespace of the test's own, grown once the first run has failed."""
+    mount_point, results = tmp_path / "disk", tmp_path / "results"
+    mount_point.mkdir()
+    results.mkdir()
+    probe = subprocess.run(["unshare", "--mount", "mount", "-t", "tmpfs", "tmpfs", str(mount_point)],
+                           capture_output=True)
+    if probe.returncode:
+        pytest.skip(f"cannot mount a small filesystem here (unshare/mount: {probe.stderr.decode().strip()})")
+    files = scans(tmp_path / "in", 8)
+    env = {**ENV, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    subprocess.run(["unshare", "--mount", "sh", "-c", FILL_THE_DISK, "sh", str(mount_point), str(files), str(results)],
+                   env=env, check=True, timeout=600)
+
+    assert (results / "first.rc").read_text().strip() == "1"
+    error = (results / "first.err").read_text()
+    assert error.count("\n") == 1 and error.startswith("muragat: ") and "Traceback" not in error
+    assert "full" in error or "No space left" in error
+    assert error.endswith("run the same command again: what was committed is kept\n")
+    full = json.loads((results / "full.json").read_text())
+    assert 0 < full["documents"] < 8, "the disk should fill in the middle of the run"
+
+    clean = tmp_path / "clean"
+    assert run_cli("ingest", files, "--archive", clean, "--workers", "1", "--silent").exit_code == 0
+    expected = json.loads(run_cli("status", "--json", "--archive", clean).stdout)
+    after = json.loads((results / "after.json").read_text())
+    assert after["index_agrees"] and after["failures"] == 0
+    for key in ("documents", "pages", "passages", "indexed_passages", "passages_by_language"):
+        assert after[key] == expected[key], key
