@@ -7,7 +7,7 @@ from pathlib import Path
 from ingest.clean import clean_pages, is_garbage
 from ingest.extract import ExtractionError, Line, RawPage, extract_raw_pages, read_info
 from ingest.hyphens import join_pages
-from ingest.ocr import PAGE_TIMEOUT_SECONDS, OcrFailed, OcrUnavailable, missing_tools, recognise_page
+from ingest.ocr import PAGE_TIMEOUT_SECONDS, OcrFailed, OcrUnavailable, blank_pages, missing_tools, recognise_page
 from ingest.passages import Passage, split_page
 
 # A page's status: its text can be indexed, or why it has none.
@@ -92,11 +92,15 @@ def _has_usable_text(page: RawPage) -> bool:
 
 def _with_ocr(path: Path, raw_pages: list[RawPage], wanted: list[int], info: dict[str, str],
               timeout: float) -> ExtractedDocument:
-    """Replace the wanted pages by their recognised text; a page OCR fails on is recorded as such."""
+    """Replace the wanted pages by their recognised text; a page OCR fails on is recorded as such, a blank
+    page is left as it is (no text: `empty`)."""
     pages = {page.number: page for page in raw_pages}
     confidences: dict[int, float] = {}
     unrecognised: dict[int, str] = {}
+    blank = blank_pages(path, wanted, timeout=timeout)
     for number in wanted:
+        if number in blank:
+            continue
         page = pages[number]
         try:
             recognised = recognise_page(path, number, page.width, page.height, timeout=timeout)

@@ -8,17 +8,28 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from ingest.extract import Line, RawPage
 
 LANGUAGES = "kaz+rus"
 DPI = 300
 PAGE_TIMEOUT_SECONDS = 120.0
+# Blank pages are found before OCR on a coarse grey rendering: a few milliseconds a page rather than a
+# 300 dpi rendering and a Tesseract run (about a second; 5,000 blank pages outran the per-file limit).
+BLANK_DPI = 36
+BLANK_MARGIN = 0.05  # of each side, left out: scanner edges, punch holes
+INK_CONTRAST = 80  # grey levels below the paper's (the median) that count as ink
+BLANK_INK_SHARE = 0.0001  # at most this share of ink: a lone page number (0.012%) is not blank
+BLANK_BATCH = 100  # pages per pdftoppm run
+_PGM_HEADER = re.compile(rb"P5\s+(\d+)\s+(\d+)\s+255\s")
 # Debian packages that provide what OCR needs, by the program or model they provide.
 PACKAGES = {"pdftoppm": "poppler-utils", "tesseract": "tesseract-ocr",
             "kaz": "tesseract-ocr-kaz", "rus": "tesseract-ocr-rus"}
@@ -65,6 +76,48 @@ def recognise_page(pdf: Path, number: int, width: float, height: float, *, dpi: 
         tsv = _run(["tesseract", f"{image}.png", "stdout", "-l", LANGUAGES, "--psm", "3", "tsv"],
                    timeout, pdf, number)
     return parse_tsv(tsv, number, width, height, dpi)
+
+
+def blank_pages(pdf: Path, numbers: list[int], *, timeout: float = PAGE_TIMEOUT_SECONDS) -> set[int]:
+    """Those of the pages `numbers` (1-based) that are blank paper; none when they cannot be rendered (OCR says why)."""
+    wanted, blank = set(numbers), set()
+    with tempfile.TemporaryDirectory(prefix="muragat-blank-") as folder:
+        for first, last in _runs(sorted(wanted), BLANK_BATCH):
+            try:
+                _run(["pdftoppm", "-f", str(first), "-l", str(last), "-r", str(BLANK_DPI), "-gray", str(pdf),
+                      f"{folder}/page"], timeout, pdf, first)
+            except OcrFailed:
+                return blank
+            for image in Path(folder).glob("page-*.pgm"):
+                number = int(image.stem.rsplit("-", 1)[1])
+                if number in wanted and is_blank(image.read_bytes()):
+                    blank.add(number)
+                image.unlink()
+    return blank
+
+
+def is_blank(pgm: bytes) -> bool:
+    """A grey image (binary PGM, as pdftoppm -gray writes it) of light paper with next to no pixel of ink."""
+    header = _PGM_HEADER.match(pgm)
+    if header is None:
+        return False
+    width, height = int(header[1]), int(header[2])
+    pixels = np.frombuffer(pgm, np.uint8, width * height, header.end()).reshape(height, width)
+    top, side = int(height * BLANK_MARGIN), int(width * BLANK_MARGIN)
+    inner = pixels[top:height - top, side:width - side]
+    paper = int(np.median(inner)) if inner.size else 0
+    return paper >= 128 and np.count_nonzero(inner < paper - INK_CONTRAST) <= BLANK_INK_SHARE * inner.size
+
+
+def _runs(numbers: list[int], longest: int) -> list[tuple[int, int]]:
+    """Ascending page numbers as (first, last) runs of consecutive pages, none longer than `longest`."""
+    runs: list[tuple[int, int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][1] + 1 and number - runs[-1][0] < longest:
+            runs[-1] = (runs[-1][0], number)
+        else:
+            runs.append((number, number))
+    return runs
 
 
 def _run(command: list[str], timeout: float, pdf: Path, number: int) -> str:

@@ -1,11 +1,14 @@
 """OCR of pages without text: Tesseract's word table into lines, and a clear word when it is missing."""
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
 
 from ingest.document import FROM_OCR, NEEDS_OCR, TEXT_LAYER, extract_document
-from ingest.ocr import missing_tools, parse_tsv
-from tests.pdfs import scan_pdf
+from ingest.ocr import blank_pages, missing_tools, parse_tsv
+from tests.pdfs import scan_pdf, write_pdf
 
 TSV = """level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext
 1\t1\t0\t0\t0\t0\t0\t0\t1654\t2339\t-1\t
@@ -57,3 +60,31 @@ def test_without_tesseract_pages_wait_for_ocr(scanned_pages, monkeypatch, tmp_pa
     document = extract_document(scanned_pages)
     assert {page.status for page in document.pages} == {NEEDS_OCR}
     assert "tesseract-ocr" in document.ocr_unavailable
+
+
+@pytest.fixture(scope="module")
+def mostly_blank_scan(tmp_path_factory):
+    """Twenty blank scanned pages around one that holds a line of text, and one with only a page number."""
+    folder = tmp_path_factory.mktemp("blank")
+    pages = [[]] * 10 + [["Бұл бетте бір ғана жол бар: мұрағат құжаты."]] + [[]] * 10 + [["12"]]
+    return scan_pdf(write_pdf(folder / "source.pdf", pages), folder / "scan.pdf", dpi=200)
+
+
+def test_blank_pages_are_told_from_pages_with_ink_on_a_coarse_rendering(mostly_blank_scan):
+    assert blank_pages(mostly_blank_scan, list(range(1, 23))) == set(range(1, 23)) - {11, 22}
+    assert blank_pages(mostly_blank_scan, [11, 22]) == set()
+
+
+def test_blank_pages_never_reach_tesseract(mostly_blank_scan, tmp_path, monkeypatch):
+    if missing_tools():
+        pytest.fail(missing_tools())
+    spy = tmp_path / "tesseract"  # the real Tesseract, each page it recognises logged
+    spy.write_text(f'#!/bin/sh\ncase "$*" in *tsv*) echo page >> {tmp_path / "log"};; esac\n'
+                   f'exec {shutil.which("tesseract")} "$@"\n')
+    spy.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    document = extract_document(mostly_blank_scan)
+    assert (tmp_path / "log").read_text().count("page") == 2  # the line of text and the page number
+    assert [page.number for page in document.pages if page.status == TEXT_LAYER] == [11]
+    assert "мұрағат құжаты" in document.pages[10].text and document.pages[10].source == FROM_OCR
+    assert {page.status for page in document.pages[:10] + document.pages[11:]} == {"empty"}
