@@ -122,7 +122,11 @@ class Archive:
         then work on an archive this user may not write."""
         if not (Path(root) / "catalog.sqlite").exists():
             raise MuragatError(f"{root}: no archive here; run `muragat ingest FILES --archive {root}` first")
-        return cls(root, time_budget, read_only)
+        archive = cls(root, time_budget, read_only)
+        if read_only and not archive.backend.exists():  # a reader does not make one
+            raise MuragatError(f"{root}: the archive has no search index; run `muragat reindex --archive {root}` "
+                               f"as a user who may write it")
+        return archive
 
     def check_present(self) -> None:
         """Refuse to go on writing an archive that was removed (or unmounted) under a running command: SQLite

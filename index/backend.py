@@ -20,7 +20,8 @@ from index.search import (
 )
 from index.snippets import Fragments
 from index.writer import (
-    VERSION_FILE, PassageWriter, create_index, delete_documents, indexed_document_ids, needs_rebuild, open_index, optimize,
+    VERSION_FILE, PassageWriter, create_index, delete_documents, index_exists, indexed_document_ids, needs_rebuild,
+    open_index, optimize,
     segment_count, size_on_disk, write_parts, write_passages,
 )
 
@@ -45,6 +46,9 @@ class SearchBackend(Protocol):
 
     def rebuild(self) -> None:
         """Start again from an empty index built with the current analysis rules."""
+
+    def exists(self) -> bool:
+        """Whether there is an index at all (a reader does not make one)."""
 
     def needs_rebuild(self) -> bool:
         """True when the index was built with other analysis rules than the current ones."""
@@ -97,7 +101,7 @@ class WhooshBackend:
     def __init__(self, directory: Path, time_budget: float = TIME_BUDGET_SECONDS, read_only: bool = False) -> None:
         self.directory = Path(directory)
         self.time_budget = time_budget
-        self.read_only = read_only  # never create the index: an archive without one reads as empty
+        self.read_only = read_only  # never create the index
         self._lock = threading.Lock()
         self._local = threading.local()
         self._index = None
@@ -130,6 +134,9 @@ class WhooshBackend:
 
     def release(self) -> None:
         self._local.pinned = None
+
+    def exists(self) -> bool:
+        return index_exists(self.directory)
 
     def needs_rebuild(self) -> bool:
         # Read again only when the version file changed (a reindex by another process), not per query.

@@ -1,6 +1,7 @@
 """Creating, opening and writing the whoosh index; the catalog stays the source of truth."""
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import traceback
 from collections import defaultdict
@@ -8,7 +9,6 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index
 from whoosh.reading import SegmentReader
 from whoosh.writing import OPTIMIZE, SegmentWriter
@@ -42,11 +42,17 @@ def create_index(directory: Path) -> Index:
     return ix
 
 
+def index_exists(directory: Path) -> bool:
+    return whoosh_index.exists_in(str(directory))
+
+
 def open_index(directory: Path, create: bool = True) -> Index:
-    """Open the index in `directory`, creating it when there is none yet (or, not to write, an empty one in memory)."""
+    """Open the index in `directory`, creating it when there is none yet (unless not to write)."""
     directory = Path(directory)
-    if not whoosh_index.exists_in(str(directory)):
-        return create_index(directory) if create else RamStorage().create_index(build_schema())
+    if not index_exists(directory):
+        if not create:
+            raise FileNotFoundError(errno.ENOENT, "no search index here", str(directory))
+        return create_index(directory)
     return _storage(directory).open_index()
 
 

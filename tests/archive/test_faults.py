@@ -84,6 +84,16 @@ def test_reading_commands_work_on_an_archive_this_user_may_not_write(read_only_a
         assert payload["total"] > 0
 
 
+def test_reading_an_archive_without_an_index_says_to_reindex_and_makes_none(own_archive_dir):
+    shutil.rmtree(own_archive_dir / "index")
+    for args in (("status",), ("search", "Страсбург")):
+        result = muragat(*args, "--archive", own_archive_dir)
+        assert result.returncode == 1 and result.stderr == (
+            f"muragat: {own_archive_dir}: the archive has no search index; run `muragat reindex --archive "
+            f"{own_archive_dir}` as a user who may write it\n")
+    assert not (own_archive_dir / "index").exists()
+
+
 @pytest.mark.parametrize("args", [("ingest", ROOT / "tests" / "data"), ("reindex",), ("optimize",),
                                   ("remove", "372de5891862daab")])
 def test_writing_commands_say_in_one_line_that_they_cannot_write(read_only_archive, args):
