@@ -123,9 +123,11 @@ class Archive:
         if not (Path(root) / "catalog.sqlite").exists():
             raise MuragatError(f"{root}: no archive here; run `muragat ingest FILES --archive {root}` first")
         archive = cls(root, time_budget, read_only)
-        if read_only and not archive.backend.exists():  # a reader does not make one
-            raise MuragatError(f"{root}: the archive has no search index; run `muragat reindex --archive {root}` "
-                               f"as a user who may write it")
+        if read_only:
+            archive.catalog  # noqa: B018 - opened first: a catalog from a newer Muragat says so before all else
+            if not archive.backend.exists():  # a reader does not make one
+                raise MuragatError(f"{root}: the archive has no search index; run `muragat reindex --archive "
+                                   f"{root}` as a user who may write it")
         return archive
 
     def check_present(self) -> None:
