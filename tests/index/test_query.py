@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.query import AndNot, Every, NullQuery, NumericRange, Phrase, Prefix, Term
 
 from index.query import QueryError, parse_query
@@ -163,3 +165,15 @@ def test_stop_words_alone_are_searched_as_typed_whatever_the_syntax_around_them(
 
 def test_a_stop_word_left_out_is_not_searched_for():
     assert parse("-барлық").query is NullQuery
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(st.sampled_from(list(' "*()-=:.~^+!?[]{}/\\«»құқықadlgtiyORANDNOT0129')), max_size=80),
+                 st.text(max_size=120)))
+def test_any_text_parses_or_is_refused_with_a_reason(text):
+    try:
+        parsed = parse(text)
+    except QueryError as error:
+        assert str(error)
+    else:
+        assert parsed.query is not None
