@@ -62,6 +62,8 @@ def reports_errors(command):
             return command(*args, **kwargs)
         except (MuragatError, ExtractionError) as error:
             click.echo(f"muragat: {error}", err=True)
+        except BrokenPipeError:  # the reader of our output went away (`| head`): nothing to say, nowhere to say it
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
             full = error.errno in (errno.ENOSPC, errno.EDQUOT)

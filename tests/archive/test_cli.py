@@ -199,3 +199,13 @@ def test_list_browses_the_documents_without_a_query(sample_archive_dir, run_cli)
         "total"] == 0
     unknown = run_cli("list", "--collection", "nope", "--archive", sample_archive_dir)
     assert unknown.exit_code == 1 and "no collection 'nope'" in unknown.stderr
+
+
+def test_output_cut_short_by_its_reader_ends_quietly(sample_archive_dir):
+    """`muragat status | head -1`: the pipe closes before the command writes; no traceback, no advice about disks."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    command = subprocess.Popen([sys.executable, "-m", "archive", "status", "--archive", str(sample_archive_dir)],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    command.stdout.close()  # long before the interpreter has started and written anything
+    error = command.stderr.read()
+    assert command.wait(timeout=60) == 1 and error == b""
