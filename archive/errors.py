@@ -21,4 +21,4 @@ def cannot_write(path: object, reason: str) -> MuragatError:
     """The one line a writing command gives on an archive this user may not write (another user's, a
     mounted snapshot, a backup): reading it still works."""
     return MuragatError(f"{path}: cannot write to this archive ({reason}): ingest, reindex, remove and optimize "
-                        f"need write access; search, status, failures and serve work without it")
+                        f"need write access; search, list, status, failures and serve work without it")
