@@ -33,6 +33,8 @@ FILTER_PATTERN = re.compile(
     r"|lang:(?P<language>\S+))(?=\s|$)"
 )
 MIN_PREFIX_CHARS = 2
+# A query whose every word is left out (`-экстремизм`, `-"адам құқықтары"`): nothing to search for.
+_EXCLUDED_ONLY = re.compile(r'\s*(?:-(?:"[^"]*"|\S+)\s*)+')
 # Operators and field names: syntax, not words a query means.
 _SYNTAX_WORDS = re.compile(r"\b(?:AND|OR|NOT)\b|\b\w+:")
 
@@ -222,6 +224,9 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
         raise QueryError(f"the query is {len(text)} characters long; shorten it to {MAX_QUERY_CHARS} or fewer",
                          "query_too_long", length=len(text), limit=MAX_QUERY_CHARS)
     words, filters = split_filters(text)
+    if _EXCLUDED_ONLY.fullmatch(words):
+        raise QueryError(f"«{text[:60]}» only leaves words out; add a word to search for (құқық -экстремизм)",
+                         "only_excluded", query=text[:60])
     if not words.strip():
         query = Every() if filters else NullQuery
     elif not typed_words(_SYNTAX_WORDS.sub(" ", words), schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from whoosh.query import AndNot, Every, NullQuery, NumericRange, Phrase, Prefix, Term
+from whoosh.query import AndNot, Every, NumericRange, Phrase, Prefix, Term
 
 from index.query import QueryError, parse_query
 from index.schema import build_schema
@@ -164,7 +164,7 @@ def test_stop_words_alone_are_searched_as_typed_whatever_the_syntax_around_them(
 
 
 def test_a_stop_word_left_out_is_not_searched_for():
-    assert parse("-барлық").query is NullQuery
+    assert leaves(parse("барлық -және").query) == {("Term", "exact", "барлық")}
 
 
 @settings(max_examples=500, deadline=None)
@@ -177,3 +177,14 @@ def test_any_text_parses_or_is_refused_with_a_reason(text):
         assert str(error)
     else:
         assert parsed.query is not None
+
+
+@pytest.mark.parametrize("text", ["-экстремизм", "-экстремизм -құқық", '-"адам құқықтары"', "year:2005 -экстремизм"])
+def test_a_query_of_left_out_words_alone_is_refused_with_its_reason(text):
+    with pytest.raises(QueryError) as refused:
+        parse(text)
+    assert refused.value.reason == "only_excluded" and "add a word to search for" in str(refused.value)
+
+
+def test_a_left_out_word_beside_a_searched_one_is_left_out():
+    assert isinstance(parse("құқық -экстремизм").query, AndNot)

@@ -42,8 +42,15 @@ def test_each_result_shows_title_page_date_collection_and_language(library):
 
 def test_home_page_explains_the_syntax(client):
     html = client.get("/").get_data(as_text=True)
-    for example in ("=құқығы", "конститу*", "-экстремизм", "title:форум", "year:2001..2010", "lang:ru"):
+    for example in ("=құқығы", "конститу*", "құқық -экстремизм", "title:форум", "year:2001..2010", "lang:ru"):
         assert f"<code>{example}</code>" in html
+
+
+def test_the_home_pages_exclusion_example_does_what_it_says(client):
+    found = client.get("/api/search", query_string={"q": "құқық -экстремизм", "limit": 50}).get_json()
+    assert found["total"] > 0 and not any("экстремизм" in hit["text"].lower() for hit in found["results"])
+    refused = client.get("/", query_string={"q": "-экстремизм"})
+    assert refused.status_code == 400 and "алып тасталатын сөздер" in refused.get_data(as_text=True)
 
 
 def test_nothing_found_says_why_and_what_to_try(client):
