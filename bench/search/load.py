@@ -2,18 +2,25 @@
 
 Starts the server on 127.0.0.1 over the benchmark archive, sends a fixed number of
 /api/search requests (queries from the set, in order) at 1, 4 and 16 concurrent clients,
-and stops by itself: every request has a timeout and every level a deadline. Reports
-requests/s, p50/p95/max, refusals (4xx) and errors (5xx, timeouts, broken connections),
-then the server's /proc status and smaps: RssAnon, RssFile, and how much of the mapped
-memory is the index files.
+and stops by itself: every request has a timeout and every level a deadline (`--seconds`,
+600 by default). Reports requests/s, p50/p95/max, refusals (4xx) and errors (5xx, timeouts,
+broken connections), then the server's /proc status and smaps: RssAnon, RssFile, and how
+much of the mapped memory is the index files.
+
+With `--ingest N`, the server runs on a copy of the archive while `muragat ingest` writes N new
+documents into it (generated as `generate.py` writes them, with a seed of their own), from the
+first level's start: searches meet the ingest's commits. The copy is removed afterwards.
 
     .venv/bin/python -m bench.search.load [--requests 200] [--clients 1,4,16] [--threads 8] [--json]
+    .venv/bin/python -m bench.search.load --clients 16 --seconds 60 --requests 100000 --ingest 300
 """
 from __future__ import annotations
 
 import argparse
 import http.client
 import json
+import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -23,6 +30,7 @@ import urllib.parse
 from pathlib import Path
 
 from bench.search.common import ARCHIVE, OUT, machine_notes, proc_status
+from bench.search.generate import corpus_blocks, new_page, source_texts
 from bench.search.queries import load_queries
 from bench.search.run import percentile
 
@@ -30,6 +38,7 @@ HOST = "127.0.0.1"
 REQUEST_TIMEOUT = 60.0
 LEVEL_DEADLINE = 600.0
 STARTUP_TIMEOUT = 180.0
+INGEST_TIMEOUT = 1800.0
 
 
 def free_port() -> int:
@@ -38,10 +47,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int, threads: int) -> subprocess.Popen:
+def start_server(port: int, threads: int, archive: Path = ARCHIVE) -> subprocess.Popen:
     """`python -m archive serve` on loopback only, its output to a log file."""
     log = (OUT / "serve.log").open("w")
-    command = [sys.executable, "-m", "archive", "serve", "--archive", str(ARCHIVE), "--host", HOST,
+    command = [sys.executable, "-m", "archive", "serve", "--archive", str(archive), "--host", HOST,
                "--port", str(port), "--threads", str(threads)]
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
 
@@ -77,13 +86,13 @@ def wait_until_ready(server: subprocess.Popen, port: int) -> float:
     raise SystemExit(f"the server did not answer within {STARTUP_TIMEOUT:.0f} s")
 
 
-def load_level(port: int, paths: list[str], clients: int, requests: int) -> dict:
-    """`requests` requests shared by `clients` threads, each on its own connection."""
+def load_level(port: int, paths: list[str], clients: int, requests: int, seconds: float = LEVEL_DEADLINE) -> dict:
+    """`requests` requests (at most; `seconds` at most) shared by `clients` threads, each on its own connection."""
     lock = threading.Lock()
     next_index = [0]
     latencies: list[float] = []
     outcomes = {"ok": 0, "refused": 0, "errors": 0}
-    deadline = time.monotonic() + LEVEL_DEADLINE
+    deadline = time.monotonic() + seconds
 
     def client() -> None:
         connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
@@ -148,22 +157,57 @@ def mappings_rss_kib(pid: int) -> list[tuple[str, int]]:
     return mappings
 
 
-def measure(requests: int, clients: list[int], threads: int) -> dict:
+def measure(requests: int, clients: list[int], threads: int, seconds: float, ingest: int) -> dict:
     paths = [search_path(query.muragat) for query in load_queries()]
+    archive = ARCHIVE
+    if ingest:
+        archive = OUT / "load-archive"
+        shutil.rmtree(archive, ignore_errors=True)
+        shutil.copytree(ARCHIVE, archive)
     port = free_port()
-    server = start_server(port, threads)
+    server = start_server(port, threads, archive)
+    writer = None
     try:
         ready_s = wait_until_ready(server, port)
         report = {"machine": machine_notes(), "server_threads": threads, "ready_seconds": round(ready_s, 1),
-                  "memory_before_mib": memory(server.pid, ARCHIVE / "index"), "levels": []}
+                  "memory_before_mib": memory(server.pid, archive / "index"), "levels": []}
+        if ingest:
+            writer, started = start_ingest(archive, fresh_documents(OUT / "load-documents", ingest)), time.monotonic()
         for count in clients:
-            report["levels"].append(load_level(port, paths, count, requests))
+            report["levels"].append(load_level(port, paths, count, requests, seconds))
             print(f"  {count} clients: {report['levels'][-1]}", file=sys.stderr, flush=True)
-        report["memory_after_mib"] = memory(server.pid, ARCHIVE / "index")
+        report["memory_after_mib"] = memory(server.pid, archive / "index")
+        if writer is not None:
+            code = writer.wait(timeout=INGEST_TIMEOUT)
+            report["ingest"] = {"documents": ingest, "exit_code": code, "seconds": round(time.monotonic() - started, 1),
+                                "searches_overlapping": sum(level["requests"] for level in report["levels"])}
     finally:
+        if writer is not None and writer.poll() is None:
+            writer.kill()
         server.terminate()
         server.wait(timeout=30)
+        if ingest:
+            shutil.rmtree(archive, ignore_errors=True)
     return report
+
+
+def fresh_documents(folder: Path, count: int, seed: int = 20261202) -> Path:
+    """`count` documents of 3–8 pages, as generate.py writes them but from a seed of their own (not yet ingested)."""
+    rng = random.Random(seed)
+    sources = list(source_texts(corpus_blocks()).values())
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for number in range(count):
+        pages = [new_page(rng, sources) for _ in range(rng.randint(3, 8))]
+        (folder / f"load-{number:05d}.txt").write_text("\f".join(pages) + "\n", encoding="utf-8")
+    return folder
+
+
+def start_ingest(archive: Path, folder: Path) -> subprocess.Popen:
+    """`python -m archive ingest` of the folder into the archive, its output to a log file."""
+    log = (OUT / "load-ingest.log").open("w")
+    return subprocess.Popen([sys.executable, "-m", "archive", "ingest", str(folder), "--archive", str(archive)],
+                            stdout=log, stderr=subprocess.STDOUT)
 
 
 def table(report: dict) -> str:
@@ -181,9 +225,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="requests per concurrency level")
     parser.add_argument("--clients", default="1,4,16", help="concurrency levels, comma-separated")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads (`muragat serve --threads`)")
+    parser.add_argument("--seconds", type=float, default=LEVEL_DEADLINE, help="each level's time at most")
+    parser.add_argument("--ingest", type=int, default=0, metavar="N",
+                        help="ingest N new documents into a copy of the archive while it is searched")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    report = measure(args.requests, [int(count) for count in args.clients.split(",")], args.threads)
+    report = measure(args.requests, [int(count) for count in args.clients.split(",")], args.threads, args.seconds,
+                     args.ingest)
     (OUT / "load.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -191,6 +239,8 @@ def main() -> None:
     print(table(report))
     print(f"server ready after {report['ready_seconds']} s; memory before load (MiB): {report['memory_before_mib']}")
     print(f"memory after load (MiB): {report['memory_after_mib']}")
+    if "ingest" in report:
+        print(f"ingest beside the load: {report['ingest']}")
 
 
 if __name__ == "__main__":
