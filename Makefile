@@ -23,7 +23,7 @@ setup: $(VENV)/.installed
 setup-dev: $(VENV)/.installed-dev
 
 run: setup
-	$(VENV)/bin/muragat ingest samples/ --archive $(ARCHIVE)
+	$(VENV)/bin/muragat ingest samples/ --metadata samples/manifest.csv --archive $(ARCHIVE)
 	$(VENV)/bin/muragat serve --archive $(ARCHIVE) --port $(PORT)
 
 test: setup-dev
