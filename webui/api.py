@@ -21,22 +21,25 @@ def _paging() -> tuple[int, int]:
     return number_argument("limit", 10, 1, MAX_LIMIT), number_argument("offset", 0, 0, MAX_NUMBER)
 
 
-@blueprint.get("/search")
-def search():
+def _paged(context_of) -> tuple[dict, int, int]:
+    """A page's context for the API's paging arguments (limit, offset), the first problem it found raised."""
     limit, offset = _paging()
-    context = search_context(limit=limit, offset=offset, language_arguments=API_LANGUAGE_ARGUMENTS)
+    context = context_of(limit=limit, offset=offset, language_arguments=API_LANGUAGE_ARGUMENTS)
     if context["problems"]:
         raise context["problems"][0]
+    return context, limit, offset
+
+
+@blueprint.get("/search")
+def search():
+    context, _, _ = _paged(search_context)
     return faceted_search_payload(context["results"], context["documents"])
 
 
 @blueprint.get("/documents")
 def documents():
     """The archive's documents, as the browse page lists them: `{"total", "limit", "offset", "documents"}`."""
-    limit, offset = _paging()
-    context = listing_context(limit=limit, offset=offset, language_arguments=API_LANGUAGE_ARGUMENTS)
-    if context["problems"]:
-        raise context["problems"][0]
+    context, limit, offset = _paged(listing_context)
     listing = context["listing"]
     return {"total": listing.total, "limit": limit, "offset": offset,
             "documents": [_document(document) for document in listing.documents]}
