@@ -164,12 +164,13 @@ class SearcherCache:
     def get(self) -> Searcher:
         searcher = getattr(self._local, "searcher", None)
         folder = self._folder()
-        if searcher is None or isinstance(searcher.reader(), EmptyReader) or folder != self._local.folder:
-            # whoosh cannot refresh a searcher opened on an empty index, nor tell a reindexed index
-            # (a new folder swapped in, its generation numbers starting again) from the old one
+        if (searcher is None or isinstance(searcher.reader(), EmptyReader) or folder != self._local.folder
+                or not searcher.up_to_date()):
+            # A new searcher, not whoosh's refresh(): refresh reuses the reader of a segment it knows,
+            # with the deletions it had then (a removed document stayed found until a restart); nor can
+            # it refresh a searcher opened on an empty index, or tell a reindexed index (a new folder
+            # swapped in, its generation numbers starting again) from the old one.
             searcher = self._ix.searcher(weighting=RankingWeighting())
-        else:
-            searcher = searcher.refresh()
         self._local.searcher, self._local.folder = searcher, folder
         return searcher
 

@@ -8,7 +8,7 @@ import pytest
 from index.query import QueryError, parse_query
 from index.schema import IndexedPassage, fingerprint
 from index.search import Filters, SearcherCache, highlight, search
-from index.writer import create_index, write_passages
+from index.writer import create_index, delete_documents, write_passages
 
 FILLER = "Бұл бөлімде басқа да көптеген мәселелер мен тақырыптар егжей-тегжейлі қаралады. "
 BOILERPLATE = "Барлық құқықтар қорғалған. Материалды көшіріп басу үшін редакцияның рұқсаты қажет."
@@ -326,3 +326,13 @@ def test_equal_scores_come_back_in_one_order_whichever_order_they_were_written(t
     assert orders[0][2] == orders[0][0]
     assert orders[0][0] == [f"{letter}-1" for letter in letters]  # ties by document id, then place in it
     assert orders[0][1] == ["а-2"]  # the boilerplate shown once: the first document's
+
+
+def test_a_cached_searcher_stops_finding_a_removed_document(tmp_path):
+    ix = create_index(tmp_path)
+    write_passages(ix, [IndexedPassage("kept", "a", "Есеп", 1, "Талдау нәтижесі жарияланды."),
+                        IndexedPassage("removed", "b", "Есеп", 1, "Талдау қайта жүргізілді.")])
+    cache = SearcherCache(ix)
+    assert {hit.passage_id for hit in search(cache.get(), "талдау", caches=cache.caches).hits} == {"kept", "removed"}
+    delete_documents(ix, ["b"])  # only deletions in a segment the searcher already reads
+    assert [hit.passage_id for hit in search(cache.get(), "талдау", caches=cache.caches).hits] == ["kept"]
