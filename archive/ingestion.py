@@ -198,6 +198,11 @@ def _plan(archive: Archive, files: list[Path], options: IngestOptions) -> Iterat
     try:
         for path in files:
             absolute = str(path.resolve())
+            if not _utf8(absolute):  # SQLite keeps text as UTF-8: a byte-named file cannot be catalogued
+                shown = _printable(absolute)
+                yield _Unreadable(shown, None, f"{_printable(path.name)}: the file name is not valid UTF-8; "
+                                               "rename the file and ingest it again")
+                continue
             try:
                 stat = path.stat()
                 known = catalog.known_file(absolute)
@@ -227,6 +232,20 @@ def _plan(archive: Archive, files: list[Path], options: IngestOptions) -> Iterat
                 yield Task(str(original), _Refill(document_id), options.ocr, options.ocr_timeout)
     finally:
         catalog.close()
+
+
+def _utf8(text: str) -> bool:
+    """Whether a path as Python decoded it (undecodable bytes as surrogates) is valid UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(text: str) -> str:
+    """A path with its undecodable bytes written as \\xNN, to name it in a message and the failure ledger."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 class _Writer:

@@ -205,3 +205,16 @@ def test_verify_catches_a_file_rewritten_with_the_same_size_and_mtime(tmp_path, 
     verified = run_cli("ingest", notes, "--verify", "--archive", archive, "--silent")
     assert verified.exit_code == 0 and "ingested 1, already present 0" in verified.stdout
     assert _search(run_cli, archive, "жүгері")["total"] == 1
+
+
+def test_a_file_whose_name_is_not_utf8_fails_alone_and_the_batch_goes_in(tmp_path, run_cli):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Салық туралы заң қабылданды.", encoding="utf-8")
+    with open(os.fsencode(folder) + b"/bad\xff\xfe.txt", "wb") as named_in_bytes:
+        named_in_bytes.write("Құқық туралы заң.".encode())
+    archive = tmp_path / "a"
+    result = run_cli("ingest", folder, "--archive", archive, "--silent")
+    assert result.exit_code == 1 and "bad\\xff\\xfe.txt: the file name is not valid UTF-8; rename the file" in result.output
+    assert "ingested 1" in result.stdout and _search(run_cli, archive, "салық")["total"] == 1
+    assert "bad\\xff\\xfe.txt" in run_cli("failures", "--archive", archive).stdout
