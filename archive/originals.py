@@ -34,6 +34,16 @@ def store(root: Path, source: Path, sha256: str) -> str:
     with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle, open(source, "rb") as src:
         shutil.copyfileobj(src, handle, CHUNK)
         handle.flush()
+        # A temporary file is 0600 whatever the umask: stored so, an original could not be served to a
+        # reader of the archive who is not its writer (another user's archive, a backup).
+        os.fchmod(handle.fileno(), 0o666 & ~_umask())
         os.fsync(handle.fileno())
     os.replace(handle.name, target)
     return name
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: set back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -167,6 +167,7 @@ def build_parser(schema: Schema, languages: tuple[str, ...]) -> qparser.QueryPar
     parser.remove_plugin_class(qparser.PhrasePlugin)
     parser.add_plugin(BilingualPhrasePlugin())
     parser.remove_plugin_class(qparser.WildcardPlugin)
+    parser.remove_plugin_class(qparser.RangePlugin)  # [а TO я] walked every word of the index: plain words
     parser.remove_plugin_class(qparser.BoostPlugin)
     parser.add_plugin(ExactPrefixPlugin())
     parser.add_plugin(qparser.PlusMinusPlugin())

@@ -34,6 +34,9 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app for one archive (config ARCHIVE, default as for the command line; BASE_URL, default as
     `public_base_url` gives it)."""
     app = Flask(__name__)
+    # `//` in a path is not redirected: werkzeug's redirect to the merged path is built from the
+    # request's Host header, which no link of the app may come from (Host: evil.example).
+    app.url_map.merge_slashes = False
     app.config.from_mapping(ARCHIVE=str(resolve_root()), RESULTS_PER_PAGE=10, TIME_BUDGET=TIME_BUDGET_SECONDS)
     if config:
         app.config.from_mapping(config)

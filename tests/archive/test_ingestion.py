@@ -218,3 +218,15 @@ def test_a_file_whose_name_is_not_utf8_fails_alone_and_the_batch_goes_in(tmp_pat
     assert result.exit_code == 1 and "bad\\xff\\xfe.txt: the file name is not valid UTF-8; rename the file" in result.output
     assert "ingested 1" in result.stdout and _search(run_cli, archive, "салық")["total"] == 1
     assert "bad\\xff\\xfe.txt" in run_cli("failures", "--archive", archive).stdout
+
+
+def test_stored_originals_are_readable_as_the_umask_allows(tmp_path, run_cli):
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files" / "note.txt").write_text("Салық туралы заң.", encoding="utf-8")
+    previous = os.umask(0o022)
+    try:
+        assert run_cli("ingest", tmp_path / "files", "--archive", tmp_path / "a", "--silent").exit_code == 0
+    finally:
+        os.umask(previous)
+    stored = [path for path in (tmp_path / "a" / "originals").rglob("*") if path.is_file()]
+    assert stored and all(path.stat().st_mode & 0o777 == 0o644 for path in stored)

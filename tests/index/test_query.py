@@ -188,3 +188,8 @@ def test_a_query_of_left_out_words_alone_is_refused_with_its_reason(text):
 
 def test_a_left_out_word_beside_a_searched_one_is_left_out():
     assert isinstance(parse("құқық -экстремизм").query, AndNot)
+
+
+def test_range_syntax_is_read_as_plain_words():
+    assert leaves(parse("[а TO я]").query) == {("Term", field, "а") for field in ("text", "title")} | \
+        {("Term", field, "to") for field in ("text", "title")}

@@ -56,3 +56,9 @@ def test_no_response_can_be_framed(library, library_ids):
         response = library.get(url)
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], url
         assert response.headers["X-Frame-Options"] == "DENY", url
+
+
+def test_a_doubled_slash_is_not_redirected_to_the_host_header(client):
+    for path in ("/documents//original", "/api//search?q=x", "/static//style.css"):
+        response = client.get(path, headers={"Host": "evil.example"})
+        assert response.status_code == 404 and "Location" not in response.headers
