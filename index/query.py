@@ -33,6 +33,8 @@ FILTER_PATTERN = re.compile(
     r"|lang:(?P<language>\S+))(?=\s|$)"
 )
 MIN_PREFIX_CHARS = 2
+# A `-`, `NOT` or `OR` just before a filter (at the end of the text before it).
+_FILTER_OPERATOR = re.compile(r"(?:-|\b(?:NOT|OR)\s+)$")
 # A query whose every word is left out (`-экстремизм`, `-"адам құқықтары"`): nothing to search for.
 _EXCLUDED_ONLY = re.compile(r'\s*(?:-(?:"[^"]*"|\S+)\s*)+')
 # Operators and field names: syntax, not words a query means.
@@ -194,6 +196,10 @@ def split_filters(text: str) -> tuple[str, list[Query]]:
     filters: list[Query] = []
 
     def take(match: re.Match) -> str:
+        if _FILTER_OPERATOR.search(match.string, 0, match.start()):
+            # filters narrow the whole query: `-year:1937` or `year:1937 OR year:2001` would do the opposite
+            raise QueryError(f"«{match.group()}» cannot be left out or OR-ed: a filter narrows the whole query; "
+                             "use year:FIRST..LAST for several years", "filter_operator", filter=match.group())
         if match.group("language"):
             filters.append(Term("language", passage_language(match.group("language"))))
         elif match.group("first"):

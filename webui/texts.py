@@ -106,6 +106,7 @@ KAZAKH = {
     "error_hint": "Сұрауды түзетіп, қайта іздеңіз:",
     "refusals": {
         "query_empty": "Сұрау бос: бір не бірнеше сөз жазыңыз.",
+        "filter_operator": "«{filter}» сүзгісін алып тастауға не OR-мен біріктіруге болмайды: сүзгі бүкіл сұрауды тарылтады; бірнеше жыл үшін year:2001..2010 деп жазыңыз.",
         "only_excluded": "Сұрауда тек алып тасталатын сөздер бар ({query}): олармен бірге ізделетін сөзді де жазыңыз, мысалы: құқық -экстремизм.",
         "query_too_long": "Сұрау тым ұзын ({length} таңба): {limit} таңбадан аспасын.",
         "too_many_words": "Сұрауда сөздер мен баламалар тым көп ({count}): {limit} не одан аз болсын.",
@@ -227,6 +228,7 @@ RUSSIAN = {
     "error_hint": "Исправьте запрос и повторите поиск:",
     "refusals": {
         "query_empty": "Запрос пуст: введите одно или несколько слов.",
+        "filter_operator": "Фильтр «{filter}» нельзя исключить или объединить через OR: фильтр сужает весь запрос; для нескольких лет пишите year:2001..2010.",
         "only_excluded": "В запросе только исключаемые слова ({query}): добавьте слово, которое нужно найти, например: құқық -экстремизм.",
         "query_too_long": "Запрос слишком длинный ({length} симв.): сократите его до {limit}.",
         "too_many_words": "В запросе слишком много слов и вариантов ({count}): оставьте не больше {limit}.",
@@ -348,6 +350,7 @@ ENGLISH = {
     "error_hint": "Correct the query and search again:",
     "refusals": {
         "query_empty": "The query is empty: type one or more words.",
+        "filter_operator": "The filter «{filter}» cannot be left out or OR-ed: a filter narrows the whole query; for several years write year:2001..2010.",
         "only_excluded": "The query only leaves words out ({query}): add a word to search for, e.g. құқық -экстремизм.",
         "query_too_long": "The query is {length} characters long; shorten it to {limit} or fewer.",
         "too_many_words": "The query has too many words and alternatives ({count}); keep it to {limit} or fewer.",

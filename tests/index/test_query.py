@@ -193,3 +193,15 @@ def test_a_left_out_word_beside_a_searched_one_is_left_out():
 def test_range_syntax_is_read_as_plain_words():
     assert leaves(parse("[а TO я]").query) == {("Term", field, "а") for field in ("text", "title")} | \
         {("Term", field, "to") for field in ("text", "title")}
+
+
+@pytest.mark.parametrize("text", ["құқық -year:1937", "құқық NOT year:1937", "құқық year:1937 OR year:2001",
+                                  "құқық -collection:laws", "құқық -lang:ru"])
+def test_a_filter_left_out_or_or_ed_is_refused_rather_than_applied_as_is(text):
+    with pytest.raises(QueryError) as refused:
+        parse(text)
+    assert refused.value.reason == "filter_operator"
+
+
+def test_a_filter_beside_words_still_narrows():
+    assert parse("құқық year:1937").filter == NumericRange("year", 1937, 1937)
