@@ -20,13 +20,20 @@ def _bibtex_value(text: str) -> str:
     return _BIBTEX_SPECIAL.sub(lambda match: _BIBTEX_ESCAPES[match.group()], _one_line(text))
 
 
+def _bibtex_url(url: str) -> str:
+    """A URL as BibTeX's url field takes it: verbatim (\\_ would break the link), braces and backslashes
+    percent-encoded so that it cannot end the field."""
+    return _one_line(url).replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
+
+
 def bibtex(document: Document, page: int, url: str) -> str:
     """A BibTeX @misc entry for one page of a document (key muragat-ID-pN)."""
     fields = [("title", document.title), ("author", document.author),
               ("year", str(document.year) if document.year is not None else ""), ("date", document.date),
               ("howpublished", f"Muragat{', ' + document.collection if document.collection else ''}"),
               ("pages", str(page)), ("url", url)]
-    body = ",\n".join(f"  {name} = {{{_bibtex_value(value)}}}" for name, value in fields if value)
+    body = ",\n".join(f"  {name} = {{{_bibtex_url(value) if name == 'url' else _bibtex_value(value)}}}"
+                       for name, value in fields if value)
     return f"@misc{{muragat-{document.id}-p{page},\n{body}\n}}\n"
 
 

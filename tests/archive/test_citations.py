@@ -41,3 +41,8 @@ def test_results_csv_has_a_row_a_passage_and_keeps_formulas_as_text():
     assert rows[1] == [LAW.title, "Н. Назарбаев", "1995-08-30", "laws & acts", "2", "'=HYPERLINK(\"http://evil\")",
                        "https://archive.example.kz/abc-1"]
     assert rows[2] == ["Жазба", "", "", "", "1", "Құқық туралы.", "https://archive.example.kz/xyz-1"]
+
+
+def test_bibtex_keeps_a_url_verbatim_and_closed():
+    url = "https://archive.example.kz/my_archive/~user/100%25/pages/2?q=a}b"
+    assert "  url = {https://archive.example.kz/my_archive/~user/100%25/pages/2?q=a%7Db}\n" in bibtex(LAW, 2, url)
