@@ -236,8 +236,8 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
                          "only_excluded", query=text[:60])
     if not words.strip():
         query = Every() if filters else NullQuery
-    elif not typed_words(_SYNTAX_WORDS.sub(" ", words), schema):
-        query = stop_words_only(words, schema)
+    elif "*" not in words and not typed_words(_SYNTAX_WORDS.sub(" ", words), schema):
+        query = stop_words_only(words, schema)  # a prefix (не*) is a prefix, even of a stop word
     else:
         try:
             query = as_ors(build_parser(schema, query_languages(words)).parse(prepare(words)))

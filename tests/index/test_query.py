@@ -205,3 +205,10 @@ def test_a_filter_left_out_or_or_ed_is_refused_rather_than_applied_as_is(text):
 
 def test_a_filter_beside_words_still_narrows():
     assert parse("құқық year:1937").filter == NumericRange("year", 1937, 1937)
+
+
+def test_a_prefix_that_is_a_stop_word_is_still_a_prefix():
+    assert leaves(parse("не*").query) == {("Prefix", "exact", "не")}
+    with pytest.raises(QueryError) as refused:
+        parse("к*")
+    assert refused.value.reason == "prefix_too_short"
