@@ -35,6 +35,8 @@ FILTER_PATTERN = re.compile(
 MIN_PREFIX_CHARS = 2
 # A `-`, `NOT` or `OR` just before a filter (at the end of the text before it).
 _FILTER_OPERATOR = re.compile(r"(?:-|\b(?:NOT|OR)\s+)$")
+# A word left out (`-в`, `NOT с`): no clue to the language the query is searched in.
+_LEFT_OUT = re.compile(r'(?<!\S)(?:-|NOT\s+)(?:"[^"]*"|\S+)')
 # A query whose every word is left out (`-экстремизм`, `-"адам құқықтары"`): nothing to search for.
 _EXCLUDED_ONLY = re.compile(r'\s*(?:-(?:"[^"]*"|\S+)\s*)+')
 # Operators and field names: syntax, not words a query means.
@@ -240,7 +242,7 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
         query = stop_words_only(words, schema)  # a prefix (не*) is a prefix, even of a stop word
     else:
         try:
-            query = as_ors(build_parser(schema, query_languages(words)).parse(prepare(words)))
+            query = as_ors(build_parser(schema, query_languages(_LEFT_OUT.sub(" ", words))).parse(prepare(words)))
         except QueryError:
             raise
         except Exception:  # noqa: BLE001 - whoosh raises assorted errors on odd syntax
@@ -249,7 +251,7 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
             query = plain_words(words, schema)
     typed = typed_words(words, schema)
     return ParsedQuery(query, And(filters) if len(filters) > 1 else (filters[0] if filters else None), typed,
-                       preferred_language(words))
+                       preferred_language(_LEFT_OUT.sub(" ", words)))
 
 
 def typed_words(text: str, schema: Schema) -> tuple[str, ...]:

@@ -212,3 +212,8 @@ def test_a_prefix_that_is_a_stop_word_is_still_a_prefix():
     with pytest.raises(QueryError) as refused:
         parse("к*")
     assert refused.value.reason == "prefix_too_short"
+
+
+def test_words_left_out_give_no_clue_to_the_querys_language():
+    assert leaves(parse("тарих -в -с").query) >= {("Term", "text", "тарих")}  # в and с are Russian clues
+    assert parse("тарих -в -с").language is None
