@@ -117,7 +117,8 @@ class Generation:
         self._cached_bytes = 0
         self._terms: OrderedDict[tuple[str, str], TermPostings] = OrderedDict()
         self._columns: dict[str, Column] = {}
-        self._lengths: dict[str, np.ndarray | LanguageSizes] = {}
+        self._lengths: dict[str, np.ndarray] = {}
+        self._languages: dict[str, LanguageSizes] = {}
         self._live: np.ndarray | None = None
         self._years: np.ndarray | None = None
         self._pages: tuple[np.ndarray, np.ndarray] | None = None
@@ -151,15 +152,27 @@ class Generation:
     def languages(self, searcher: Searcher, field: str) -> LanguageSizes:
         """Each passage's language code, and each language's live passages and mean `field` length:
         BM25's statistics taken per language, as if each language were an archive of its own."""
-        key = f"languages:{field}"
-        if key not in self._lengths:
+        if field not in self._languages:
             codes = self.column(searcher, "language").codes
             live = self.live(searcher)
             count = int(codes.max()) + 1 if len(codes) else 0
             passages = np.bincount(codes[live], minlength=count)
             total = np.bincount(codes[live], weights=self.lengths(searcher, field)[live], minlength=count)
-            self._lengths[key] = LanguageSizes(codes, passages, total / np.maximum(passages, 1))
-        return self._lengths[key]
+            self._languages[field] = LanguageSizes(codes, passages, total / np.maximum(passages, 1))
+        return self._languages[field]
+
+    def page_languages(self, searcher: Searcher) -> LanguageSizes:
+        """The same per page (`passages` counting pages): each page's language (its passages', the last one's
+        where they differ), each language's pages and mean page length; for the page's BM25."""
+        if "pages" not in self._languages:
+            page_of, page_lengths = self.pages(searcher)
+            passages = self.languages(searcher, "text")
+            codes = np.zeros(len(page_lengths), np.int32)
+            codes[page_of] = passages.codes
+            pages = np.bincount(codes, minlength=len(passages.passages))
+            total = np.bincount(codes, weights=page_lengths, minlength=len(pages))
+            self._languages["pages"] = LanguageSizes(codes, pages, total / np.maximum(pages, 1))
+        return self._languages["pages"]
 
     def column(self, searcher: Searcher, name: str) -> Column:
         """A column (collection, year, document_id, fingerprint) as codes, read once per generation."""

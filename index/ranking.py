@@ -59,6 +59,7 @@ PROXIMITY_BOOST = 1.5
 # Both bounds: on a small archive every word is cheap to search, and a few hundred passages
 # about one subject make its words "common".
 COMMON_WORD_SHARE = 0.02
+COMMON_WORD_PASSAGES = 5_000
 # A passage below another of its page ranks at this share of its score: the page is already
 # listed, and a second passage of it can hide another page that answers. 0.5 answered questions
 # best (KazQAD dev 0.741), but keyword searches want every passage holding the words (the keyword
@@ -67,7 +68,6 @@ SAME_PAGE_FACTOR = 0.8
 # A query leaning to one language (a question asked in Russian) ranks the other language's
 # passages at this share of their score: they match it only on what both languages write alike.
 OTHER_LANGUAGE_FACTOR = 0.5
-COMMON_WORD_PASSAGES = 5_000
 
 TermKey = tuple[str, str]
 
@@ -184,13 +184,10 @@ def page_scores(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]], docn
     with each language's page statistics, as the passages' own BM25 (LanguageSizes.own)."""
     searcher, generation = evaluator.searcher, evaluator.generation
     page_of, page_lengths = generation.pages(searcher)
-    sizes = generation.languages(searcher, "text")
-    language = np.zeros(len(page_lengths), np.int64)
-    language[page_of] = sizes.codes  # a page's language: its passages' (the last one's, where they differ)
-    pages = np.bincount(language, minlength=len(sizes.passages))
-    own = sizes.own
-    average = np.where(own, np.bincount(language, weights=page_lengths, minlength=len(pages)) / np.maximum(pages, 1),
-                       page_lengths.mean() if len(page_lengths) else 1.0)
+    own = generation.languages(searcher, "text").own  # the languages with statistics of their own
+    by_page = generation.page_languages(searcher)
+    language, pages = by_page.codes, by_page.passages
+    average = np.where(own, by_page.average_lengths, page_lengths.mean() if len(page_lengths) else 1.0)
     normalised = K1 * ((1 - B) + B * page_lengths / np.maximum(average[language], 1e-9))
     scored = page_of[docnums]
     scores = np.zeros(len(docnums))
