@@ -1,7 +1,6 @@
 """Queries in, ranked passages with snippets out."""
 from __future__ import annotations
 
-import heapq
 import math
 import os
 import threading
@@ -24,6 +23,7 @@ from index.query import FILTER_PATTERN, SEARCH_FIELDS, ParsedQuery, QueryError, 
 from index.ranking import (
     PROXIMITY_DEPTH,
     RankingWeighting,
+    commonest_starting,
     language_preference,
     proximity_phrase,
     with_evidence,
@@ -300,12 +300,10 @@ def _capped_prefixes(query: Query, reader) -> Query:
     def cap(node: Query) -> Query:
         if not isinstance(node, Prefix):
             return node
-        field = node.fieldname
-        words = heapq.nlargest(MAX_PREFIX_WORDS, reader.expand_prefix(field, node.text),
-                               key=lambda word: reader.doc_frequency(field, word))
+        words = commonest_starting(reader, node.fieldname, node.text, MAX_PREFIX_WORDS)
         if not words:
             return node
-        terms = [Term(field, reader.schema[field].from_bytes(word), boost=node.boost) for word in sorted(words)]
+        terms = [Term(node.fieldname, word, boost=node.boost) for word in sorted(words)]
         return Or(terms) if len(terms) > 1 else terms[0]
 
     return query.accept(cap)

@@ -73,6 +73,31 @@ def test_the_form_typed_counts_a_little_beside_its_other_forms(tmp_path):
     assert ranked(ix, "құқығы")[:2] == ["typed-form", "other-form"]
 
 
+def test_a_misspelt_word_still_weighs_through_the_words_it_begins_like(tmp_path):
+    ix = create_index(tmp_path)
+    write_passages(ix, [
+        IndexedPassage("ocean", "a", "Үнді мұхиты", 2, "Мұхиттың жылы бөлігі солтүстікте жатыр. " + FILLER),
+        IndexedPassage("year", "b", "Жылнама", 1, "Жылдың жылы бөлігі жазға келеді. " + FILLER),
+        *[IndexedPassage(f"other-{n}", "c", "Жаңалық", n + 1, f"Жаңалық {n}. " + FILLER) for n in range(10)],
+    ])
+    # «мұхиттының» (a doubled т) is no form the analyser knows: its stem «мұхитт» is nowhere in the index
+    assert ranked(ix, "мұхиттының жылы бөлігі")[0] == "ocean"
+
+
+def test_a_words_family_weighs_but_finds_nothing_more(tmp_path):
+    ix = create_index(tmp_path)
+    write_passages(ix, [
+        IndexedPassage("science-words", "a", "Ғылым", 1, "Ғылыми зерттеу мен ғылыми еңбек. Ғылым дамиды. " + FILLER),
+        IndexedPassage("science", "b", "Ғылым", 1, "Ғылым дамиды. " + FILLER),
+        IndexedPassage("scientific-only", "c", "Зерттеу", 1, "Ғылыми зерттеу жүргізілді. " + FILLER),
+        *[IndexedPassage(f"other-{n}", "d", "Жаңалық", n + 1, f"Жаңалық {n}. " + FILLER) for n in range(10)],
+    ])
+    cache = SearcherCache(ix)
+    results = search(cache.get(), "ғылым", limit=20, caches=cache.caches)
+    assert [hit.passage_id for hit in results.hits] == ["science-words", "science"]
+    assert results.total == 2
+
+
 @pytest.fixture
 def ix(tmp_path):
     ix = create_index(tmp_path)
