@@ -256,15 +256,16 @@ SLOT_COST = {
     **{slot: RARE for slot in ("poss1sg2sg", "dative_p12", "similative", "similative_p3",
                                "predicative", "aorist_negative", "intention", "attributive",
                                "intention_predicate", "temporal", "desiderative",
-                               "evidential", "comparative")},
-    **{slot: DUBIOUS for slot in ("imperative", "aorist")},
+                               "evidential", "comparative", "aorist")},
+    **{slot: DUBIOUS for slot in ("imperative",)},
     # An agent noun in the lexicon (жазушы, оқушы) is a lemma of its own.
     "agent": 3.0,
-    "person": 1.0, "voice": 0.0, "passive": 0.0, "perfect": 0.25, "present_3": 0.0,
+    "person": COMMON, "voice": 0.0, "passive": 0.0, "perfect": 0.25, "present_3": 0.0,
 }
 # A chain that is nothing but one of these is also the end of many plain words (қала, бөлме):
-# its extra price. The negation is cheap only with a tense or person after it (бармады).
-WEAK_ALONE = {"negation": 2.5, "present": 1.5}
+# its extra price. The negation and the -ар future are cheap only with a tense or person after
+# them (бармады, барармын).
+WEAK_ALONE = {"negation": 2.5, "present": 1.5, "aorist": 1.0}
 # Two-letter stems are cheap to find inside longer words: a nominal one must earn its place.
 SHORT_STEM = 2
 SHORT_STEM_COST = {False: 2.5, True: 0.5}
@@ -298,6 +299,11 @@ IRREGULAR = {
     **{form: "ма" for form in ("ме", "ба", "бе", "па", "пе")},
     **{form: "да" for form in ("де", "та", "те")},
     "қана": "ғана", "боп": "бол", "тауып": "тап",
+    # The present continuous of the positional verbs: the root (жатыр for жат) and the person
+    # endings, no tense suffix (отырсың, тұрмыз, жатырсыз).
+    **{root + (back if _harmony(root) == "b" else front): lemma
+       for root, lemma in (("отыр", "отыр"), ("тұр", "тұр"), ("жүр", "жүр"), ("жатыр", "жат"))
+       for back, front, after in PERSON if "R" in after},
 }
 # Stems of closed-class words, added to the lexicon: stem -> (tag, lemma). Plural pronouns
 # and the present continuous of жат/тұр/отыр/жүр (жатыр) keep on inflecting.
@@ -379,6 +385,12 @@ def _chains() -> dict[str, tuple[_Chain, ...]]:
                 for text, after, voice, cost in out:
                     found.setdefault(text, set()).add(_Chain(
                         verbal, slot == "comparative", _chain_harmony(text), after, voice, cost))
+    # й + а is written я: қой + а + ды → қояды, қой + атын → қоятын (the stem gets its й back).
+    for text, readings in list(found.items()):
+        if text.startswith("а"):
+            verbal = {chain._replace(after="V") for chain in readings if chain.verbal}
+            if verbal:
+                found.setdefault("я" + text[1:], set()).update(verbal)
     return {text: tuple(readings) for text, readings in found.items()}
 
 
@@ -430,8 +442,8 @@ def _restorations(stem: str, chain_text: str, chain: _Chain) -> list[tuple[str, 
     first = chain_text[:1]
     if chain.verbal and first == "и":
         return [(stem + "ы", 0.0), (stem + "і", 0.0)]          # оқиды → оқы
-    if chain.verbal and first == "ю":
-        return [(stem + "й", 0.0)]                            # сүю → сүй
+    if chain.verbal and first in "юя":
+        return [(stem + "й", 0.0)]                            # сүю → сүй, қояды → қой
     out = []
     if chain.verbal and first == "у":
         out = [(stem + "ы", 0.0), (stem + "і", 0.0)]            # оқу → оқы
