@@ -169,8 +169,10 @@ VERBAL_NOUN = (("у", "у", ANY), ("ю", "ю", ANY))                # келу, 
 AGENT = (("шы", "ші", ANY),)                                   # айтушы (after -у)
 ABSTRACT = (("дық", "дік", "N"),)                              # келгендік(тен)
 CONDITIONAL = (("са", "се", ANY),)
-IMPERATIVE = (                                                 # барсын, барайын, оқиық
-    ("сын", "сін", ANY), ("айын", "ейін", CONS), ("йын", "йін", "V"), ("иын", "иін", CONS),
+IMPERATIVE = (("сын", "сін", ANY),)                            # барсын, келмесін
+# The 1st person imperative (барайын, оқиық) is rarer still, and дейін is no де + йін.
+OPTATIVE = (
+    ("айын", "ейін", CONS), ("йын", "йін", "V"), ("иын", "иін", CONS),
     ("айық", "ейік", CONS), ("йық", "йік", "V"), ("иық", "иік", CONS),
 )
 # The 2nd person imperative, polite or plural (келіңіз, барыңдар, келмеңіздер): as common as
@@ -207,12 +209,13 @@ SLOTS: dict[str, tuple[tuple, tuple[str, ...]]] = {
     "voice": (VOICE, ("passive", "negation") + ("past", "present", "perfect", "participle",
                                                 "habitual", "aorist", "intention", "verbal_noun",
                                                 "conditional", "imperative", "imperative_2",
-                                                "temporal", "desiderative")),
+                                                "optative", "temporal", "desiderative")),
     "passive": (VOICE[:2], ("negation", "past", "present", "perfect", "participle", "habitual",
                             "aorist", "intention", "verbal_noun", "conditional", "imperative",
-                            "imperative_2", "temporal", "desiderative")),
+                            "imperative_2", "optative", "temporal", "desiderative")),
     "negation": (NEGATION, ("past", "present", "participle", "habitual", "aorist_negative",
-                            "verbal_noun", "conditional", "imperative", "imperative_2", "")),
+                            "verbal_noun", "conditional", "imperative", "imperative_2",
+                            "optative", "")),
     "past": (PAST, ("person_past", "")),
     "present": (PRESENT, ("present_3", "person", "")),
     "present_3": (PRESENT_3, ("",)),
@@ -231,6 +234,7 @@ SLOTS: dict[str, tuple[tuple, tuple[str, ...]]] = {
     "abstract": (ABSTRACT, ("poss3", "case", "")),
     "conditional": (CONDITIONAL, ("person_past", "")),
     "imperative": (IMPERATIVE, ("",)),
+    "optative": (OPTATIVE, ("",)),
     "imperative_2": (IMPERATIVE_2, ("",)),
     "temporal": (TEMPORAL_CONVERB, ("",)),
     "desiderative": (DESIDERATIVE, ("poss3", "poss12", "poss1sg2sg")),
@@ -241,31 +245,34 @@ NOMINAL_START = ("plural", "poss3", "poss12", "poss1sg2sg", "case", "attributive
                  "similative", "predicative", "comparative")
 VERBAL_START = ("voice", "negation", "past", "present", "perfect", "participle", "habitual",
                 "aorist", "intention", "verbal_noun", "conditional", "imperative", "imperative_2",
-                "temporal", "desiderative")
+                "optative", "temporal", "desiderative")
 VOICE_SLOTS = frozenset({"voice", "passive"})
 
 # How readily a reading is believed: stripping a letter earns 1, each suffix costs its slot's
 # price. Frequent inflections are cheap; rare ones (and endings that many plain words end in)
 # are dear, so that жер is not read as же + р or бөлме as бөл + ме.
-COMMON, RARE, DUBIOUS = 0.5, 1.5, 2.5
+COMMON, RARE, DUBIOUS = 0.5, 1.5, 2.0
 SLOT_COST = {
     **{slot: COMMON for slot in ("plural", "poss3", "poss12", "case_p3", "past", "present",
                                  "participle", "habitual", "verbal_noun", "abstract",
-                                 "conditional", "negation", "person_past", "imperative_2")
+                                 "conditional", "person_past", "imperative_2")
         + _CASE_SLOTS},
     **{slot: RARE for slot in ("poss1sg2sg", "dative_p12", "similative", "similative_p3",
-                               "predicative", "aorist_negative", "intention", "attributive",
+                               "predicative", "intention", "attributive",
                                "intention_predicate", "temporal", "desiderative",
                                "evidential", "comparative", "aorist")},
-    **{slot: DUBIOUS for slot in ("imperative",)},
+    "imperative": DUBIOUS, "optative": 2.5,
     # An agent noun in the lexicon (жазушы, оқушы) is a lemma of its own.
     "agent": 3.0,
+    # The negation with a suffix after it (бармады, алмаңыз), but not so cheap that бөлмесі is
+    # read as "let him not divide" or көрмесін as "let him not see".
+    "negation": 1.0, "aorist_negative": 1.0,
     "person": COMMON, "voice": 0.0, "passive": 0.0, "perfect": 0.25, "present_3": 0.0,
 }
 # A chain that is nothing but one of these is also the end of many plain words (қала, бөлме):
 # its extra price. The negation and the -ар future are cheap only with a tense or person after
 # them (бармады, барармын).
-WEAK_ALONE = {"negation": 2.5, "present": 1.5, "aorist": 1.0}
+WEAK_ALONE = {"negation": 2.0, "present": 1.5, "aorist": 0.5}
 # Two-letter stems are cheap to find inside longer words: a nominal one must earn its place.
 SHORT_STEM = 2
 SHORT_STEM_COST = {False: 2.5, True: 0.5}
