@@ -145,9 +145,13 @@ PAST = (("ды", "ді", VOICED), ("ты", "ті", "T"))
 # Also the -а/-й converb; и spells ы/і + й (оқы + й + ды → оқиды).
 PRESENT = (("а", "е", CONS), ("й", "й", "V"), ("и", "и", CONS))
 PRESENT_3 = (("ды", "ді", ANY),)                               # келеді, ойлайды
-PERSON_AFTER_PRESENT = (                                       # барамын, келесіз
-    ("мын", "мін", ANY), ("сың", "сің", ANY), ("сыз", "сіз", ANY), ("мыз", "міз", ANY),
-    ("сыңдар", "сіңдер", ANY), ("сыздар", "сіздер", ANY),
+# Person endings of the tenses built on the present, a participle, -ар/-мас or -мақ: барамын,
+# келетінсіз, барғанмын, бармаспын, бармақпыз. Unlike the nominal predicative, they take the
+# polite -сыз (a noun's -сыз makes an adjective: заңсыз).
+PERSON = (
+    ("мын", "мін", SONOROUS), ("бын", "бін", "Z"), ("пын", "пін", "T"),
+    ("мыз", "міз", SONOROUS), ("быз", "біз", "Z"), ("пыз", "піз", "T"),
+    ("сың", "сің", ANY), ("сыз", "сіз", ANY), ("сыңдар", "сіңдер", ANY), ("сыздар", "сіздер", ANY),
 )
 PERSON_AFTER_PAST = (                                          # келдім, бардық, келсеңіз
     ("м", "м", ANY), ("ң", "ң", ANY), ("ңыз", "ңіз", ANY), ("қ", "к", ANY),
@@ -165,10 +169,17 @@ VERBAL_NOUN = (("у", "у", ANY), ("ю", "ю", ANY))                # келу, 
 AGENT = (("шы", "ші", ANY),)                                   # айтушы (after -у)
 ABSTRACT = (("дық", "дік", "N"),)                              # келгендік(тен)
 CONDITIONAL = (("са", "се", ANY),)
-IMPERATIVE = (
-    ("сын", "сін", ANY), ("ңыз", "ңіз", "V"), ("ыңыз", "іңіз", CONS),
-    ("ңдар", "ңдер", "V"), ("ыңдар", "іңдер", CONS), ("айын", "ейін", CONS),
-    ("йын", "йін", "V"), ("айық", "ейік", CONS), ("йық", "йік", "V"),
+IMPERATIVE = (("сын", "сін", ANY),)                            # барсын, келмесін
+# The 1st person imperative (барайын, оқиық) is rarer still, and дейін is no де + йін.
+OPTATIVE = (
+    ("айын", "ейін", CONS), ("йын", "йін", "V"), ("иын", "иін", CONS),
+    ("айық", "ейік", CONS), ("йық", "йік", "V"), ("иық", "иік", CONS),
+)
+# The 2nd person imperative, polite or plural (келіңіз, барыңдар, келмеңіздер): as common as
+# a possessive, and the same endings.
+IMPERATIVE_2 = (
+    ("ңыз", "ңіз", "V"), ("ыңыз", "іңіз", CONS), ("ңдар", "ңдер", "V"), ("ыңдар", "іңдер", CONS),
+    ("ңыздар", "ңіздер", "V"), ("ыңыздар", "іңіздер", CONS),
 )
 DESIDERATIVE = (("ғы", "гі", VOICED), ("қы", "кі", "T"))         # айтқым келеді
 TEMPORAL_CONVERB = (("ғалы", "гелі", VOICED), ("қалы", "келі", "T"),
@@ -197,30 +208,34 @@ SLOTS: dict[str, tuple[tuple, tuple[str, ...]]] = {
     "predicative": (PREDICATIVE, ("",)),
     "voice": (VOICE, ("passive", "negation") + ("past", "present", "perfect", "participle",
                                                 "habitual", "aorist", "intention", "verbal_noun",
-                                                "conditional", "imperative", "temporal", "desiderative")),
+                                                "conditional", "imperative", "imperative_2",
+                                                "optative", "temporal", "desiderative")),
     "passive": (VOICE[:2], ("negation", "past", "present", "perfect", "participle", "habitual",
                             "aorist", "intention", "verbal_noun", "conditional", "imperative",
-                            "temporal", "desiderative")),
+                            "imperative_2", "optative", "temporal", "desiderative")),
     "negation": (NEGATION, ("past", "present", "participle", "habitual", "aorist_negative",
-                            "verbal_noun", "conditional", "imperative", "")),
+                            "verbal_noun", "conditional", "imperative", "imperative_2",
+                            "optative", "")),
     "past": (PAST, ("person_past", "")),
-    "present": (PRESENT, ("present_3", "person_present", "")),
+    "present": (PRESENT, ("present_3", "person", "")),
     "present_3": (PRESENT_3, ("",)),
-    "person_present": (PERSON_AFTER_PRESENT, ("",)),
+    "person": (PERSON, ("",)),
     "person_past": (PERSON_AFTER_PAST, ("",)),
     "perfect": (PERFECT_CONVERB, ("evidential", "")),
     "evidential": (EVIDENTIAL, ("",)),
-    "participle": (PAST_PARTICIPLE, ("person_present", "abstract") + _NOMINAL_AFTER_NONFINITE),
-    "habitual": (HABITUAL_PARTICIPLE, _NOMINAL_AFTER_NONFINITE),
-    "aorist": (AORIST, ("person_present", "")),
-    "aorist_negative": (AORIST_NEGATIVE, ("person_present", "")),
-    "intention": (INTENTION, ("intention_predicate", "")),
-    "intention_predicate": (INTENTION_PREDICATE, ("person_present", "")),
+    "participle": (PAST_PARTICIPLE, ("person", "abstract") + _NOMINAL_AFTER_NONFINITE),
+    "habitual": (HABITUAL_PARTICIPLE, ("person",) + _NOMINAL_AFTER_NONFINITE),
+    "aorist": (AORIST, ("person", "")),
+    "aorist_negative": (AORIST_NEGATIVE, ("person", "")),
+    "intention": (INTENTION, ("intention_predicate", "person", "")),
+    "intention_predicate": (INTENTION_PREDICATE, ("person", "")),
     "verbal_noun": (VERBAL_NOUN, ("agent", "plural", "poss3", "poss12", "poss1sg2sg", "case", "")),
     "agent": (AGENT, ("plural", "poss3", "poss12", "poss1sg2sg", "case", "")),
     "abstract": (ABSTRACT, ("poss3", "case", "")),
     "conditional": (CONDITIONAL, ("person_past", "")),
     "imperative": (IMPERATIVE, ("",)),
+    "optative": (OPTATIVE, ("",)),
+    "imperative_2": (IMPERATIVE_2, ("",)),
     "temporal": (TEMPORAL_CONVERB, ("",)),
     "desiderative": (DESIDERATIVE, ("poss3", "poss12", "poss1sg2sg")),
 }
@@ -229,8 +244,8 @@ _CASE_SLOTS = ("genitive", "dative", "accusative", "locative", "ablative", "inst
 NOMINAL_START = ("plural", "poss3", "poss12", "poss1sg2sg", "case", "attributive",
                  "similative", "predicative", "comparative")
 VERBAL_START = ("voice", "negation", "past", "present", "perfect", "participle", "habitual",
-                "aorist", "intention", "verbal_noun", "conditional", "imperative", "temporal",
-                "desiderative")
+                "aorist", "intention", "verbal_noun", "conditional", "imperative", "imperative_2",
+                "optative", "temporal", "desiderative")
 VOICE_SLOTS = frozenset({"voice", "passive"})
 
 # How readily a reading is believed: stripping a letter earns 1, each suffix costs its slot's
@@ -240,19 +255,24 @@ COMMON, RARE, DUBIOUS = 0.5, 1.5, 2.0
 SLOT_COST = {
     **{slot: COMMON for slot in ("plural", "poss3", "poss12", "case_p3", "past", "present",
                                  "participle", "habitual", "verbal_noun", "abstract",
-                                 "conditional") + _CASE_SLOTS},
+                                 "conditional", "person_past", "imperative_2")
+        + _CASE_SLOTS},
     **{slot: RARE for slot in ("poss1sg2sg", "dative_p12", "similative", "similative_p3",
-                               "predicative", "aorist_negative", "intention", "attributive",
+                               "predicative", "intention", "attributive",
                                "intention_predicate", "temporal", "desiderative",
-                               "evidential", "negation", "person_past", "comparative")},
-    **{slot: DUBIOUS for slot in ("imperative", "aorist")},
+                               "evidential", "comparative", "aorist")},
+    "imperative": DUBIOUS, "optative": 2.5,
     # An agent noun in the lexicon (жазушы, оқушы) is a lemma of its own.
     "agent": 3.0,
-    "person_present": 1.0, "voice": 0.0, "passive": 0.0, "perfect": 0.25, "present_3": 0.0,
+    # The negation with a suffix after it (бармады, алмаңыз), but not so cheap that бөлмесі is
+    # read as "let him not divide" or көрмесін as "let him not see".
+    "negation": 1.0, "aorist_negative": 1.0,
+    "person": COMMON, "voice": 0.0, "passive": 0.0, "perfect": 0.25, "present_3": 0.0,
 }
-# A chain that is nothing but one of these is also the end of many plain words (қала, бөлме).
-WEAK_ALONE = frozenset({"negation", "present"})
-WEAK_ALONE_COST = 1.5
+# A chain that is nothing but one of these is also the end of many plain words (қала, бөлме):
+# its extra price. The negation and the -ар future are cheap only with a tense or person after
+# them (бармады, барармын).
+WEAK_ALONE = {"negation": 2.0, "present": 1.5, "aorist": 0.5}
 # Two-letter stems are cheap to find inside longer words: a nominal one must earn its place.
 SHORT_STEM = 2
 SHORT_STEM_COST = {False: 2.5, True: 0.5}
@@ -286,6 +306,11 @@ IRREGULAR = {
     **{form: "ма" for form in ("ме", "ба", "бе", "па", "пе")},
     **{form: "да" for form in ("де", "та", "те")},
     "қана": "ғана", "боп": "бол", "тауып": "тап",
+    # The present continuous of the positional verbs: the root (жатыр for жат) and the person
+    # endings, no tense suffix (отырсың, тұрмыз, жатырсыз).
+    **{root + (back if _harmony(root) == "b" else front): lemma
+       for root, lemma in (("отыр", "отыр"), ("тұр", "тұр"), ("жүр", "жүр"), ("жатыр", "жат"))
+       for back, front, after in PERSON if "R" in after},
 }
 # Stems of closed-class words, added to the lexicon: stem -> (tag, lemma). Plural pronouns
 # and the present continuous of жат/тұр/отыр/жүр (жатыр) keep on inflecting.
@@ -331,8 +356,8 @@ def _extend(chain: str, slot: str, harmony: str, depth: int, voice: int, first: 
         grown_cost = cost + SLOT_COST[slot]
         for nxt in following:
             if nxt == "":
-                alone = depth == 0 and slot in WEAK_ALONE
-                out.append((grown, start, grown_voice, grown_cost + WEAK_ALONE_COST * alone))
+                alone = WEAK_ALONE.get(slot, 0.0) if depth == 0 else 0.0
+                out.append((grown, start, grown_voice, grown_cost + alone))
             elif depth + 1 < MAX_CHAIN_MORPHEMES:
                 for target in (_CASE_SLOTS if nxt == "case" else (nxt,)):
                     _extend(grown, target, harmony, depth + 1, grown_voice, start, grown_cost,
@@ -367,6 +392,12 @@ def _chains() -> dict[str, tuple[_Chain, ...]]:
                 for text, after, voice, cost in out:
                     found.setdefault(text, set()).add(_Chain(
                         verbal, slot == "comparative", _chain_harmony(text), after, voice, cost))
+    # й + а is written я: қой + а + ды → қояды, қой + атын → қоятын (the stem gets its й back).
+    for text, readings in list(found.items()):
+        if text.startswith("а"):
+            verbal = {chain._replace(after="V") for chain in readings if chain.verbal}
+            if verbal:
+                found.setdefault("я" + text[1:], set()).update(verbal)
     return {text: tuple(readings) for text, readings in found.items()}
 
 
@@ -418,8 +449,8 @@ def _restorations(stem: str, chain_text: str, chain: _Chain) -> list[tuple[str, 
     first = chain_text[:1]
     if chain.verbal and first == "и":
         return [(stem + "ы", 0.0), (stem + "і", 0.0)]          # оқиды → оқы
-    if chain.verbal and first == "ю":
-        return [(stem + "й", 0.0)]                            # сүю → сүй
+    if chain.verbal and first in "юя":
+        return [(stem + "й", 0.0)]                            # сүю → сүй, қояды → қой
     out = []
     if chain.verbal and first == "у":
         out = [(stem + "ы", 0.0), (stem + "і", 0.0)]            # оқу → оқы
