@@ -54,9 +54,10 @@ class SearchBackend(Protocol):
         """True when the index was built with other analysis rules than the current ones."""
 
     def search(self, query: str, *, limit: int = 10, offset: int = 0, filters: Filters | None = None,
-               sort: str = "relevance", per_document: int = 0) -> SearchResults:
+               sort: str = "relevance", per_document: int = 0, hidden: frozenset[str] = frozenset()) -> SearchResults:
         """Ranked (or date-ordered) passages (at most `per_document` of each document, when given), facet counts,
-        snippets for the hits returned."""
+        snippets for the hits returned; as if the `hidden` documents (those the viewer may not see) were not
+        indexed at all."""
 
     def matching_pages(self, query: str, document_id: str) -> dict[int, int]:
         """Pages of one document with passages the query matches, and how many on each."""
@@ -164,10 +165,11 @@ class WhooshBackend:
             self._searchers = SearcherCache(self._index)
 
     def search(self, query: str, *, limit: int = 10, offset: int = 0, filters: Filters | None = None,
-               sort: str = "relevance", per_document: int = 0) -> SearchResults:
+               sort: str = "relevance", per_document: int = 0, hidden: frozenset[str] = frozenset()) -> SearchResults:
         searcher = self._searcher()
         return search(searcher, query, limit=limit, offset=offset, filters=filters, sort=sort,
-                      per_document=per_document, caches=self._searchers.caches, time_budget=self.time_budget)
+                      per_document=per_document, caches=self._searchers.caches, time_budget=self.time_budget,
+                      hidden=hidden)
 
     def matching_pages(self, query: str, document_id: str) -> dict[int, int]:
         searcher = self._searcher()

@@ -39,6 +39,7 @@ from whoosh.scoring import BM25F
 
 from index.engine import Evaluator, Matches, idf_by_language
 from index.language import KAZAKH, RUSSIAN
+from index.visibility import Visibility
 
 # BM25's term-frequency saturation and length normalisation (shorter passages than whoosh's
 # default B=0.75 assumes: the passages are already cut to about 600 characters).
@@ -88,21 +89,22 @@ def _terms(query: Query, reader: IndexReader | None) -> set[TermKey]:
     return {(field, text.decode("utf-8") if isinstance(text, bytes) else text) for field, text in pairs}
 
 
-def without_common_words(query: Query, reader: IndexReader) -> Query:
+def without_common_words(query: Query, counts: IndexReader | Visibility) -> Query:
     """The top-level OR without the words in over COMMON_WORD_SHARE (and COMMON_WORD_PASSAGES) of the passages,
     when a rarer word is left to search for.
 
     A question's "неше", "қай", "жыл" match a large part of the archive; OR-ed in, every
     one of those passages is a candidate, and they add little to which passages rank first.
+    `counts` counts the passages (a viewer's `Visibility`, or the whole index's reader).
     """
     if not isinstance(query, Or):
         return query
-    limit = _common_limit(reader)
+    limit = _common_limit(counts)
 
     def common(part: Query) -> bool:
         word = _typed_term(part)
         return word is not None and word.fieldname in ("text", "title") and \
-            reader.doc_frequency("text", word.text) > limit
+            counts.doc_frequency("text", word.text) > limit
 
     kept = [part for part in query.subqueries if not common(part)]
     rarer_words = {word.text for word in map(_typed_term, kept) if word is not None and word.fieldname == "text"}
@@ -111,9 +113,9 @@ def without_common_words(query: Query, reader: IndexReader) -> Query:
     return Or(kept, boost=query.boost, minmatch=query.minmatch, scale=query.scale)
 
 
-def _common_limit(reader: IndexReader) -> float:
+def _common_limit(counts: IndexReader | Visibility) -> float:
     """How many passages make a word common (see COMMON_WORD_SHARE)."""
-    return max(COMMON_WORD_SHARE * reader.doc_count(), COMMON_WORD_PASSAGES)
+    return max(COMMON_WORD_SHARE * counts.doc_count(), COMMON_WORD_PASSAGES)
 
 
 def _typed_term(part: Query) -> Term | None:
@@ -209,9 +211,9 @@ def page_scores(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]], docn
 
 def _exact_forms(evaluator: Evaluator, typed_words: Sequence[str]) -> list[str]:
     """The typed word forms the exact-form field holds, common words left out."""
-    reader = evaluator.searcher.reader()
-    limit = _common_limit(reader)
-    return [word for word in dict.fromkeys(typed_words) if 0 < reader.doc_frequency("exact", word) <= limit]
+    counts = evaluator.view
+    limit = _common_limit(counts)
+    return [word for word in dict.fromkeys(typed_words) if 0 < counts.doc_frequency("exact", word) <= limit]
 
 
 def language_preference(evaluator: Evaluator, language: str | None) -> Callable[[np.ndarray], np.ndarray] | None:
