@@ -313,14 +313,17 @@ def list_documents(collection: str, year_from: int | None, year_to: int | None, 
 @click.option("--base-url", default=None, metavar="URL",
               help="Public address for absolute links (citations, API links), e.g. https://archive.example.kz; "
                    "default: $MURAGAT_BASE_URL, else http://HOST:PORT.")
+@click.option("--proxies", default=0, show_default=True, type=click.IntRange(0, 8),
+              help="Reverse proxies in front (1 behind nginx): their X-Forwarded-For and X-Forwarded-Proto "
+                   "headers give the client's address (sign-in throttling) and https (Secure cookies).")
 @time_budget_option
 @archive_option
 @reports_errors
-def serve(host: str, port: int, threads: int, base_url: str | None, time_budget: float,
+def serve(host: str, port: int, threads: int, base_url: str | None, proxies: int, time_budget: float,
           archive_dir: str | None) -> None:
     """Serve the web UI with waitress.
 
-    Example: muragat serve --port 8080 --base-url https://archive.example.kz
+    Example: muragat serve --port 8080 --base-url https://archive.example.kz --proxies 1
     """
     import waitress
 
@@ -329,7 +332,7 @@ def serve(host: str, port: int, threads: int, base_url: str | None, time_budget:
     root = resolve_root(archive_dir)
     Archive.existing(root)
     app = create_app({"ARCHIVE": str(root), "TIME_BUDGET": time_budget,
-                      "BASE_URL": public_base_url(base_url, host, port)})
+                      "BASE_URL": public_base_url(base_url, host, port), "PROXIES": proxies})
     app.extensions["muragat"].warm()
     click.echo(f"Muragat: http://{host}:{port}/  (archive {root})", err=True)
     waitress.serve(app, host=host, port=port, threads=threads)
