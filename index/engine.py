@@ -34,7 +34,7 @@ from whoosh.searching import Searcher
 
 from index.postings import Generation, locate
 from index.schema import NO_YEAR
-from index.visibility import Visibility
+from index.visibility import Visibility, existing_terms
 
 
 # A phrase reads all of a word's positions (in the same pass as its postings, and keeps them)
@@ -168,10 +168,7 @@ class Evaluator:
     def _term_count(self, query: Query) -> int:
         """The terms of a query the index holds (whoosh's CoordMatcher counts their matchers); of a restricted
         view, those its passages hold (a word of hidden passages alone is no term of the viewer's archive)."""
-        terms = query.existing_terms(self.searcher.reader(), phrases=True, expand=True)
-        if not self.view.restricted:
-            return sum(1 for _ in terms)
-        return sum(1 for field, text in terms if self.view.holds(field, _text(text)))
+        return len(existing_terms(query, self.searcher.reader(), self.view))
 
     def _all(self, subqueries) -> Matches:
         parts = []
@@ -280,11 +277,6 @@ class Evaluator:
         found = np.asarray(docnums, dtype=np.int32)
         live = self.generation.live(self.searcher)[found] if len(found) else np.empty(0, bool)
         return Matches(found[live], np.asarray(scores, dtype=np.float64)[live], np.full(int(live.sum()), terms, np.int32))
-
-
-def _text(term: bytes | str) -> str:
-    """A term as whoosh's existing_terms gives it (bytes), as text."""
-    return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
 def _intersection(parts: list[Matches]) -> Matches:

@@ -39,7 +39,7 @@ from whoosh.scoring import BM25F
 
 from index.engine import Evaluator, Matches, idf_by_language
 from index.language import KAZAKH, RUSSIAN
-from index.visibility import Visibility
+from index.visibility import Visibility, existing_terms
 
 # BM25's term-frequency saturation and length normalisation (shorter passages than whoosh's
 # default B=0.75 assumes: the passages are already cut to about 600 characters).
@@ -84,9 +84,10 @@ def word_groups(query: Query, reader: IndexReader | None = None) -> list[frozens
 
 
 def _terms(query: Query, reader: IndexReader | None) -> set[TermKey]:
-    pairs = (query.existing_terms(reader, phrases=True, expand=True) if reader is not None
-             else query.iter_all_terms(phrases=True))
-    return {(field, text.decode("utf-8") if isinstance(text, bytes) else text) for field, text in pairs}
+    if reader is not None:
+        return existing_terms(query, reader)
+    return {(field, text.decode("utf-8") if isinstance(text, bytes) else text)
+            for field, text in query.iter_all_terms(phrases=True)}
 
 
 def without_common_words(query: Query, counts: IndexReader | Visibility) -> Query:

@@ -33,7 +33,7 @@ from index.ranking import (
 from index.analysis import term_spans
 from index.snippets import Fragments, fragments, match_spans, snippet
 from index.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
-from index.visibility import Visibility, visible_passages
+from index.visibility import Visibility, existing_terms, visible_passages
 
 SORTS = ("relevance", "newest", "oldest")
 # Seconds a query may spend collecting matches before it answers with what it has (partial).
@@ -379,8 +379,7 @@ def _found(searcher: Searcher, word: str, caches: IndexCaches | None, view: Visi
     except QueryError:
         return False
     query = _expanded(parsed, searcher, caches, view)
-    return any(view.holds(field, _text(term))
-               for field, term in query.existing_terms(searcher.reader(), phrases=True, expand=True))
+    return bool(existing_terms(query, searcher.reader(), view))
 
 
 def _nearest(searcher: Searcher, word: str, caches: IndexCaches | None, view: Visibility) -> str | None:
@@ -392,7 +391,7 @@ def _nearest(searcher: Searcher, word: str, caches: IndexCaches | None, view: Vi
             swapped = word[:index] + swaps[letter] + word[index + 1:]
             if _found(searcher, swapped, caches, view):
                 return swapped
-    near = [_text(term) for term in searcher.reader().terms_within("exact", word, 2, prefix=2)]
+    near = searcher.reader().terms_within("exact", word, 2, prefix=2)
     held = [(view.frequency("exact", term), term) for term in near if view.holds("exact", term)]
     return min(held, key=lambda pair: (-pair[0], pair[1]))[1] if held else None
 
@@ -437,16 +436,11 @@ def _check_cost(parsed: ParsedQuery, searcher: Searcher) -> None:
                                  limit=MAX_PREFIX_TERMS)
 
 
-def _text(term: bytes | str) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else term
-
-
 def _highlight_terms(query: Query, searcher: Searcher) -> dict[str, set[str]]:
     """Analysed terms of the query that exist in the index, prefixes expanded, by field."""
     by_field: dict[str, set[str]] = {"text": set(), "exact": set()}
-    for fieldname, term in query.existing_terms(searcher.reader(), phrases=True, expand=True):
-        target = "exact" if fieldname == "exact" else "text"
-        by_field[target].add(term.decode("utf-8") if isinstance(term, bytes) else term)
+    for fieldname, term in existing_terms(query, searcher.reader()):
+        by_field["exact" if fieldname == "exact" else "text"].add(term)
     return by_field
 
 

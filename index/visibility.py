@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from whoosh.query import Query
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from index.postings import Generation
@@ -63,3 +65,27 @@ def visible_passages(generation: Generation, searcher: Searcher, hidden: frozens
     documents = generation.column(searcher, "document_id")
     shown = np.fromiter((value not in hidden for value in documents.values), dtype=bool, count=len(documents.values))
     return shown[documents.codes]
+
+
+def existing_terms(query: Query, reader: IndexReader, view: Visibility | None = None) -> set[tuple[str, str]]:
+    """(field, text) of the query's terms the index holds (prefixes expanded, the words of phrases); of a
+    restricted view, those its passages hold.
+
+    Whoosh's own Query.existing_terms stops looking at other fields after the first term it finds (its loop
+    variable overwrites its `fieldname` argument): a prefix expanded in `exact` before `text` words hid the
+    words, and what it found depended on words of passages the viewer may not see.
+    """
+    found = set()
+    for leaf in query.leaves():
+        for field, text in leaf.expanded_terms(reader, phrases=True):
+            if field not in reader.schema:
+                continue
+            try:
+                encoded = reader.schema[field].to_bytes(text)
+            except ValueError:
+                continue
+            if (field, encoded) in reader:
+                found.add((field, encoded.decode("utf-8") if isinstance(encoded, bytes) else encoded))
+    if view is not None and view.restricted:
+        found = {(field, text) for field, text in found if view.holds(field, text)}
+    return found

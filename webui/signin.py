@@ -182,7 +182,8 @@ def _next_page() -> str:
 
 def _session_key(user: User) -> str:
     """Ties a session to the user's password: a new password ends the sessions signed in with the old one."""
-    return hashlib.sha256(user.password_hash.encode("utf-8")).hexdigest()[:32]
+    return hmac.new(current_app.secret_key.encode("utf-8"), user.password_hash.encode("utf-8"),
+                    hashlib.sha256).hexdigest()[:32]
 
 
 def _not_cached_when_signed_in(response):
