@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -138,3 +139,12 @@ def test_a_catalog_of_version_4_gains_the_access_tables(own_archive_dir):
     catalog = Catalog(path)
     assert catalog.document(DOCUMENT).access == "" and len(catalog.secret_key()) == 64
     assert catalog.hidden_documents("", sees_everything=False) == frozenset()
+
+
+def test_every_access_command_and_option_is_in_the_readme():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for documented in ("muragat collection NAME --access public|restricted", "muragat user add NAME --role",
+                       "--password-stdin", "muragat grant NAME COLLECTION", "muragat revoke NAME COLLECTION",
+                       "muragat token create NAME", "muragat token revoke NAME", "`user password NAME`",
+                       "`user remove NAME`", "muragat user list", "muragat audit", "--proxies N", "`access`"):
+        assert documented in readme, documented
