@@ -227,7 +227,7 @@ class Archive:
         if not query.strip():
             return {}
         try:
-            return self.backend.matching_pages(query, document_id)
+            return self.backend.matching_pages(query, document_id, self.hidden)
         except QueryError as error:
             raise _refused(query, error) from error
 
@@ -235,7 +235,7 @@ class Archive:
         """A page's text with the words `query` matches marked (nothing marked without a query)."""
         if not query.strip():
             return [(text, False)] if text else []
-        return self.backend.highlight(text, query)
+        return self.backend.highlight(text, query, self.hidden)
 
     # Reading
 

@@ -59,11 +59,12 @@ class SearchBackend(Protocol):
         snippets for the hits returned; as if the `hidden` documents (those the viewer may not see) were not
         indexed at all."""
 
-    def matching_pages(self, query: str, document_id: str) -> dict[int, int]:
-        """Pages of one document with passages the query matches, and how many on each."""
+    def matching_pages(self, query: str, document_id: str, hidden: frozenset[str] = frozenset()) -> dict[int, int]:
+        """Pages of one document with passages the query matches, and how many on each (prefixes and variants
+        standing for words of the documents not `hidden`)."""
 
-    def highlight(self, text: str, query: str) -> Fragments:
-        """A text with the words the query matches marked."""
+    def highlight(self, text: str, query: str, hidden: frozenset[str] = frozenset()) -> Fragments:
+        """A text with the words the query matches marked (as a search without the `hidden` documents)."""
 
     def warm(self) -> None:
         """Prepare for fast first searches (a server does this before it listens)."""
@@ -171,13 +172,13 @@ class WhooshBackend:
                       per_document=per_document, caches=self._searchers.caches, time_budget=self.time_budget,
                       hidden=hidden)
 
-    def matching_pages(self, query: str, document_id: str) -> dict[int, int]:
+    def matching_pages(self, query: str, document_id: str, hidden: frozenset[str] = frozenset()) -> dict[int, int]:
         searcher = self._searcher()
-        return matching_pages(searcher, query, document_id, caches=self._searchers.caches)
+        return matching_pages(searcher, query, document_id, caches=self._searchers.caches, hidden=hidden)
 
-    def highlight(self, text: str, query: str) -> Fragments:
+    def highlight(self, text: str, query: str, hidden: frozenset[str] = frozenset()) -> Fragments:
         searcher = self._searcher()
-        return highlight(searcher, text, query, caches=self._searchers.caches)
+        return highlight(searcher, text, query, caches=self._searchers.caches, hidden=hidden)
 
     def document_ids(self) -> set[str]:
         return indexed_document_ids(self.index)

@@ -233,12 +233,11 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
         return SearchResults(text, 0, ())
     _check_cost(parsed, searcher)
     generation = _generation(searcher, caches)
-    filter_cache = caches.filters if caches else FilterCache(size=0)
-    visible = filter_cache.visible(searcher, generation, hidden)
-    view = Visibility(searcher, generation, visible)
+    view = _view(searcher, caches, hidden)
     query = _expanded(parsed, searcher, caches, view)
     by_relevance = sort == "relevance"
-    allowed = _both(filter_cache.allowed(searcher, generation, _combined(parsed.filter, filters)), visible)
+    allowed = _both((caches.filters if caches else FilterCache(size=0)).allowed(
+        searcher, generation, _combined(parsed.filter, filters)), view.passages)
     searched = without_common_words(query, view) if by_relevance else query
     evaluator = Evaluator(searcher, generation, deadline, view)
     matches = evaluator.matches(searched)
@@ -300,6 +299,13 @@ def _with_proximity(evaluator: Evaluator, near: Phrase, ordered: list[tuple[int,
               for index, (docnum, score) in enumerate(best)]
     places = evaluator.generation.places(evaluator.searcher)
     return sorted(scored, key=lambda hit: (-hit[1], places[hit[0]])) + rest
+
+def _view(searcher: Searcher, caches: IndexCaches | None, hidden: frozenset[str]) -> Visibility:
+    """The passages of the documents not `hidden`, and the index's counts over them."""
+    generation = _generation(searcher, caches)
+    filters = caches.filters if caches else FilterCache(size=0)
+    return Visibility(searcher, generation, filters.visible(searcher, generation, hidden))
+
 
 def _both(allowed: np.ndarray | None, visible: np.ndarray | None) -> np.ndarray | None:
     """The passages the filters let through that the viewer may see."""
@@ -396,16 +402,17 @@ def _nearest(searcher: Searcher, word: str, caches: IndexCaches | None, view: Vi
     return min(held, key=lambda pair: (-pair[0], pair[1]))[1] if held else None
 
 
-def matching_pages(searcher: Searcher, text: str, document_id: str,
-                   caches: IndexCaches | None = None) -> dict[int, int]:
-    """The pages of one document with passages the query matches, and how many on each."""
+def matching_pages(searcher: Searcher, text: str, document_id: str, caches: IndexCaches | None = None,
+                   hidden: frozenset[str] = frozenset()) -> dict[int, int]:
+    """The pages of one document with passages the query matches, and how many on each (the words a prefix or
+    a typed variant stands for chosen, as the search chooses them, among the viewer's passages)."""
     parsed = parse_query(text, searcher.schema)
     if parsed.query is NullQuery:
         return {}
     _check_cost(parsed, searcher)
     generation = _generation(searcher, caches)
     evaluate = Evaluator(searcher, generation, deadline=math.inf).matches
-    matches = evaluate(_expanded(parsed, searcher, caches))
+    matches = evaluate(_expanded(parsed, searcher, caches, _view(searcher, caches, hidden)))
     restriction = evaluate(_combined(parsed.filter, Filters(document_id=document_id)))
     inside = np.isin(matches.docnums, restriction.docnums, assume_unique=True)
     return dict(sorted(pages(searcher, generation, matches.docnums[inside]).items()))
@@ -450,10 +457,11 @@ def _spans(text: str, terms: dict[str, set[str]]) -> list[tuple[int, int]]:
             for span in match_spans(term_spans(text, exact, among=terms[field]), terms[field])]
 
 
-def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCaches | None = None) -> Fragments:
-    """A whole text (a page) with the words a query matches marked."""
+def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCaches | None = None,
+              hidden: frozenset[str] = frozenset()) -> Fragments:
+    """A whole text (a page) with the words a query matches marked (as the viewer's search chooses them)."""
     try:
-        query = _expanded(parse_query(query_text, searcher.schema), searcher, caches)
+        query = _expanded(parse_query(query_text, searcher.schema), searcher, caches, _view(searcher, caches, hidden))
     except QueryError:
         return fragments(text, [])
     return fragments(text, _spans(text, _highlight_terms(query, searcher)))

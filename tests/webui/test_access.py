@@ -344,3 +344,15 @@ def test_views_of_restricted_material_are_audited(viewers, ids, archives):
                               archives["mixed"]))["audit"]
     printed = cli("audit", "--user", "keeper", "--archive", archives["mixed"])
     assert f"keeper\toriginal\t{ids['medical_1997.txt']}" in printed
+
+
+def test_a_public_page_is_marked_and_counted_as_in_the_public_archive(viewers, ids):
+    """The words a prefix or a typed variant stands for are chosen among the passages the viewer may see: a
+    restricted word never displaces a public one in a page's marks or its pages with hits."""
+    for query in PUBLIC_WORDS + SECRET_WORDS + ["құқ* Тоқтар*", "кукык кызылша"]:
+        for name in PUBLIC:
+            route = f"/api/documents/{ids[name]}/pages/1"
+            expected = viewers["public archive"].get(route, query_string={"q": query}).get_json()
+            seen = viewers["anonymous"].get(route, query_string={"q": query}).get_json()
+            assert {key: seen.get(key) for key in ("highlighted", "marks", "hit_pages", "error")} == \
+                {key: expected.get(key) for key in ("highlighted", "marks", "hit_pages", "error")}, (query, name)
