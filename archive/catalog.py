@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sqlite3
 import urllib.parse
 from dataclasses import dataclass
@@ -34,7 +35,8 @@ CREATE TABLE IF NOT EXISTS documents (
     added_at TEXT NOT NULL,
     indexed INTEGER NOT NULL DEFAULT 0,
     language TEXT NOT NULL DEFAULT '',
-    source TEXT NOT NULL DEFAULT ''
+    source TEXT NOT NULL DEFAULT '',
+    access TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS document_paths (
     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -80,12 +82,45 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
     failed INTEGER NOT NULL DEFAULT 0,
     pages INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS collections (
+    name TEXT PRIMARY KEY,
+    access TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS grants (
+    user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    collection TEXT NOT NULL,
+    PRIMARY KEY (user, collection)
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    hash TEXT PRIMARY KEY,
+    user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    page INTEGER,
+    what TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
 # Bumped with every change to SCHEMA; `_migrate` brings older catalog files up to it.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Columns added after version 1 (the foundation), by table: added in place to older files.
 ADDED_COLUMNS = {
-    "documents": {"language": "TEXT NOT NULL DEFAULT ''", "source": "TEXT NOT NULL DEFAULT ''"},
+    "documents": {"language": "TEXT NOT NULL DEFAULT ''", "source": "TEXT NOT NULL DEFAULT ''",
+                  "access": "TEXT NOT NULL DEFAULT ''"},
     "document_paths": {"size": "INTEGER", "mtime_ns": "INTEGER"},
     "pages": {"source": "TEXT NOT NULL DEFAULT 'text_layer'", "confidence": "REAL",
               "line_ends": "TEXT NOT NULL DEFAULT ''"},
@@ -100,8 +135,10 @@ LISTING_ORDERS = {
 }
 LISTING_SORTS = tuple(LISTING_ORDERS)
 DOCUMENT_COLUMNS = ("id", "sha256", "title", "author", "date", "year", "collection", "kind", "size", "page_count",
-                    "stored_name", "added_at", "indexed", "language", "source")
-METADATA_COLUMNS = ("title", "author", "date", "year", "collection", "language", "source")
+                    "stored_name", "added_at", "indexed", "language", "source", "access")
+METADATA_COLUMNS = ("title", "author", "date", "year", "collection", "language", "source", "access")
+# Metadata the index does not hold: changing it needs no reindex.
+UNINDEXED_METADATA = frozenset({"access"})
 
 
 @dataclass(frozen=True)
@@ -123,6 +160,7 @@ class Document:
     indexed: bool
     language: str = ""
     source: str = ""
+    access: str = ""  # the document's own: "restricted" (whatever its collection's), else "public" or ""
 
 
 @dataclass(frozen=True)
@@ -195,6 +233,28 @@ class Failure:
     sha256: str | None
     reason: str
     failed_at: str
+
+
+@dataclass(frozen=True)
+class User:
+    """Someone who signs in: a reader sees public material and the collections granted to them; an archivist or
+    an admin sees everything (an admin also reads the audit trail)."""
+
+    name: str
+    role: str
+    password_hash: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One view of restricted material: who, what (page, original, citation, document), when."""
+
+    at: str
+    user: str
+    document_id: str
+    page: int | None
+    what: str
 
 
 def now() -> str:
@@ -279,6 +339,8 @@ class Catalog:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
+            # Signs the web UI's session cookies: made once, with the catalog, kept with it.
+            self.db.execute("INSERT OR IGNORE INTO settings VALUES ('secret_key', ?)", (secrets.token_hex(32),))
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
@@ -366,15 +428,17 @@ class Catalog:
         return KnownFile(**row) if row else None
 
     def update_metadata(self, document_id: str, changes: dict[str, object]) -> None:
-        """Change a document's title, author, date, year, collection, language or source; it must be reindexed."""
+        """Change a document's title, author, date, year, collection, language, source or access; it must be
+        reindexed unless only its access changed."""
         unknown = set(changes) - set(METADATA_COLUMNS)
         if unknown:
             raise ValueError(f"not metadata: {sorted(unknown)}")
         if not changes:
             return
         assignments = ", ".join(f"{column} = :{column}" for column in changes)
+        reindexed = ", indexed = 0" if set(changes) - UNINDEXED_METADATA else ""
         with self.db:
-            self.db.execute(f"UPDATE documents SET {assignments}, indexed = 0 WHERE id = :id",
+            self.db.execute(f"UPDATE documents SET {assignments}{reindexed} WHERE id = :id",
                             {**changes, "id": document_id})
 
     def mark_indexed(self, document_ids: list[str], indexed: bool = True) -> None:
@@ -441,6 +505,97 @@ class Catalog:
             return None
         return IngestRun(**{**dict(row), "paths": tuple(json.loads(row["paths"]))})
 
+    # Access: collections' and documents' access, users, grants, tokens, the audit trail
+
+    def collection_access(self) -> dict[str, str]:
+        """Each collection whose access was set: "public" or "restricted" (a collection not listed is public)."""
+        return {row[0]: row[1] for row in self.db.execute("SELECT name, access FROM collections ORDER BY name")}
+
+    def set_collection_access(self, name: str, access: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO collections VALUES (?, ?)", (name, access))
+
+    def hidden_documents(self, user: str, sees_everything: bool) -> frozenset[str]:
+        """The documents someone may not see: restricted ones (by their collection or their own access) outside the
+        collections granted to them; none for whoever sees everything."""
+        if sees_everything:
+            return frozenset()
+        rows = self.db.execute(
+            "SELECT id FROM documents WHERE (access = 'restricted' OR collection IN"
+            " (SELECT name FROM collections WHERE access = 'restricted'))"
+            " AND collection NOT IN (SELECT collection FROM grants WHERE user = ?)", (user,))
+        return frozenset(row[0] for row in rows)
+
+    def is_restricted(self, document: Document) -> bool:
+        return document.access == "restricted" or self.collection_access().get(document.collection) == "restricted"
+
+    def user(self, name: str) -> User | None:
+        row = self.db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+        return User(**row) if row else None
+
+    def users(self) -> list[User]:
+        return [User(**row) for row in self.db.execute("SELECT * FROM users ORDER BY name")]
+
+    def has_users(self) -> bool:
+        return self.db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+
+    def add_user(self, name: str, role: str, password_hash: str) -> bool:
+        """False when the name is taken."""
+        with self.db:
+            return bool(self.db.execute("INSERT INTO users VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                                        (name, role, password_hash, now())).rowcount)
+
+    def set_password(self, name: str, password_hash: str) -> None:
+        with self.db:
+            self.db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (password_hash, name))
+
+    def remove_user(self, name: str) -> None:
+        """The user, their grants and their tokens."""
+        with self.db:
+            self.db.execute("DELETE FROM users WHERE name = ?", (name,))
+
+    def grants(self, user: str) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT collection FROM grants WHERE user = ? ORDER BY 1", (user,))]
+
+    def grant(self, user: str, collection: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR IGNORE INTO grants VALUES (?, ?)", (user, collection))
+
+    def revoke(self, user: str, collection: str) -> bool:
+        """False when the user held no such grant."""
+        with self.db:
+            return bool(self.db.execute("DELETE FROM grants WHERE user = ? AND collection = ?",
+                                        (user, collection)).rowcount)
+
+    def add_token(self, user: str, token_hash: str) -> None:
+        with self.db:
+            self.db.execute("INSERT INTO tokens VALUES (?, ?, ?)", (token_hash, user, now()))
+
+    def token_user(self, token_hash: str) -> User | None:
+        row = self.db.execute("SELECT users.* FROM tokens JOIN users ON users.name = tokens.user"
+                              " WHERE tokens.hash = ?", (token_hash,)).fetchone()
+        return User(**row) if row else None
+
+    def revoke_tokens(self, user: str) -> int:
+        with self.db:
+            return self.db.execute("DELETE FROM tokens WHERE user = ?", (user,)).rowcount
+
+    def record_view(self, user: str, document_id: str, page: int | None, what: str) -> None:
+        with self.db:
+            self.db.execute("INSERT INTO audit (at, user, document_id, page, what) VALUES (?, ?, ?, ?, ?)",
+                            (now(), user, document_id, page, what))
+
+    def audit(self, limit: int = 100, user: str = "", document_id: str = "") -> list[AuditEntry]:
+        """The latest views of restricted material, newest first (of one user, or one document, when given)."""
+        rows = self.db.execute(
+            "SELECT at, user, document_id, page, what FROM audit WHERE (? = '' OR user = ?)"
+            " AND (? = '' OR document_id = ?) ORDER BY id DESC LIMIT ?",
+            (user, user, document_id, document_id, limit))
+        return [AuditEntry(**row) for row in rows]
+
+    def secret_key(self) -> str:
+        return self.db.execute("SELECT value FROM settings WHERE key = 'secret_key'").fetchone()[0]
+
     # Figures
 
     def counts(self) -> dict[str, int]:
@@ -458,10 +613,10 @@ class Catalog:
 
     def list_documents(self, collection: str = "", year_from: int | None = None, year_to: int | None = None,
                        ids: Collection[str] | None = None, sort: str = "title", limit: int = 20,
-                       offset: int = 0) -> Listing:
-        """The documents of a collection, a range of years and among `ids` (each when given), in a LISTING_ORDERS
-        order, `limit` of them from `offset`, and how many there are in all."""
-        where, values = ["1"], []
+                       offset: int = 0, hidden: Collection[str] = frozenset()) -> Listing:
+        """The documents of a collection, a range of years and among `ids` (each when given), `hidden` ones left
+        out, in a LISTING_ORDERS order, `limit` of them from `offset`, and how many there are in all."""
+        where, values = [_visible(hidden)], _hidden_values(hidden)
         if collection:
             where.append("collection = ?")
             values.append(collection)
@@ -480,14 +635,16 @@ class Catalog:
                                " LIMIT ? OFFSET ?", [*values, limit, offset])
         return Listing(total, tuple(_document(row) for row in rows))
 
-    def documents_per_year(self) -> dict[int, int]:
-        """How many documents each year holds, in year order (undated ones aside)."""
-        rows = self.db.execute("SELECT year, count(*) FROM documents WHERE year IS NOT NULL GROUP BY year ORDER BY year")
+    def documents_per_year(self, hidden: Collection[str] = frozenset()) -> dict[int, int]:
+        """How many documents each year holds, in year order (undated ones and `hidden` ones aside)."""
+        rows = self.db.execute(f"SELECT year, count(*) FROM documents WHERE year IS NOT NULL AND {_visible(hidden)}"
+                               " GROUP BY year ORDER BY year", _hidden_values(hidden))
         return {row[0]: row[1] for row in rows}
 
-    def collections(self) -> dict[str, int]:
-        """Documents per collection ('' for none)."""
-        rows = self.db.execute("SELECT collection, count(*) FROM documents GROUP BY collection ORDER BY collection")
+    def collections(self, hidden: Collection[str] = frozenset()) -> dict[str, int]:
+        """Documents per collection ('' for none), `hidden` ones left out (a collection of hidden ones with them)."""
+        rows = self.db.execute(f"SELECT collection, count(*) FROM documents WHERE {_visible(hidden)}"
+                               " GROUP BY collection ORDER BY collection", _hidden_values(hidden))
         return {row[0]: row[1] for row in rows}
 
     def iter_passages(self) -> Iterator[tuple[PassageRecord, Document]]:
@@ -502,6 +659,15 @@ def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
     db.row_factory = sqlite3.Row
     db.create_function("kazakh_key", 1, kazakh.sort_key, deterministic=True)  # titles in the Kazakh alphabet's order
     return db
+
+
+def _visible(hidden: Collection[str]) -> str:
+    """The condition leaving `hidden` documents out (its value from `_hidden_values`); always true without any."""
+    return "id NOT IN (SELECT value FROM json_each(?))" if hidden else "1"
+
+
+def _hidden_values(hidden: Collection[str]) -> list[str]:
+    return [json.dumps(sorted(hidden))] if hidden else []
 
 
 def _code(error: sqlite3.Error) -> int:

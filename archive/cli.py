@@ -313,14 +313,17 @@ def list_documents(collection: str, year_from: int | None, year_to: int | None, 
 @click.option("--base-url", default=None, metavar="URL",
               help="Public address for absolute links (citations, API links), e.g. https://archive.example.kz; "
                    "default: $MURAGAT_BASE_URL, else http://HOST:PORT.")
+@click.option("--proxies", default=0, show_default=True, type=click.IntRange(0, 8),
+              help="Reverse proxies in front (1 behind nginx): their X-Forwarded-For and X-Forwarded-Proto "
+                   "headers give the client's address (sign-in throttling) and https (Secure cookies).")
 @time_budget_option
 @archive_option
 @reports_errors
-def serve(host: str, port: int, threads: int, base_url: str | None, time_budget: float,
+def serve(host: str, port: int, threads: int, base_url: str | None, proxies: int, time_budget: float,
           archive_dir: str | None) -> None:
     """Serve the web UI with waitress.
 
-    Example: muragat serve --port 8080 --base-url https://archive.example.kz
+    Example: muragat serve --port 8080 --base-url https://archive.example.kz --proxies 1
     """
     import waitress
 
@@ -329,7 +332,7 @@ def serve(host: str, port: int, threads: int, base_url: str | None, time_budget:
     root = resolve_root(archive_dir)
     Archive.existing(root)
     app = create_app({"ARCHIVE": str(root), "TIME_BUDGET": time_budget,
-                      "BASE_URL": public_base_url(base_url, host, port)})
+                      "BASE_URL": public_base_url(base_url, host, port), "PROXIES": proxies})
     app.extensions["muragat"].warm()
     click.echo(f"Muragat: http://{host}:{port}/  (archive {root})", err=True)
     waitress.serve(app, host=host, port=port, threads=threads)
@@ -350,11 +353,13 @@ def status(as_json: bool, archive_dir: str | None) -> None:
         return
     last = figures.pop("last_ingest")
     collections = figures.pop("collections")
+    restricted = set(figures.pop("restricted_collections"))
     languages = figures.pop("passages_by_language")
     for key, value in figures.items():
         click.echo(f"{key:>20}: {value}")
     for name, count in collections.items():
-        click.echo(f"{'collection':>20}: {name or '(none)'}: {count} documents")
+        access = "restricted" if name in restricted else "public"
+        click.echo(f"{'collection':>20}: {name or '(none)'}: {count} documents, {access}")
     for language, count in languages.items():
         click.echo(f"{'language':>20}: {language}: {count} passages")
     if last:
@@ -437,3 +442,197 @@ def remove(document_id: str, wait: bool, archive_dir: str | None) -> None:
     with writing(archive.root, "remove", wait):
         document = archive.remove(document_id)
     click.echo(f"removed {document.id} ({document.title})")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--access", type=str, default=None, metavar="public|restricted",
+              help="Set who may see the collection: everyone (public) or users granted it, archivists and admins.")
+@archive_option
+@reports_errors
+def collection(name: str, access: str | None, archive_dir: str | None) -> None:
+    """Show or set a collection's access: public (the default) or restricted.
+
+    Example: muragat collection "Жеке істер" --access restricted
+    """
+    from archive import access as rules
+
+    archive = Archive.existing(resolve_root(archive_dir), read_only=access is None)
+    if access is not None:
+        rules.set_collection_access(archive.catalog, name, access.strip().lower())
+    click.echo(f"{name}: {rules.collection_access(archive.catalog, name)}")
+
+
+@main.group()
+def user() -> None:
+    """Users who sign in to the web UI: readers see public material and their grants; archivists and admins see all."""
+
+
+def _password(password_stdin: bool) -> str:
+    """The password from the first line of standard input, or asked for twice on the terminal (not echoed)."""
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+
+
+def _password_stdin(command):
+    return click.option("--password-stdin", is_flag=True,
+                        help="Read the password from the first line of standard input.")(command)
+
+
+@user.command(name="add")
+@click.argument("name")
+@click.option("--role", default="reader", show_default=True, metavar="reader|archivist|admin",
+              help="reader: public material and granted collections; archivist, admin: everything.")
+@_password_stdin
+@archive_option
+@reports_errors
+def user_add(name: str, role: str, password_stdin: bool, archive_dir: str | None) -> None:
+    """Add a user; the password is asked for (or read with --password-stdin) and kept only as a scrypt hash.
+
+    Example: echo 's3cret-passphrase' | muragat user add aigerim --role reader --password-stdin
+    """
+    from archive import access as rules
+
+    archive = Archive.existing(resolve_root(archive_dir))
+    added = rules.add_user(archive.catalog, name, role.strip().lower(), _password(password_stdin))
+    click.echo(f"added {added.role} {added.name}")
+
+
+@user.command(name="password")
+@click.argument("name")
+@_password_stdin
+@archive_option
+@reports_errors
+def user_password(name: str, password_stdin: bool, archive_dir: str | None) -> None:
+    """Set a user's new password; their web sessions end.
+
+    Example: muragat user password aigerim
+    """
+    from archive import access as rules
+
+    rules.set_password(Archive.existing(resolve_root(archive_dir)).catalog, name, _password(password_stdin))
+    click.echo(f"new password set for {name}")
+
+
+@user.command(name="remove")
+@click.argument("name")
+@archive_option
+@reports_errors
+def user_remove(name: str, archive_dir: str | None) -> None:
+    """Remove a user with their grants and API tokens; their web sessions end.
+
+    Example: muragat user remove aigerim
+    """
+    from archive import access as rules
+
+    rules.remove_user(Archive.existing(resolve_root(archive_dir)).catalog, name)
+    click.echo(f"removed {name}")
+
+
+@user.command(name="list")
+@json_option
+@archive_option
+@reports_errors
+def user_list(as_json: bool, archive_dir: str | None) -> None:
+    """The users, their roles and the collections granted to them.
+
+    Example: muragat user list --json
+    """
+    catalog = Archive.existing(resolve_root(archive_dir), read_only=True).catalog
+    users = [{"name": user.name, "role": user.role, "grants": catalog.grants(user.name),
+              "created_at": user.created_at} for user in catalog.users()]
+    if as_json:
+        emit_json({"users": users})
+        return
+    for entry in users:
+        click.echo(f"{entry['name']}\t{entry['role']}\t{', '.join(entry['grants']) or '-'}")
+    click.echo(f"{len(users)} users")
+
+
+@main.command()
+@click.argument("name")
+@click.argument("collection_name", metavar="COLLECTION")
+@archive_option
+@reports_errors
+def grant(name: str, collection_name: str, archive_dir: str | None) -> None:
+    """Let a reader see a restricted collection (from their next request on).
+
+    Example: muragat grant aigerim "Жеке істер"
+    """
+    from archive import access as rules
+
+    rules.grant(Archive.existing(resolve_root(archive_dir)).catalog, name, collection_name)
+    click.echo(f"{name} may see {collection_name}")
+
+
+@main.command()
+@click.argument("name")
+@click.argument("collection_name", metavar="COLLECTION")
+@archive_option
+@reports_errors
+def revoke(name: str, collection_name: str, archive_dir: str | None) -> None:
+    """Take a grant back: from the user's next request on, the collection is hidden from them.
+
+    Example: muragat revoke aigerim "Жеке істер"
+    """
+    from archive import access as rules
+
+    rules.revoke(Archive.existing(resolve_root(archive_dir)).catalog, name, collection_name)
+    click.echo(f"{name} may no longer see {collection_name}")
+
+
+@main.group()
+def token() -> None:
+    """API tokens: `Authorization: Bearer TOKEN` acts as the user it was made for."""
+
+
+@token.command(name="create")
+@click.argument("name")
+@archive_option
+@reports_errors
+def token_create(name: str, archive_dir: str | None) -> None:
+    """Print a new API token for a user (shown once: the archive keeps only its hash).
+
+    Example: muragat token create aigerim
+    """
+    from archive import access as rules
+
+    click.echo(rules.create_token(Archive.existing(resolve_root(archive_dir)).catalog, name))
+
+
+@token.command(name="revoke")
+@click.argument("name")
+@archive_option
+@reports_errors
+def token_revoke(name: str, archive_dir: str | None) -> None:
+    """Revoke every API token of a user.
+
+    Example: muragat token revoke aigerim
+    """
+    from archive import access as rules
+
+    revoked = rules.revoke_tokens(Archive.existing(resolve_root(archive_dir)).catalog, name)
+    click.echo(f"revoked {revoked} tokens of {name}")
+
+
+@main.command()
+@click.option("--user", "user_name", default="", metavar="NAME", help="Only this user's views.")
+@click.option("--document", "document_id", default="", metavar="ID", help="Only views of this document.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 1_000_000))
+@json_option
+@archive_option
+@reports_errors
+def audit(user_name: str, document_id: str, limit: int, as_json: bool, archive_dir: str | None) -> None:
+    """The audit trail: who viewed which restricted document, page or original, and when (newest first).
+
+    Example: muragat audit --user aigerim --limit 20
+    """
+    entries = Archive.existing(resolve_root(archive_dir), read_only=True).catalog.audit(limit, user_name, document_id)
+    if as_json:
+        emit_json({"audit": [entry.__dict__ for entry in entries]})
+        return
+    for entry in entries:
+        where = f" p. {entry.page}" if entry.page is not None else ""
+        click.echo(f"{entry.at}\t{entry.user or '(anonymous)'}\t{entry.what}\t{entry.document_id}{where}")
+    click.echo(f"{len(entries)} views")

@@ -6,7 +6,10 @@ class MuragatError(Exception):
 
     `reason` names the refusal and `details` fill its sentence, so that the web UI can say it in
     the reader's language (webui/texts.py); the message is the English line the CLI and API give.
+    `status` is the HTTP status the web UI answers it with.
     """
+
+    status = 400
 
     def __init__(self, message: str, reason: str = "", **details: object) -> None:
         super().__init__(message)
@@ -14,7 +17,9 @@ class MuragatError(Exception):
 
 
 class NotFound(MuragatError):
-    """A document or page that the archive does not hold."""
+    """A document or page that the archive does not hold (or that the viewer may not see: the same answer)."""
+
+    status = 404
 
 
 def cannot_write(path: object, reason: str) -> MuragatError:

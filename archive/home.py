@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from archive.access import EVERYTHING, Viewer, hidden_documents
 from archive.catalog import LISTING_SORTS, Catalog, Document, Listing, PageRecord, PassageRecord
 from archive.errors import MuragatError, NotFound
 from archive.metadata import language_hint
@@ -106,6 +107,8 @@ class Archive:
         self.read_only = read_only
         self._local = threading.local()
         self._time_budget = time_budget
+        # The web UI sets this: every read is then for the viewer pinned by its request (fails closed without one).
+        self.viewers_pinned = False
         self.backend: SearchBackend = WhooshBackend(_finish_index_swap(self.index_dir, read_only),
                                                     time_budget=time_budget, read_only=read_only)
 
@@ -145,6 +148,47 @@ class Archive:
             catalog = self._local.catalog = Catalog(self.root / "catalog.sqlite", read_only=self.read_only)
         return catalog
 
+    @property
+    def _audit_catalog(self) -> Catalog:
+        """This thread's connection for recording views: writable even where the rest only reads (the web UI)."""
+        catalog = getattr(self._local, "audit_catalog", None)
+        if catalog is None:
+            catalog = self._local.audit_catalog = (Catalog(self.root / "catalog.sqlite") if self.read_only
+                                                   else self.catalog)
+        return catalog
+
+    def pin_viewer(self, viewer: Viewer) -> None:
+        """See the archive as this viewer until `release_viewer` (one web request): what they may not see is
+        left out of every listing, count and search, and answers as a document that does not exist. Without a
+        viewer pinned (the command line), everything is seen."""
+        self.release_viewer()
+        self._local.pinned = viewer, hidden_documents(self.catalog, viewer)
+
+    def release_viewer(self) -> None:
+        self._local.pinned = None
+
+    def _pinned(self) -> tuple[Viewer, frozenset[str]]:
+        pinned = getattr(self._local, "pinned", None)
+        if pinned is None:
+            if self.viewers_pinned:
+                raise RuntimeError("no viewer pinned: the web UI reads the archive only for the viewer of a request")
+            return EVERYTHING, frozenset()
+        return pinned
+
+    @property
+    def viewer(self) -> Viewer:
+        return self._pinned()[0]
+
+    @property
+    def hidden(self) -> frozenset[str]:
+        """The documents the pinned viewer may not see."""
+        return self._pinned()[1]
+
+    def record_view(self, document: Document, what: str, page: int | None = None) -> None:
+        """Add a view of a restricted document (its page, original, citation) to the audit trail: who, what, when."""
+        if self.catalog.is_restricted(document):
+            self._audit_catalog.record_view(self.viewer.name, document.id, page, what)
+
     def pin_searcher(self) -> None:
         """Take one view of the index for everything this thread does until `release_searcher` (one web request)."""
         self.backend.pin()
@@ -164,7 +208,7 @@ class Archive:
         self._require_current_index()
         try:
             return self.backend.search(query, limit=limit, offset=offset, filters=filters, sort=sort,
-                                       per_document=per_document)
+                                       per_document=per_document, hidden=self.hidden)
         except QueryError as error:
             raise _refused(query, error) from error
 
@@ -179,10 +223,11 @@ class Archive:
 
     def matching_pages(self, document_id: str, query: str) -> dict[int, int]:
         """Pages of a document holding passages the query matches (for next/previous-hit links)."""
+        self.document(document_id)
         if not query.strip():
             return {}
         try:
-            return self.backend.matching_pages(query, document_id)
+            return self.backend.matching_pages(query, document_id, self.hidden)
         except QueryError as error:
             raise _refused(query, error) from error
 
@@ -190,13 +235,13 @@ class Archive:
         """A page's text with the words `query` matches marked (nothing marked without a query)."""
         if not query.strip():
             return [(text, False)] if text else []
-        return self.backend.highlight(text, query)
+        return self.backend.highlight(text, query, self.hidden)
 
     # Reading
 
     def document(self, document_id: str) -> Document:
         document = self.catalog.document(document_id)
-        if document is None:
+        if document is None or document_id in self.hidden:  # one the viewer may not see is one that is not there
             raise NotFound(f"no document {document_id!r} in this archive", "no_document", document_id=document_id[:40])
         return document
 
@@ -212,8 +257,8 @@ class Archive:
         return page
 
     def collections(self) -> dict[str, int]:
-        """Documents per collection."""
-        return self.catalog.collections()
+        """Documents per collection (those the viewer may see)."""
+        return self.catalog.collections(self.hidden)
 
     def filter_problems(self, filters: Filters) -> list[MuragatError]:
         """Why filters let nothing through: years the wrong way round, a collection or document the archive does
@@ -225,10 +270,14 @@ class Archive:
         if filters.collection and filters.collection not in self.collections():
             problems.append(MuragatError(f"no collection {filters.collection[:80]!r} in this archive",
                                          "unknown_collection", collection=filters.collection[:80]))
-        if filters.document_id and self.catalog.document(filters.document_id) is None:
+        if filters.document_id and not self.holds(filters.document_id):
             problems.append(MuragatError(f"no document {filters.document_id[:40]!r} in this archive",
                                          "no_document", document_id=filters.document_id[:40]))
         return problems
+
+    def holds(self, document_id: str) -> bool:
+        """Whether the archive holds the document, as far as the viewer may know."""
+        return document_id not in self.hidden and self.catalog.document(document_id) is not None
 
     def list_documents(self, filters: Filters | None = None, sort: str = "title", limit: int = 20,
                        offset: int = 0) -> Listing:
@@ -245,13 +294,13 @@ class Archive:
         if filters.document_id:
             ids = {filters.document_id} if ids is None else ids & {filters.document_id}
         return self.catalog.list_documents(filters.collection, filters.year_from, filters.year_to, ids, sort,
-                                           limit, offset)
+                                           limit, offset, self.hidden)
 
     def overview(self, recent: int = 5) -> dict:
         """What the archive holds, for its home page: documents, per collection, per year, the latest added."""
-        latest = self.catalog.list_documents(sort="added", limit=recent)
+        latest = self.catalog.list_documents(sort="added", limit=recent, hidden=self.hidden)
         return {"documents": latest.total, "collections": self.collections(),
-                "years": self.catalog.documents_per_year(), "recent": latest.documents}
+                "years": self.catalog.documents_per_year(self.hidden), "recent": latest.documents}
 
     def passages_on(self, document_id: str, number: int) -> list[PassageRecord]:
         """The passages of one page, in order, with where each stands in the page's text."""
@@ -333,6 +382,13 @@ class Archive:
         counts = self.backend.passage_languages()
         return {language: counts.get(language, 0) for language in PASSAGE_LANGUAGES}
 
+    def _access_status(self) -> dict:
+        """Who may see what: the restricted collections, how many documents nobody without a grant sees, users."""
+        access = self.catalog.collection_access()
+        return {"restricted_collections": sorted(name for name, level in access.items() if level == "restricted"),
+                "restricted_documents": len(self.catalog.hidden_documents("", sees_everything=False)),
+                "users": len(self.catalog.users())}
+
     def status(self) -> dict:
         """What is in the archive and whether the index agrees with the catalog."""
         counts = self.catalog.counts()
@@ -344,6 +400,7 @@ class Archive:
             "archive": str(self.root),
             **counts,
             "collections": self.catalog.collections(),
+            **self._access_status(),
             "indexed_passages": passages_indexed,
             "passages_by_language": self.passages_by_language(),
             "index_bytes": self.backend.size_on_disk(),

@@ -379,7 +379,7 @@ class _Writer:
             date=metadata.date, year=metadata.year, collection=metadata.collection,
             kind=path.suffix.lower().lstrip("."), size=candidate.size, page_count=len(extracted.pages),
             stored_name=stored_name, added_at=now(), indexed=False,
-            language=metadata.language, source=metadata.source,
+            language=metadata.language, source=metadata.source, access=metadata.access,
         )
         pages, passages = _records(document_id, extracted)
         if not self.catalog.add_document(document, candidate.path, pages, passages, candidate.size,

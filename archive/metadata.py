@@ -12,7 +12,8 @@ from archive.errors import MuragatError
 from index.language import KAZAKH, RUSSIAN
 
 KEYS = ("path", "sha256")
-FIELDS = ("title", "author", "date", "collection", "language", "source")
+FIELDS = ("title", "author", "date", "collection", "language", "source", "access")
+ACCESS_LEVELS = ("public", "restricted")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 # What PDF producers write when nobody filled the field in (reportlab: "untitled", "anonymous").
 PLACEHOLDERS = frozenset({"untitled", "anonymous", "unknown", "unspecified", "none", "title", "author"})
@@ -37,6 +38,7 @@ class Metadata:
     collection: str = ""
     language: str = ""
     source: str = ""
+    access: str = ""  # the document's own: public or restricted (a restricted collection restricts it anyway)
 
     @property
     def year(self) -> int | None:
@@ -91,6 +93,9 @@ def load_manifest(path: str | os.PathLike) -> Manifest:
             raise MuragatError(f"{path}: {where}: unknown column {sorted(unknown)[0]!r}; "
                                f"the columns are {', '.join(KEYS + FIELDS)}")
         values = {key: str(value if value is not None else "").strip() for key, value in row.items()}
+        values["access"] = values.get("access", "").lower()
+        if values["access"] not in ("", *ACCESS_LEVELS):
+            raise MuragatError(f"{path}: {where}: access must be public or restricted, not {values['access'][:40]!r}")
         metadata = Metadata(**{name: values.get(name, "") for name in FIELDS})
         sha256 = values.get("sha256", "").lower()
         if sha256:

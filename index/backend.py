@@ -54,15 +54,17 @@ class SearchBackend(Protocol):
         """True when the index was built with other analysis rules than the current ones."""
 
     def search(self, query: str, *, limit: int = 10, offset: int = 0, filters: Filters | None = None,
-               sort: str = "relevance", per_document: int = 0) -> SearchResults:
+               sort: str = "relevance", per_document: int = 0, hidden: frozenset[str] = frozenset()) -> SearchResults:
         """Ranked (or date-ordered) passages (at most `per_document` of each document, when given), facet counts,
-        snippets for the hits returned."""
+        snippets for the hits returned; as if the `hidden` documents (those the viewer may not see) were not
+        indexed at all."""
 
-    def matching_pages(self, query: str, document_id: str) -> dict[int, int]:
-        """Pages of one document with passages the query matches, and how many on each."""
+    def matching_pages(self, query: str, document_id: str, hidden: frozenset[str] = frozenset()) -> dict[int, int]:
+        """Pages of one document with passages the query matches, and how many on each (prefixes and variants
+        standing for words of the documents not `hidden`)."""
 
-    def highlight(self, text: str, query: str) -> Fragments:
-        """A text with the words the query matches marked."""
+    def highlight(self, text: str, query: str, hidden: frozenset[str] = frozenset()) -> Fragments:
+        """A text with the words the query matches marked (as a search without the `hidden` documents)."""
 
     def warm(self) -> None:
         """Prepare for fast first searches (a server does this before it listens)."""
@@ -164,18 +166,19 @@ class WhooshBackend:
             self._searchers = SearcherCache(self._index)
 
     def search(self, query: str, *, limit: int = 10, offset: int = 0, filters: Filters | None = None,
-               sort: str = "relevance", per_document: int = 0) -> SearchResults:
+               sort: str = "relevance", per_document: int = 0, hidden: frozenset[str] = frozenset()) -> SearchResults:
         searcher = self._searcher()
         return search(searcher, query, limit=limit, offset=offset, filters=filters, sort=sort,
-                      per_document=per_document, caches=self._searchers.caches, time_budget=self.time_budget)
+                      per_document=per_document, caches=self._searchers.caches, time_budget=self.time_budget,
+                      hidden=hidden)
 
-    def matching_pages(self, query: str, document_id: str) -> dict[int, int]:
+    def matching_pages(self, query: str, document_id: str, hidden: frozenset[str] = frozenset()) -> dict[int, int]:
         searcher = self._searcher()
-        return matching_pages(searcher, query, document_id, caches=self._searchers.caches)
+        return matching_pages(searcher, query, document_id, caches=self._searchers.caches, hidden=hidden)
 
-    def highlight(self, text: str, query: str) -> Fragments:
+    def highlight(self, text: str, query: str, hidden: frozenset[str] = frozenset()) -> Fragments:
         searcher = self._searcher()
-        return highlight(searcher, text, query, caches=self._searchers.caches)
+        return highlight(searcher, text, query, caches=self._searchers.caches, hidden=hidden)
 
     def document_ids(self) -> set[str]:
         return indexed_document_ids(self.index)

@@ -34,6 +34,7 @@ from whoosh.searching import Searcher
 
 from index.postings import Generation, locate
 from index.schema import NO_YEAR
+from index.visibility import Visibility, existing_terms
 
 
 # A phrase reads all of a word's positions (in the same pass as its postings, and keeps them)
@@ -63,10 +64,12 @@ NO_MATCHES = Matches(np.empty(0, np.int32), np.empty(0), np.empty(0, np.int32))
 class Evaluator:
     """Evaluates one query against one searcher's generation; `partial` once the deadline cut it."""
 
-    def __init__(self, searcher: Searcher, generation: Generation, deadline: float) -> None:
+    def __init__(self, searcher: Searcher, generation: Generation, deadline: float,
+                 view: Visibility | None = None) -> None:
         self.searcher = searcher
         self.generation = generation
         self.deadline = deadline
+        self.view = view or Visibility(searcher, generation)  # the passages the viewer may see
         self.partial = False
         weighting = searcher.weighting
         self._k1 = getattr(weighting, "K1", 1.2)
@@ -163,9 +166,9 @@ class Evaluator:
         return Matches(combined.docnums, scores, combined.terms)
 
     def _term_count(self, query: Query) -> int:
-        """The terms of a query the index holds (whoosh's CoordMatcher counts their matchers)."""
-        reader = self.searcher.reader()
-        return sum(1 for _ in query.existing_terms(reader, phrases=True, expand=True))
+        """The terms of a query the index holds (whoosh's CoordMatcher counts their matchers); of a restricted
+        view, those its passages hold (a word of hidden passages alone is no term of the viewer's archive)."""
+        return len(existing_terms(query, self.searcher.reader(), self.view))
 
     def _all(self, subqueries) -> Matches:
         parts = []

@@ -47,6 +47,7 @@ from whoosh.scoring import BM25F
 from index.engine import Evaluator, Matches, idf_by_language
 from index.postings import locate
 from index.language import KAZAKH, RUSSIAN
+from index.visibility import Visibility, existing_terms
 
 # BM25's term-frequency saturation and length normalisation (shorter passages than whoosh's
 # default B=0.75 assumes: the passages are already cut to about 600 characters).
@@ -103,26 +104,28 @@ def _parts(query: Query) -> list[Query]:
 
 
 def _terms(query: Query, reader: IndexReader | None) -> set[TermKey]:
-    pairs = (query.existing_terms(reader, phrases=True, expand=True) if reader is not None
-             else query.iter_all_terms(phrases=True))
-    return {(field, text.decode("utf-8") if isinstance(text, bytes) else text) for field, text in pairs}
+    if reader is not None:
+        return existing_terms(query, reader)
+    return {(field, text.decode("utf-8") if isinstance(text, bytes) else text)
+            for field, text in query.iter_all_terms(phrases=True)}
 
 
-def without_common_words(query: Query, reader: IndexReader) -> Query:
+def without_common_words(query: Query, counts: IndexReader | Visibility) -> Query:
     """The top-level OR without the words in over COMMON_WORD_SHARE (and COMMON_WORD_PASSAGES) of the passages,
     when a rarer word is left to search for.
 
     A question's "неше", "қай", "жыл" match a large part of the archive; OR-ed in, every
     one of those passages is a candidate, and they add little to which passages rank first.
+    `counts` counts the passages (a viewer's `Visibility`, or the whole index's reader).
     """
     if not isinstance(query, Or):
         return query
-    limit = _common_limit(reader)
+    limit = _common_limit(counts)
 
     def common(part: Query) -> bool:
         word = _typed_term(part)
         return word is not None and word.fieldname in ("text", "title") and \
-            reader.doc_frequency("text", word.text) > limit
+            counts.doc_frequency("text", word.text) > limit
 
     kept = [part for part in query.subqueries if not common(part)]
     rarer_words = {word.text for word in map(_typed_term, kept) if word is not None and word.fieldname == "text"}
@@ -131,9 +134,9 @@ def without_common_words(query: Query, reader: IndexReader) -> Query:
     return Or(kept, boost=query.boost, minmatch=query.minmatch, scale=query.scale)
 
 
-def _common_limit(reader: IndexReader) -> float:
+def _common_limit(counts: IndexReader | Visibility) -> float:
     """How many passages make a word common (see COMMON_WORD_SHARE)."""
-    return max(COMMON_WORD_SHARE * reader.doc_count(), COMMON_WORD_PASSAGES)
+    return max(COMMON_WORD_SHARE * counts.doc_count(), COMMON_WORD_PASSAGES)
 
 
 def _typed_term(part: Query) -> Term | None:
@@ -191,7 +194,7 @@ def with_evidence(evaluator: Evaluator, matches: Matches, searched: Query, typed
         return matches
     reader = evaluator.searcher.reader()
     parts = _parts(searched)
-    families = [word_family(part, reader) for part in parts]
+    families = [word_family(part, reader, evaluator.view) for part in parts]
     scores = matches.scores.copy()
     for word in frozenset().union(*families):
         found = evaluator.matches(Term("text", word))
@@ -208,7 +211,7 @@ def with_evidence(evaluator: Evaluator, matches: Matches, searched: Query, typed
     return Matches(matches.docnums, scores, matches.terms)
 
 
-def word_family(part: Query, reader: IndexReader) -> frozenset[str]:
+def word_family(part: Query, reader: IndexReader, counts: IndexReader | Visibility | None = None) -> frozenset[str]:
     """For a plain word of the query (not a phrase, a prefix or an exact form): the indexed text words that
     begin as it does (its first FAMILY_PREFIX letters), the FAMILY_WORDS commonest, words in over the
     common-word share of the passages and the word's own analyses left out. A word the index lacks has
@@ -217,21 +220,25 @@ def word_family(part: Query, reader: IndexReader) -> frozenset[str]:
     if word is None or word.fieldname != "text":
         return frozenset()
     own = {term.text for term in _leaf_terms(part)}
-    limit = _common_limit(reader)
+    counts = counts if counts is not None else reader
+    limit = _common_limit(counts)
     family: set[str] = set()
     for beginning in {text[:FAMILY_PREFIX] for text in own if len(text) >= FAMILY_PREFIX}:
-        words = (word for word in commonest_starting(reader, "text", beginning, FAMILY_WORDS + len(own), at_most=limit)
+        words = (word for word in commonest_starting(reader, "text", beginning, FAMILY_WORDS + len(own), counts, limit)
                  if word not in own)
         family.update(islice(words, FAMILY_WORDS))
     return frozenset(family)
 
 
 def commonest_starting(reader: IndexReader, field: str, beginning: str, count: int,
-                       at_most: float = math.inf) -> list[str]:
-    """The `count` indexed words of a field beginning so that are in the most passages (none in over `at_most`)."""
-    frequencies = ((reader.doc_frequency(field, word), word) for word in reader.expand_prefix(field, beginning))
-    best = heapq.nlargest(count, ((frequency, word) for frequency, word in frequencies if frequency <= at_most))
-    return [reader.schema[field].from_bytes(word) for _, word in best]
+                       counts: IndexReader | Visibility | None = None, at_most: float = math.inf) -> list[str]:
+    """The `count` indexed words of a field beginning so that are in the most passages (of a viewer's
+    `counts`, the whole index's by default; none in over `at_most`, none the viewer's passages lack)."""
+    counts = counts if counts is not None else reader
+    words = (reader.schema[field].from_bytes(word) for word in reader.expand_prefix(field, beginning))
+    frequencies = ((counts.doc_frequency(field, word), word) for word in words)
+    return [word for _, word in heapq.nlargest(count, ((frequency, word) for frequency, word in frequencies
+                                                      if 0 < frequency <= at_most))]
 
 
 def page_scores(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]], docnums: np.ndarray) -> np.ndarray:
@@ -264,9 +271,9 @@ def page_scores(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]], docn
 
 def _exact_forms(evaluator: Evaluator, typed_words: Sequence[str]) -> list[str]:
     """The typed word forms the exact-form field holds, common words left out."""
-    reader = evaluator.searcher.reader()
-    limit = _common_limit(reader)
-    return [word for word in dict.fromkeys(typed_words) if 0 < reader.doc_frequency("exact", word) <= limit]
+    counts = evaluator.view
+    limit = _common_limit(counts)
+    return [word for word in dict.fromkeys(typed_words) if 0 < counts.doc_frequency("exact", word) <= limit]
 
 
 def language_preference(evaluator: Evaluator, language: str | None) -> Callable[[np.ndarray], np.ndarray] | None:

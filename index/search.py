@@ -32,7 +32,8 @@ from index.ranking import (
 )
 from index.analysis import term_spans
 from index.snippets import Fragments, fragments, match_spans, snippet
-from index.variants import SkeletonIndex, typed_variants, with_variants
+from index.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
+from index.visibility import Visibility, existing_terms, visible_passages
 
 SORTS = ("relevance", "newest", "oldest")
 # Seconds a query may spend collecting matches before it answers with what it has (partial).
@@ -127,18 +128,31 @@ class FilterCache:
         """A bool per passage: True where the filter lets it through; None when nothing is narrowed."""
         if query is None:
             return None
-        key = (generation.key, repr(query))
+
+        def passages() -> np.ndarray:
+            allowed = np.zeros(generation.size, dtype=bool)
+            allowed[Evaluator(searcher, generation, deadline=math.inf).matches(query).docnums] = True
+            return allowed
+
+        return self._kept((generation.key, repr(query)), passages)
+
+    def visible(self, searcher: Searcher, generation: Generation, hidden: frozenset[str]) -> np.ndarray | None:
+        """A bool per passage: False for those of the `hidden` documents (a viewer's); None when none is hidden."""
+        if not hidden:
+            return None
+        return self._kept((generation.key, "hidden", hidden), lambda: visible_passages(generation, searcher, hidden))
+
+    def _kept(self, key: tuple, compute: Callable[[], np.ndarray]) -> np.ndarray:
         with self._lock:
             if key in self._sets:
                 self._sets.move_to_end(key)
                 return self._sets[key]
-        allowed = np.zeros(generation.size, dtype=bool)
-        allowed[Evaluator(searcher, generation, deadline=math.inf).matches(query).docnums] = True
+        passages = compute()
         with self._lock:
-            self._sets[key] = allowed
+            self._sets[key] = passages
             while len(self._sets) > self._size:
                 self._sets.popitem(last=False)
-        return allowed
+        return passages
 
 
 @dataclass(frozen=True)
@@ -194,7 +208,8 @@ class SearcherCache:
 
 def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
            filters: Filters | None = None, sort: str = "relevance", caches: IndexCaches | None = None,
-           time_budget: float = TIME_BUDGET_SECONDS, per_document: int = 0) -> SearchResults:
+           time_budget: float = TIME_BUDGET_SECONDS, per_document: int = 0,
+           hidden: frozenset[str] = frozenset()) -> SearchResults:
     """Rank (or date-order) passages for a query, count them by facet; snippets only for the hits returned.
 
     Relevance order: the ranking model of index/ranking.py (BM25F over every match, plus the
@@ -205,7 +220,9 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     total; a facet value counts the texts a listing narrowed to it would show. Past `time_budget`
     seconds the results say `partial`: they rank and count the passages found until then. With
     `per_document`, at most so many passages of each document are listed (a common title does not
-    fill the page), the last saying how many more it holds.
+    fill the page), the last saying how many more it holds. The passages of the `hidden` documents (those the
+    viewer may not see) are left out where the filters are applied, and out of every word counted: the results,
+    counts, suggestion and words searched are those of an index without them.
     """
     started = time.perf_counter()
     deadline = time.monotonic() + time_budget
@@ -215,13 +232,14 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     if parsed.query is NullQuery:
         return SearchResults(text, 0, ())
     _check_cost(parsed, searcher)
-    query = _expanded(parsed, searcher, caches)
-    by_relevance = sort == "relevance"
     generation = _generation(searcher, caches)
-    allowed = (caches.filters if caches else FilterCache(size=0)).allowed(
-        searcher, generation, _combined(parsed.filter, filters))
-    searched = without_common_words(query, searcher.reader()) if by_relevance else query
-    evaluator = Evaluator(searcher, generation, deadline)
+    view = _view(searcher, caches, hidden)
+    query = _expanded(parsed, searcher, caches, view)
+    by_relevance = sort == "relevance"
+    allowed = _both((caches.filters if caches else FilterCache(size=0)).allowed(
+        searcher, generation, _combined(parsed.filter, filters)), view.passages)
+    searched = without_common_words(query, view) if by_relevance else query
+    evaluator = Evaluator(searcher, generation, deadline, view)
     matches = evaluator.matches(searched)
     if allowed is not None:
         matches = matches.where(allowed[matches.docnums])
@@ -244,7 +262,7 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     hits = tuple(_hit(docnum, score, terms, searcher, elsewhere[docnum], more.get(docnum, 0))
                  for docnum, score in shown)
     listed = sum(min(per_document, texts) for texts in facets["document_id"].values()) if per_document else total
-    suggestion = suggest(searcher, text, caches) if total < SUGGEST_BELOW else None
+    suggestion = suggest(searcher, text, caches, view) if total < SUGGEST_BELOW else None
     took = round((time.perf_counter() - started) * 1000, 1)
     return SearchResults(text, total, hits, facets, took, suggestion, evaluator.partial, listed)
 
@@ -282,17 +300,38 @@ def _with_proximity(evaluator: Evaluator, near: Phrase, ordered: list[tuple[int,
     places = evaluator.generation.places(evaluator.searcher)
     return sorted(scored, key=lambda hit: (-hit[1], places[hit[0]])) + rest
 
-def _expanded(parsed: ParsedQuery, searcher: Searcher, caches: IndexCaches | None) -> Query:
+def _view(searcher: Searcher, caches: IndexCaches | None, hidden: frozenset[str]) -> Visibility:
+    """The passages of the documents not `hidden`, and the index's counts over them."""
+    generation = _generation(searcher, caches)
+    filters = caches.filters if caches else FilterCache(size=0)
+    return Visibility(searcher, generation, filters.visible(searcher, generation, hidden))
+
+
+def _both(allowed: np.ndarray | None, visible: np.ndarray | None) -> np.ndarray | None:
+    """The passages the filters let through that the viewer may see."""
+    if allowed is None or visible is None:
+        return visible if allowed is None else allowed
+    return allowed & visible
+
+
+def _expanded(parsed: ParsedQuery, searcher: Searcher, caches: IndexCaches | None,
+              view: Visibility | None = None) -> Query:
     """The parsed query with prefixes cut to their commonest words and the words typed without
-    Kazakh letters widened to their Kazakh forms."""
-    query = _capped_prefixes(parsed.query, searcher.reader())
+    Kazakh letters widened to their Kazakh forms (words of the passages in `view`, when given)."""
+    view = view or Visibility(searcher, _generation(searcher, caches))
+    query = _capped_prefixes(parsed.query, searcher.reader(), view)
     if caches is None:
         return query
-    return with_variants(query, typed_variants(list(parsed.words), searcher, caches.skeletons))
+    variants = typed_variants(list(parsed.words), searcher, caches.skeletons)
+    if view.restricted:
+        variants = {typed: held for typed, stems in variants.items()
+                    if (held := frozenset(word for word in stems
+                                          if any(view.holds(field, word) for field in VARIANT_FIELDS)))}
+    return with_variants(query, variants)
 
 
-def _capped_prefixes(query: Query, reader) -> Query:
-    """Each prefix as the OR of the MAX_PREFIX_WORDS words starting so that are in the most passages.
+def _capped_prefixes(query: Query, reader, view: Visibility) -> Query:
+    """Each prefix as the OR of the MAX_PREFIX_WORDS words starting so that are in the most passages (of the view).
 
     Ranking a union of hundreds of words walks all their postings; the commonest words
     are what a person typing a short prefix most likely means.
@@ -300,7 +339,7 @@ def _capped_prefixes(query: Query, reader) -> Query:
     def cap(node: Query) -> Query:
         if not isinstance(node, Prefix):
             return node
-        words = commonest_starting(reader, node.fieldname, node.text, MAX_PREFIX_WORDS)
+        words = commonest_starting(reader, node.fieldname, node.text, MAX_PREFIX_WORDS, view)
         if not words:
             return node
         terms = [Term(node.fieldname, word, boost=node.boost) for word in sorted(words)]
@@ -309,13 +348,16 @@ def _capped_prefixes(query: Query, reader) -> Query:
     return query.accept(cap)
 
 
-def suggest(searcher: Searcher, text: str, caches: IndexCaches | None = None) -> str | None:
+def suggest(searcher: Searcher, text: str, caches: IndexCaches | None = None,
+            view: Visibility | None = None) -> str | None:
     """The query as typed with each word that found nothing replaced by the nearest word the archive holds.
 
     A word that matched in any of its forms is left alone (парламент is not «corrected» to парламенті);
     field names, operators, quotes, prefixes and filters stay as typed. An а typed for о (or о for а),
-    the commonest misspelling, is tried first (канституция: конституция), then words two edits away.
+    the commonest misspelling, is tried first (канституция: конституция), then words two edits away. Only
+    words of the passages in `view` (a viewer's) count as found and are offered.
     """
+    view = view or Visibility(searcher, _generation(searcher, caches))
     analyzer = searcher.schema["exact"].analyzer
     filters = [match.span() for match in FILTER_PATTERN.finditer(text)]
     pieces, last = [], 0
@@ -323,47 +365,51 @@ def suggest(searcher: Searcher, text: str, caches: IndexCaches | None = None) ->
         start, end, word = token.startchar, token.endchar, token.text
         if (len(word) < 4 or not word.isalpha() or text[end:end + 1] in (":", "*")
                 or text[start:end] in ("AND", "OR", "NOT") or any(a <= start < b for a, b in filters)
-                or _found(searcher, word, caches)):
+                or _found(searcher, word, caches, view)):
             continue
-        near = _nearest(searcher, word, caches)
+        near = _nearest(searcher, word, caches, view)
         if near:
             pieces.append(text[last:start] + near)
             last = end
     return "".join(pieces) + text[last:] if pieces else None
 
 
-def _found(searcher: Searcher, word: str, caches: IndexCaches | None) -> bool:
-    """Whether the word, searched as the search box would search it (stems, both languages, variants), matches."""
+def _found(searcher: Searcher, word: str, caches: IndexCaches | None, view: Visibility) -> bool:
+    """Whether the word, searched as the search box would search it (stems, both languages, variants), matches
+    in the view's passages."""
     try:
         parsed = parse_query(word, searcher.schema)
     except QueryError:
         return False
-    query = _expanded(parsed, searcher, caches)
-    return any(True for _ in query.existing_terms(searcher.reader(), phrases=True, expand=True))
+    query = _expanded(parsed, searcher, caches, view)
+    return bool(existing_terms(query, searcher.reader(), view))
 
 
-def _nearest(searcher: Searcher, word: str, caches: IndexCaches | None) -> str | None:
-    """The word with one а/о swapped, when that finds something; else the index's nearest word two edits away."""
+def _nearest(searcher: Searcher, word: str, caches: IndexCaches | None, view: Visibility) -> str | None:
+    """The word with one а/о swapped, when that finds something; else the nearest word two edits away that the
+    view's passages hold (the commonest, as whoosh's corrector ranks them; then in alphabetical order)."""
     swaps = {"а": "о", "о": "а"}
     for index, letter in enumerate(word):
         if letter in swaps:
             swapped = word[:index] + swaps[letter] + word[index + 1:]
-            if _found(searcher, swapped, caches):
+            if _found(searcher, swapped, caches, view):
                 return swapped
-    near = searcher.suggest("exact", word, limit=1, maxdist=2, prefix=2)
-    return near[0] if near else None
+    near = searcher.reader().terms_within("exact", word, 2, prefix=2)
+    held = [(view.frequency("exact", term), term) for term in near if view.holds("exact", term)]
+    return min(held, key=lambda pair: (-pair[0], pair[1]))[1] if held else None
 
 
-def matching_pages(searcher: Searcher, text: str, document_id: str,
-                   caches: IndexCaches | None = None) -> dict[int, int]:
-    """The pages of one document with passages the query matches, and how many on each."""
+def matching_pages(searcher: Searcher, text: str, document_id: str, caches: IndexCaches | None = None,
+                   hidden: frozenset[str] = frozenset()) -> dict[int, int]:
+    """The pages of one document with passages the query matches, and how many on each (the words a prefix or
+    a typed variant stands for chosen, as the search chooses them, among the viewer's passages)."""
     parsed = parse_query(text, searcher.schema)
     if parsed.query is NullQuery:
         return {}
     _check_cost(parsed, searcher)
     generation = _generation(searcher, caches)
     evaluate = Evaluator(searcher, generation, deadline=math.inf).matches
-    matches = evaluate(_expanded(parsed, searcher, caches))
+    matches = evaluate(_expanded(parsed, searcher, caches, _view(searcher, caches, hidden)))
     restriction = evaluate(_combined(parsed.filter, Filters(document_id=document_id)))
     inside = np.isin(matches.docnums, restriction.docnums, assume_unique=True)
     return dict(sorted(pages(searcher, generation, matches.docnums[inside]).items()))
@@ -397,9 +443,8 @@ def _check_cost(parsed: ParsedQuery, searcher: Searcher) -> None:
 def _highlight_terms(query: Query, searcher: Searcher) -> dict[str, set[str]]:
     """Analysed terms of the query that exist in the index, prefixes expanded, by field."""
     by_field: dict[str, set[str]] = {"text": set(), "exact": set()}
-    for fieldname, term in query.existing_terms(searcher.reader(), phrases=True, expand=True):
-        target = "exact" if fieldname == "exact" else "text"
-        by_field[target].add(term.decode("utf-8") if isinstance(term, bytes) else term)
+    for fieldname, term in existing_terms(query, searcher.reader()):
+        by_field["exact" if fieldname == "exact" else "text"].add(term)
     return by_field
 
 
@@ -409,10 +454,11 @@ def _spans(text: str, terms: dict[str, set[str]]) -> list[tuple[int, int]]:
             for span in match_spans(term_spans(text, exact, among=terms[field]), terms[field])]
 
 
-def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCaches | None = None) -> Fragments:
-    """A whole text (a page) with the words a query matches marked."""
+def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCaches | None = None,
+              hidden: frozenset[str] = frozenset()) -> Fragments:
+    """A whole text (a page) with the words a query matches marked (as the viewer's search chooses them)."""
     try:
-        query = _expanded(parse_query(query_text, searcher.schema), searcher, caches)
+        query = _expanded(parse_query(query_text, searcher.schema), searcher, caches, _view(searcher, caches, hidden))
     except QueryError:
         return fragments(text, [])
     return fragments(text, _spans(text, _highlight_terms(query, searcher)))

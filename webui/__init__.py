@@ -5,6 +5,7 @@ import os
 import re
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from archive.errors import MuragatError
 from archive.home import TIME_BUDGET_SECONDS, Archive, resolve_root
@@ -32,7 +33,8 @@ def public_base_url(option: str | None = None, host: str = DEFAULT_HOST, port: i
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app for one archive (config ARCHIVE, default as for the command line; BASE_URL, default as
-    `public_base_url` gives it)."""
+    `public_base_url` gives it; PROXIES, how many reverse proxies stand in front, whose X-Forwarded-For and
+    -Proto headers are believed)."""
     app = Flask(__name__)
     # `//` in a path is not redirected: werkzeug's redirect to the merged path is built from the
     # request's Host header, which no link of the app may come from (Host: evil.example).
@@ -46,7 +48,10 @@ def create_app(config: dict | None = None) -> Flask:
                                                  read_only=True)
     app.json.ensure_ascii = False
 
-    from webui import api, archive_access, errors, pages
+    if app.config.get("PROXIES"):  # behind a reverse proxy: the client's address and https from its headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXIES"], x_proto=app.config["PROXIES"])
+
+    from webui import api, archive_access, errors, pages, signin
     from webui.numbers import PageNumberConverter
 
     app.url_map.converters["page"] = PageNumberConverter
@@ -54,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
     archive_access.register(app)
+    signin.register(app)
     errors.register(app)
     app.after_request(_remember_language)
     app.after_request(_security_headers)

@@ -47,7 +47,9 @@ def documents():
 
 @blueprint.get("/documents/<document_id>")
 def document(document_id: str):
-    return _document(current_archive().document(document_id))
+    document = current_archive().document(document_id)
+    current_archive().record_view(document, "document")
+    return _document(document)
 
 
 def _document(document: Document) -> dict:

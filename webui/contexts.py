@@ -102,6 +102,7 @@ def page_context(document_id: str, number: int) -> dict:
     archive = current_archive()
     document = archive.document(document_id)
     page = archive.page(document_id, number)
+    archive.record_view(document, "page", number)
     query = query_text()
     marked = archive.highlight(page.text_with_lines, query)
     hit_pages = archive.matching_pages(document_id, query)

@@ -1,10 +1,10 @@
 """One error type, one handler, one JSON error shape: `{"error": {"status", "message"}}`."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from archive.errors import MuragatError, NotFound
+from archive.errors import MuragatError
 from webui.contexts import query_text
 from webui.texts import explain, texts
 
@@ -24,7 +24,11 @@ def error_response(status: int, message: str, reason: str = "", details: dict | 
 def register(app: Flask) -> None:
     @app.errorhandler(MuragatError)
     def archive_error(error: MuragatError):
-        return error_response(404 if isinstance(error, NotFound) else 400, str(error), error.reason, error.details)
+        body, status = error_response(error.status, str(error), error.reason, error.details)
+        response = make_response(body, status)
+        if "seconds" in error.details:  # a refusal to be tried again later (429)
+            response.headers["Retry-After"] = str(error.details["seconds"])
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

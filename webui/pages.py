@@ -89,6 +89,7 @@ def citation_file(document_id: str, number: int, kind: str):
     archive = current_archive()
     document = archive.document(document_id)
     archive.page(document_id, number)
+    archive.record_view(document, "citation", number)
     url = absolute_url("pages.document_page", document_id=document_id, number=number)
     body, mimetype = (bibtex(document, number, url), "application/x-bibtex") if kind == "bib" else (
         ris(document, number, url), "application/x-research-info-systems")
@@ -125,9 +126,11 @@ def document_page(document_id: str, number: int):
 def original(document_id: str):
     """The stored original, inline; its path comes from the catalog, never from the request."""
     archive = current_archive()
-    kind = archive.document(document_id).kind
+    document = archive.document(document_id)
     path = archive.original_path(document_id)
     if not path.is_file():
         raise NotFound(f"the original of {document_id} is missing from the store", "missing_original")
+    archive.record_view(document, "original")
+    kind = document.kind
     return send_file(path, mimetype=ORIGINAL_TYPES.get(kind, "application/octet-stream"), as_attachment=False,
                      download_name=f"{document_id}.{kind}")
