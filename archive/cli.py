@@ -334,8 +334,15 @@ def serve(host: str, port: int, threads: int, base_url: str | None, proxies: int
     app = create_app({"ARCHIVE": str(root), "TIME_BUDGET": time_budget,
                       "BASE_URL": public_base_url(base_url, host, port), "PROXIES": proxies})
     app.extensions["muragat"].warm()
+    try:
+        server = waitress.create_server(app, host=host, port=port, threads=threads)
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        raise MuragatError(f"port {port} on {host} is in use (another server?): "
+                           f"choose another with --port, e.g. --port {port + 1}") from None
     click.echo(f"Muragat: http://{host}:{port}/  (archive {root})", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads)
+    server.run()
 
 
 @main.command()

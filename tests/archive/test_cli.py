@@ -159,6 +159,17 @@ def test_serve_answers_on_localhost(sample_archive_dir):
         server.wait(timeout=10)
 
 
+def test_serve_on_a_port_in_use_says_so_and_what_to_do(sample_archive_dir, run_cli):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--archive", sample_archive_dir, "--port", port)
+    assert result.exit_code == 1
+    assert f"port {port} on 127.0.0.1 is in use" in result.stderr and "--port" in result.stderr
+    assert "disk" not in result.stderr and "http://" not in result.stderr
+
+
 def test_author_from_the_pdf_is_searchable(sample_archive_dir, run_cli):
     payload = json.loads(run_cli("search", "author:Рогов", "--json", "--archive", sample_archive_dir).stdout)
     assert payload["total"] > 0
