@@ -135,14 +135,17 @@ def revoke(catalog: Catalog, name: str, collection: str) -> None:
                            f"`muragat user list` shows the grants")
 
 
-def set_collection_access(catalog: Catalog, collection: str, access: str) -> None:
-    _known_collection(catalog, collection)
+def set_collection_access(catalog: Catalog, collection: str, access: str) -> bool:
+    """Set a collection's access; a collection no document is in yet is declared, so that a restricted one is
+    restricted from its first document on. Returns whether the collection holds documents."""
     if access not in ACCESS_LEVELS:
         raise MuragatError(f"access must be public or restricted, not {access!r}")
     catalog.set_collection_access(collection, access)
+    return collection in catalog.collections()
 
 
 def collection_access(catalog: Catalog, collection: str) -> str:
+    _known_collection(catalog, collection)
     return catalog.collection_access().get(collection, "public")
 
 

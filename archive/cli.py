@@ -465,9 +465,15 @@ def collection(name: str, access: str | None, archive_dir: str | None) -> None:
     from archive import access as rules
 
     archive = Archive.existing(resolve_root(archive_dir), read_only=access is None)
-    if access is not None:
-        rules.set_collection_access(archive.catalog, name, access.strip().lower())
-    click.echo(f"{name}: {rules.collection_access(archive.catalog, name)}")
+    if access is None:
+        click.echo(f"{name}: {rules.collection_access(archive.catalog, name)}")
+        return
+    access = access.strip().lower()
+    if rules.set_collection_access(archive.catalog, name, access):
+        click.echo(f"{name}: {access}")
+    else:
+        click.echo(f"{name}: {access} (no documents in it yet: those ingested into it will be {access}; "
+                   f"check the name if you meant an existing collection: `muragat status` lists them)")
 
 
 @main.group()

@@ -25,7 +25,7 @@ def add_user(archive, name: str, role: str = "reader", password: str = "long eno
 
 
 @pytest.mark.parametrize("args, message", [
-    (("collection", "nope", "--access", "restricted"), "no collection 'nope' in this archive"),
+    (("collection", "nope"), "no collection 'nope' in this archive"),
     (("collection", "", "--access", "secret"), "access must be public or restricted, not 'secret'"),
     (("grant", "nobody", ""), "no user 'nobody' in this archive; `muragat user list` shows them"),
     (("revoke", "nobody", ""), "no user 'nobody' in this archive"),
@@ -127,6 +127,25 @@ def test_the_manifest_access_column(tmp_path, sample_pdf, run_cli):
     (tmp_path / "bad.csv").write_text(f"path,access\n{sample_pdf},secret\n", encoding="utf-8")
     with pytest.raises(MuragatError, match="line 2: access must be public or restricted, not 'secret'"):
         load_manifest(tmp_path / "bad.csv")
+
+
+def test_a_collection_restricted_before_its_first_document(tmp_path, sample_pdf, run_cli):
+    archive = tmp_path / "archive"
+    assert run_cli("ingest", sample_pdf, "--archive", archive, "--silent").exit_code == 0  # in no collection
+    declared = run_cli("collection", "Жеке істер", "--access", "restricted", "--archive", archive)
+    assert declared.exit_code == 0 and "Жеке істер: restricted (no documents in it yet" in declared.stdout
+    add_user(archive, "aigerim")
+    assert run_cli("grant", "aigerim", "Жеке істер", "--archive", archive).exit_code == 0
+    copy = tmp_path / "copy.pdf"
+    copy.write_bytes(sample_pdf.read_bytes() + b"\n% another file\n")
+    (tmp_path / "manifest.csv").write_text(f"path,collection\n{copy},Жеке істер\n", encoding="utf-8")
+    assert run_cli("ingest", copy, "--metadata", tmp_path / "manifest.csv", "--archive", archive,
+                   "--silent").exit_code == 0
+    catalog = Catalog(archive / "catalog.sqlite")
+    hidden = hidden_documents(catalog, ANONYMOUS)
+    assert len(hidden) == 1 and DOCUMENT not in hidden
+    assert hidden_documents(catalog, Viewer("aigerim", "reader")) == frozenset()
+    assert run_cli("collection", "Жеке істер", "--archive", archive).stdout == "Жеке істер: restricted\n"
 
 
 def test_a_catalog_of_version_4_gains_the_access_tables(own_archive_dir):
