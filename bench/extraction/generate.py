@@ -450,7 +450,8 @@ def main() -> None:
     ]
     compounds = compound_paragraphs(args.corpus, 3 * args.paragraphs)
     extra = corpus_paragraphs(args.corpus, skip=200 + len(paragraphs), count=20 + args.paragraphs + 6)
-    chapters = [extra[i * 3:i * 3 + 1 + i % 3] for i in range(6)]
+    sizes = [1, 4, 2, 6, 1, 3]
+    chapters = [extra[sum(sizes[:i]):sum(sizes[:i + 1])] for i in range(6)]
     chapter_titles = [f"{n}-тарау. " + " ".join(p.split()[:3]).rstrip(".,:;")
                       for n, p in enumerate(extra[-6:], start=1)]
     columns = extra[20:20 + args.paragraphs]
