@@ -29,6 +29,17 @@ EDGE_ROWS = 2
 # A margin line repeated on at least this share of the pages is a running header or footer
 # (odd and even pages often carry different ones, so a little under half).
 RUNNING_SHARE = 0.4
+# Near-identical running lines (a chapter title or a date that changes): lines in the same
+# edge row (within ROW_TOLERANCE points) of the pages up to NEAR_WINDOW pages away that share
+# their first and last words (numbers masked) for at least NEAR_SHARE of the shorter line's
+# words, and at least NEAR_MIN_WORDS of them. Such a line must also stand apart from the body
+# (a gap to the next row toward the middle of at least APART_STEPS of the page's usual line
+# step), or chapter headings opening each page (`Екінші тарау. Мемлекет туралы`) would go too.
+APART_STEPS = 1.5
+ROW_TOLERANCE = 2.0
+NEAR_WINDOW = 10
+NEAR_SHARE = 0.4
+NEAR_MIN_WORDS = 2
 
 
 def normalize_line(text: str) -> str:
@@ -92,8 +103,61 @@ def _running_keys(band: str, line: Line, page_number: int) -> set[tuple[str, str
     return {(band, text), (band, relative)}
 
 
+def _masked_words(text: str) -> tuple[str, ...]:
+    return tuple(re.sub(r"\d+", "#", text.casefold()).split())
+
+
+def near_identical(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Two edge lines that differ only in numbers, or in a middle part (a chapter title) between shared words."""
+    if one == other:
+        return True
+    shorter = min(len(one), len(other))
+    prefix = next((i for i, (a, b) in enumerate(zip(one, other)) if a != b), shorter)
+    suffix = next((i for i, (a, b) in enumerate(zip(reversed(one), reversed(other))) if a != b), shorter)
+    shared = min(prefix + suffix, shorter)
+    return shared >= NEAR_MIN_WORDS and shared >= NEAR_SHARE * shorter
+
+
+def _apart(page: RawPage, line: Line, band: str) -> bool:
+    """Whether an edge line is set apart from the body by a wider gap than the page's lines leave between them."""
+    rows = sorted({round(other.y0, 1) for other in page.lines}, reverse=True)
+    steps = sorted(upper - lower for upper, lower in zip(rows, rows[1:]))
+    if not steps:
+        return True
+    step = steps[len(steps) // 2]
+    row = round(line.y0, 1)
+    toward_body = [r for r in rows if (r < row - ROW_TOLERANCE if band == "top" else r > row + ROW_TOLERANCE)]
+    if not toward_body:
+        return True
+    nearest = max(toward_body) if band == "top" else min(toward_body)
+    return abs(row - nearest) >= APART_STEPS * step
+
+
+def _near_running(pages: list[RawPage], bands: list[list[str | None]]) -> set[tuple[int, int]]:
+    """(page index, line index) of edge lines near-identical to the lines in the same edge row of enough
+    pages nearby (see `near_identical`): `Жинақ · 3-тарау. Жер қойнауы 13.04.2013` beside
+    `Жинақ · 4-тарау. Су ресурстары 14.05.2014`."""
+    edges = [[(index, band, line.y0, _masked_words(line.text)) for index, (line, band)
+              in enumerate(zip(page.lines, page_bands)) if band and _apart(page, line, band)]
+             for page, page_bands in zip(pages, bands)]
+    found = set()
+    for page_index, page_edges in enumerate(edges):
+        window = range(max(0, page_index - NEAR_WINDOW), min(len(pages), page_index + NEAR_WINDOW + 1))
+        needed = max(2, math.ceil(len(window) * RUNNING_SHARE))
+        for index, band, y0, words in page_edges:
+            if not words:
+                continue
+            count = sum(any(other_band == band and abs(other_y0 - y0) <= ROW_TOLERANCE
+                            and near_identical(words, other_words)
+                            for _, other_band, other_y0, other_words in edges[other])
+                        for other in window)
+            if count >= needed:
+                found.add((page_index, index))
+    return found
+
+
 def strip_running_lines(pages: list[RawPage], known_running: Iterable[str] = ()) -> list[RawPage]:
-    """Drop page numbers, and headers/footers repeated at the edge of many pages.
+    """Drop page numbers, and headers/footers repeated at the edge of many pages, the same or nearly so.
 
     `known_running` (the document's own title and author) are running lines wherever they
     stand at an edge after the first page, even when they recur too seldom to count: an
@@ -108,12 +172,14 @@ def strip_running_lines(pages: list[RawPage], known_running: Iterable[str] = ())
                                   for line, band in zip(page.lines, page_bands) if band)))
     threshold = max(2, math.ceil(len(pages) * RUNNING_SHARE))
     repeated = {key for key, count in keys.items() if count >= threshold}
+    near = _near_running(pages, bands)
 
     cleaned = []
-    for page, page_bands in zip(pages, bands):
+    for page_index, (page, page_bands) in enumerate(zip(pages, bands)):
         kept = tuple(
-            line for line, band in zip(page.lines, page_bands)
-            if not band or (repeated.isdisjoint(_running_keys(band, line, page.number))
+            line for index, (line, band) in enumerate(zip(page.lines, page_bands))
+            if not band or ((page_index, index) not in near
+                            and repeated.isdisjoint(_running_keys(band, line, page.number))
                             and not is_page_number(line.text)
                             and not (page.number > first and " ".join(line.text.split()).casefold() in known))
         )

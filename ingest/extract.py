@@ -9,7 +9,11 @@ Reading order is ours, not pdfminer's: pdfminer's box ordering interleaves the c
 two-column pages, which puts the second half of a broken word in the other column's text.
 We find the columns from the empty vertical gutter between line fragments, and read each
 column top to bottom; lines that span the gutter (titles, running headers) cut the page into
-sections read in turn.
+sections read in turn. A gutter narrower than a space, or none at all (CSS columns with
+`column-gap: 0`, word processors' narrow column spacing), is found from the other side: a
+left edge shared by many lines that no line crosses, against which the left column's lines
+end. Read as rows, such pages interleave the columns and glue the word that ends a left line
+to the one that starts the right line (`Республикасыжұмыссыздар`).
 """
 from __future__ import annotations
 
@@ -49,6 +53,11 @@ MIN_GUTTER = 6.0
 GUTTER_CROSSING_SHARE = 0.05
 # Two columns share at least this many rows.
 MIN_COLUMN_LINES = 2
+# A narrow gutter: at least this many lines of the right column start at one x (within
+# EDGE_TOLERANCE points), and as many left lines end at most NARROW_GUTTER points before it.
+NARROW_GUTTER = 6.0
+EDGE_TOLERANCE = 1.0
+MIN_EDGE_LINES = 4
 
 # The rest of a literal string up to its closing parenthesis, when it holds no parenthesis and
 # only escapes that PDF and Python read alike: octal codes up to 255, \b \t \n \f \r and \\.
@@ -273,7 +282,7 @@ def _lines(glyphs: list[Glyph], width: float) -> list[Line]:
     ordered: list[Line] = []
     section: list[Line] = []
     for fragment in sorted(fragments, key=lambda f: -f.y1):
-        if fragment.x0 < gutter < fragment.x1:
+        if _spans(fragment, gutter):
             ordered.extend(_read_columns(section, gutter))
             ordered.extend(_merge_fragments([fragment], column=0))
             section = []
@@ -364,7 +373,35 @@ def find_gutter(fragments: list[Line], width: float) -> float | None:
             start = None
     scored = [(_rows_side_by_side(fragments, centre), centre) for centre in centres]
     rows, centre = max(scored, default=(0, None))
-    return centre if rows >= MIN_COLUMN_LINES else None
+    return centre if rows >= MIN_COLUMN_LINES else _narrow_gutter(fragments, lo, hi)
+
+
+def _narrow_gutter(fragments: list[Line], lo: int, hi: int) -> float | None:
+    """A gutter too narrow to show as an empty band: the shared left edge of a right column that no line
+    crosses, with the left column's lines ending against it, side by side on as many rows."""
+    starts: dict[int, list[float]] = {}
+    for fragment in fragments:
+        if lo <= fragment.x0 <= hi:
+            starts.setdefault(round(fragment.x0), []).append(fragment.x0)
+    allowed = max(1, int(len(fragments) * GUTTER_CROSSING_SHARE))
+    best: tuple[int, float] | None = None
+    for key in sorted(starts, key=lambda k: -len(starts[k])):
+        edge = min(x for k in (key - 1, key, key + 1) for x in starts.get(k, ()))
+        right = [f for f in fragments if edge - EDGE_TOLERANCE <= f.x0 <= edge + EDGE_TOLERANCE]
+        if len(right) < MIN_EDGE_LINES:
+            break
+        if sum(_spans(f, edge) for f in fragments) > allowed:
+            continue
+        ending = [f for f in fragments if edge - NARROW_GUTTER <= f.x1 <= edge + EDGE_TOLERANCE]
+        rows = sum(any(l.y0 < (r.y0 + r.y1) / 2 < l.y1 for l in ending) for r in right)
+        if rows >= MIN_EDGE_LINES and (best is None or rows > best[0]):
+            best = (rows, edge)
+    return best[1] if best else None
+
+
+def _spans(fragment: Line, gutter: float) -> bool:
+    """Whether a line crosses the gutter (a title, a running header), beyond what a glyph's box overhangs."""
+    return fragment.x0 < gutter - EDGE_TOLERANCE and fragment.x1 > gutter + EDGE_TOLERANCE
 
 
 def _rows_side_by_side(fragments: list[Line], gutter: float) -> int:
@@ -374,8 +411,8 @@ def _rows_side_by_side(fragments: list[Line], gutter: float) -> int:
 
 
 def _read_columns(fragments: list[Line], gutter: float) -> list[Line]:
-    left = [f for f in fragments if f.x1 <= gutter]
-    right = [f for f in fragments if f.x0 >= gutter]
+    left = [f for f in fragments if (f.x0 + f.x1) / 2 < gutter]
+    right = [f for f in fragments if (f.x0 + f.x1) / 2 >= gutter]
     return _merge_fragments(left, column=0) + _merge_fragments(right, column=1)
 
 

@@ -31,6 +31,10 @@ ASCII_HYPHENS = "-\u2011"
 # A producer that marks its breaks this many times marks all of them.
 MARKED_BREAKS_MIN = 3
 _VOWELS = kazakh.VOWELS | frozenset("aeiouy")
+# Suffixes that make an adjective of a noun (моральды, корректорлы, экономикалық): two such
+# words joined by a hyphen are a pair compound (моральды-психологиялық, дренажды-корректорлы).
+_ADJECTIVE_SUFFIXES = ("лы", "лі", "ды", "ді", "ты", "ті", "лық", "лік", "дық", "дік", "тық", "тік",
+                       "ғы", "гі", "қы", "кі", "сыз", "сіз")
 
 
 # --- Evidence from the document itself ----------------------------------------------------------
@@ -135,9 +139,30 @@ def decide_break(left: str, right: str, mark: str, vocabulary: Vocabulary, *, ma
         return Verdict(False, "lexicon word")
     if len(low_left) >= 2 and low_right.startswith(low_left):
         return Verdict(True, "reduplication")
+    if _adjective_pair(low_left, low_right):
+        return Verdict(True, "adjective pair")
     if kazakh.is_known_word(low_left) and kazakh.is_known_word(low_right):
         return Verdict(True, "two words")
     return Verdict(False, "default")
+
+
+def _adjective_base(word: str) -> str | None:
+    """The noun an adjective in -лы/-ды/-лық/-сыз... is made from, when at least three letters are left."""
+    for suffix in _ADJECTIVE_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[:-len(suffix)]
+    return None
+
+
+def _adjective_pair(left: str, right: str) -> bool:
+    """`моральды-` / `психологиялық`, `дренажды-` / `корректорлы`: an adjective before the hyphen, a whole
+    word after it (known, or an adjective of a known noun), and one of the two made from a known noun."""
+    left_base = _adjective_base(left)
+    if left_base is None or len(right) < 5:
+        return False
+    right_base = _adjective_base(right)
+    right_word = kazakh.is_known_word(right) or (right_base is not None and kazakh.is_known_word(right_base))
+    return right_word and (kazakh.is_known_word(left_base) or right_base is not None)
 
 
 def _paragraph_breaks(page: RawPage) -> list[bool]:

@@ -58,8 +58,12 @@ def write_pdf(path: Path, pages: list[list[str]], *, title: str | None = None, a
 
 def write_columns_pdf(path: Path, pages: list[list[list[str]]], *, header: str | None = None,
                       footer_numbers: bool = False, gutter: float = 14, font_size: float = 10,
-                      leading: float = 13) -> Path:
-    """Each page is a list of columns, each a list of lines, set side by side across the page."""
+                      leading: float = 13, justify: bool = False) -> Path:
+    """Each page is a list of columns, each a list of lines, set side by side across the page.
+
+    With `justify`, each line's words are spread over the column's full width (as word processors
+    and browsers set justified text), so that with no gutter a left line ends where a right one starts.
+    """
     font = register_font()
     pdf = canvas.Canvas(str(path), pagesize=A4)
     left, right, top = 50.0, A4[0] - 50.0, 770.0
@@ -72,7 +76,15 @@ def write_columns_pdf(path: Path, pages: list[list[list[str]]], *, header: str |
         for index, lines in enumerate(columns):
             x = left + index * (width + gutter)
             for row, line in enumerate(lines):
-                pdf.drawString(x, top - row * leading, line)
+                if justify and len(line.split()) > 1:
+                    words = line.split()
+                    spare = width - sum(pdfmetrics.stringWidth(word, font, font_size) for word in words)
+                    position = x
+                    for word in words:
+                        pdf.drawString(position, top - row * leading, word)
+                        position += pdfmetrics.stringWidth(word, font, font_size) + spare / (len(words) - 1)
+                else:
+                    pdf.drawString(x, top - row * leading, line)
         if footer_numbers:
             pdf.setFont(font, 9)
             pdf.drawCentredString(A4[0] / 2, 30, str(number))

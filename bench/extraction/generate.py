@@ -13,6 +13,12 @@ Real producers, when installed: xelatex (polyglossia, Russian hyphenation patter
 fancyhdr headers, one two-column document), LibreOffice (Russian hyphenation from hyphen-ru)
 and Chromium (print to PDF with soft hyphens). Their truth has the words only: where the
 engine broke lines is measured from the PDF.
+
+Chromium also typesets the cases of issue 20: compound-rich paragraphs in a narrow justified
+column, with and without soft hyphens (its lines break after a compound's own hyphen:
+`іс-` / `қимылы`); chapters on named pages whose running header (book, chapter title, a date)
+changes from chapter to chapter; and CSS columns with a gap of 0 and 3 pt, where a line of the
+left column ends against the right column's line without a space (`Республикасыжұмыссыздар`).
 """
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -321,12 +328,106 @@ def render_chromium(path: Path, paragraphs: list[str], title: str) -> Truth | No
     return Truth("chromium", tokens=[t for p in paragraphs for t in truth_tokens(p)])
 
 
+CHROMIUM_FONT = "11pt 'DejaVu Serif'"
+
+
+def _print_chromium(path: Path, page: str) -> bool:
+    """Chromium's print to PDF of one HTML page; False when Chromium is missing or failed."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        return False
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / "doc.html"
+        source.write_text(page, encoding="utf-8")
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                        f"--user-data-dir={work}/profile", "--no-pdf-header-footer",
+                        f"--print-to-pdf={work}/doc.pdf", source.as_uri()],
+                       capture_output=True, timeout=300)
+        if not (Path(work) / "doc.pdf").exists():
+            return False
+        shutil.copy(Path(work) / "doc.pdf", path)
+    return True
+
+
+def _page_count(path: Path) -> int:
+    from pdfminer.pdfpage import PDFPage
+    with path.open("rb") as handle:
+        return sum(1 for _ in PDFPage.get_pages(handle))
+
+
+def _html_paragraphs(paragraphs: list[str], soft: bool) -> str:
+    return "".join(f"<p>{html.escape(' '.join(_soften(w) if soft else w for w in p.split()))}</p>"
+                   for p in paragraphs)
+
+
+def render_chromium_compounds(path: Path, paragraphs: list[str], title: str, soft: bool) -> Truth | None:
+    """Compound-rich paragraphs in a narrow justified column: lines break after compounds' own hyphens."""
+    width = "8cm" if soft else "7cm"
+    page = f"""<!doctype html><html lang="kk"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>@page {{ size: A4; margin: 2cm; @bottom-center {{ content: "— " counter(page) " —"; font: 9pt 'DejaVu Serif' }} }}
+body{{font:{CHROMIUM_FONT};width:{width};text-align:justify;hyphens:manual}}</style></head>
+<body>{_html_paragraphs(paragraphs, soft)}</body></html>"""
+    if not _print_chromium(path, page):
+        return None
+    return Truth("chromium/compounds" + ("-soft" if soft else ""),
+                 tokens=[t for p in paragraphs for t in truth_tokens(p)],
+                 page_numbers=[f"— {n} —" for n in range(1, _page_count(path) + 1)])
+
+
+def render_chromium_chapters(path: Path, chapters: list[list[str]], book: str, titles: list[str]) -> Truth | None:
+    """Chapters on named pages: the running header names the book, the chapter and its date."""
+    rules, body, running = [], [], [book]
+    for number, (paragraphs, chapter) in enumerate(zip(chapters, titles), start=1):
+        date = f"{number + 10}.0{number % 9 + 1}.20{number + 10}"
+        running += [chapter, date]
+        rules.append(f"""@page ch{number} {{ @top-left {{ content: "{book} · {chapter}"; font: 9pt 'DejaVu Serif' }}
+ @top-right {{ content: "{date}"; font: 9pt 'DejaVu Serif' }} }}
+.ch{number} {{ page: ch{number} }}""")
+        body.append(f'<div class="ch{number}">{_html_paragraphs(paragraphs, True)}</div>')
+    page = f"""<!doctype html><html lang="kk"><head><meta charset="utf-8"><title>{html.escape(book)}</title>
+<style>@page {{ size: A4; margin: 2cm; @bottom-right {{ content: counter(page) " бет"; font: 9pt 'DejaVu Serif' }} }}
+{chr(10).join(rules)}
+body{{font:{CHROMIUM_FONT};width:15cm;text-align:justify;hyphens:manual}}</style></head>
+<body>{''.join(body)}</body></html>"""
+    if not _print_chromium(path, page):
+        return None
+    return Truth("chromium/chapters", tokens=[t for c in chapters for p in c for t in truth_tokens(p)],
+                 running=running, page_numbers=[f"{n} бет" for n in range(1, _page_count(path) + 1)])
+
+
+def render_chromium_columns(path: Path, paragraphs: list[str], title: str, gap: int) -> Truth | None:
+    """CSS columns with a narrow gap: each left line ends against a right one, often without a space."""
+    page = f"""<!doctype html><html lang="kk"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>@page {{ size: A4; margin: 2cm; @top-center {{ content: "{title}"; font: 9pt 'DejaVu Serif' }} }}
+body{{font:10pt 'DejaVu Serif';text-align:justify;hyphens:manual;columns:2;column-gap:{gap}pt}}</style></head>
+<body>{_html_paragraphs(paragraphs, True)}</body></html>"""
+    if not _print_chromium(path, page):
+        return None
+    return Truth(f"chromium/columns-gap{gap}", tokens=[t for p in paragraphs for t in truth_tokens(p)],
+                 running=[title])
+
+
+def compound_paragraphs(path: Path, count: int, least: int = 4) -> list[str]:
+    """`count` prose paragraphs holding at least `least` hyphenated words (compounds, 91-бабы)."""
+    out = []
+    with path.open(encoding="utf-8") as corpus:
+        for line in corpus:
+            line = " ".join(line.split())
+            if 300 <= len(line) <= 1500 and not line[:1].isdigit():
+                if sum("-" in token for token in TOKEN.findall(line)) >= least:
+                    out.append(unicodedata.normalize("NFC", line))
+                    if len(out) == count:
+                        break
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("/tmp/muragat-extraction"))
     parser.add_argument("--docs", type=int, default=12, help="reportlab documents")
     parser.add_argument("--paragraphs", type=int, default=14, help="corpus paragraphs per document")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--no-issue20", action="store_true", help="leave out the Chromium documents of issue 20")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     total = args.docs + 4
@@ -347,6 +448,23 @@ def main() -> None:
         ("libreoffice", lambda p: render_libreoffice(p, chunks[-2], titles[-2])),
         ("chromium", lambda p: render_chromium(p, chunks[-1], titles[-1])),
     ]
+    compounds = compound_paragraphs(args.corpus, 3 * args.paragraphs)
+    extra = corpus_paragraphs(args.corpus, skip=200 + len(paragraphs), count=20 + args.paragraphs + 6)
+    sizes = [1, 4, 2, 6, 1, 3]
+    chapters = [extra[sum(sizes[:i]):sum(sizes[:i + 1])] for i in range(6)]
+    chapter_titles = [f"{n}-тарау. " + " ".join(p.split()[:3]).rstrip(".,:;")
+                      for n, p in enumerate(extra[-6:], start=1)]
+    columns = extra[20:20 + args.paragraphs]
+    real_issue20: list[tuple[str, Callable[[Path], Truth | None]]] = [
+        ("chromium-compounds", lambda p: render_chromium_compounds(p, compounds[:args.paragraphs], titles[0], False)),
+        ("chromium-compounds-soft",
+         lambda p: render_chromium_compounds(p, compounds[args.paragraphs:], titles[1], True)),
+        ("chromium-chapters", lambda p: render_chromium_chapters(p, chapters, "Мұрағат жинағы", chapter_titles)),
+        ("chromium-columns-gap0", lambda p: render_chromium_columns(p, columns, titles[2], 0)),
+        ("chromium-columns-gap3", lambda p: render_chromium_columns(p, columns[::-1], titles[3], 3)),
+    ]
+    if not args.no_issue20:
+        real += real_issue20
     for name, render in real:
         truth = render(args.out / f"{name}.pdf")
         if truth is None:

@@ -93,3 +93,27 @@ def test_title_and_author_at_the_edge_of_later_pages_are_running_lines(tmp_path)
     texts = page_texts(write_pdf(tmp_path / "paper.pdf", pages, title=title, author=author))
     assert texts[0].startswith(title)  # the title heading page 1 is text
     assert author not in texts[1] and texts[1].startswith("Екінші тарау")
+
+
+def test_a_running_header_that_changes_with_the_chapter_and_the_date_leaves_the_passages(tmp_path):
+    # Each page's header names the book, the page's chapter and a date: no two are the same,
+    # while the body's own chapter headings, alike from page to page, stay.
+    chapters = ["Жер қойнауы", "Су ресурстары мен арналары", "Орман", "Ауыл шаруашылығы", "Қала", "Көлік"]
+    path = tmp_path / "chapters.pdf"
+    from reportlab.pdfgen import canvas
+    from tests.pdfs import register_font
+    font = register_font()
+    pdf = canvas.Canvas(str(path))
+    for number in range(1, 7):
+        pdf.setFont(font, 9)
+        pdf.drawString(60, 810, f"Мұрағат жинағы · {number}-тарау. {chapters[number - 1]}")
+        pdf.drawString(450, 810, f"{number + 10}.0{number}.2019")
+        pdf.setFont(font, 11)
+        for row, line in enumerate(numbered_body(number)):
+            pdf.drawString(60, 770 - 15 * row, line)
+        pdf.showPage()
+    pdf.save()
+    document = extract_document(path)
+    assert [page.text for page in document.pages] == [" ".join(numbered_body(n)) for n in range(1, 7)]
+    passages = " ".join(passage.text for passage in document.passages)
+    assert "Мұрағат жинағы" not in passages and "тарау. Орман" not in passages and ".2019" not in passages

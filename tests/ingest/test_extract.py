@@ -26,6 +26,24 @@ def test_word_broken_at_the_foot_of_a_column_is_joined_with_the_next_column(tmp_
     assert text == " ".join(left[:-1] + ["бағанның соңында халықаралық"] + right[0].split()[1:] + right[1:])
 
 
+def test_columns_with_no_gutter_are_read_apart_and_their_line_ends_stay_word_spaces(tmp_path):
+    # CSS columns with column-gap 0, a word processor's narrow column spacing: each justified left
+    # line ends where the right column's line starts. Read as rows, `базар` ended glued to `келді`.
+    left = ["Таңертең ауылдың шетіндегі үлкен базар", "ашылды да, оған алыстан жұрт жиналды,",
+            "бірі мал айдап, бірі арба сүйреп", "келген саудагерлер өз орнын тапты.",
+            "Күн көтеріле бере базардың ортасында", "әнші жігіттер домбыра тартып, жұртты",
+            "жинай бастады, ал балалар жағалап", "жүріп бәріне таңырқай қарады."]
+    right = ["келді ерте жаздың жылы күні, дала", "жасыл шөпке оранып, құстар сайрады.",
+             "Ауылдың ақсақалдары көлеңкеде отырып,", "өткен күндерді еске алып, әңгіме",
+             "шертті, ал жастар келешек туралы", "армандарын айтып, бір-бірімен",
+             "ақылдасты. Кешке қарай базар тарап,", "әркім өз үйіне қайтты, риза болып."]
+    for gutter in (0, 3):
+        path = write_columns_pdf(tmp_path / f"gap{gutter}.pdf", [[left, right]], gutter=gutter, justify=True)
+        text = extract_document(path).pages[0].text
+        assert "базаркелді" not in text and "базар келді" not in text
+        assert text == " ".join(left + right)
+
+
 def _page_pdf(path, content: bytes):
     """One page drawn by `content`, its font F1 Helvetica (known to every PDF reader, no file needed)."""
     return raw_pdf(path, [

@@ -1,6 +1,8 @@
 """Line-break hyphens repaired and real hyphens kept, on the sample and on generated PDFs."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ingest.document import extract_document
@@ -132,3 +134,41 @@ def test_lines_flow_with_single_spaces_and_paragraphs_stay(tmp_path):
         "Бірінші абзацтың бірінші жолы және оның екінші жолы.\n\n"
         "Екінші абзац шегіністен басталады және осында аяқталады."
     ]
+
+
+@pytest.mark.parametrize("left, right, expected", [
+    ("Ұжымда қолайлы моральды", "психологиялық ахуал бар", "Ұжымда қолайлы моральды-психологиялық ахуал бар"),
+    ("Жерге дренажды", "корректорлы жүйе орнатылды", "Жерге дренажды-корректорлы жүйе орнатылды"),
+])
+def test_a_pair_of_adjectives_broken_at_its_hyphen_keeps_it(tmp_path, left, right, expected):
+    path = write_pdf(tmp_path / "pair.pdf", [[f"{left}-", right]])
+    assert page_texts(path) == [expected]
+
+
+def _soft_hyphen_pdf(path):
+    """A page as Chromium writes it: U+00AD at every syllable inside words, U+2010 at the breaks it took,
+    and the author's own hyphens (compounds, 91-бабы) as ASCII hyphens, four of them at line ends."""
+    return write_pdf(path, [[
+        "Ха\u00adлық\u00adара\u00adлық ұйым\u00adдар\u00adдың өза\u00adра іс-",
+        "қи\u00adмы\u00adлы Кон\u00adсти\u00adту\u00adция\u00adның 91-",
+        "ба\u00adбы бойын\u00adша жүр\u00adгі\u00adзі\u00adле\u00adді. Әлем\u00adдік қар\u00adжы-",
+        "эко\u00adно\u00adми\u00adка\u00adлық да\u00adғда\u00adрыс кезін\u00adде ха\u00adлық\u00adара\u00ad\u2010",
+        "лық ұйым\u00adдар\u00adдың рө\u00adлі өсті, ал дренажды-",
+        "корректорлы жүйе\u00adлер жаңар\u00adты\u00adлып, мем\u00adле\u00adкет\u2010",
+        "тік қол\u00adдау арт\u00adты, бағ\u00adдар\u00adла\u00adма\u2010",
+        "лар қабыл\u00adдан\u00adды.",
+    ]])
+
+
+def test_compounds_at_line_ends_of_a_soft_hyphen_pdf_keep_their_hyphens_and_are_found(tmp_path, run_cli):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = _soft_hyphen_pdf(folder / "soft.pdf")
+    text = page_texts(path)[0]
+    for compound in ("іс-қимылы", "91-бабы", "қаржы-экономикалық", "дренажды-корректорлы"):
+        assert compound in text
+    assert "халықаралық ұйымдардың рөлі" in text and "мемлекеттік қолдау" in text
+    archive = tmp_path / "archive"
+    assert run_cli("ingest", folder, "--archive", archive, "--silent").exit_code == 0
+    found = run_cli("search", "іс-қимыл", "--json", "--archive", archive)
+    assert found.exit_code == 0 and json.loads(found.stdout)["total"] == 1
