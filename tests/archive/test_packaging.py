@@ -1,4 +1,4 @@
-"""What an install carries: dask only for those who ask for `--cluster`."""
+"""What an install carries: the licence, and dask only for those who ask for `--cluster`."""
 from __future__ import annotations
 
 import subprocess
@@ -12,6 +12,15 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 def requirement_names(file: str) -> set[str]:
     lines = (ROOT / file).read_text(encoding="utf-8").splitlines()
     return {line.split("==")[0].lower() for line in lines if "==" in line and not line.startswith("#")}
+
+
+def test_the_licence_is_the_gpl_3_or_later():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["license"] == "GPL-3.0-or-later"
+    assert "LICENSE" in project["license-files"]
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "GNU GENERAL PUBLIC LICENSE" in licence and "Version 3, 29 June 2007" in licence
+    assert "END OF TERMS AND CONDITIONS" in licence
 
 
 def test_dask_is_an_optional_extra_that_the_tests_install():
