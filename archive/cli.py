@@ -104,7 +104,7 @@ def main() -> None:
               metavar="SECONDS", help="Give up recognising one page after this long.")
 @click.option("--cluster", default="", metavar="ADDRESS",
               help="Extract on a Dask cluster: its scheduler (tcp://host:8786), or `local` to start one here "
-                   "with --workers processes.")
+                   "with --workers processes. Needs the cluster extra: pip install -r requirements-cluster.txt.")
 @click.option("--verify", is_flag=True,
               help="Hash every file, also those whose path, size and mtime are known: catches a file rewritten "
                    "with the same size and mtime (cp -p, rsync -t).")
@@ -127,11 +127,13 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
     Example: muragat ingest scans/ decree-1995.pdf --collection decrees --metadata manifest.csv
     """
     from archive.ingestion import IngestOptions
-    from archive.ingestion import ingest as run_ingest
+    from archive.ingestion import cluster_pool, ingest as run_ingest
     from archive.metadata import NO_MANIFEST, load_manifest
 
     if not paths and not retry_failed:
         raise click.UsageError("give files or folders to ingest (or --retry-failed)")
+    if cluster.strip():
+        cluster_pool()  # without dask: one line saying how to install it, before the archive is touched
     options = IngestOptions(
         collection=collection.strip(),
         manifest=load_manifest(manifest) if manifest else NO_MANIFEST,

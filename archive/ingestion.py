@@ -185,10 +185,21 @@ def ingest(archive: Archive, paths: Iterable[str | os.PathLike], on_file: Callab
 def _pool(options: IngestOptions, workers: int) -> Pool:
     """This machine's worker processes, or a Dask cluster's workers when `cluster` is given."""
     if options.cluster:
-        from archive.cluster import ClusterPool  # dask is imported only by those who ask for it
-
-        return ClusterPool(options.cluster, workers, options.limits)
+        return cluster_pool()(options.cluster, workers, options.limits)
     return WorkerPool(workers, options.limits)
+
+
+def cluster_pool() -> type[Pool]:
+    """archive.cluster's ClusterPool: dask is imported only by those who ask for it, and is an optional extra."""
+    try:
+        from archive.cluster import ClusterPool
+    except ModuleNotFoundError as missing:
+        if (missing.name or "").split(".")[0] in ("archive", "index", "ingest", "webui"):
+            raise
+        raise MuragatError(f"--cluster needs dask and distributed, the optional `cluster` extra ({missing.name} is "
+                           f"not installed): run `pip install -r requirements-cluster.txt` in Muragat's virtualenv, "
+                           f"or `pip install 'muragat[cluster]'`") from missing
+    return ClusterPool
 
 
 def _plan(archive: Archive, files: list[Path], options: IngestOptions) -> Iterator[Task | object]:

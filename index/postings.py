@@ -19,6 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+
+from archive.pins import require
+
+require("Whoosh-Reloaded", __name__)  # before the private names below: another release may lack them
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher

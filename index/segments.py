@@ -17,6 +17,9 @@ import marshal
 from array import array
 from collections.abc import Iterable, Iterator
 
+from archive.pins import require
+
+require("Whoosh-Reloaded", __name__)  # before the private names below: another release may lack them
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.fields import FieldType
 from whoosh.formats import Positions

@@ -12,6 +12,9 @@ import os
 import threading
 import weakref
 
+from archive.pins import require
+
+require("Whoosh-Reloaded", __name__)  # whoosh.filedb's storage and struct files, subclassed below
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 

@@ -8,6 +8,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from archive.pins import require
+
+require("Whoosh-Reloaded", __name__)  # SegmentWriter's and SegmentReader's private methods, below
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.reading import SegmentReader

@@ -24,6 +24,9 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Iterator
 
+from archive.pins import require
+
+require("pdfminer.six", __name__)  # the content-stream internals copied and overridden below
 from pdfminer.layout import LTChar
 from pdfminer.pdfcolor import PDFColorSpace
 from pdfminer.pdfdevice import PDFTextDevice, PDFTextSeq

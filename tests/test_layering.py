@@ -36,6 +36,17 @@ def test_ingest_and_index_do_not_import_each_other(package, forbidden):
         assert not crossing, f"{path.relative_to(ROOT)} imports {crossing}"
 
 
+@pytest.mark.parametrize("package", ["ingest", "index"])
+def test_ingest_and_index_take_from_the_application_only_its_version_pins(package):
+    for path in modules(package):
+        crossing = {name for name in imports(path) if root(name) == "archive" and not name.startswith("archive.pins")}
+        assert not crossing, f"{path.relative_to(ROOT)} imports {crossing}"
+
+
+def test_the_version_pins_import_nothing_of_the_project():
+    assert not {root(name) for name in imports(ROOT / "archive" / "pins.py")} & set(PACKAGES)
+
+
 def test_only_index_imports_whoosh():
     for package in PACKAGES:
         for path in modules(package):
