@@ -299,13 +299,15 @@ def list_documents(collection: str, year_from: int | None, year_to: int | None, 
     listing = archive.list_documents(filters, sort, limit, offset)
     if as_json:
         emit_json({"total": listing.total, "limit": limit, "offset": offset,
-                   "documents": [document_payload(document, archive.file_names(document.id))
+                   "documents": [document_payload(document, archive.file_names(document.id),
+                                                  archive.catalog.is_restricted(document))
                                  for document in listing.documents]})
         return
     click.echo(f"{listing.total} documents")
     for document in listing.documents:
+        restricted = "  [restricted]" if archive.catalog.is_restricted(document) else ""
         click.echo(f"{document.id}  {document.year or '----'}  {document.page_count:>4} p.  "
-                   f"{document.collection or '-'}  {document.title}")
+                   f"{document.collection or '-'}  {document.title}{restricted}")
 
 
 @main.command()

@@ -76,8 +76,9 @@ def facets_payload(results: SearchResults, documents: Mapping[str, Document] | N
     }
 
 
-def document_payload(document: Document, file_names: list[str]) -> dict:
-    """What a researcher may know of a document (never where its files live on the server)."""
+def document_payload(document: Document, file_names: list[str], restricted: bool = False) -> dict:
+    """What a researcher may know of a document (never where its files live on the server); `access` says
+    whether only those granted it see it."""
     return {
         "id": document.id,
         "title": document.title,
@@ -91,6 +92,7 @@ def document_payload(document: Document, file_names: list[str]) -> dict:
         "sha256": document.sha256,
         "file_names": file_names,
         "added_at": document.added_at,
+        "access": "restricted" if restricted else "public",
     }
 
 

@@ -54,7 +54,8 @@ def document(document_id: str):
 
 def _document(document: Document) -> dict:
     """What the API says of a document: its metadata, file names and links."""
-    payload = document_payload(document, current_archive().file_names(document.id))
+    payload = document_payload(document, current_archive().file_names(document.id),
+                               current_archive().catalog.is_restricted(document))
     payload["links"] = {
         "first_page": absolute_url("pages.document_page", document_id=document.id, number=1),
         "original": original_url(document.id, document.kind, external=True),

@@ -146,6 +146,10 @@ def test_a_collection_restricted_before_its_first_document(tmp_path, sample_pdf,
     assert len(hidden) == 1 and DOCUMENT not in hidden
     assert hidden_documents(catalog, Viewer("aigerim", "reader")) == frozenset()
     assert run_cli("collection", "Жеке істер", "--archive", archive).stdout == "Жеке істер: restricted\n"
+    listed = run_cli("list", "--archive", archive).stdout.splitlines()
+    assert sum(line.endswith("[restricted]") for line in listed) == 1
+    documents = json.loads(run_cli("list", "--json", "--archive", archive).stdout)["documents"]
+    assert sorted(document["access"] for document in documents) == ["public", "restricted"]
 
 
 def test_a_catalog_of_version_4_gains_the_access_tables(own_archive_dir):

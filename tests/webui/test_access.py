@@ -356,3 +356,13 @@ def test_a_public_page_is_marked_and_counted_as_in_the_public_archive(viewers, i
             seen = viewers["anonymous"].get(route, query_string={"q": query}).get_json()
             assert {key: seen.get(key) for key in ("highlighted", "marks", "hit_pages", "error")} == \
                 {key: expected.get(key) for key in ("highlighted", "marks", "hit_pages", "error")}, (query, name)
+
+
+def test_who_may_see_a_restricted_document_is_told_it_is_restricted(viewers, ids):
+    hidden, public = ids["personal_1995.pdf"], next(ids[name] for name in PUBLIC)
+    for name in ("granted", "keeper"):
+        assert viewers[name].get(f"/api/documents/{hidden}").get_json()["access"] == "restricted"
+        assert viewers[name].get(f"/api/documents/{public}").get_json()["access"] == "public"
+        page = viewers[name].get(f"/documents/{hidden}/pages/1").get_data(as_text=True)
+        assert 'class="restricted"' in page and "шектеулі" in page
+    assert 'class="restricted"' not in viewers["keeper"].get(f"/documents/{public}/pages/1").get_data(as_text=True)
