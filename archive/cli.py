@@ -171,14 +171,23 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
     )
     if report.pages_recognised or report.documents_refilled:
         click.echo(f"recognised {report.pages_recognised} pages with OCR"
-                   + (f" ({report.documents_refilled} documents filled in)" if report.documents_refilled else ""))
+                   + (f" ({_counted(report.documents_refilled, 'document')} filled in)" if report.documents_refilled else ""))
     if report.ocr_unavailable:
         click.echo(f"muragat: {report.pages_needing_ocr} pages wait for OCR: {report.ocr_unavailable}, "
                    f"then run `muragat ingest --retry-failed`", err=True)
-    if report.already_present and not report.ingested and not report.failed and not report.skipped:
+    if report.updated:
+        click.echo(f"updated the details of {_counted(len(report.updated), 'document')} already in the archive "
+                   f"({', '.join(sorted({detail for _, details in report.updated for detail in details}))} "
+                   f"from the manifest or --collection)")
+    elif report.already_present and not report.ingested and not report.failed and not report.skipped:
         click.echo("nothing new: every file is already in the archive")
     if report.failed or report.skipped:
         sys.exit(1)
+
+
+def _counted(count: int, noun: str) -> str:
+    """'1 document', '2 documents'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 class IngestProgress:
@@ -268,7 +277,7 @@ def search(query: str, limit: int, time_budget: float, as_json: bool, archive_di
     if as_json:
         emit_json(search_payload(results))
         return
-    click.echo(f"{results.total} passages" + (" (partial: the query ran out of time)" if results.partial else ""))
+    click.echo(_counted(results.total, "passage") + (" (partial: the query ran out of time)" if results.partial else ""))
     for hit in results.hits:
         marked = "".join(f"[{text}]" if is_match else text for text, is_match in hit.snippet)
         click.echo(f"\n{hit.title} — page {hit.page}, {hit.language}  ({hit.score:.2f})\n  {marked}")
@@ -303,7 +312,7 @@ def list_documents(collection: str, year_from: int | None, year_to: int | None, 
                                                   archive.catalog.is_restricted(document))
                                  for document in listing.documents]})
         return
-    click.echo(f"{listing.total} documents")
+    click.echo(_counted(listing.total, "document"))
     for document in listing.documents:
         restricted = "  [restricted]" if archive.catalog.is_restricted(document) else ""
         click.echo(f"{document.id}  {document.year or '----'}  {document.page_count:>4} p.  "
@@ -370,9 +379,9 @@ def status(as_json: bool, archive_dir: str | None) -> None:
         click.echo(f"{key:>20}: {value}")
     for name, count in collections.items():
         access = "restricted" if name in restricted else "public"
-        click.echo(f"{'collection':>20}: {name or '(none)'}: {count} documents, {access}")
+        click.echo(f"{'collection':>20}: {name or '(none)'}: {_counted(count, 'document')}, {access}")
     for language, count in languages.items():
-        click.echo(f"{'language':>20}: {language}: {count} passages")
+        click.echo(f"{'language':>20}: {language}: {_counted(count, 'passage')}")
     if last:
         state = f"finished {last['finished_at']}" if last["finished_at"] else "interrupted: run it again to finish"
         click.echo(f"{'last ingest':>20}: started {last['started_at']}, {state}; ingested {last['ingested']}, "
@@ -414,7 +423,7 @@ def reindex(wait: bool, archive_dir: str | None) -> None:
     archive = Archive.existing(resolve_root(archive_dir))
     with writing(archive.root, "reindex", wait):
         count = archive.reindex()
-    click.echo(f"reindexed {count} passages")
+    click.echo(f"reindexed {_counted(count, 'passage')}")
 
 
 @main.command()
@@ -630,7 +639,7 @@ def token_revoke(name: str, archive_dir: str | None) -> None:
     from archive import access as rules
 
     revoked = rules.revoke_tokens(Archive.existing(resolve_root(archive_dir)).catalog, name)
-    click.echo(f"revoked {revoked} tokens of {name}")
+    click.echo(f"revoked {_counted(revoked, 'token')} of {name}")
 
 
 @main.command()

@@ -74,6 +74,8 @@ class IngestReport:
 
     ingested: list[str] = field(default_factory=list)
     already_present: list[str] = field(default_factory=list)
+    # already present, their details changed (by the manifest or --collection): (path, the details changed)
+    updated: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     pages: int = 0
@@ -367,6 +369,7 @@ class _Writer:
         if changes:
             self.catalog.update_metadata(document.id, changes)
             self.queue(document.id)
+            self.report.updated.append((path, tuple(sorted(changes))))
 
     def _catalogue(self, candidate: _Candidate, extracted: ExtractedDocument) -> None:
         path = Path(candidate.path)

@@ -76,7 +76,7 @@ def test_who_sees_a_restricted_collection(own_archive_dir, run_cli):
     assert hidden_documents(catalog, Viewer("aigerim", "reader")) == frozenset()
     status = json.loads(run_cli("status", "--json", "--archive", own_archive_dir).stdout)
     assert status["restricted_collections"] == [""] and status["restricted_documents"] == 1 and status["users"] == 2
-    assert "(none): 1 documents, restricted" in run_cli("status", "--archive", own_archive_dir).stdout
+    assert "(none): 1 document, restricted" in run_cli("status", "--archive", own_archive_dir).stdout
     listed = json.loads(run_cli("user", "list", "--json", "--archive", own_archive_dir).stdout)["users"]
     assert [(user["name"], user["role"], user["grants"]) for user in listed] == [
         ("aigerim", "reader", [""]), ("keeper", "archivist", [])]
@@ -121,7 +121,9 @@ def test_the_manifest_access_column(tmp_path, sample_pdf, run_cli):
     assert status["restricted_documents"] == 1 and status["restricted_collections"] == []
     # a manifest saying public lifts the document's own restriction, without reindexing it
     (tmp_path / "manifest.csv").write_text(f"path,access\n{sample_pdf},public\n", encoding="utf-8")
-    run_cli("ingest", sample_pdf, "--metadata", tmp_path / "manifest.csv", "--archive", archive, "--silent")
+    again = run_cli("ingest", sample_pdf, "--metadata", tmp_path / "manifest.csv", "--archive", archive, "--silent")
+    assert "updated the details of 1 document already in the archive (access from the manifest" in again.stdout
+    assert "nothing new" not in again.stdout
     after = json.loads(run_cli("status", "--json", "--archive", archive).stdout)
     assert after["restricted_documents"] == 0 and after["unindexed_documents"] == 0
     (tmp_path / "bad.csv").write_text(f"path,access\n{sample_pdf},secret\n", encoding="utf-8")

@@ -202,7 +202,7 @@ def test_a_reindex_stopped_between_the_two_renames_is_completed_on_open(own_arch
 
 def test_list_browses_the_documents_without_a_query(sample_archive_dir, run_cli):
     listed = run_cli("list", "--archive", sample_archive_dir)
-    assert listed.exit_code == 0 and listed.stdout.splitlines()[0] == "1 documents"
+    assert listed.exit_code == 0 and listed.stdout.splitlines()[0] == "1 document"
     assert "Демократия жөніндегі алғашқы әлемдік форум" in listed.stdout
     payload = json.loads(run_cli("list", "--json", "--sort", "newest", "--archive", sample_archive_dir).stdout)
     assert payload["total"] == 1 and payload["documents"][0]["file_names"] == ["rogov_strasbourg_2012.pdf"]

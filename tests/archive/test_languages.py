@@ -46,7 +46,7 @@ def test_status_counts_passages_per_language(archive_dir, run_cli):
     status = json.loads(run_cli("status", "--json", "--archive", archive_dir).stdout)
     assert status["passages_by_language"] == bilingual.EXPECTED
     text = run_cli("status", "--archive", archive_dir).stdout
-    assert "language: ru: 2 passages" in text and "language: other: 1 passages" in text
+    assert "language: ru: 2 passages" in text and "language: other: 1 passage" in text
 
 
 def test_an_index_from_before_languages_asks_for_a_reindex_which_fills_them(archive_dir, run_cli):

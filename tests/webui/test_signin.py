@@ -161,7 +161,7 @@ def test_api_tokens_act_for_their_user_and_stop_when_revoked(app, archive):
     assert bad.status_code == 401 and bad.get_json()["error"]["message"].startswith("the API token is not valid")
     assert client.get(PAGE, headers={"Authorization": "Basic YWRtaW46eA=="}).status_code == 401
     assert token not in (archive / "catalog.sqlite").read_bytes().decode("latin-1")  # only its hash is kept
-    assert cli("token", "revoke", "aigerim", "--archive", archive).output.startswith("revoked 1 tokens")
+    assert cli("token", "revoke", "aigerim", "--archive", archive).output.startswith("revoked 1 token of aigerim")
     assert client.get(PAGE, headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
