@@ -173,9 +173,11 @@ def logout():
 
 
 def _next_page() -> str:
-    """Where to go after signing in: a path of this site (never another site's address), else the home page."""
+    """Where to go after signing in: a path of this site (never another site's address), else the home page.
+    No control character passes: browsers (and werkzeug's redirect) drop tabs and line breaks, so `/<TAB>/evil`
+    would arrive as `//evil`, another site."""
     target = request.values.get("next", "")
-    if target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target and "\r" not in target:
+    if target.startswith("/") and not target.startswith(("//", "/\\")) and target.isprintable():
         return target
     return url_for("pages.search")
 

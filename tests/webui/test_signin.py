@@ -73,7 +73,8 @@ def test_the_cookie_is_secure_over_https(app):
 
 def test_after_signing_in_the_reader_returns_to_the_page_they_came_from_never_elsewhere(app):
     assert sign_in(app.test_client(), "aigerim", next="/documents?page=1").headers["Location"] == "/documents?page=1"
-    for elsewhere in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+    for elsewhere in ("https://evil.example/", "//evil.example/", "/\\evil.example", "/\t/evil.example/",
+                      "/\n/evil.example/", "/\r\n/evil.example/", "\t//evil.example/"):
         assert sign_in(app.test_client(), "aigerim", next=elsewhere).headers["Location"] == "/"
 
 
