@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from click.testing import CliRunner
 
 from archive.cli import main as muragat
-from webui import create_app
+from webui import create_app, signin
 from webui.signin import Throttle
 
 PASSWORD = "correct horse battery"
@@ -126,6 +127,53 @@ def test_repeated_bad_passwords_are_slowed_down_without_a_thread_waiting(app):
     clock.now += 1
     assert sign_in(client, "aigerim").status_code == 302  # a success clears the name
     assert app.extensions["muragat_throttles"]["user"].wait("aigerim") == 0
+
+
+def test_guesses_sent_at_once_are_slowed_down_as_one_after_another(app, monkeypatch):
+    """Past the free failures, guesses sent in parallel (one per server thread) get one password check, not one
+    each: an attempt is counted before its password is checked."""
+    clock = Clock()
+    app.extensions["muragat_throttles"] = {"user": Throttle(free=3, clock=clock),
+                                           "address": Throttle(free=10, clock=clock)}
+    for _ in range(3):
+        assert sign_in(app.test_client(), "aigerim", "wrong password").status_code == 401
+    checked, together, check = [], threading.Barrier(4), signin.authenticate
+
+    def slow_check(catalog, name, password):  # each check waits for the others, as scrypt keeps them together
+        checked.append(password)
+        try:
+            together.wait(timeout=1)
+        except threading.BrokenBarrierError:
+            pass
+        return check(catalog, name, password)
+
+    monkeypatch.setattr(signin, "authenticate", slow_check)
+    clients = [app.test_client() for _ in range(4)]
+    tokens = [csrf(client) for client in clients]
+    answers = [None] * 4
+
+    def guess(number: int) -> None:
+        answers[number] = clients[number].post("/login", data={
+            "username": "aigerim", "password": f"guess {number}", "csrf_token": tokens[number]}).status_code
+
+    threads = [threading.Thread(target=guess, args=(number,)) for number in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) == 1 and sorted(answers) == [401, 429, 429, 429]
+
+
+def test_signing_in_forgives_the_address_its_attempt():
+    clock = Clock()
+    throttle = Throttle(free=2, clock=clock)
+    throttle.failed("address")
+    throttle.failed("address")
+    throttle.failed("address")  # counted before the check: a wait
+    throttle.forgive("address")  # the password was right
+    assert throttle.wait("address") == 0
+    throttle.failed("address")
+    assert throttle.wait("address") == 1
 
 
 def test_the_throttle_doubles_each_wait_up_to_its_bound():
