@@ -117,8 +117,11 @@ def request_viewer() -> Viewer:
     if name is None:
         return ANONYMOUS
     user = catalog.user(name)
-    if user is None or not hmac.compare_digest(session.get("key", ""), _session_key(user)):
-        session.clear()  # the user was removed, or their password changed
+    if (user is None or not hmac.compare_digest(session.get("key", ""), _session_key(user))
+            or not 0 <= time.time() - session.get("since", 0) <= SESSION_HOURS * 3600):
+        # the user was removed, their password changed, or the session is over: 12 hours from signing in, however
+        # often it is used (the cookie, signed anew with each answer, would otherwise never expire)
+        session.clear()
         return ANONYMOUS
     return viewer_of(user)
 
@@ -176,7 +179,7 @@ def login():
     throttles["address"].forgive(keys["address"])
     session.clear()  # a new session for the signed-in user: nothing carried over from before
     session.permanent = True
-    session.update(user=user.name, key=_session_key(user), csrf=secrets.token_urlsafe(32))
+    session.update(user=user.name, key=_session_key(user), csrf=secrets.token_urlsafe(32), since=int(time.time()))
     return redirect(_next_page())
 
 

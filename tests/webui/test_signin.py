@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -235,6 +236,20 @@ def test_a_new_password_or_a_removed_user_ends_their_sessions(app, archive):
     assert client.get(PAGE).status_code == 200
     assert cli("user", "remove", "aigerim", "--archive", archive).exit_code == 0
     assert client.get(PAGE).status_code == 404
+
+
+def test_a_session_ends_twelve_hours_after_signing_in_however_often_it_is_used(app, monkeypatch):
+    """Each answer signs the cookie anew; a session used every few hours must still end (a copied cookie too)."""
+    started = time.time()
+    client = app.test_client()
+    sign_in(client, "aigerim")
+    for hours in (4, 8, 11.9):
+        monkeypatch.setattr(time, "time", lambda: started + hours * 3600)
+        assert client.get(PAGE).status_code == 200, hours
+    monkeypatch.setattr(time, "time", lambda: started + 12.1 * 3600)
+    assert client.get(PAGE).status_code == 404
+    sign_in(client, "aigerim")
+    assert client.get(PAGE).status_code == 200
 
 
 def test_a_reader_without_the_grant_and_an_admin(app):
