@@ -45,6 +45,9 @@ MAX_QUERY_WORDS = 32
 # Each word is searched in text and title, and as Kazakh and as Russian: up to four terms a word.
 MAX_QUERY_TERMS = 4 * MAX_QUERY_WORDS
 MAX_PREFIX_TERMS = 500
+# Words a prefix's refusal looks through for a viewer who may not see everything (the hidden documents' words
+# are passed over, not counted): beyond so many it is refused whatever they may see.
+MAX_PREFIX_SCAN = 50 * MAX_PREFIX_TERMS
 # Words a prefix is searched as (the commonest of those it stands for).
 MAX_PREFIX_WORDS = 8
 
@@ -231,9 +234,9 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     parsed = parse_query(text, searcher.schema)
     if parsed.query is NullQuery:
         return SearchResults(text, 0, ())
-    _check_cost(parsed, searcher)
     generation = _generation(searcher, caches)
     view = _view(searcher, caches, hidden)
+    _check_cost(parsed, searcher, view)
     query = _expanded(parsed, searcher, caches, view)
     by_relevance = sort == "relevance"
     allowed = _both((caches.filters if caches else FilterCache(size=0)).allowed(
@@ -406,10 +409,11 @@ def matching_pages(searcher: Searcher, text: str, document_id: str, caches: Inde
     parsed = parse_query(text, searcher.schema)
     if parsed.query is NullQuery:
         return {}
-    _check_cost(parsed, searcher)
     generation = _generation(searcher, caches)
+    view = _view(searcher, caches, hidden)
+    _check_cost(parsed, searcher, view)
     evaluate = Evaluator(searcher, generation, deadline=math.inf).matches
-    matches = evaluate(_expanded(parsed, searcher, caches, _view(searcher, caches, hidden)))
+    matches = evaluate(_expanded(parsed, searcher, caches, view))
     restriction = evaluate(_combined(parsed.filter, Filters(document_id=document_id)))
     inside = np.isin(matches.docnums, restriction.docnums, assume_unique=True)
     return dict(sorted(pages(searcher, generation, matches.docnums[inside]).items()))
@@ -423,8 +427,9 @@ def _combined(typed: Query | None, filters: Filters | None) -> Query | None:
     return And([typed, chosen])
 
 
-def _check_cost(parsed: ParsedQuery, searcher: Searcher) -> None:
-    """Refuse queries whose cost has no useful bound: hundreds of OR-ed words, prefixes of thousands."""
+def _check_cost(parsed: ParsedQuery, searcher: Searcher, view: Visibility) -> None:
+    """Refuse queries whose cost has no useful bound: hundreds of OR-ed words, prefixes of thousands (of the
+    words of the viewer's passages: a refusal must not tell that hidden documents hold words starting so)."""
     leaves = list(parsed.query.leaves())
     if len(parsed.words) > MAX_QUERY_WORDS or len(leaves) > MAX_QUERY_TERMS:
         words = max(len(parsed.words), len(leaves) // 4)
@@ -432,12 +437,26 @@ def _check_cost(parsed: ParsedQuery, searcher: Searcher) -> None:
                          f"keep it to {MAX_QUERY_WORDS} or fewer", "too_many_words", count=words, limit=MAX_QUERY_WORDS)
     reader = searcher.reader()
     for leaf in leaves:
-        if isinstance(leaf, Prefix):
-            expansions = islice(reader.expand_prefix(leaf.fieldname, leaf.text), MAX_PREFIX_TERMS + 1)
-            if sum(1 for _ in expansions) > MAX_PREFIX_TERMS:
-                raise QueryError(f"«{leaf.text}*» stands for more than {MAX_PREFIX_TERMS} different words; "
-                                 "type more letters before *", "prefix_too_broad", prefix=leaf.text,
-                                 limit=MAX_PREFIX_TERMS)
+        if isinstance(leaf, Prefix) and _prefix_words(reader, leaf, view) > MAX_PREFIX_TERMS:
+            raise QueryError(f"«{leaf.text}*» stands for more than {MAX_PREFIX_TERMS} different words; "
+                             "type more letters before *", "prefix_too_broad", prefix=leaf.text,
+                             limit=MAX_PREFIX_TERMS)
+
+
+def _prefix_words(reader, prefix: Prefix, view: Visibility) -> int:
+    """How many words of the view's passages the prefix stands for, counted up to MAX_PREFIX_TERMS + 1 (more
+    than that: too many); the whole index's words are looked through up to MAX_PREFIX_SCAN only."""
+    words = reader.expand_prefix(prefix.fieldname, prefix.text)
+    if not view.restricted:
+        return sum(1 for _ in islice(words, MAX_PREFIX_TERMS + 1))
+    field, held = reader.schema[prefix.fieldname], 0
+    for looked, word in enumerate(words):
+        if looked == MAX_PREFIX_SCAN:
+            return MAX_PREFIX_TERMS + 1
+        held += view.holds(prefix.fieldname, field.from_bytes(word))
+        if held > MAX_PREFIX_TERMS:
+            break
+    return held
 
 
 def _highlight_terms(query: Query, searcher: Searcher) -> dict[str, set[str]]:

@@ -26,6 +26,9 @@ from webui.texts import texts
 blueprint = Blueprint("signin", __name__)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_HOURS = 12
+# Checking the throttles and counting an attempt are one step: parallel guesses must not all pass the check
+# before the first of them is counted.
+_COUNTING = threading.Lock()
 
 
 class Throttle:
@@ -62,6 +65,14 @@ class Throttle:
     def succeeded(self, key: str) -> None:
         with self._lock:
             self._failures.pop(key, None)
+
+    def forgive(self, key: str) -> None:
+        """One failure fewer (an attempt counted before its password was checked, which was right); a wait
+        ends once the failures left are free ones."""
+        with self._lock:
+            count, until = self._failures.pop(key, (0, 0.0))
+            if count > 1:
+                self._failures[key] = (count - 1, until if count - 1 > self.free else 0.0)
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -106,8 +117,11 @@ def request_viewer() -> Viewer:
     if name is None:
         return ANONYMOUS
     user = catalog.user(name)
-    if user is None or not hmac.compare_digest(session.get("key", ""), _session_key(user)):
-        session.clear()  # the user was removed, or their password changed
+    if (user is None or not hmac.compare_digest(session.get("key", ""), _session_key(user))
+            or not 0 <= time.time() - session.get("since", 0) <= SESSION_HOURS * 3600):
+        # the user was removed, their password changed, or the session is over: 12 hours from signing in, however
+        # often it is used (the cookie, signed anew with each answer, would otherwise never expire)
+        session.clear()
         return ANONYMOUS
     return viewer_of(user)
 
@@ -149,20 +163,23 @@ def login():
     password = request.form.get("password", "")
     throttles = current_app.extensions["muragat_throttles"]
     keys = {"user": name.casefold(), "address": request.remote_addr or ""}
-    wait = max(throttles[kind].wait(key) for kind, key in keys.items())
+    with _COUNTING:
+        wait = max(throttles[kind].wait(key) for kind, key in keys.items())
+        if wait <= 0:  # counted as failed before the password is checked, forgiven if it is right
+            for kind, key in keys.items():
+                throttles[kind].failed(key)
     if wait > 0:
         seconds = math.ceil(wait)
         raise TooManyAttempts(f"too many failed sign-ins; try again in {seconds} seconds", "too_many_attempts",
                               seconds=seconds)
     user = authenticate(current_archive().catalog, name, password)
     if user is None:
-        for kind, key in keys.items():
-            throttles[kind].failed(key)
         return render_template("login.html", t=texts(), query="", name=name, failed=True, next=_next_page()), 401
     throttles["user"].succeeded(keys["user"])
+    throttles["address"].forgive(keys["address"])
     session.clear()  # a new session for the signed-in user: nothing carried over from before
     session.permanent = True
-    session.update(user=user.name, key=_session_key(user), csrf=secrets.token_urlsafe(32))
+    session.update(user=user.name, key=_session_key(user), csrf=secrets.token_urlsafe(32), since=int(time.time()))
     return redirect(_next_page())
 
 
@@ -173,9 +190,11 @@ def logout():
 
 
 def _next_page() -> str:
-    """Where to go after signing in: a path of this site (never another site's address), else the home page."""
+    """Where to go after signing in: a path of this site (never another site's address), else the home page.
+    No control character passes: browsers (and werkzeug's redirect) drop tabs and line breaks, so `/<TAB>/evil`
+    would arrive as `//evil`, another site."""
     target = request.values.get("next", "")
-    if target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target and "\r" not in target:
+    if target.startswith("/") and not target.startswith(("//", "/\\")) and target.isprintable():
         return target
     return url_for("pages.search")
 

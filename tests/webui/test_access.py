@@ -366,3 +366,43 @@ def test_who_may_see_a_restricted_document_is_told_it_is_restricted(viewers, ids
         page = viewers[name].get(f"/documents/{hidden}/pages/1").get_data(as_text=True)
         assert 'class="restricted"' in page and "шектеулі" in page
     assert 'class="restricted"' not in viewers["keeper"].get(f"/documents/{public}/pages/1").get_data(as_text=True)
+
+
+# Thresholds: a prefix standing for too many words
+
+def _many_words(beginning: str, count: int) -> list[str]:
+    letters = "абвгдежзиклмнопрстуф"
+    return [beginning + a + b + c for a in letters for b in letters for c in letters][:count]
+
+
+@pytest.fixture(scope="module")
+def broad_prefix_archive(tmp_path_factory) -> Path:
+    """A public document with a few words beginning «зыр», a restricted one with more than the search takes
+    a prefix for (500)."""
+    folder = tmp_path_factory.mktemp("prefix-files")
+    rows = _write(folder, {
+        "public.txt": ({"title": "Ашық", "collection": "Ашық"}, [[" ".join(_many_words("зыр", 3)) + "."]]),
+        "restricted.txt": ({"title": "Жабық", "collection": "Жабық", "access": "restricted"},
+                           [[" ".join(_many_words("зыр", 520)) + "."]]),
+    })
+    root = _ingest(folder, rows, tmp_path_factory.mktemp("prefix") / "archive")
+    CliRunner().invoke(muragat, ["user", "add", "keeper", "--role", "archivist", "--password-stdin", "--archive",
+                                 str(root)], input=PASSWORD + "\n", catch_exceptions=False)
+    return root
+
+
+@pytest.mark.parametrize("route", ["/api/search?q=зыр*", "/api/search?q=зыр* ашық", "/?q=зыр*"])
+def test_a_prefix_is_refused_as_too_broad_only_for_the_words_the_viewer_may_see(broad_prefix_archive, route):
+    app = _app(broad_prefix_archive)
+    anonymous = app.test_client().get(route)
+    assert anonymous.status_code == 200, anonymous.get_data(as_text=True)
+    if route.startswith("/api/"):
+        assert anonymous.get_json()["total"] == 1
+    assert signed_in(app, "keeper").get(route).status_code == 400  # 523 words: type more letters
+
+
+def test_a_page_marked_with_a_broad_prefix_answers_as_for_its_words_alone(broad_prefix_archive):
+    app = _app(broad_prefix_archive)
+    public_id = app.test_client().get("/api/documents").get_json()["documents"][0]["id"]
+    page = app.test_client().get(f"/api/documents/{public_id}/pages/1", query_string={"q": "зыр*"})
+    assert page.status_code == 200 and page.get_json()["marks"] == 3

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 
 import pytest
 from click.testing import CliRunner
 
 from archive.cli import main as muragat
-from webui import create_app
+from webui import create_app, signin
 from webui.signin import Throttle
 
 PASSWORD = "correct horse battery"
@@ -73,7 +75,8 @@ def test_the_cookie_is_secure_over_https(app):
 
 def test_after_signing_in_the_reader_returns_to_the_page_they_came_from_never_elsewhere(app):
     assert sign_in(app.test_client(), "aigerim", next="/documents?page=1").headers["Location"] == "/documents?page=1"
-    for elsewhere in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+    for elsewhere in ("https://evil.example/", "//evil.example/", "/\\evil.example", "/\t/evil.example/",
+                      "/\n/evil.example/", "/\r\n/evil.example/", "\t//evil.example/"):
         assert sign_in(app.test_client(), "aigerim", next=elsewhere).headers["Location"] == "/"
 
 
@@ -125,6 +128,53 @@ def test_repeated_bad_passwords_are_slowed_down_without_a_thread_waiting(app):
     clock.now += 1
     assert sign_in(client, "aigerim").status_code == 302  # a success clears the name
     assert app.extensions["muragat_throttles"]["user"].wait("aigerim") == 0
+
+
+def test_guesses_sent_at_once_are_slowed_down_as_one_after_another(app, monkeypatch):
+    """Past the free failures, guesses sent in parallel (one per server thread) get one password check, not one
+    each: an attempt is counted before its password is checked."""
+    clock = Clock()
+    app.extensions["muragat_throttles"] = {"user": Throttle(free=3, clock=clock),
+                                           "address": Throttle(free=10, clock=clock)}
+    for _ in range(3):
+        assert sign_in(app.test_client(), "aigerim", "wrong password").status_code == 401
+    checked, together, check = [], threading.Barrier(4), signin.authenticate
+
+    def slow_check(catalog, name, password):  # each check waits for the others, as scrypt keeps them together
+        checked.append(password)
+        try:
+            together.wait(timeout=1)
+        except threading.BrokenBarrierError:
+            pass
+        return check(catalog, name, password)
+
+    monkeypatch.setattr(signin, "authenticate", slow_check)
+    clients = [app.test_client() for _ in range(4)]
+    tokens = [csrf(client) for client in clients]
+    answers = [None] * 4
+
+    def guess(number: int) -> None:
+        answers[number] = clients[number].post("/login", data={
+            "username": "aigerim", "password": f"guess {number}", "csrf_token": tokens[number]}).status_code
+
+    threads = [threading.Thread(target=guess, args=(number,)) for number in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) == 1 and sorted(answers) == [401, 429, 429, 429]
+
+
+def test_signing_in_forgives_the_address_its_attempt():
+    clock = Clock()
+    throttle = Throttle(free=2, clock=clock)
+    throttle.failed("address")
+    throttle.failed("address")
+    throttle.failed("address")  # counted before the check: a wait
+    throttle.forgive("address")  # the password was right
+    assert throttle.wait("address") == 0
+    throttle.failed("address")
+    assert throttle.wait("address") == 1
 
 
 def test_the_throttle_doubles_each_wait_up_to_its_bound():
@@ -186,6 +236,20 @@ def test_a_new_password_or_a_removed_user_ends_their_sessions(app, archive):
     assert client.get(PAGE).status_code == 200
     assert cli("user", "remove", "aigerim", "--archive", archive).exit_code == 0
     assert client.get(PAGE).status_code == 404
+
+
+def test_a_session_ends_twelve_hours_after_signing_in_however_often_it_is_used(app, monkeypatch):
+    """Each answer signs the cookie anew; a session used every few hours must still end (a copied cookie too)."""
+    started = time.time()
+    client = app.test_client()
+    sign_in(client, "aigerim")
+    for hours in (4, 8, 11.9):
+        monkeypatch.setattr(time, "time", lambda: started + hours * 3600)
+        assert client.get(PAGE).status_code == 200, hours
+    monkeypatch.setattr(time, "time", lambda: started + 12.1 * 3600)
+    assert client.get(PAGE).status_code == 404
+    sign_in(client, "aigerim")
+    assert client.get(PAGE).status_code == 200
 
 
 def test_a_reader_without_the_grant_and_an_admin(app):
