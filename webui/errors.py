@@ -9,6 +9,10 @@ from webui.contexts import query_text
 from webui.texts import explain, texts
 
 
+# Refusals of a sign-in: their page offers the sign-in form again, not the search syntax.
+SIGN_IN_REFUSALS = frozenset({"too_many_attempts", "form_expired"})
+
+
 def error_response(status: int, message: str, reason: str = "", details: dict | None = None):
     """JSON under /api/ (the English message), else a page in the reader's language that keeps the query in the
     search box."""
@@ -17,7 +21,7 @@ def error_response(status: int, message: str, reason: str = "", details: dict | 
     t = texts()
     summary = t.get(f"error_{status}", t["error_400"] if status < 500 else t["error_500"])
     return render_template("error.html", status=status, summary=summary, message=explain(reason, details or {}, t),
-                           t=t, query=query_text()), status
+                           sign_in_again=reason in SIGN_IN_REFUSALS, t=t, query=query_text()), status
 
 
 

@@ -114,7 +114,7 @@ KAZAKH = {
     "sign_in_failed": "Пайдаланушы аты не құпиясөз қате.",
     "signed_in_as": "Сіз {name} ретінде кірдіңіз",
     "error_401": "Кіру керек не API токені жарамсыз.",
-    "error_429": "Сәтсіз кіру әрекеттері тым көп.",
+    "error_429": "Кіру біраз уақытқа тоқтатылды.",
     "refusals": {
         "form_expired": "Пішіннің мерзімі өтіп кетті: бетті жаңартып, қайталап көріңіз.",
         "too_many_attempts": "Сәтсіз кіру әрекеттері тым көп: {seconds} секундтан кейін қайталап көріңіз.",
@@ -250,7 +250,7 @@ RUSSIAN = {
     "sign_in_failed": "Неверное имя пользователя или пароль.",
     "signed_in_as": "Вы вошли как {name}",
     "error_401": "Нужно войти, или API-токен недействителен.",
-    "error_429": "Слишком много неудачных попыток входа.",
+    "error_429": "Вход ненадолго приостановлен.",
     "refusals": {
         "form_expired": "Срок действия формы истёк: обновите страницу и попробуйте снова.",
         "too_many_attempts": "Слишком много неудачных попыток входа: попробуйте снова через {seconds} с.",
@@ -386,7 +386,7 @@ ENGLISH = {
     "sign_in_failed": "Wrong user name or password.",
     "signed_in_as": "Signed in as {name}",
     "error_401": "Sign in needed, or the API token is not valid.",
-    "error_429": "Too many failed sign-ins.",
+    "error_429": "Signing in is paused for a moment.",
     "refusals": {
         "form_expired": "The form has expired: reload the page and try again.",
         "too_many_attempts": "Too many failed sign-ins: try again in {seconds} seconds.",
