@@ -308,23 +308,12 @@ def render_libreoffice(path: Path, paragraphs: list[str], title: str) -> Truth |
 
 def render_chromium(path: Path, paragraphs: list[str], title: str) -> Truth | None:
     """Chromium print-to-PDF, justified narrow text with soft hyphens at every syllable."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        return None
     body = "".join(f"<p>{html.escape(' '.join(_soften(w) for w in p.split()))}</p>" for p in paragraphs)
     page = f"""<!doctype html><html lang="kk"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font:11pt 'DejaVu Serif';width:14cm;text-align:justify;hyphens:manual}}</style></head>
 <body>{body}</body></html>"""
-    with tempfile.TemporaryDirectory() as work:
-        source = Path(work) / "doc.html"
-        source.write_text(page, encoding="utf-8")
-        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                                 f"--user-data-dir={work}/profile", "--no-pdf-header-footer",
-                                 f"--print-to-pdf={work}/doc.pdf", source.as_uri()],
-                                capture_output=True, timeout=300)
-        if not (Path(work) / "doc.pdf").exists():
-            return None
-        shutil.copy(Path(work) / "doc.pdf", path)
+    if not _print_chromium(path, page):
+        return None
     return Truth("chromium", tokens=[t for p in paragraphs for t in truth_tokens(p)])
 
 
