@@ -538,7 +538,8 @@ def user_password(name: str, password_stdin: bool, archive_dir: str | None) -> N
     from archive import access as rules
 
     rules.set_password(Archive.existing(resolve_root(archive_dir)).catalog, name, _password(password_stdin))
-    click.echo(f"new password set for {name}")
+    click.echo(f"new password set for {name}: their web sessions end; their API tokens still work "
+               f"(`muragat token revoke {name}` ends them)")
 
 
 @user.command(name="remove")

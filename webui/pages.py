@@ -78,7 +78,10 @@ def export_csv():
         return absolute_url("pages.document_page", document_id=hit.document_id, number=hit.page,
                             q=context["query"]) + f"#passage-{hit.passage_id}"
 
-    body = results_csv(context["results"].hits, context["documents"], link)
+    hits, documents = context["results"].hits, context["documents"]
+    for document_id in dict.fromkeys(hit.document_id for hit in hits):  # whole passages leave: an audited view
+        current_archive().record_view(documents[document_id], "export")
+    body = results_csv(hits, documents, link)
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="muragat-results.csv"'})
 

@@ -406,3 +406,16 @@ def test_a_page_marked_with_a_broad_prefix_answers_as_for_its_words_alone(broad_
     public_id = app.test_client().get("/api/documents").get_json()["documents"][0]["id"]
     page = app.test_client().get(f"/api/documents/{public_id}/pages/1", query_string={"q": "зыр*"})
     assert page.status_code == 200 and page.get_json()["marks"] == 3
+
+
+def test_an_export_holding_restricted_passages_is_audited(viewers, ids, archives):
+    def exports() -> list[str]:
+        entries = json.loads(cli("audit", "--json", "--user", "granted", "--archive", archives["mixed"]))["audit"]
+        return [entry["document_id"] for entry in entries if entry["what"] == "export"]
+
+    before = exports()
+    exported = viewers["granted"].get("/export.csv", query_string={"q": "қызылша"})
+    assert exported.status_code == 200 and "қызылша" in exported.get_data(as_text=True)
+    assert exports() == [ids["medical_1997.txt"], *before]
+    viewers["granted"].get("/export.csv", query_string={"q": "конференция"})  # public passages: not audited
+    assert exports() == [ids["medical_1997.txt"], *before]

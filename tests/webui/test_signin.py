@@ -230,8 +230,9 @@ def test_a_revoked_grant_takes_effect_at_once(app, archive):
 def test_a_new_password_or_a_removed_user_ends_their_sessions(app, archive):
     client = app.test_client()
     sign_in(client, "aigerim")
-    assert cli("user", "password", "aigerim", "--password-stdin", "--archive", archive,
-               input="another long password\n").exit_code == 0
+    changed = cli("user", "password", "aigerim", "--password-stdin", "--archive", archive,
+                  input="another long password\n")
+    assert changed.exit_code == 0 and "API tokens still work (`muragat token revoke aigerim`" in changed.output
     assert client.get(PAGE).status_code == 404
     sign_in(client, "aigerim", "another long password")
     assert client.get(PAGE).status_code == 200
