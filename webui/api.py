@@ -1,7 +1,7 @@
 """The JSON API: the command line's search shape (with facets added), documents and pages."""
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from archive.catalog import Document
 from archive.payloads import document_payload, faceted_search_payload

@@ -20,7 +20,6 @@ import argparse
 import collections
 import re
 import unicodedata
-from pathlib import Path
 
 from paradigms import HERE, POSITIONAL, VOICING, conjugate, harmony, sound
 

@@ -8,7 +8,7 @@ documents about XQuAD's 48 articles (see XQUAD_TOPICS), de-duplicates paragraphs
 documents with a fixed seed and writes: one document per blank-line-separated block, one paragraph per
 line, the first line the document's title. gzip header carries no name or time, so the bytes are stable.
 """
-import argparse, collections, gzip, html, io, os, random, re, subprocess, sys, unicodedata, zipfile
+import argparse, collections, gzip, html, io, os, random, re, subprocess, unicodedata, zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED = 20261202
