@@ -71,11 +71,38 @@ def recognise_page(pdf: Path, number: int, width: float, height: float, *, dpi: 
         raise OcrUnavailable(reason)
     with tempfile.TemporaryDirectory(prefix="muragat-ocr-") as folder:
         image = Path(folder) / "page"
-        _run(["pdftoppm", "-f", str(number), "-l", str(number), "-r", str(dpi), "-gray", "-png",
+        _run(["pdftoppm", "-f", str(number), "-l", str(number), "-r", str(dpi), "-gray",
               "-singlefile", str(pdf), str(image)], timeout, pdf, number)
-        tsv = _run(["tesseract", f"{image}.png", "stdout", "-l", LANGUAGES, "--psm", "3", "tsv"],
-                   timeout, pdf, number)
+        pixels = read_pgm(Path(f"{image}.pgm").read_bytes())
+    if pixels is None:
+        raise OcrFailed(f"{Path(pdf).name}: OCR of page {number} failed (pdftoppm wrote no grey image)")
+    return recognise_image(pixels, number, width, height, dpi, timeout=timeout, name=Path(pdf).name)
+
+
+def recognise_image(pixels: np.ndarray, number: int, width: float, height: float, dpi: int, *,
+                    timeout: float = PAGE_TIMEOUT_SECONDS, name: str = "image") -> OcrPage:
+    """Recognise a grey page image (rows of 0–255, `dpi` dots per inch) of a page `width` × `height` points."""
+    with tempfile.TemporaryDirectory(prefix="muragat-ocr-") as folder:
+        image = Path(folder) / "page.pgm"
+        image.write_bytes(write_pgm(pixels))
+        tsv = _run(["tesseract", str(image), "stdout", "-l", LANGUAGES, "--psm", "3", "tsv"],
+                   timeout, Path(name), number)
     return parse_tsv(tsv, number, width, height, dpi)
+
+
+def read_pgm(pgm: bytes) -> np.ndarray | None:
+    """A binary PGM (as pdftoppm -gray writes it) as rows of grey levels; None when it is not one."""
+    header = _PGM_HEADER.match(pgm)
+    if header is None:
+        return None
+    width, height = int(header[1]), int(header[2])
+    return np.frombuffer(pgm, np.uint8, width * height, header.end()).reshape(height, width)
+
+
+def write_pgm(pixels: np.ndarray) -> bytes:
+    """Rows of grey levels as a binary PGM, which Tesseract reads."""
+    height, width = pixels.shape
+    return b"P5\n%d %d\n255\n" % (width, height) + np.ascontiguousarray(pixels, np.uint8).tobytes()
 
 
 def blank_pages(pdf: Path, numbers: list[int], *, timeout: float = PAGE_TIMEOUT_SECONDS) -> set[int]:
@@ -98,11 +125,10 @@ def blank_pages(pdf: Path, numbers: list[int], *, timeout: float = PAGE_TIMEOUT_
 
 def is_blank(pgm: bytes) -> bool:
     """A grey image (binary PGM, as pdftoppm -gray writes it) of light paper with next to no pixel of ink."""
-    header = _PGM_HEADER.match(pgm)
-    if header is None:
+    pixels = read_pgm(pgm)
+    if pixels is None:
         return False
-    width, height = int(header[1]), int(header[2])
-    pixels = np.frombuffer(pgm, np.uint8, width * height, header.end()).reshape(height, width)
+    height, width = pixels.shape
     top, side = int(height * BLANK_MARGIN), int(width * BLANK_MARGIN)
     inner = pixels[top:height - top, side:width - side]
     paper = int(np.median(inner)) if inner.size else 0
