@@ -8,7 +8,7 @@ Pages: three of the sample document (typeset, its text layer the truth) and two 
 pages of Kazakh news text from /work/shared/corpus/kk_corpus.txt set in DejaVu Sans Mono (the
 text the truth). Each page is rendered by poppler, worn by a seeded degradation (skew, blur,
 uneven fading of the ink, a yellowing gradient, grain noise, salt and pepper, low resolution),
-and recognised by `ingest.ocr.recognise_image`. Both sides go
+and recognised by `ingest.ocr.recognise_image` with the preparation it applies. Both sides go
 through the same cleaning and line joining as in `cer.py`.
 
 Evidence found: the share of content words of the truth (runs of 5 or more letters, distinct per
@@ -151,7 +151,11 @@ def main() -> None:
     parser.add_argument("--levels", nargs="+", default=list(LEVELS), choices=list(LEVELS))
     parser.add_argument("--pages", type=int, default=None, help="at most this many pages of each source")
     parser.add_argument("--seed", type=int, default=20)
+    parser.add_argument("--steps", nargs="*", default=None, choices=ocr.STEPS,
+                        help=f"preparation steps instead of ingest.ocr's own ({' '.join(ocr.PREPARATION) or 'none'})")
     args = parser.parse_args()
+    if args.steps is not None:
+        ocr.PREPARATION = tuple(args.steps)
     with tempfile.TemporaryDirectory() as folder:
         typed = typewriter_pdf(Path(folder) / "typewriter.pdf", TYPEWRITER_PAGES)
         sources = [(SAMPLE, list(SAMPLE_PAGES)), (typed, list(range(1, TYPEWRITER_PAGES + 1)))]
@@ -162,7 +166,8 @@ def main() -> None:
             chosen = [raw[number] for number in numbers]
             truths[pdf] = (chosen, page_texts(chosen))
         count = sum(len(numbers) for _, numbers in sources)
-        print(f"{count} pages ({', '.join(f'{pdf.name} {numbers}' for pdf, numbers in sources)})")
+        print(f"{count} pages ({', '.join(f'{pdf.name} {numbers}' for pdf, numbers in sources)}), "
+              f"preparation {ocr.PREPARATION or '(none)'}")
         print(f"| level | CER | CER typeset | CER typewriter | evidence found | seconds per page |")
         print(f"|---|---|---|---|---|---|")
         for name in args.levels:
