@@ -30,7 +30,7 @@ SAMPLE = ROOT / "samples" / "rogov_strasbourg_2012.pdf"
 
 def page_texts(pages) -> list[str]:
     """Cleaned, joined text per page, whitespace folded, as the archive stores it."""
-    return [" ".join(text.split()) for text in join_pages(clean_pages(list(pages)))]
+    return [" ".join(text.split()) for text, _line_ends in join_pages(clean_pages(list(pages)))]
 
 
 def main() -> None:

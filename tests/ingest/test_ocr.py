@@ -3,12 +3,22 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image, ImageDraw, ImageFont
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
 
+from archive.home import Archive
+from archive.ingestion import ingest
+from ingest import ocr
 from ingest.document import FROM_OCR, NEEDS_OCR, TEXT_LAYER, extract_document
 from ingest.ocr import blank_pages, missing_tools, parse_tsv
-from tests.pdfs import scan_pdf, write_pdf
+from tests.pdfs import FONT_DIRS, scan_pdf, write_pdf
 
 TSV = """level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext
 1\t1\t0\t0\t0\t0\t0\t0\t1654\t2339\t-1\t
@@ -88,3 +98,96 @@ def test_blank_pages_never_reach_tesseract(mostly_blank_scan, tmp_path, monkeypa
     assert [page.number for page in document.pages if page.status == TEXT_LAYER] == [11]
     assert "мұрағат құжаты" in document.pages[10].text and document.pages[10].source == FROM_OCR
     assert {page.status for page in document.pages[:10] + document.pages[11:]} == {"empty"}
+
+
+# Image preparation before Tesseract, on small synthetic images.
+
+def _lines_image(width: int = 1240, height: int = 900, lines: int = 12):
+    """Black lines of text on white paper, 150 dpi: the shape deskewing and thresholding look at."""
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(_font_path()), 22)
+    for row in range(lines):
+        draw.text((80, 60 + row * 60), "Қазақстан Республикасының мұрағат құжаттары", font=font, fill=0)
+    return image
+
+
+def _font_path():
+    return next(Path(folder) / "DejaVuSans.ttf" for folder in FONT_DIRS if (Path(folder) / "DejaVuSans.ttf").exists())
+
+
+@pytest.mark.parametrize("angle", [-2.6, -1.0, 0.7, 2.0])
+def test_deskewing_finds_the_angle_a_page_is_turned_by(angle):
+    turned = np.asarray(_lines_image().rotate(angle, resample=Image.BICUBIC, fillcolor=255))
+    assert ocr.skew_angle(turned, dpi=150) == pytest.approx(angle, abs=0.15)
+    level = ocr.deskew(turned, dpi=150)
+    assert abs(ocr.skew_angle(level, dpi=150)) <= 0.15
+
+
+def test_a_level_page_is_left_as_it_is():
+    page = np.asarray(_lines_image())
+    assert ocr.deskew(page, dpi=150) is page
+
+
+def test_binarising_keeps_the_ink_and_whitens_paper_that_darkens_across_the_page():
+    page = np.asarray(_lines_image(), np.float32)
+    darker = np.linspace(0, 110, page.shape[1])[None, :]  # paper from white to mid grey, ink fainter
+    worn = np.clip(page * 0.75 + 60 - darker, 0, 255).astype(np.uint8)
+    black = ocr.binarise(worn, dpi=150) == 0
+    ink = page < 128
+    assert set(np.unique(ocr.binarise(worn, dpi=150))) <= {0, 255}
+    assert black[ink].mean() > 0.9  # the letters stay black, on the dark side too
+    assert black[~ink].mean() < 0.02  # and the paper turns white
+
+
+def test_denoising_removes_specks_and_keeps_letters():
+    page = np.asarray(_lines_image()).copy()
+    rng = np.random.default_rng(1)
+    specks = rng.random(page.shape) < 0.01
+    speckled = page.copy()
+    speckled[specks] = 0
+    cleaned = ocr.denoise(speckled)
+    paper = page == 255
+    assert (cleaned[paper & specks] == 0).mean() < 0.01
+    assert np.abs(cleaned.astype(int) - page).mean() < 3
+
+
+def test_small_print_is_scaled_up_to_the_resolution_tesseract_reads_best():
+    page = np.asarray(_lines_image())
+    prepared, dpi = ocr.prepare(page, 150, ("upscale",))
+    assert dpi == ocr.READ_DPI and prepared.shape == (page.shape[0] * 2, page.shape[1] * 2)
+    assert ocr.prepare(page, 300, ("upscale",))[0] is page
+    with pytest.raises(ValueError):
+        ocr.prepare(page, 300, ("sharpen",))
+
+
+@pytest.fixture(scope="module")
+def worn_scan(tmp_path_factory):
+    """A page of Kazakh text scanned worn: turned by 2°, grainy, specked, on paper darkening across it."""
+    folder = tmp_path_factory.mktemp("worn")
+    lines = ["Мұрағат қорындағы құжаттар ғылыми сипаттамасы бойынша реттелді.",
+             "Экспедиция материалдары облыстық мұрағатқа тапсырылды.",
+             "Қолжазбалардың көшірмелері оқу залында беріледі."] * 4
+    source = write_pdf(folder / "source.pdf", [lines], font_size=12, leading=22)
+    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-singlefile", str(source), str(folder / "page")], check=True)
+    rng = np.random.default_rng(20)
+    image = Image.open(folder / "page.pgm").rotate(2.0, resample=Image.BICUBIC, fillcolor=255)
+    grey = np.asarray(image, np.float32) - np.linspace(0, 90, image.width)[None, :]
+    grey += rng.normal(0, 35, grey.shape)
+    grey[rng.random(grey.shape) < 0.01] = 0
+    Image.fromarray(np.clip(grey, 0, 255).astype(np.uint8)).save(folder / "worn.png")
+    pdf = canvas.Canvas(str(folder / "worn.pdf"), pagesize=A4)
+    pdf.drawImage(ImageReader(str(folder / "worn.png")), 0, 0, width=A4[0], height=A4[1])
+    pdf.showPage()
+    pdf.save()
+    return folder / "worn.pdf"
+
+
+def test_a_worn_skewed_scan_is_recognised_well_enough_to_be_found(worn_scan, tmp_path):
+    if missing_tools():
+        pytest.fail(missing_tools())
+    archive = Archive.create(tmp_path / "archive")
+    assert ingest(archive, [worn_scan]).ok
+    for word in ("экспедиция", "қолжазбалардың", "мұрағат"):
+        results = archive.search(word)
+        assert results.total > 0 and results.hits[0].page == 1, word
