@@ -142,7 +142,7 @@ class Generation:
         """The field's length in every passage, as whoosh's BM25 reads it (one byte, decoded)."""
         if field not in self._lengths:
             parts = []
-            for leaf, _ in searcher.reader().leaf_readers():
+            for leaf, _ in _leaves(searcher):
                 size = leaf.doc_count_all()
                 column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)  # None: no passage has it
                 raw = np.zeros(size, dtype=np.uint8)
@@ -183,7 +183,7 @@ class Generation:
         if name not in self._columns:
             codes_of: dict = {}
             values: list = []
-            for leaf, _ in searcher.reader().leaf_readers():
+            for leaf, _ in _leaves(searcher):
                 reader, size = leaf.column_reader(name), leaf.doc_count_all()
                 values.extend(list(reader) if len(reader) == size else [reader[docnum] for docnum in range(size)])
             codes = np.fromiter((codes_of.setdefault(value, len(codes_of)) for value in values),
@@ -371,6 +371,12 @@ def _in_blocks(searcher: Searcher, field: str, text: str, blocks: Blocks, docnum
         data = files[number].get(int(blocks.offsets[block]), int(blocks.lengths[block]))
         ids, weights, values = pickle.loads(zlib.decompress(data) if blocks.compressed[block] else data)
         yield first, end, np.cumsum(np.asarray(ids, dtype=np.int64)) + leaves[number][1], weights, values
+
+
+def _leaves(searcher: Searcher) -> list:
+    """The searcher's segment readers with passages (an index whose documents gave none has one empty reader,
+    with no columns to read)."""
+    return [(leaf, offset) for leaf, offset in searcher.reader().leaf_readers() if leaf.doc_count_all()]
 
 
 def undated(year) -> bool:

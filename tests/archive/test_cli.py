@@ -220,3 +220,13 @@ def test_output_cut_short_by_its_reader_ends_quietly(sample_archive_dir):
     command.stdout.close()  # long before the interpreter has started and written anything
     error = command.stderr.read()
     assert command.wait(timeout=60) == 1 and error == b""
+
+
+def test_an_archive_whose_documents_gave_no_passages_answers_searches(tmp_path, run_cli):
+    """A first document with no text layer (OCR off or not installed) leaves an index with no passages."""
+    write_pdf(tmp_path / "blank.pdf", [[""]])
+    archive = tmp_path / "archive"
+    assert run_cli("ingest", tmp_path / "blank.pdf", "--ocr", "never", "--archive", archive, "--silent").exit_code == 0
+    found = run_cli("search", "мұрағат", "--json", "--archive", archive)
+    assert found.exit_code == 0 and json.loads(found.stdout)["total"] == 0
+    assert run_cli("search", "мұр*", "--archive", archive).stdout.startswith("0 passages")
