@@ -516,7 +516,7 @@ def _password_stdin(command):
 def user_add(name: str, role: str, password_stdin: bool, archive_dir: str | None) -> None:
     """Add a user; the password is asked for (or read with --password-stdin) and kept only as a scrypt hash.
 
-    Example: echo 's3cret-passphrase' | muragat user add aigerim --role reader --password-stdin
+    Example: muragat user add aigerim --role reader --password-stdin < password.txt
     """
     from archive import access as rules
 

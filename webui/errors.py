@@ -32,6 +32,8 @@ def register(app: Flask) -> None:
         response = make_response(body, status)
         if "seconds" in error.details:  # a refusal to be tried again later (429)
             response.headers["Retry-After"] = str(error.details["seconds"])
+        if error.status == 401:  # how to authenticate: a session, or an API token (RFC 6750)
+            response.headers["WWW-Authenticate"] = 'Bearer realm="Muragat"'
         return response
 
     @app.errorhandler(HTTPException)

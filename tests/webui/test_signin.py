@@ -210,6 +210,7 @@ def test_api_tokens_act_for_their_user_and_stop_when_revoked(app, archive):
     assert client.get(PAGE).status_code == 404  # the token is no session: the next request without it is anonymous
     bad = client.get(PAGE, headers={"Authorization": "Bearer mrg_guessed"})
     assert bad.status_code == 401 and bad.get_json()["error"]["message"].startswith("the API token is not valid")
+    assert bad.headers["WWW-Authenticate"] == 'Bearer realm="Muragat"'
     assert client.get(PAGE, headers={"Authorization": "Basic YWRtaW46eA=="}).status_code == 401
     assert token not in (archive / "catalog.sqlite").read_bytes().decode("latin-1")  # only its hash is kept
     assert cli("token", "revoke", "aigerim", "--archive", archive).output.startswith("revoked 1 token of aigerim")
@@ -270,3 +271,11 @@ def test_an_archive_without_users_offers_no_sign_in_and_sets_no_cookie(sample_ar
         assert response.status_code == 200 and "Set-Cookie" not in response.headers, route
         assert "Cache-Control" not in response.headers and "Cookie" not in response.headers.get("Vary", "")
     assert "/login" not in client.get("/").get_data(as_text=True)
+
+
+def test_the_sign_in_link_leads_back_to_the_page_it_was_on(app):
+    home = app.test_client().get("/").get_data(as_text=True)
+    link = re.search(r'class="account" href="([^"]+)"', home).group(1)
+    assert link in ("/login?next=/", "/login?next=%2F")  # not /? with a stray question mark
+    searched = app.test_client().get("/?q=құқық").get_data(as_text=True)
+    assert "next=/?q%3D" in searched or "next=%2F%3Fq%3D" in searched
