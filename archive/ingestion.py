@@ -402,7 +402,8 @@ class _Writer:
             return
         self._count_ocr(extracted)
         sources = {page.number: page.source for page in pages}
-        self.queue(document_id, [indexed_passage(p.id, document, p.page, p.text, sources.get(p.page, TEXT_LAYER)) for p in passages])
+        self.queue(document_id, [indexed_passage(p.id, document, p.page, p.text, sources.get(p.page, TEXT_LAYER))
+                                 for p in passages])
         report = self.report
         report.ingested.append(candidate.path)
         report.pages += len(extracted.pages)

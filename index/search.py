@@ -253,7 +253,8 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
         matches = matches.where(allowed[matches.docnums])
     approximate = NearForms()
     if by_relevance:
-        matches, approximate = with_near_forms(evaluator, matches, near_forms(searcher, text, parsed.words, view), allowed)
+        forms = near_forms(searcher, text, parsed.words, view)
+        matches, approximate = with_near_forms(evaluator, matches, forms, allowed)
     preference = language_preference(evaluator, parsed.language) if by_relevance else None
     if by_relevance:
         matches = with_evidence(evaluator, matches, searched, parsed.words)
