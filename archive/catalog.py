@@ -464,6 +464,11 @@ class Catalog:
         rows = self.db.execute("SELECT * FROM pages WHERE document_id = ? ORDER BY number", (document_id,))
         return [PageRecord(**row) for row in rows]
 
+    def page_sources(self, document_id: str) -> dict[int, str]:
+        """{page number: where its text came from, "text_layer" or "ocr"} (the pages' texts left unread)."""
+        rows = self.db.execute("SELECT number, source FROM pages WHERE document_id = ?", (document_id,))
+        return {row["number"]: row["source"] for row in rows}
+
     def page_passages(self, document_id: str, number: int) -> list[PassageRecord]:
         rows = self.db.execute("SELECT * FROM passages WHERE document_id = ? AND page = ? ORDER BY seq",
                                (document_id, number))

@@ -15,7 +15,7 @@ from archive.metadata import language_hint
 from archive.payloads import most_first
 from index.backend import SearchBackend, WhooshBackend
 from index.language import LANGUAGES as PASSAGE_LANGUAGES
-from index.schema import IndexedPassage
+from index.schema import TEXT_LAYER, IndexedPassage
 from index.search import SORTS, TIME_BUDGET_SECONDS, Filters, QueryError, SearchResults  # noqa: F401 - SORTS re-exported for the web UI
 from index.snippets import Fragments
 
@@ -52,10 +52,12 @@ def resolve_root(option: str | os.PathLike | None = None) -> Path:
     return Path(option or os.environ.get(ENVIRONMENT_VARIABLE) or DEFAULT_ROOT)
 
 
-def indexed_passage(passage_id: str, document: Document, page: int, text: str) -> IndexedPassage:
-    """The index's view of a catalogued passage; its language is decided from its text where it is indexed."""
+def indexed_passage(passage_id: str, document: Document, page: int, text: str,
+                    source: str = TEXT_LAYER) -> IndexedPassage:
+    """The index's view of a catalogued passage (`source`: its page's, text layer or OCR); its language is
+    decided from its text where it is indexed."""
     return IndexedPassage(passage_id, document.id, document.title, page, text, document.collection, document.year,
-                          document.author, language_hint(document.language))
+                          document.author, language_hint(document.language), source)
 
 
 def _refused(query: str, error: QueryError) -> MuragatError:
@@ -71,8 +73,10 @@ def _catalogued_passages(catalog: Catalog, document_ids: list[str]) -> Iterator[
         for document_id in batch:
             document = documents.get(document_id)
             if document is not None:
+                sources = catalog.page_sources(document_id)
                 for passage in catalog.passages(document_id):
-                    yield indexed_passage(passage.id, document, passage.page, passage.text)
+                    yield indexed_passage(passage.id, document, passage.page, passage.text,
+                                          sources.get(passage.page, TEXT_LAYER))
 
 
 def _passages_from(catalog_path: Path, document_ids: list[str]) -> Iterator[IndexedPassage]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from archive.catalog import Catalog, Document, PageRecord, PassageRecord, now
 from archive.errors import MuragatError
 from archive.home import Archive, indexed_passage
-from index.schema import IndexedPassage
+from index.schema import TEXT_LAYER, IndexedPassage
 from archive.metadata import NO_MANIFEST, Manifest, Metadata, resolve
 from archive.originals import sha256_of, store
 from archive.workers import Limits, Outcome, Pool, Task, WorkerPool, unreadable_reason
@@ -401,7 +401,9 @@ class _Writer:
             self._present(_Present(candidate.path, candidate.sha256, candidate.size, candidate.mtime_ns))
             return
         self._count_ocr(extracted)
-        self.queue(document_id, [indexed_passage(p.id, document, p.page, p.text) for p in passages])
+        sources = {page.number: page.source for page in pages}
+        self.queue(document_id, [indexed_passage(p.id, document, p.page, p.text, sources.get(p.page, TEXT_LAYER))
+                                 for p in passages])
         report = self.report
         report.ingested.append(candidate.path)
         report.pages += len(extracted.pages)

@@ -14,7 +14,7 @@ FACET_VALUES = 20
 
 def search_payload(results: SearchResults) -> dict:
     """`{"query", "total", "partial", "results": [{document_id, title, page, passage_id, text, snippet, score,
-    language, copy_count, copies}]}`.
+    language, copy_count, copies, approximate}]}`.
 
     `partial` is true when the query ran out of its time budget: the passages found until then.
     """
@@ -39,6 +39,8 @@ def hit_payload(hit: Hit) -> dict:
         # the same text in other documents (copies of one file), listed once: how many, the first ten
         "copy_count": hit.copy_count,
         "copies": [{"document_id": document_id, "page": page} for document_id, page in hit.copies],
+        # found only through near forms of the query's words, in recognised (OCR) text: may be another word
+        "approximate": hit.approximate,
     }
 
 

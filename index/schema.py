@@ -10,9 +10,11 @@ from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from index.analysis import ANALYZER_VERSION, exact_analyzer, kazakh_analyzer
 
 # The index must be rebuilt when this changes; it is stored beside the index files.
-SCHEMA_VERSION = f"7.{ANALYZER_VERSION}"
+SCHEMA_VERSION = f"8.{ANALYZER_VERSION}"
 # The year column's value for an undated document (a column has a value for every document).
 NO_YEAR = 0
+# Where a passage's page got its text (archive.catalog.PageRecord.source): its text layer, or recognised (OCR).
+TEXT_LAYER, OCR = "text_layer", "ocr"
 _NOT_WORDS = re.compile(r"[\W_]+")
 
 
@@ -31,6 +33,8 @@ class IndexedPassage:
     # The document's language as its metadata gives it (kk, ru): the passage's own text decides
     # its language; the hint only where the text cannot (index.language.text_language).
     language_hint: str = ""
+    # Its page's source: TEXT_LAYER, or OCR (recognised text, which may hold misread words).
+    source: str = TEXT_LAYER
 
 
 def fingerprint(text: str) -> str:
@@ -57,4 +61,5 @@ def build_schema() -> Schema:
         year=NUMERIC(int, stored=True, sortable=True, default=NO_YEAR),
         language=ID(stored=True, sortable=True),  # kk, ru or other: a facet and a filter (lang:ru)
         fingerprint=ID(sortable=True),
+        source=ID(stored=True, sortable=True),  # text_layer or ocr: approximate matching reads OCR passages only
     )

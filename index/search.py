@@ -31,6 +31,7 @@ from index.ranking import (
     without_common_words,
 )
 from index.analysis import term_spans
+from index.approximate import NearForms, near_forms, with_near_forms
 from index.snippets import Fragments, fragments, match_spans, snippet
 from index.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
 from index.visibility import Visibility, existing_terms, visible_passages
@@ -97,6 +98,8 @@ class Hit:
     copies: tuple[tuple[str, int], ...] = ()
     # When a search lists at most so many passages a document, on its last one: how many more it holds
     more_in_document: int = 0
+    # Found only through near forms of the typed words, in recognised (OCR) text (index.approximate)
+    approximate: bool = False
 
 
 @dataclass(frozen=True)
@@ -218,7 +221,9 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     Relevance order: the ranking model of index/ranking.py (BM25F over every match, plus the
     page's and the typed word forms' evidence, plus a bonus for words close together among
     the top PROXIMITY_DEPTH); a word in a large share of the archive is not searched for
-    beside rarer ones. Passages with the same text (boilerplate repeated across documents) are
+    beside rarer ones; a plain word also finds, well below its exact matches, its near forms in recognised (OCR)
+    passages, whose hits say `approximate` where those alone found them (index/approximate.py). Passages with
+    the same text (boilerplate repeated across documents) are
     collapsed to the best one (which names the other documents holding it), and counted once in the
     total; a facet value counts the texts a listing narrowed to it would show. Past `time_budget`
     seconds the results say `partial`: they rank and count the passages found until then. With
@@ -246,6 +251,10 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     matches = evaluator.matches(searched)
     if allowed is not None:
         matches = matches.where(allowed[matches.docnums])
+    approximate = NearForms()
+    if by_relevance:
+        forms = near_forms(searcher, text, parsed.words, view)
+        matches, approximate = with_near_forms(evaluator, matches, forms, allowed)
     preference = language_preference(evaluator, parsed.language) if by_relevance else None
     if by_relevance:
         matches = with_evidence(evaluator, matches, searched, parsed.words)
@@ -262,7 +271,9 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     total, facets = count(searcher, generation, matches.docnums)
     more = _more_in_documents(searcher, generation, ranked[:offset + limit], offset, per_document,
                               facets["document_id"])
-    hits = tuple(_hit(docnum, score, terms, searcher, elsewhere[docnum], more.get(docnum, 0))
+    near_terms = {"text": terms["text"], "exact": terms["exact"] | approximate.words}
+    hits = tuple(_hit(docnum, score, near_terms if docnum in approximate.approximate else terms, searcher,
+                      elsewhere[docnum], more.get(docnum, 0), docnum in approximate.approximate)
                  for docnum, score in shown)
     listed = sum(min(per_document, texts) for texts in facets["document_id"].values()) if per_document else total
     suggestion = suggest(searcher, text, caches, view) if total < SUGGEST_BELOW else None
@@ -484,7 +495,7 @@ def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCache
 
 
 def _hit(docnum: int, score: float, terms: dict[str, set[str]], searcher: Searcher,
-         elsewhere: tuple[int, list[tuple[str, int]]], more_in_document: int) -> Hit:
+         elsewhere: tuple[int, list[tuple[str, int]]], more_in_document: int, approximate: bool = False) -> Hit:
     fields = searcher.stored_fields(docnum)
     text = fields["text"]
     spans = _spans(text, terms)
@@ -502,4 +513,5 @@ def _hit(docnum: int, score: float, terms: dict[str, set[str]], searcher: Search
         copy_count=elsewhere[0],
         copies=tuple(elsewhere[1]),
         more_in_document=more_in_document,
+        approximate=approximate,
     )

@@ -169,6 +169,7 @@ def _add(writer: SegmentWriter, passages: Iterable[IndexedPassage]) -> int:
             year=passage.year,
             language=text_language(passage.text, passage.language_hint or None),
             fingerprint=fingerprint(passage.text),
+            source=passage.source,
         )
         count += 1
     return count

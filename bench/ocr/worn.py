@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench.ocr.cer import SAMPLE, page_texts  # noqa: E402
-from index.analysis import term_positions  # noqa: E402
+from index.analysis import exact_analyzer, term_positions  # noqa: E402
+from index.approximate import FAR_LETTERS, MIN_LETTERS  # noqa: E402
 from ingest import ocr  # noqa: E402
 from ingest.extract import extract_raw_pages  # noqa: E402
 
@@ -146,6 +147,29 @@ def evidence(truth: str, recognised: str) -> tuple[int, int]:
     return hits, len([word for word in wanted if term_positions(word)])
 
 
+def near_evidence(truth: str, recognised: str) -> int:
+    """Content words of `truth` found, exactly or as OCR-tolerant search would (index.approximate): a recognised
+    word's exact form within one edit of the word's (two from FAR_LETTERS letters), the first letter the same."""
+    analyse = exact_analyzer()
+    forms = {token.text for token in analyse(recognised)}
+    found = terms(recognised.split())
+    hits = 0
+    for word in set(CONTENT_WORD.findall(truth)):
+        word_terms = set(term_positions(word))
+        if not word_terms:
+            continue
+        if word_terms <= found:
+            hits += 1
+            continue
+        typed = [token.text for token in analyse(word)]
+        if len(typed) != 1 or len(typed[0]) < MIN_LETTERS:
+            continue
+        distance = 2 if len(typed[0]) >= FAR_LETTERS else 1
+        hits += any(form[:1] == typed[0][:1] and Levenshtein.distance(form, typed[0], score_cutoff=distance) <= distance
+                    for form in forms)
+    return hits
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--levels", nargs="+", default=list(LEVELS), choices=list(LEVELS))
@@ -168,11 +192,11 @@ def main() -> None:
         count = sum(len(numbers) for _, numbers in sources)
         print(f"{count} pages ({', '.join(f'{pdf.name} {numbers}' for pdf, numbers in sources)}), "
               f"preparation {ocr.PREPARATION or '(none)'}")
-        print(f"| level | CER | CER typeset | CER typewriter | evidence found | seconds per page |")
-        print(f"|---|---|---|---|---|---|")
+        print(f"| level | CER | CER typeset | CER typewriter | evidence found | with near forms | seconds per page |")
+        print(f"|---|---|---|---|---|---|---|")
         for name in args.levels:
             level = LEVELS[name]
-            edits, characters, hits, wanted, seconds = {}, {}, 0, 0, 0.0
+            edits, characters, hits, near, wanted, seconds = {}, {}, 0, 0, 0, 0.0
             for pdf, numbers in sources:
                 chosen, truth = truths[pdf]
                 results = []
@@ -188,9 +212,11 @@ def main() -> None:
                 for a, b in zip(truth, recognised):
                     found, total = evidence(a, b)
                     hits, wanted = hits + found, wanted + total
+                    near += near_evidence(a, b)
             cer = [100 * edits[pdf] / characters[pdf] for pdf, _ in sources]
             print(f"| {name} | {100 * sum(edits.values()) / sum(characters.values()):.2f}% | {cer[0]:.2f}% | "
-                  f"{cer[1]:.2f}% | {hits / wanted:.3f} ({hits}/{wanted}) | {seconds / count:.1f} |", flush=True)
+                  f"{cer[1]:.2f}% | {hits / wanted:.3f} ({hits}/{wanted}) | {near / wanted:.3f} ({near}/{wanted}) | "
+                  f"{seconds / count:.1f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -238,3 +238,37 @@ def test_the_api_keeps_the_passage_as_its_unit(client):
 def test_the_total_says_in_how_many_documents(library):
     html = library.get("/", query_string={"q": "құқық", "lang": "kk"}).get_data(as_text=True)
     assert "Табылған үзінділер: 5" in html and '<span class="documents-found">4 құжатта</span>' in html
+
+
+# A scanned letter whose recognised text misread мұрағаттағы (тт as тг), beside a typeset page that spells it.
+SCANNED = {
+    "typeset.pdf": ({"title": "Анықтама", "collection": "Хаттар"}, [["Құжаттар мұрағаттағы қорда сақталады."]]),
+    "scanned.pdf": ({"title": "Хат", "collection": "Хаттар"}, [["Хаттар мұрағатгағы қорда жатыр."]]),
+}
+
+
+def test_a_hit_found_by_approximate_matching_on_an_ocr_page_says_so(tmp_path_factory):
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from archive.cli import main as muragat
+    from tests.webui.conftest import ingest_library
+    from webui import create_app
+
+    root = ingest_library(tmp_path_factory, SCANNED)
+    with sqlite3.connect(root / "catalog.sqlite") as db:  # as if Tesseract had read it: the page's source
+        db.execute("UPDATE pages SET source = 'ocr' WHERE document_id IN "
+                   "(SELECT id FROM documents WHERE title = 'Хат')")
+    result = CliRunner().invoke(muragat, ["reindex", "--archive", str(root)])
+    assert result.exit_code == 0, result.output
+    client = create_app({"ARCHIVE": str(root), "TESTING": True}).test_client()
+    html = client.get("/", query_string={"q": "мұрағаттағы"}).get_data(as_text=True)
+    blocks = re.findall(r'<li class="result">(.*?)</li>', html, re.S)
+    assert [unescape(re.search(r'class="title"[^>]*>(.*?)</a>', block, re.S).group(1)) for block in blocks] == [
+        "Анықтама", "Хат"]
+    assert "жуық сәйкестік" not in blocks[0]
+    assert '<p class="approximate">жуық сәйкестік: танылған мәтін (OCR)</p>' in blocks[1]
+    assert "<mark>мұрағатгағы</mark>" in blocks[1]
+    api = client.get("/api/search", query_string={"q": "мұрағаттағы"}).get_json()
+    assert [hit["approximate"] for hit in api["results"]] == [False, True]
