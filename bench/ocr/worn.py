@@ -192,8 +192,8 @@ def main() -> None:
         count = sum(len(numbers) for _, numbers in sources)
         print(f"{count} pages ({', '.join(f'{pdf.name} {numbers}' for pdf, numbers in sources)}), "
               f"preparation {ocr.PREPARATION or '(none)'}")
-        print(f"| level | CER | CER typeset | CER typewriter | evidence found | with near forms | seconds per page |")
-        print(f"|---|---|---|---|---|---|---|")
+        print("| level | CER | CER typeset | CER typewriter | evidence found | with near forms | seconds per page |")
+        print("|---|---|---|---|---|---|---|")
         for name in args.levels:
             level = LEVELS[name]
             edits, characters, hits, near, wanted, seconds = {}, {}, 0, 0, 0, 0.0
