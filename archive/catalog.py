@@ -207,6 +207,11 @@ class PageRecord:
     line_ends: str = ""  # offsets of the spaces in `text` that ended a line, space-separated ("" before version 4)
 
     @property
+    def recognised(self) -> bool:
+        """Whether the text was recognised by OCR (and may hold misread words)."""
+        return self.source == "ocr"
+
+    @property
     def text_with_lines(self) -> str:
         """The text with its lines as extracted (a line feed for each space that ended one): the same length
         and words as `text`, so matches found in one mark the other."""

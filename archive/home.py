@@ -235,11 +235,12 @@ class Archive:
         except QueryError as error:
             raise _refused(query, error) from error
 
-    def highlight(self, text: str, query: str) -> Fragments:
-        """A page's text with the words `query` matches marked (nothing marked without a query)."""
+    def highlight(self, text: str, query: str, recognised: bool = False) -> Fragments:
+        """A page's text with the words `query` matches marked (nothing marked without a query); on a
+        `recognised` (OCR) page, the typed words' near forms too, as the search finds them there."""
         if not query.strip():
             return [(text, False)] if text else []
-        return self.backend.highlight(text, query, self.hidden)
+        return self.backend.highlight(text, query, self.hidden, recognised)
 
     # Reading
 

@@ -63,8 +63,10 @@ class SearchBackend(Protocol):
         """Pages of one document with passages the query matches, and how many on each (prefixes and variants
         standing for words of the documents not `hidden`)."""
 
-    def highlight(self, text: str, query: str, hidden: frozenset[str] = frozenset()) -> Fragments:
-        """A text with the words the query matches marked (as a search without the `hidden` documents)."""
+    def highlight(self, text: str, query: str, hidden: frozenset[str] = frozenset(),
+                  recognised: bool = False) -> Fragments:
+        """A text with the words the query matches marked (as a search without the `hidden` documents); on a
+        `recognised` (OCR) page, the near forms the search finds there too."""
 
     def warm(self) -> None:
         """Prepare for fast first searches (a server does this before it listens)."""
@@ -176,9 +178,10 @@ class WhooshBackend:
         searcher = self._searcher()
         return matching_pages(searcher, query, document_id, caches=self._searchers.caches, hidden=hidden)
 
-    def highlight(self, text: str, query: str, hidden: frozenset[str] = frozenset()) -> Fragments:
+    def highlight(self, text: str, query: str, hidden: frozenset[str] = frozenset(),
+                  recognised: bool = False) -> Fragments:
         searcher = self._searcher()
-        return highlight(searcher, text, query, caches=self._searchers.caches, hidden=hidden)
+        return highlight(searcher, text, query, caches=self._searchers.caches, hidden=hidden, recognised=recognised)
 
     def document_ids(self) -> set[str]:
         return indexed_document_ids(self.index)

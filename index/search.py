@@ -423,8 +423,10 @@ def matching_pages(searcher: Searcher, text: str, document_id: str, caches: Inde
     generation = _generation(searcher, caches)
     view = _view(searcher, caches, hidden)
     _check_cost(parsed, searcher, view)
-    evaluate = Evaluator(searcher, generation, deadline=math.inf).matches
+    evaluator = Evaluator(searcher, generation, deadline=math.inf)
+    evaluate = evaluator.matches
     matches = evaluate(_expanded(parsed, searcher, caches, view))
+    matches, _ = with_near_forms(evaluator, matches, near_forms(searcher, text, parsed.words, view), view.passages)
     restriction = evaluate(_combined(parsed.filter, Filters(document_id=document_id)))
     inside = np.isin(matches.docnums, restriction.docnums, assume_unique=True)
     return dict(sorted(pages(searcher, generation, matches.docnums[inside]).items()))
@@ -485,13 +487,19 @@ def _spans(text: str, terms: dict[str, set[str]]) -> list[tuple[int, int]]:
 
 
 def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCaches | None = None,
-              hidden: frozenset[str] = frozenset()) -> Fragments:
-    """A whole text (a page) with the words a query matches marked (as the viewer's search chooses them)."""
+              hidden: frozenset[str] = frozenset(), recognised: bool = False) -> Fragments:
+    """A whole text (a page) with the words a query matches marked (as the viewer's search chooses them); on a
+    `recognised` (OCR) page, the typed words' near forms too."""
+    view = _view(searcher, caches, hidden)
     try:
-        query = _expanded(parse_query(query_text, searcher.schema), searcher, caches, _view(searcher, caches, hidden))
+        parsed = parse_query(query_text, searcher.schema)
+        query = _expanded(parsed, searcher, caches, view)
     except QueryError:
         return fragments(text, [])
-    return fragments(text, _spans(text, _highlight_terms(query, searcher)))
+    terms = _highlight_terms(query, searcher)
+    if recognised:
+        terms["exact"] |= set(near_forms(searcher, query_text, parsed.words, view))
+    return fragments(text, _spans(text, terms))
 
 
 def _hit(docnum: int, score: float, terms: dict[str, set[str]], searcher: Searcher,

@@ -104,7 +104,7 @@ def page_context(document_id: str, number: int) -> dict:
     page = archive.page(document_id, number)
     archive.record_view(document, "page", number)
     query = query_text()
-    marked = archive.highlight(page.text_with_lines, query)
+    marked = archive.highlight(page.text_with_lines, query, recognised=page.recognised)
     hit_pages = archive.matching_pages(document_id, query)
     passages = [(passage.id, passage.start, passage.end) for passage in archive.passages_on(document_id, number)]
     return {

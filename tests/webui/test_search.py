@@ -272,3 +272,9 @@ def test_a_hit_found_by_approximate_matching_on_an_ocr_page_says_so(tmp_path_fac
     assert "<mark>мұрағатгағы</mark>" in blocks[1]
     api = client.get("/api/search", query_string={"q": "мұрағаттағы"}).get_json()
     assert [hit["approximate"] for hit in api["results"]] == [False, True]
+    # its page, opened from the result, marks the misread word and lists itself among the pages with hits
+    letter = api["results"][1]
+    page = client.get(f"/api/documents/{letter['document_id']}/pages/{letter['page']}",
+                      query_string={"q": "мұрағаттағы"}).get_json()
+    assert "<mark>мұрағатгағы</mark>" in page["highlighted"]
+    assert letter["page"] in [hit["page"] for hit in page["hit_pages"]]
