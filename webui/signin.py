@@ -183,6 +183,13 @@ def login():
     return redirect(_next_page())
 
 
+@blueprint.get("/logout")
+def logout_form():
+    """Signing out changes state, so only a POST (with its CSRF token) does it: a link or a typed address
+    gets the button that does."""
+    return render_template("logout.html", t=texts(), query="")
+
+
 @blueprint.post("/logout")
 def logout():
     session.clear()

@@ -59,9 +59,13 @@ def test_signing_in_opens_the_granted_collection_and_signing_out_closes_it(app):
     assert client.get(PAGE).status_code == 200
     page = client.get("/").get_data(as_text=True)
     assert "Сіз aigerim ретінде кірдіңіз" in page and "Шығу" in page
+    typed = client.get("/logout")  # a typed or linked address signs nobody out: it offers the button
+    assert typed.status_code == 200 and "Шығу үшін батырманы басыңыз" in typed.get_data(as_text=True)
+    assert client.get(PAGE).status_code == 200
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     assert client.get(PAGE).status_code == 404
+    assert "Сіз жүйеге кірмегенсіз" in client.get("/logout").get_data(as_text=True)
 
 
 def test_the_cookie_is_secure_over_https(app):
