@@ -15,6 +15,7 @@ from archive.metadata import language_hint
 from archive.payloads import most_first
 from index.backend import SearchBackend, WhooshBackend
 from index.language import LANGUAGES as PASSAGE_LANGUAGES
+from index.query import FILTER_PATTERN
 from index.schema import TEXT_LAYER, IndexedPassage
 from index.search import SORTS, TIME_BUDGET_SECONDS, Filters, QueryError, SearchResults  # noqa: F401 - SORTS re-exported for the web UI
 from index.snippets import Fragments
@@ -58,6 +59,12 @@ def indexed_passage(passage_id: str, document: Document, page: int, text: str,
     decided from its text where it is indexed."""
     return IndexedPassage(passage_id, document.id, document.title, page, text, document.collection, document.year,
                           document.author, language_hint(document.language), source)
+
+
+def without_typed_filters(query: str) -> str:
+    """The query without the filters typed in it (`year:1990..1999`, `collection:laws`, `lang:ru`): what to
+    search when they let nothing through."""
+    return " ".join(FILTER_PATTERN.sub(" ", query).split())
 
 
 def _refused(query: str, error: QueryError) -> MuragatError:

@@ -7,7 +7,7 @@ from bisect import bisect_left
 from flask import current_app, request, url_for
 
 from archive.errors import MuragatError
-from archive.home import PASSAGE_LANGUAGES, SORTS, Filters
+from archive.home import PASSAGE_LANGUAGES, SORTS, Filters, without_typed_filters
 from archive.catalog import LISTING_SORTS
 from archive.payloads import document_payload, facets_payload, page_payload
 from webui.archive_access import current_archive
@@ -86,6 +86,7 @@ def search_context(limit: int, offset: int, language_arguments: tuple[str, ...] 
         "facets": facets_payload(results, documents), "limit": limit, "offset": offset,
         "problems": archive.filter_problems(filters),
         "leading_wildcard": bool(LEADING_WILDCARD.search(query)),
+        "without_typed_filters": without_typed_filters(query),
     }
 
 

@@ -63,6 +63,11 @@ def test_nothing_found_under_filters_offers_to_drop_them(library):
     html = library.get("/", query_string={"q": "жарлық", "collection": "Газеттер"}).get_data(as_text=True)
     assert "ештеңе табылмады" in html and "Сүзгілер іздеуді тарылтып тұр" in html
     assert 'href="/?q=%D0%B6%D0%B0%D1%80%D0%BB%D1%8B%D2%9B">Барлық сүзгіні алып тастау' in html
+    typed = library.get("/", query_string={"q": "жарлық year:1800..1801"}).get_data(as_text=True)
+    assert "ештеңе табылмады" in typed and "Сүзгілер іздеуді тарылтып тұр" in typed
+    assert 'href="/?q=%D0%B6%D0%B0%D1%80%D0%BB%D1%8B%D2%9B">Барлық сүзгіні алып тастау' in typed
+    assert "Сүзгілер іздеуді тарылтып тұр" not in library.get("/", query_string={"q": "абырвалгзз"}).get_data(
+        as_text=True)
 
 
 def test_results_are_paged(library):
