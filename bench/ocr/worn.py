@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ocr.cer import SAMPLE, page_texts  # noqa: E402
 from index.analysis import exact_analyzer, term_positions  # noqa: E402
-from index.approximate import FAR_LETTERS, MIN_LETTERS  # noqa: E402
+from index.approximate import FAR_LETTERS, KEPT_LETTERS, MIN_LETTERS  # noqa: E402
 from ingest import ocr  # noqa: E402
 from ingest.extract import extract_raw_pages  # noqa: E402
 
@@ -149,7 +149,8 @@ def evidence(truth: str, recognised: str) -> tuple[int, int]:
 
 def near_evidence(truth: str, recognised: str) -> int:
     """Content words of `truth` found, exactly or as OCR-tolerant search would (index.approximate): a recognised
-    word's exact form within one edit of the word's (two from FAR_LETTERS letters), the first letter the same."""
+    word's exact form within one edit of the word's (two from FAR_LETTERS letters), its first KEPT_LETTERS letters
+    the same."""
     analyse = exact_analyzer()
     forms = {token.text for token in analyse(recognised)}
     found = terms(recognised.split())
@@ -165,8 +166,8 @@ def near_evidence(truth: str, recognised: str) -> int:
         if len(typed) != 1 or len(typed[0]) < MIN_LETTERS:
             continue
         distance = 2 if len(typed[0]) >= FAR_LETTERS else 1
-        hits += any(form[:1] == typed[0][:1] and Levenshtein.distance(form, typed[0], score_cutoff=distance) <= distance
-                    for form in forms)
+        hits += any(form[:KEPT_LETTERS] == typed[0][:KEPT_LETTERS]
+                    and Levenshtein.distance(form, typed[0], score_cutoff=distance) <= distance for form in forms)
     return hits
 
 
