@@ -54,11 +54,9 @@ def ocr_passages(searcher: Searcher, generation: Generation) -> np.ndarray:
 def near_forms(searcher: Searcher, text: str, words: tuple[str, ...], view: Visibility) -> list[str]:
     """The near forms of the query's plain typed words that the view's OCR passages hold (none for a query
     with syntax, or an archive without OCR passages)."""
-    if _SYNTAX.search(split_filters(text)[0]):
-        return []
+    if OCR not in view.generation.column(searcher, "source").values or _SYNTAX.search(split_filters(text)[0]):
+        return []  # most archives hold no scans: no per-passage array built for every query
     recognised = ocr_passages(searcher, view.generation)
-    if not recognised.any():
-        return []
     counts = Visibility(searcher, view.generation, recognised & view.passages if view.restricted else recognised)
     reader = searcher.reader()
     found: list[str] = []
