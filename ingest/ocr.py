@@ -26,13 +26,24 @@ PAGE_TIMEOUT_SECONDS = 120.0
 # 300 dpi rendering and a Tesseract run (about a second; 5,000 blank pages outran the per-file limit).
 BLANK_DPI = 36
 BLANK_MARGIN = 0.05  # of each side, left out: scanner edges, punch holes
-INK_CONTRAST = 80  # grey levels below the paper's (the median) that count as ink
+# Grey levels below the paper around it (the lighter quarter of each square inch) that count as ink: faded
+# ink on darkened paper stays 50–70 levels below it at this resolution (80 below the page's median took such a
+# page for blank), while grain averages out to a few levels.
+INK_CONTRAST = 40
 BLANK_INK_SHARE = 0.0001  # at most this share of ink: a lone page number (0.012%) is not blank
 BLANK_BATCH = 100  # pages per pdftoppm run
 _PGM_HEADER = re.compile(rb"P5\s+(\d+)\s+(\d+)\s+255\s")
+_WORD_CHARACTER = re.compile(r"\w")
 # Image preparation before Tesseract, in this order, as measured on worn scans (bench/ocr/worn.py).
 STEPS = ("upscale", "deskew", "denoise", "binarise")
 PREPARATION: tuple[str, ...] = ("deskew", "denoise")
+# A page Tesseract reads with a mean word confidence below this is read again binarised (dark or uneven paper
+# defeats its own global threshold): clean and medium worn pages read 0.95–0.96, heavily worn ones 0.87–0.91
+# or nothing at all (bench/ocr/worn.py). The reading with more long words (LONG_WORD letters or more) is kept:
+# specks read as letters make short words, and a part of the page left unread loses long ones. (Choosing by
+# confident words kept the worse reading of 2 heavy pages in 5.)
+RETRY_BELOW = 0.93
+LONG_WORD = 5
 READ_DPI = 300  # the resolution Tesseract reads best; smaller print is scaled up to it
 SKEW_LIMIT = 5.0  # degrees either way that deskewing looks for
 SKEW_LEAST = 0.2  # degrees; a page skewed less is left as it is
@@ -51,10 +62,12 @@ class OcrFailed(RuntimeError):
 
 @dataclass(frozen=True)
 class OcrPage:
-    """A recognised page: its lines (PDF coordinates, as the text layer gives them) and mean confidence."""
+    """A recognised page: its lines (PDF coordinates, as the text layer gives them), mean confidence, and how
+    many of its words have LONG_WORD letters or more."""
 
     page: RawPage
     confidence: float
+    long_words: int = 0
 
 
 def missing_tools() -> str | None:
@@ -87,8 +100,20 @@ def recognise_page(pdf: Path, number: int, width: float, height: float, *, dpi: 
 
 def recognise_image(pixels: np.ndarray, number: int, width: float, height: float, dpi: int, *,
                     timeout: float = PAGE_TIMEOUT_SECONDS, name: str = "image") -> OcrPage:
-    """Recognise a grey page image (rows of 0–255, `dpi` dots per inch) of a page `width` × `height` points."""
+    """Recognise a grey page image (rows of 0–255, `dpi` dots per inch) of a page `width` × `height` points.
+
+    A page read with little confidence is read again binarised, and the better reading kept (RETRY_BELOW).
+    """
     pixels, dpi = prepare(pixels, dpi, PREPARATION)
+    first = _tesseract(pixels, number, width, height, dpi, timeout, name)
+    if first.confidence >= RETRY_BELOW or "binarise" in PREPARATION:
+        return first
+    second = _tesseract(binarise(pixels, dpi), number, width, height, dpi, timeout, name)
+    return second if second.long_words > first.long_words else first
+
+
+def _tesseract(pixels: np.ndarray, number: int, width: float, height: float, dpi: int, timeout: float,
+               name: str) -> OcrPage:
     with tempfile.TemporaryDirectory(prefix="muragat-ocr-") as folder:
         image = Path(folder) / "page.pgm"
         image.write_bytes(write_pgm(pixels))
@@ -235,8 +260,20 @@ def is_blank(pgm: bytes) -> bool:
     height, width = pixels.shape
     top, side = int(height * BLANK_MARGIN), int(width * BLANK_MARGIN)
     inner = pixels[top:height - top, side:width - side]
-    paper = int(np.median(inner)) if inner.size else 0
-    return paper >= 128 and np.count_nonzero(inner < paper - INK_CONTRAST) <= BLANK_INK_SHARE * inner.size
+    if not inner.size or np.median(inner) < 128:
+        return False
+    return np.count_nonzero(inner < paper_levels(inner, BLANK_DPI) - INK_CONTRAST) <= BLANK_INK_SHARE * inner.size
+
+
+def paper_levels(pixels: np.ndarray, tile: int) -> np.ndarray:
+    """The paper's grey level around each pixel: the 75th percentile of its `tile` × `tile` square, for paper
+    that darkens across the page."""
+    height, width = pixels.shape
+    rows, columns = -(-height // tile), -(-width // tile)
+    padded = np.pad(pixels, ((0, rows * tile - height), (0, columns * tile - width)), mode="edge")
+    squares = padded.reshape(rows, tile, columns, tile).transpose(0, 2, 1, 3).reshape(rows, columns, -1)
+    levels = np.percentile(squares, 75, axis=2)
+    return np.repeat(np.repeat(levels, tile, axis=0), tile, axis=1)[:height, :width]
 
 
 def _runs(numbers: list[int], longest: int) -> list[tuple[int, int]]:
@@ -264,7 +301,7 @@ def _run(command: list[str], timeout: float, pdf: Path, number: int) -> str:
 
 
 def parse_tsv(tsv: str, number: int, width: float, height: float, dpi: int) -> OcrPage:
-    """Tesseract's word table into lines in PDF points (origin bottom left) and a mean confidence."""
+    """Tesseract's word table into lines in PDF points (origin bottom left), a mean confidence, its long words."""
     scale = 72.0 / dpi
     lines: dict[tuple[int, int, int], list[dict]] = {}
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
@@ -282,4 +319,5 @@ def parse_tsv(tsv: str, number: int, width: float, height: float, dpi: int) -> O
         built.append(Line(text, left * scale, height - bottom * scale, right * scale, height - top * scale))
         confidences.extend(float(w["conf"]) for w in words)
     confidence = sum(confidences) / len(confidences) / 100 if confidences else 0.0
-    return OcrPage(RawPage(number, width, height, tuple(built)), round(confidence, 3))
+    long_words = sum(len(_WORD_CHARACTER.findall(w["text"])) >= LONG_WORD for words in lines.values() for w in words)
+    return OcrPage(RawPage(number, width, height, tuple(built)), round(confidence, 3), long_words)
