@@ -13,12 +13,12 @@ from archive.catalog import LISTING_SORTS, Catalog, Document, Listing, PageRecor
 from archive.errors import MuragatError, NotFound
 from archive.metadata import language_hint
 from archive.payloads import most_first
-from index.backend import SearchBackend, WhooshBackend
-from index.language import LANGUAGES as PASSAGE_LANGUAGES
-from index.query import FILTER_PATTERN
-from index.schema import TEXT_LAYER, IndexedPassage
-from index.search import SORTS, TIME_BUDGET_SECONDS, Filters, QueryError, SearchResults  # noqa: F401 - SORTS re-exported for the web UI
-from index.snippets import Fragments
+from index.backend import WhooshBackend
+from index.seam import (  # noqa: F401 - SORTS re-exported for the web UI
+    FILTER_PATTERN, SORTS, TEXT_LAYER, TIME_BUDGET_SECONDS, Filters, Fragments, IndexedPassage, QueryError,
+    SearchBackend, SearchResults,
+)
+from index.seam import LANGUAGES as PASSAGE_LANGUAGES
 
 DEFAULT_ROOT = "muragat-data"
 ENVIRONMENT_VARIABLE = "MURAGAT_ARCHIVE"

@@ -21,17 +21,12 @@ from whoosh.query import And, Every, NullQuery, NumericRange, Or, Phrase, Prefix
 from whoosh.query.compound import CompoundQuery
 
 from index.language import LANGUAGES, preferred_language, query_languages
+from index.seam import FILTER_PATTERN, QueryError
 
 MAX_QUERY_CHARS = 500
 SEARCH_FIELDS = ("text", "title")
 # Field names a person may type before a colon; any other `word:` is plain text.
 QUERY_FIELDS = frozenset({"title", "author", "exact"})
-# `collection:NAME`, `collection:"Two words"`, `year:2001`, `year:2001..2010`, `lang:ru`: filters, not scored words.
-FILTER_PATTERN = re.compile(
-    r'\b(?:collection:(?:"(?P<quoted>[^"]+)"|(?P<name>\S+))'
-    r"|year:(?P<first>\d{1,4})(?:\s*(?:\.\.|–)\s*(?P<last>\d{1,4}))?"
-    r"|lang:(?P<language>\S+))(?=\s|$)"
-)
 MIN_PREFIX_CHARS = 2
 # A `-`, `NOT` or `OR` just before a filter (at the end of the text before it).
 _FILTER_OPERATOR = re.compile(r"(?:-|\b(?:NOT|OR)\s+)$")
@@ -41,14 +36,6 @@ _LEFT_OUT = re.compile(r'(?<!\S)(?:-|NOT\s+)(?:"[^"]*"|\S+)')
 _EXCLUDED_ONLY = re.compile(r'\s*(?:-(?:"[^"]*"|\S+)\s*)+')
 # Operators and field names: syntax, not words a query means.
 _SYNTAX_WORDS = re.compile(r"\b(?:AND|OR|NOT)\b|\b\w+:")
-
-
-class QueryError(ValueError):
-    """A query that cannot be run; the message says what to change, `reason` and `details` name it for translation."""
-
-    def __init__(self, message: str, reason: str = "", **details: object) -> None:
-        super().__init__(message)
-        self.reason, self.details = reason, details
 
 
 @dataclass(frozen=True)

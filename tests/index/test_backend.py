@@ -5,7 +5,8 @@ import inspect
 
 import pytest
 
-from index.backend import SearchBackend, WhooshBackend
+from index.backend import WhooshBackend
+from index.seam import PassageWriter, SearchBackend
 from index.schema import IndexedPassage
 from index.writer import VERSION_FILE, create_index, write_parts, write_passages
 
@@ -19,6 +20,15 @@ def test_whoosh_backend_implements_every_method_of_the_protocol():
     for name in wanted:
         assert inspect.signature(getattr(WhooshBackend, name)).parameters.keys() == \
             inspect.signature(getattr(SearchBackend, name)).parameters.keys(), name
+
+
+def test_whoosh_writer_implements_the_writer_protocol(tmp_path):
+    writer = WhooshBackend(tmp_path).writer()
+    for name, method in inspect.getmembers(PassageWriter, inspect.isfunction):
+        if not name.startswith("_"):
+            assert inspect.signature(getattr(writer, name)).parameters.keys() == \
+                inspect.signature(method).parameters.keys() - {"self"}, name
+    assert writer.uncommitted == 0
 
 
 def test_write_search_replace_delete_rebuild(tmp_path):
