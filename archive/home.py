@@ -13,7 +13,7 @@ from archive.catalog import LISTING_SORTS, Catalog, Document, Listing, PageRecor
 from archive.errors import MuragatError, NotFound
 from archive.metadata import language_hint
 from archive.payloads import most_first
-from index.backend import WhooshBackend
+from index.whoosh_engine.backend import WhooshBackend
 from index.seam import (  # noqa: F401 - SORTS re-exported for the web UI
     FILTER_PATTERN, SORTS, TEXT_LAYER, TIME_BUDGET_SECONDS, Filters, Fragments, IndexedPassage, QueryError,
     SearchBackend, SearchResults,

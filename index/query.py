@@ -15,11 +15,12 @@ import re
 from dataclasses import dataclass
 
 from whoosh import qparser
-from whoosh.fields import Schema
+from whoosh.fields import TEXT, Schema
 from whoosh.qparser import syntax
 from whoosh.query import And, Every, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
 from whoosh.query.compound import CompoundQuery
 
+from index.analysis import exact_analyzer, kazakh_analyzer
 from index.language import LANGUAGES, preferred_language, query_languages
 from index.seam import FILTER_PATTERN, QueryError
 
@@ -36,6 +37,23 @@ _LEFT_OUT = re.compile(r'(?<!\S)(?:-|NOT\s+)(?:"[^"]*"|\S+)')
 _EXCLUDED_ONLY = re.compile(r'\s*(?:-(?:"[^"]*"|\S+)\s*)+')
 # Operators and field names: syntax, not words a query means.
 _SYNTAX_WORDS = re.compile(r"\b(?:AND|OR|NOT)\b|\b\w+:")
+
+
+# The fields a query searches, each with the analyzer of its words: stems (both languages), or the forms as written.
+FIELD_ANALYZERS = {"text": kazakh_analyzer, "title": kazakh_analyzer, "author": kazakh_analyzer,
+                   "exact": exact_analyzer}
+
+
+def searchable_field(name: str, **storage: object) -> TEXT:
+    """A field of FIELD_ANALYZERS as the query language reads it: a word that analyses into several (іс-қимыл,
+    4-бабы) is searched as a phrase of them. `storage` is what the engine keeps of it (stored, field_boost)."""
+    return TEXT(analyzer=FIELD_ANALYZERS[name](), multitoken_query="phrase", **storage)
+
+
+def query_schema() -> Schema:
+    """The fields a query is parsed against without an index (`parse_query(text, query_schema())`): what an
+    engine that keeps no whoosh schema parses with; the whoosh engine parses with its index's own."""
+    return Schema(**{name: searchable_field(name) for name in FIELD_ANALYZERS})
 
 
 @dataclass(frozen=True)

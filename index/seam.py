@@ -78,7 +78,7 @@ class Hit:
     copies: tuple[tuple[str, int], ...] = ()
     # When a search lists at most so many passages a document, on its last one: how many more it holds
     more_in_document: int = 0
-    # Found only through near forms of the typed words, in recognised (OCR) text (index.approximate)
+    # Found only through near forms of the typed words, in recognised (OCR) text (index/whoosh_engine/approximate.py)
     approximate: bool = False
 
 
@@ -190,7 +190,7 @@ class SearchBackend(Protocol):
 # archive opens one (an archive on one engine never pays the other's import). The class is built as
 # `Class(directory, time_budget=..., read_only=...)`. Adding an engine is one line here.
 ENGINES: dict[str, str] = {
-    "whoosh": "index.backend:WhooshBackend",
+    "whoosh": "index.whoosh_engine.backend:WhooshBackend",
 }
 DEFAULT_ENGINE = "whoosh"
 

@@ -13,10 +13,10 @@ from archive import pins
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 GUARDED = {
-    "index/postings.py": "Whoosh-Reloaded",
-    "index/segments.py": "Whoosh-Reloaded",
-    "index/writer.py": "Whoosh-Reloaded",
-    "index/storage.py": "Whoosh-Reloaded",
+    "index/whoosh_engine/postings.py": "Whoosh-Reloaded",
+    "index/whoosh_engine/segments.py": "Whoosh-Reloaded",
+    "index/whoosh_engine/writer.py": "Whoosh-Reloaded",
+    "index/whoosh_engine/storage.py": "Whoosh-Reloaded",
     "ingest/extract.py": "pdfminer.six",
 }
 
@@ -90,7 +90,7 @@ def test_the_lookup_reads_the_installed_metadata(monkeypatch):
     seen = []
     monkeypatch.setattr(pins.metadata, "version", lambda distribution: seen.append(distribution) or "1.0")
     with pytest.raises(pins.WrongVersion, match="but 1.0 is installed"):
-        pins.require("Whoosh-Reloaded", "index.writer")
+        pins.require("Whoosh-Reloaded", "index.whoosh_engine.writer")
     assert seen == ["Whoosh-Reloaded"]
 
 
@@ -105,7 +105,7 @@ def test_the_command_says_the_refusal_in_one_line_without_a_traceback():
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "muragat: index.postings uses private internals of Whoosh-Reloaded 2.7.5, but 2.7.6 is installed: "
+        "muragat: index.whoosh_engine.postings uses private internals of Whoosh-Reloaded 2.7.5, but 2.7.6 is installed: "
         "run `pip install -r requirements.txt` in Muragat's virtualenv"]
 
 

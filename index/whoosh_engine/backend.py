@@ -7,10 +7,10 @@ from pathlib import Path
 
 from whoosh.searching import Searcher
 
-from index.counting import languages_by_document, live_counts
-from index.search import SearcherCache, highlight, matching_pages, search
 from index.seam import TIME_BUDGET_SECONDS, Filters, Fragments, IndexedPassage, SearchResults
-from index.writer import (
+from index.whoosh_engine.counting import languages_by_document, live_counts
+from index.whoosh_engine.search import SearcherCache, highlight, matching_pages, search
+from index.whoosh_engine.writer import (
     VERSION_FILE, PassageWriter, create_index, delete_documents, index_exists, indexed_document_ids, needs_rebuild,
     open_index, optimize,
     segment_count, size_on_disk, write_parts, write_passages,

@@ -16,12 +16,16 @@ from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Prefix, Query
 from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
-from index.counting import COLLAPSE_COLUMN, FACETS, copies, count, pages, top
-from index.engine import Evaluator, Matches
-from index.postings import Generation, IndexArrays
+from index.analysis import term_spans
 from index.query import SEARCH_FIELDS, ParsedQuery, parse_query
-from index.ranking import (
-    PROXIMITY_DEPTH,
+from index.ranking import PROXIMITY_DEPTH
+from index.seam import FILTER_PATTERN, SORTS, TIME_BUDGET_SECONDS, Filters, Hit, QueryError, SearchResults
+from index.snippets import Fragments, fragments, match_spans, snippet
+from index.whoosh_engine.approximate import NearForms, near_forms, with_near_forms
+from index.whoosh_engine.counting import COLLAPSE_COLUMN, FACETS, copies, count, pages, top
+from index.whoosh_engine.engine import Evaluator, Matches
+from index.whoosh_engine.postings import Generation, IndexArrays
+from index.whoosh_engine.ranking import (
     RankingWeighting,
     commonest_starting,
     language_preference,
@@ -30,12 +34,8 @@ from index.ranking import (
     with_page_diversity,
     without_common_words,
 )
-from index.analysis import term_spans
-from index.approximate import NearForms, near_forms, with_near_forms
-from index.seam import FILTER_PATTERN, SORTS, TIME_BUDGET_SECONDS, Filters, Hit, QueryError, SearchResults
-from index.snippets import Fragments, fragments, match_spans, snippet
-from index.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
-from index.visibility import Visibility, existing_terms, visible_passages
+from index.whoosh_engine.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
+from index.whoosh_engine.visibility import Visibility, existing_terms, visible_passages
 
 # Fewer matching passages than this, and the results offer a corrected query.
 SUGGEST_BELOW = 3
@@ -151,7 +151,7 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
            hidden: frozenset[str] = frozenset()) -> SearchResults:
     """Rank (or date-order) passages for a query, count them by facet; snippets only for the hits returned.
 
-    Relevance order: the ranking model of index/ranking.py (BM25F over every match, plus the
+    Relevance order: the ranking model of index/ranking.py (index/whoosh_engine/ranking.py) (BM25F over every match, plus the
     page's and the typed word forms' evidence, plus a bonus for words close together among
     the top PROXIMITY_DEPTH); a word in a large share of the archive is not searched for
     beside rarer ones; a plain word also finds, well below its exact matches, its near forms in recognised (OCR)

@@ -32,9 +32,9 @@ from whoosh.query import (
 )
 from whoosh.searching import Searcher
 
-from index.postings import Generation, locate
 from index.schema import NO_YEAR
-from index.visibility import Visibility, existing_terms
+from index.whoosh_engine.postings import Generation, locate
+from index.whoosh_engine.visibility import Visibility, existing_terms
 
 
 # A phrase reads all of a word's positions (in the same pass as its postings, and keeps them)
