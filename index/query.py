@@ -1,4 +1,8 @@
-"""The query language: what a person types in the search box, turned into a whoosh query.
+"""The query language: what a person types in the search box, turned into a whoosh query tree.
+
+Shared by every engine (index/seam.py): it is written on whoosh's query parser and query classes,
+which open no index; an engine walks the tree (`Term`, `Phrase`, `Prefix`, `Or`, `And`, `AndNot`,
+`NumericRange`…) into its own queries, parsing with its index's schema (whoosh) or `query_schema()`.
 
 Plain words (all-word passages first, most-word passages still found), "phrases" through
 the stems, `-word`, `OR`, `prefix*`, `=exact` forms, `title:`, `author:`, `collection:`, `year:`
