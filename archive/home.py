@@ -43,7 +43,7 @@ def checked_engine(name: str) -> str:
     try:
         return known_engine(name)
     except UnknownEngine as error:
-        raise MuragatError(str(error), "unknown_engine") from None
+        raise MuragatError(str(error)) from None
 
 
 def _finish_index_swap(index_dir: Path, read_only: bool) -> Path:

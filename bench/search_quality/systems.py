@@ -9,7 +9,7 @@ from whoosh import qparser
 from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import ID, TEXT, Schema
 
-from index.query import QueryError
+from index.seam import QueryError
 from index.schema import IndexedPassage
 from index.whoosh_engine.search import SearcherCache, search
 from index.whoosh_engine.writer import create_index, write_passages
