@@ -29,6 +29,16 @@ from index.language import LANGUAGES, preferred_language, query_languages
 from index.seam import FILTER_PATTERN, QueryError
 
 MAX_QUERY_CHARS = 500
+# Bounds on what one query may cost: words (and OR-ed alternatives), and words a prefix stands for.
+MAX_QUERY_WORDS = 32
+# Each word is searched in text and title, and as Kazakh and as Russian: up to four terms a word.
+MAX_QUERY_TERMS = 4 * MAX_QUERY_WORDS
+MAX_PREFIX_TERMS = 500
+# Words a prefix's refusal looks through for a viewer who may not see everything (the hidden documents' words
+# are passed over, not counted): beyond so many it is refused whatever they may see.
+MAX_PREFIX_SCAN = 50 * MAX_PREFIX_TERMS
+# Words a prefix is searched as (the commonest of those it stands for).
+MAX_PREFIX_WORDS = 8
 SEARCH_FIELDS = ("text", "title")
 # Field names a person may type before a colon; any other `word:` is plain text.
 QUERY_FIELDS = frozenset({"title", "author", "exact"})

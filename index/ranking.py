@@ -1,7 +1,7 @@
 """The ranking model: what makes one passage answer a query better than another.
 
-Its parameters, shared by every engine; the whoosh engine scores with them in
-index/whoosh_engine/ranking.py.
+Its parameters and its decisions on the parsed query, shared by every engine; the whoosh
+engine scores with them in index/whoosh_engine/ranking.py.
 
 A plain multi-word query is an OR, so that a passage with some of the words still comes
 back; its passages are scored as evidence added up, each kind weighted by what it tells:
@@ -38,6 +38,10 @@ dev half and our own) and checked on the keyword set.
 from __future__ import annotations
 
 import math
+from typing import Protocol
+
+import numpy as np
+from whoosh.query import Or, Phrase, Query, Term
 
 # BM25's term-frequency saturation and length normalisation (shorter passages than whoosh's
 # default B=0.75 assumes: the passages are already cut to about 600 characters).
@@ -80,3 +84,85 @@ OTHER_LANGUAGE_FACTOR = 0.5
 def robertson_idf(documents: int, frequency: int) -> float:
     """log(1 + (N - df + 0.5) / (df + 0.5)): near zero for a word in most passages, never negative."""
     return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+
+
+# The model's decisions on the parsed query (a whoosh query tree, index.query), which every engine takes alike.
+
+class PassageCounts(Protocol):
+    """How many passages there are, and how many hold a term: an index's, or those of a viewer's part of it."""
+
+    def doc_count(self) -> int: ...
+
+    def doc_frequency(self, fieldname: str, text: str) -> int: ...
+
+
+def _parts(query: Query) -> list[Query]:
+    """The query's words: the parts of a top-level OR, or the query itself."""
+    return query.subqueries if isinstance(query, Or) else [query]
+
+
+def without_common_words(query: Query, counts: PassageCounts) -> Query:
+    """The top-level OR without the words in over COMMON_WORD_SHARE (and COMMON_WORD_PASSAGES) of the passages,
+    when a rarer word is left to search for.
+
+    A question's "неше", "қай", "жыл" match a large part of the archive; OR-ed in, every
+    one of those passages is a candidate, and they add little to which passages rank first.
+    `counts` counts the passages (a viewer's `Visibility`, or the whole index's reader).
+    """
+    if not isinstance(query, Or):
+        return query
+    limit = _common_limit(counts)
+
+    def common(part: Query) -> bool:
+        word = _typed_term(part)
+        return word is not None and word.fieldname in ("text", "title") and \
+            counts.doc_frequency("text", word.text) > limit
+
+    kept = [part for part in query.subqueries if not common(part)]
+    rarer_words = {word.text for word in map(_typed_term, kept) if word is not None and word.fieldname == "text"}
+    if len(kept) == len(query.subqueries) or not rarer_words:
+        return query
+    return Or(kept, boost=query.boost, minmatch=query.minmatch, scale=query.scale)
+
+
+def _common_limit(counts: PassageCounts) -> float:
+    """How many passages make a word common (see COMMON_WORD_SHARE)."""
+    return max(COMMON_WORD_SHARE * counts.doc_count(), COMMON_WORD_PASSAGES)
+
+
+def _typed_term(part: Query) -> Term | None:
+    """The term a typed word stands for: the term itself, or the first of it and its variants (an OR)."""
+    if isinstance(part, Or) and part.subqueries and all(isinstance(sub, Term) for sub in part.subqueries):
+        return part.subqueries[0]
+    return part if isinstance(part, Term) else None
+
+
+def proximity_phrase(query: Query, field: str = "text") -> Phrase | None:
+    """The sloppy phrase of the plain words whose score is the bonus for standing close; None under two words."""
+    words = _plain_words(query, field)
+    return Phrase(field, words, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST) if len(words) >= 2 else None
+
+
+def _plain_words(query: Query, field: str) -> list[str]:
+    """The single-term words of a top-level OR, in order (phrases and prefixes left out)."""
+    words = []
+    for part in _parts(query):
+        texts = [term.text for term in _leaf_terms(part) if term.fieldname == field]
+        if len(texts) >= 1 and texts[0] not in words:
+            words.append(texts[0])
+    return words
+
+
+def _leaf_terms(query: Query) -> list[Term]:
+    if isinstance(query, Term):
+        return [query]
+    if isinstance(query, Or):
+        return [term for sub in query.subqueries for term in _leaf_terms(sub)]
+    return []
+
+
+def _coordinated(scores: np.ndarray, matched: np.ndarray, term_count: int, scale: float) -> np.ndarray:
+    """Whoosh's coordination bonus (CoordMatcher's "SQR"): passages holding more of the terms gain."""
+    if term_count <= 1:  # whoosh would zero every score here; one term needs no bonus
+        return scores
+    return (scores + (matched - 1) / (term_count - scale) ** 2) * ((term_count - 1) / term_count)

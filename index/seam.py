@@ -3,9 +3,9 @@
 This module imports no engine. `archive/` and `webui/` reach search only through it; each engine
 lives in a folder of its own (`index/whoosh_engine/`) and is opened by name (`open_backend`), its
 modules imported only then. The Kazakh and Russian analysis (`index.analysis`), the query language
-(`index.query`), the ranking model's parameters (`index.ranking`) and the snippets (`index.snippets`)
-are shared by every engine. docs/scale-out.md says how an OpenSearch backend would implement the same
-protocol.
+(`index.query`), the ranking model (`index.ranking`), the typed-word variants (`index.variants`) and
+the snippets (`index.snippets`) are shared by every engine. docs/scale-out.md says how an OpenSearch
+backend would implement the same protocol.
 """
 from __future__ import annotations
 

@@ -7,13 +7,13 @@ from collections.abc import Callable, Sequence
 from itertools import islice
 
 import numpy as np
-from whoosh.query import Or, Phrase, Query, Term
+from whoosh.query import Query, Term
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 
 from index import ranking as model
 from index.language import KAZAKH, RUSSIAN
-from index.ranking import robertson_idf
+from index.ranking import _common_limit, _leaf_terms, _parts, _typed_term, robertson_idf
 from index.whoosh_engine.engine import Evaluator, Matches, idf_by_language
 from index.whoosh_engine.postings import locate
 from index.whoosh_engine.visibility import Visibility, existing_terms
@@ -30,76 +30,11 @@ def word_groups(query: Query, reader: IndexReader | None = None) -> list[frozens
     return [group for group in groups if group]
 
 
-def _parts(query: Query) -> list[Query]:
-    """The query's words: the parts of a top-level OR, or the query itself."""
-    return query.subqueries if isinstance(query, Or) else [query]
-
-
 def _terms(query: Query, reader: IndexReader | None) -> set[TermKey]:
     if reader is not None:
         return existing_terms(query, reader)
     return {(field, text.decode("utf-8") if isinstance(text, bytes) else text)
             for field, text in query.iter_all_terms(phrases=True)}
-
-
-def without_common_words(query: Query, counts: IndexReader | Visibility) -> Query:
-    """The top-level OR without the words in over COMMON_WORD_SHARE (and COMMON_WORD_PASSAGES) of the passages,
-    when a rarer word is left to search for.
-
-    A question's "неше", "қай", "жыл" match a large part of the archive; OR-ed in, every
-    one of those passages is a candidate, and they add little to which passages rank first.
-    `counts` counts the passages (a viewer's `Visibility`, or the whole index's reader).
-    """
-    if not isinstance(query, Or):
-        return query
-    limit = _common_limit(counts)
-
-    def common(part: Query) -> bool:
-        word = _typed_term(part)
-        return word is not None and word.fieldname in ("text", "title") and \
-            counts.doc_frequency("text", word.text) > limit
-
-    kept = [part for part in query.subqueries if not common(part)]
-    rarer_words = {word.text for word in map(_typed_term, kept) if word is not None and word.fieldname == "text"}
-    if len(kept) == len(query.subqueries) or not rarer_words:
-        return query
-    return Or(kept, boost=query.boost, minmatch=query.minmatch, scale=query.scale)
-
-
-def _common_limit(counts: IndexReader | Visibility) -> float:
-    """How many passages make a word common (see COMMON_WORD_SHARE)."""
-    return max(model.COMMON_WORD_SHARE * counts.doc_count(), model.COMMON_WORD_PASSAGES)
-
-
-def _typed_term(part: Query) -> Term | None:
-    """The term a typed word stands for: the term itself, or the first of it and its variants (an OR)."""
-    if isinstance(part, Or) and part.subqueries and all(isinstance(sub, Term) for sub in part.subqueries):
-        return part.subqueries[0]
-    return part if isinstance(part, Term) else None
-
-
-def proximity_phrase(query: Query, field: str = "text") -> Phrase | None:
-    """The sloppy phrase of the plain words whose score is the bonus for standing close; None under two words."""
-    words = _plain_words(query, field)
-    return Phrase(field, words, slop=model.PROXIMITY_SLOP, boost=model.PROXIMITY_BOOST) if len(words) >= 2 else None
-
-
-def _plain_words(query: Query, field: str) -> list[str]:
-    """The single-term words of a top-level OR, in order (phrases and prefixes left out)."""
-    words = []
-    for part in _parts(query):
-        texts = [term.text for term in _leaf_terms(part) if term.fieldname == field]
-        if len(texts) >= 1 and texts[0] not in words:
-            words.append(texts[0])
-    return words
-
-
-def _leaf_terms(query: Query) -> list[Term]:
-    if isinstance(query, Term):
-        return [query]
-    if isinstance(query, Or):
-        return [term for sub in query.subqueries for term in _leaf_terms(sub)]
-    return []
 
 
 class RankingWeighting(BM25F):

@@ -17,10 +17,14 @@ from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
 from index.analysis import term_spans
-from index.query import SEARCH_FIELDS, ParsedQuery, parse_query
-from index.ranking import PROXIMITY_DEPTH
+from index.query import (
+    MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, MAX_PREFIX_WORDS, MAX_QUERY_TERMS, MAX_QUERY_WORDS, SEARCH_FIELDS, ParsedQuery,
+    parse_query,
+)
+from index.ranking import PROXIMITY_DEPTH, proximity_phrase, without_common_words
 from index.seam import FILTER_PATTERN, SORTS, TIME_BUDGET_SECONDS, Filters, Hit, QueryError, SearchResults
 from index.snippets import Fragments, fragments, match_spans, snippet
+from index.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
 from index.whoosh_engine.approximate import NearForms, near_forms, with_near_forms
 from index.whoosh_engine.counting import COLLAPSE_COLUMN, FACETS, copies, count, pages, top
 from index.whoosh_engine.engine import Evaluator, Matches
@@ -29,26 +33,13 @@ from index.whoosh_engine.ranking import (
     RankingWeighting,
     commonest_starting,
     language_preference,
-    proximity_phrase,
     with_evidence,
     with_page_diversity,
-    without_common_words,
 )
-from index.whoosh_engine.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
 from index.whoosh_engine.visibility import Visibility, existing_terms, visible_passages
 
 # Fewer matching passages than this, and the results offer a corrected query.
 SUGGEST_BELOW = 3
-# Bounds on what one query may cost: words (and OR-ed alternatives), and words a prefix stands for.
-MAX_QUERY_WORDS = 32
-# Each word is searched in text and title, and as Kazakh and as Russian: up to four terms a word.
-MAX_QUERY_TERMS = 4 * MAX_QUERY_WORDS
-MAX_PREFIX_TERMS = 500
-# Words a prefix's refusal looks through for a viewer who may not see everything (the hidden documents' words
-# are passed over, not counted): beyond so many it is refused whatever they may see.
-MAX_PREFIX_SCAN = 50 * MAX_PREFIX_TERMS
-# Words a prefix is searched as (the commonest of those it stands for).
-MAX_PREFIX_WORDS = 8
 
 
 class FilterCache:

@@ -8,8 +8,8 @@ from whoosh.query import Or, Term
 
 from index.whoosh_engine.engine import Evaluator
 from index.whoosh_engine.postings import IndexArrays
-from index.whoosh_engine.ranking import RankingWeighting, proximity_phrase, word_groups
-from index.ranking import robertson_idf
+from index.whoosh_engine.ranking import RankingWeighting, word_groups
+from index.ranking import proximity_phrase, robertson_idf
 from index.schema import IndexedPassage
 from index.whoosh_engine.search import SearcherCache, search
 from index.whoosh_engine.writer import create_index, write_passages

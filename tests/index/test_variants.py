@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from index.schema import IndexedPassage
-from index.whoosh_engine.variants import SkeletonIndex, from_latin, skeleton, typed_variants, with_variants
+from index.variants import SkeletonIndex, from_latin, skeleton, typed_variants, with_variants
 from index.whoosh_engine.writer import create_index, write_passages
 from whoosh.query import Or, Term
 
