@@ -606,6 +606,16 @@ class Catalog:
     def secret_key(self) -> str:
         return self.db.execute("SELECT value FROM settings WHERE key = 'secret_key'").fetchone()[0]
 
+    def engine(self) -> str | None:
+        """The search engine the archive's index is kept by (index.seam.ENGINES); None in an archive made before
+        the engine was recorded (a whoosh one)."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = 'engine'").fetchone()
+        return row[0] if row else None
+
+    def record_engine(self, name: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO settings VALUES ('engine', ?)", (name,))
+
     # Figures
 
     def counts(self) -> dict[str, int]:

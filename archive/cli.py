@@ -14,8 +14,11 @@ import click
 
 from archive.errors import MuragatError
 from archive.catalog import LISTING_SORTS
-from archive.home import PASSAGE_LANGUAGES, TIME_BUDGET_SECONDS, Archive, Filters, resolve_root
+from archive.home import (
+    ENGINES, PASSAGE_LANGUAGES, TIME_BUDGET_SECONDS, Archive, Filters, checked_engine, resolve_root,
+)
 from archive.lock import writing
+from archive.pins import WrongVersion
 from archive.payloads import document_payload, search_payload
 from archive.workers import Limits
 from ingest.document import FROM_OCR, OCR_MODES, TEXT_LAYER
@@ -60,7 +63,7 @@ def reports_errors(command):
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except (MuragatError, ExtractionError) as error:
+        except (MuragatError, ExtractionError, WrongVersion) as error:  # WrongVersion: an engine is opened only now
             click.echo(f"muragat: {error}", err=True)
         except BrokenPipeError:  # the reader of our output went away (`| head`): nothing to say, nowhere to say it
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -412,18 +415,22 @@ def failures(as_json: bool, archive_dir: str | None) -> None:
 
 
 @main.command()
+@click.option("--engine", default=None, metavar="NAME",
+              help=f"The search engine to keep the index in from now on ({', '.join(ENGINES)}; default: the "
+                   "archive's own, shown by `muragat status`).")
 @wait_option
 @archive_option
 @reports_errors
-def reindex(wait: bool, archive_dir: str | None) -> None:
-    """Rebuild the search index from the catalog.
+def reindex(engine: str | None, wait: bool, archive_dir: str | None) -> None:
+    """Rebuild the search index from the catalog; with --engine, in another search engine.
 
-    Example: muragat reindex --archive ./muragat-data
+    Example: muragat reindex --engine whoosh --archive ./muragat-data
     """
+    engine = checked_engine(engine) if engine is not None else None  # refused before anything is touched
     archive = Archive.existing(resolve_root(archive_dir))
     with writing(archive.root, "reindex", wait):
-        count = archive.reindex()
-    click.echo(f"reindexed {_counted(count, 'passage')}")
+        count = archive.reindex(engine)
+    click.echo(f"reindexed {_counted(count, 'passage')}" + (f" into the {engine} engine" if engine else ""))
 
 
 @main.command()

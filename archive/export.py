@@ -6,7 +6,7 @@ import io
 from collections.abc import Callable, Iterable, Mapping
 
 from archive.catalog import Document
-from index.search import Hit
+from index.seam import Hit
 
 CSV_COLUMNS = ("title", "author", "date", "collection", "page", "passage", "link")
 # A cell starting so is a formula to a spreadsheet (=HYPERLINK…): such text is kept as text with a leading '.

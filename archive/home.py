@@ -13,12 +13,11 @@ from archive.catalog import LISTING_SORTS, Catalog, Document, Listing, PageRecor
 from archive.errors import MuragatError, NotFound
 from archive.metadata import language_hint
 from archive.payloads import most_first
-from index.backend import SearchBackend, WhooshBackend
-from index.language import LANGUAGES as PASSAGE_LANGUAGES
-from index.query import FILTER_PATTERN
-from index.schema import TEXT_LAYER, IndexedPassage
-from index.search import SORTS, TIME_BUDGET_SECONDS, Filters, QueryError, SearchResults  # noqa: F401 - SORTS re-exported for the web UI
-from index.snippets import Fragments
+from index.seam import (  # noqa: F401 - SORTS and ENGINES re-exported for the web UI and the command line
+    DEFAULT_ENGINE, ENGINES, FILTER_PATTERN, SORTS, TEXT_LAYER, TIME_BUDGET_SECONDS, Filters, Fragments,
+    IndexedPassage, QueryError, SearchBackend, SearchResults, UnknownEngine, known_engine, open_backend,
+)
+from index.seam import LANGUAGES as PASSAGE_LANGUAGES
 
 DEFAULT_ROOT = "muragat-data"
 ENVIRONMENT_VARIABLE = "MURAGAT_ARCHIVE"
@@ -28,6 +27,23 @@ REINDEX_BATCH = 2000
 REINDEX_PROCESSES = min(4, os.cpu_count() or 1)
 # A rebuilt index grows beside the current one (…-rebuilding) and replaces it (…-retired) when done.
 STAGING_SUFFIX, RETIRED_SUFFIX = "-rebuilding", "-retired"
+# The engine of an archive whose catalog records none: one made before the engine was chosen per archive.
+UNRECORDED_ENGINE = "whoosh"
+
+
+def index_folder(root: Path, engine: str) -> Path:
+    """Where an engine keeps an archive's index: `index/` for whoosh (as every archive before engines were chosen),
+    `index-NAME/` for another, so that a move to another engine is built beside the old index, which answers until
+    the catalog records the new engine."""
+    return root / ("index" if engine == UNRECORDED_ENGINE else f"index-{engine}")
+
+
+def checked_engine(name: str) -> str:
+    """`name` when it is a search engine of this Muragat; else the one line that lists them."""
+    try:
+        return known_engine(name)
+    except UnknownEngine as error:
+        raise MuragatError(str(error)) from None
 
 
 def _finish_index_swap(index_dir: Path, read_only: bool) -> Path:
@@ -114,20 +130,24 @@ class Archive:
                  read_only: bool = False) -> None:
         self.root = Path(root).absolute()  # Flask resolves a relative file against the app folder, not here
         self.originals_dir = self.root / "originals"
-        self.index_dir = self.root / "index"
         self.read_only = read_only
         self._local = threading.local()
         self._time_budget = time_budget
         # The web UI sets this: every read is then for the viewer pinned by its request (fails closed without one).
         self.viewers_pinned = False
-        self.backend: SearchBackend = WhooshBackend(_finish_index_swap(self.index_dir, read_only),
-                                                    time_budget=time_budget, read_only=read_only)
+        self._backend: SearchBackend | None = None
+        self._backend_engine = ""  # the engine `_backend` was opened by
+        self._backend_lock = threading.Lock()
 
     @classmethod
-    def create(cls, root: str | os.PathLike) -> "Archive":
-        """Open the archive at `root`, making its directories if needed."""
+    def create(cls, root: str | os.PathLike, engine: str = DEFAULT_ENGINE) -> "Archive":
+        """Open the archive at `root`, making its directories if needed; a new archive records its search `engine`."""
         (Path(root) / "originals").mkdir(parents=True, exist_ok=True)
-        return cls(root)
+        new = not (Path(root) / "catalog.sqlite").exists()
+        archive = cls(root)
+        if new:
+            archive.catalog.record_engine(checked_engine(engine))
+        return archive
 
     @classmethod
     def existing(cls, root: str | os.PathLike, time_budget: float = TIME_BUDGET_SECONDS,
@@ -150,6 +170,32 @@ class Archive:
         if not (self.root / "catalog.sqlite").exists() or not self.originals_dir.is_dir():
             raise MuragatError(f"{self.root}: the archive was removed or unmounted while this command ran; "
                                f"nothing more is written: restore it, or run the command again to start it anew")
+
+    @property
+    def engine(self) -> str:
+        """The search engine the catalog records for this archive's index."""
+        return self.catalog.engine() or UNRECORDED_ENGINE
+
+    @property
+    def index_dir(self) -> Path:
+        return index_folder(self.root, self.engine)
+
+    @property
+    def backend(self) -> SearchBackend:
+        """The archive's index, opened (by the engine the catalog records) when first used."""
+        with self._backend_lock:
+            if self._backend is None:
+                self._open_backend(self.engine)
+            return self._backend
+
+    def _open_backend(self, engine: str) -> None:
+        try:
+            self._backend = open_backend(_finish_index_swap(index_folder(self.root, engine), self.read_only), engine,
+                                         time_budget=self._time_budget, read_only=self.read_only)
+            self._backend_engine = engine
+        except UnknownEngine as error:
+            raise MuragatError(f"{self.root}: the catalog records the search engine {engine!r}, which this Muragat "
+                               f"does not have ({error}); install the Muragat that made the archive") from None
 
     @property
     def catalog(self) -> Catalog:
@@ -201,7 +247,12 @@ class Archive:
             self._audit_catalog.record_view(self.viewer.name, document.id, page, what)
 
     def pin_searcher(self) -> None:
-        """Take one view of the index for everything this thread does until `release_searcher` (one web request)."""
+        """Take one view of the index for everything this thread does until `release_searcher` (one web request);
+        after another process moved the archive to another engine (`muragat reindex --engine`), the new one's."""
+        engine = self.engine
+        with self._backend_lock:
+            if self._backend is not None and engine != self._backend_engine:
+                self._open_backend(engine)
         self.backend.pin()
 
     def release_searcher(self) -> None:
@@ -358,28 +409,38 @@ class Archive:
         (self.originals_dir / document.stored_name).unlink(missing_ok=True)
         return document
 
-    def reindex(self) -> int:
-        """Rebuild the whole index from the catalog (after analysis rules change).
+    def reindex(self, engine: str | None = None) -> int:
+        """Rebuild the whole index from the catalog (after analysis rules change), by `engine` when given (a move
+        to another engine), else by the archive's own.
 
         The new index is built beside the old one, which keeps answering searches, and
         takes its place only when complete: an interrupted rebuild leaves the old index.
-        The documents are cut into REINDEX_PROCESSES runs, indexed in parallel.
+        The documents are cut into REINDEX_PROCESSES runs, indexed in parallel. A move to
+        another engine is recorded in the catalog once its index is complete; then the old
+        engine's index is removed.
         """
+        engine = checked_engine(engine or self.engine)
+        previous = self.index_dir
+        target = index_folder(self.root, engine)
         documents = self.catalog.documents()
         ids = [document.id for document in documents]
-        staging = self.index_dir.with_name(self.index_dir.name + STAGING_SUFFIX)
+        staging = target.with_name(target.name + STAGING_SUFFIX)
         shutil.rmtree(staging, ignore_errors=True)
-        rebuilt = WhooshBackend(staging, time_budget=self._time_budget)
+        rebuilt = open_backend(staging, engine, time_budget=self._time_budget)
         rebuilt.rebuild()
         parts = _consecutive_parts(documents, REINDEX_PROCESSES)
         total = rebuilt.write_parts([functools.partial(_passages_from, self.catalog.path, part) for part in parts])
-        retired = self.index_dir.with_name(self.index_dir.name + RETIRED_SUFFIX)
+        retired = target.with_name(target.name + RETIRED_SUFFIX)
         shutil.rmtree(retired, ignore_errors=True)
-        if self.index_dir.exists():
-            self.index_dir.rename(retired)
-        staging.rename(self.index_dir)
+        if target.exists():
+            target.rename(retired)
+        staging.rename(target)
         shutil.rmtree(retired, ignore_errors=True)
-        self.backend = WhooshBackend(self.index_dir, time_budget=self._time_budget)
+        self.catalog.record_engine(engine)
+        with self._backend_lock:
+            self._open_backend(engine)
+        if previous != target:
+            shutil.rmtree(previous, ignore_errors=True)
         self.catalog.mark_indexed(ids)
         return total
 
@@ -410,6 +471,7 @@ class Archive:
         last_run = self.catalog.last_run()
         return {
             "archive": str(self.root),
+            "engine": self.engine,
             **counts,
             "collections": self.catalog.collections(),
             **self._access_status(),

@@ -20,7 +20,7 @@ from pathlib import Path
 from archive.catalog import Catalog, Document, PageRecord, PassageRecord, now
 from archive.errors import MuragatError
 from archive.home import Archive, indexed_passage
-from index.schema import TEXT_LAYER, IndexedPassage
+from index.seam import TEXT_LAYER, IndexedPassage
 from archive.metadata import NO_MANIFEST, Manifest, Metadata, resolve
 from archive.originals import sha256_of, store
 from archive.workers import Limits, Outcome, Pool, Task, WorkerPool, unreadable_reason

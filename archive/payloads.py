@@ -5,8 +5,8 @@ import heapq
 from collections.abc import Mapping
 
 from archive.catalog import Document, PageRecord
-from index.search import Hit, SearchResults
-from index.snippets import Fragments, to_html
+from index.seam import Fragments, Hit, SearchResults
+from index.snippets import to_html
 
 # A facet lists its most frequent values; years are listed whole, in order.
 FACET_VALUES = 20

@@ -1,6 +1,6 @@
 """The releases whose private internals Muragat's code uses, and the check made when that code is imported.
 
-`index/postings.py`, `index/segments.py`, `index/writer.py` and `index/storage.py` reach into whoosh's
+`index/whoosh_engine/`'s `postings.py`, `segments.py`, `writer.py` and `storage.py` reach into whoosh's
 codec, segment writer and file storage (names starting with `_`, modules whoosh does not document), and
 `ingest/extract.py` copies pdfminer's content-stream internals. Another release may change any of them
 without a word, so each of those modules calls `require` before it imports them: with any other version

@@ -4,6 +4,10 @@ A tokenizer feeding a chain of small filters, after whoosh's analysis module:
 WordTokenizer (each word with its sentence's language) → BothLanguages (a word of a sentence
 with no clue is analysed both ways) → Normalizer → LanguageStopFilter (positions kept) →
 LanguageStemFilter (Kazakh rules or Snowball Russian) → OneTermPerWord.
+
+Shared by every engine (index/seam.py): whoosh's analysis module is the toolkit, not its index.
+An engine that is not whoosh indexes `term_positions(text)` (stems) and `term_positions(text,
+exact=True)` (the forms as written), each term with its positions, and marks with `term_spans`.
 """
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The query language: what a person types in the search box, turned into a whoosh query.
+"""The query language: what a person types in the search box, turned into a whoosh query tree.
+
+Shared by every engine (index/seam.py): it is written on whoosh's query parser and query classes,
+which open no index; an engine walks the tree (`Term`, `Phrase`, `Prefix`, `Or`, `And`, `AndNot`,
+`NumericRange`…) into its own queries, parsing with its index's schema (whoosh) or `query_schema()`.
 
 Plain words (all-word passages first, most-word passages still found), "phrases" through
 the stems, `-word`, `OR`, `prefix*`, `=exact` forms, `title:`, `author:`, `collection:`, `year:`
@@ -15,23 +19,29 @@ import re
 from dataclasses import dataclass
 
 from whoosh import qparser
-from whoosh.fields import Schema
+from whoosh.fields import TEXT, Schema
 from whoosh.qparser import syntax
 from whoosh.query import And, Every, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
 from whoosh.query.compound import CompoundQuery
 
+from index.analysis import exact_analyzer, kazakh_analyzer
 from index.language import LANGUAGES, preferred_language, query_languages
+from index.seam import FILTER_PATTERN, QueryError
 
 MAX_QUERY_CHARS = 500
+# Bounds on what one query may cost: words (and OR-ed alternatives), and words a prefix stands for.
+MAX_QUERY_WORDS = 32
+# Each word is searched in text and title, and as Kazakh and as Russian: up to four terms a word.
+MAX_QUERY_TERMS = 4 * MAX_QUERY_WORDS
+MAX_PREFIX_TERMS = 500
+# Words a prefix's refusal looks through for a viewer who may not see everything (the hidden documents' words
+# are passed over, not counted): beyond so many it is refused whatever they may see.
+MAX_PREFIX_SCAN = 50 * MAX_PREFIX_TERMS
+# Words a prefix is searched as (the commonest of those it stands for).
+MAX_PREFIX_WORDS = 8
 SEARCH_FIELDS = ("text", "title")
 # Field names a person may type before a colon; any other `word:` is plain text.
 QUERY_FIELDS = frozenset({"title", "author", "exact"})
-# `collection:NAME`, `collection:"Two words"`, `year:2001`, `year:2001..2010`, `lang:ru`: filters, not scored words.
-FILTER_PATTERN = re.compile(
-    r'\b(?:collection:(?:"(?P<quoted>[^"]+)"|(?P<name>\S+))'
-    r"|year:(?P<first>\d{1,4})(?:\s*(?:\.\.|–)\s*(?P<last>\d{1,4}))?"
-    r"|lang:(?P<language>\S+))(?=\s|$)"
-)
 MIN_PREFIX_CHARS = 2
 # A `-`, `NOT` or `OR` just before a filter (at the end of the text before it).
 _FILTER_OPERATOR = re.compile(r"(?:-|\b(?:NOT|OR)\s+)$")
@@ -43,12 +53,21 @@ _EXCLUDED_ONLY = re.compile(r'\s*(?:-(?:"[^"]*"|\S+)\s*)+')
 _SYNTAX_WORDS = re.compile(r"\b(?:AND|OR|NOT)\b|\b\w+:")
 
 
-class QueryError(ValueError):
-    """A query that cannot be run; the message says what to change, `reason` and `details` name it for translation."""
+# The fields a query searches, each with the analyzer of its words: stems (both languages), or the forms as written.
+FIELD_ANALYZERS = {"text": kazakh_analyzer, "title": kazakh_analyzer, "author": kazakh_analyzer,
+                   "exact": exact_analyzer}
 
-    def __init__(self, message: str, reason: str = "", **details: object) -> None:
-        super().__init__(message)
-        self.reason, self.details = reason, details
+
+def searchable_field(name: str, **storage: object) -> TEXT:
+    """A field of FIELD_ANALYZERS as the query language reads it: a word that analyses into several (іс-қимыл,
+    4-бабы) is searched as a phrase of them. `storage` is what the engine keeps of it (stored, field_boost)."""
+    return TEXT(analyzer=FIELD_ANALYZERS[name](), multitoken_query="phrase", **storage)
+
+
+def query_schema() -> Schema:
+    """The fields a query is parsed against without an index (`parse_query(text, query_schema())`): what an
+    engine that keeps no whoosh schema parses with; the whoosh engine parses with its index's own."""
+    return Schema(**{name: searchable_field(name) for name in FIELD_ANALYZERS})
 
 
 @dataclass(frozen=True)

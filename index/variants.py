@@ -4,6 +4,9 @@
 every indexed word form are reduced to a *skeleton* (Russian letters only); the stems of
 the indexed forms that share the typed word's skeleton are added to the query with a
 lower boost, so that exact-letter matches still rank first.
+
+Shared by every engine: an engine hands in its index's words through `Lexicon` (whoosh's reader is one),
+and gets back the parsed query (a whoosh query tree, index.query) with the variants added.
 """
 from __future__ import annotations
 
@@ -12,10 +15,11 @@ import threading
 import time
 from collections import defaultdict
 
-from whoosh.index import Index
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from typing import Protocol
+
 from whoosh.query import Or, Query, Term
-from whoosh.reading import IndexReader
-from whoosh.searching import Searcher
 
 from index.kazakh import stem
 
@@ -35,6 +39,26 @@ _LATIN = str.maketrans({
 })
 _LATIN_WORD = re.compile(r"^[a-zäğıñöşūü]+$")
 _KAZAKH_LETTERS = frozenset("әғқңөұүһі")
+
+
+class Lexicon(Protocol):
+    """One view of an index's words: which commit it shows, and the words a field holds (as bytes)."""
+
+    def generation(self) -> int: ...
+
+    def lexicon(self, fieldname: str) -> Iterable[bytes]: ...
+
+
+class LexiconView(Protocol):
+    """What a search holds (whoosh's searcher): its view of the index's words."""
+
+    def reader(self) -> Lexicon: ...
+
+
+class LexiconSource(Protocol):
+    """The index itself (whoosh's Index): a fresh view of its latest words, closed after use."""
+
+    def reader(self) -> AbstractContextManager[Lexicon]: ...
 
 
 def skeleton(word: str) -> str:
@@ -70,7 +94,7 @@ class SkeletonIndex:
 
     REFRESH_SECONDS = 60.0
 
-    def __init__(self, source: Index | None = None) -> None:
+    def __init__(self, source: LexiconSource | None = None) -> None:
         self._source = source
         self._lock = threading.Lock()
         self._generation: int | None = None
@@ -78,18 +102,18 @@ class SkeletonIndex:
         self._building = False
         self._stems: dict[str, frozenset[str]] = {}
 
-    def stems_like(self, searcher: Searcher, word: str) -> frozenset[str]:
+    def stems_like(self, searcher: LexiconView, word: str) -> frozenset[str]:
         """Stems of the indexed words that a Russian keyboard would type as `word` types."""
         return self._map(searcher).get(skeleton(word), frozenset())
 
-    def wait(self, searcher: Searcher, timeout: float = 60.0) -> None:
+    def wait(self, searcher: LexiconView, timeout: float = 60.0) -> None:
         """Block until a map for the searcher's generation is ready (for tests and warm-up)."""
         deadline = time.monotonic() + timeout
         while self._generation != searcher.reader().generation() and time.monotonic() < deadline:
             self._map(searcher)
             time.sleep(0.01)
 
-    def _map(self, searcher: Searcher) -> dict[str, frozenset[str]]:
+    def _map(self, searcher: LexiconView) -> dict[str, frozenset[str]]:
         generation = searcher.reader().generation()
         with self._lock:
             current = self._generation == generation or (
@@ -114,7 +138,7 @@ class SkeletonIndex:
             self._building = False
 
 
-def _group_by_skeleton(reader: IndexReader) -> dict[str, frozenset[str]]:
+def _group_by_skeleton(reader: Lexicon) -> dict[str, frozenset[str]]:
     grouped: dict[str, set[str]] = defaultdict(set)
     for term in reader.lexicon("exact"):
         word = term.decode("utf-8")
@@ -124,7 +148,7 @@ def _group_by_skeleton(reader: IndexReader) -> dict[str, frozenset[str]]:
     return {key: frozenset(stems) for key, stems in grouped.items()}
 
 
-def typed_variants(words: list[str], searcher: Searcher, skeletons: SkeletonIndex) -> dict[str, frozenset[str]]:
+def typed_variants(words: list[str], searcher: LexiconView, skeletons: SkeletonIndex) -> dict[str, frozenset[str]]:
     """For each typed word lacking Kazakh letters: its stem → the indexed stems it may stand for."""
     variants: dict[str, frozenset[str]] = {}
     for word in words:

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ocr.cer import SAMPLE, page_texts  # noqa: E402
 from index.analysis import exact_analyzer, term_positions  # noqa: E402
-from index.approximate import FAR_LETTERS, KEPT_LETTERS, MIN_LETTERS  # noqa: E402
+from index.whoosh_engine.approximate import FAR_LETTERS, KEPT_LETTERS, MIN_LETTERS  # noqa: E402
 from ingest import ocr  # noqa: E402
 from ingest.extract import RawPage, extract_raw_pages  # noqa: E402
 
@@ -155,7 +155,7 @@ def evidence(truth: str, recognised: str) -> tuple[int, int]:
 
 
 def near_evidence(truth: str, recognised: str) -> int:
-    """Content words of `truth` found, exactly or as OCR-tolerant search would (index.approximate): a recognised
+    """Content words of `truth` found, exactly or as OCR-tolerant search would (index.whoosh_engine.approximate): a recognised
     word's exact form within one edit of the word's (two from FAR_LETTERS letters), its first KEPT_LETTERS letters
     the same."""
     analyse = exact_analyzer()

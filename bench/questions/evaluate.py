@@ -62,7 +62,7 @@ def ingest(folders: list[Path], archive: Path) -> None:
 
 def muragat_run(archive: Path, topics: list[tuple[str, str]]) -> dict[str, list[str]]:
     from archive.home import Archive
-    from index.query import QueryError
+    from index.seam import QueryError
 
     searcher = Archive.existing(archive, time_budget=60)
     searcher.warm()

@@ -64,7 +64,7 @@ def build_muragat(workers: int) -> dict:
 
 
 def schema_version() -> str:
-    from index.schema import SCHEMA_VERSION
+    from index.whoosh_engine.schema import SCHEMA_VERSION
 
     return SCHEMA_VERSION
 
@@ -103,7 +103,7 @@ def progress():
 def reindex_muragat() -> dict:
     """Rebuild Muragat's index from its catalog (`muragat reindex`): indexing alone, without extraction."""
     from archive.home import Archive
-    from index.schema import SCHEMA_VERSION
+    from index.whoosh_engine.schema import SCHEMA_VERSION
 
     archive = Archive.existing(ARCHIVE)
     clock = Stopwatch()
@@ -218,7 +218,7 @@ def run_child(system: str, workers: int) -> dict:
 
 def index_is_stale() -> bool:
     """True when the analysis rules changed since the archive was built (`muragat reindex` needed)."""
-    from index.writer import needs_rebuild
+    from index.whoosh_engine.writer import needs_rebuild
 
     return needs_rebuild(ARCHIVE / "index")
 

@@ -9,10 +9,10 @@ from whoosh import qparser
 from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import ID, TEXT, Schema
 
-from index.query import QueryError
+from index.seam import QueryError
 from index.schema import IndexedPassage
-from index.search import SearcherCache, search
-from index.writer import create_index, write_passages
+from index.whoosh_engine.search import SearcherCache, search
+from index.whoosh_engine.writer import create_index, write_passages
 
 # A ranking function: query text in, passage ids out, best first.
 Ranker = Callable[[str, int], list[str]]

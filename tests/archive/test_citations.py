@@ -7,7 +7,7 @@ import io
 from archive.catalog import Document
 from archive.citations import bibtex, ris
 from archive.export import results_csv
-from index.search import Hit
+from index.seam import Hit
 
 LAW = Document("abc", "abc" * 4, "Заң {туралы}\n@misc{evil,", "Н. Назарбаев", "1995-08-30", 1995, "laws & acts",
                "pdf", 1, 3, "abc.pdf", "2026-01-01T00:00:00+00:00", True)

@@ -190,7 +190,7 @@ def test_reindex_refused_by_the_catalog_leaves_the_index_alone(own_archive_dir, 
     result = run_cli("reindex", "--archive", own_archive_dir)
     assert result.exit_code == 1 and "upgrade Muragat" in result.stderr
     assert not (own_archive_dir / "index-rebuilding").exists()
-    from index.writer import open_index
+    from index.whoosh_engine.writer import open_index
     assert open_index(own_archive_dir / "index").doc_count() == before > 0
 
 

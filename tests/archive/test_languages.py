@@ -7,7 +7,7 @@ import pytest
 
 from archive.home import Archive
 from archive.metadata import language_hint
-from index.writer import VERSION_FILE
+from index.whoosh_engine.writer import VERSION_FILE
 from tests import bilingual
 
 

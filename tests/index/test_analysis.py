@@ -5,8 +5,8 @@ import pytest
 
 from index.analysis import exact_analyzer, kazakh_analyzer, stem, term_positions, term_spans
 from index.schema import IndexedPassage
-from index.search import SearcherCache, search
-from index.writer import create_index, write_passages
+from index.whoosh_engine.search import SearcherCache, search
+from index.whoosh_engine.writer import create_index, write_passages
 
 
 def tokens(text: str, analyzer=None) -> list[tuple[str, int, str]]:

@@ -9,8 +9,8 @@ import pytest
 
 from index.kazakh import stem
 from index.schema import IndexedPassage
-from index.search import SearcherCache, search
-from index.writer import create_index, write_passages
+from index.whoosh_engine.search import SearcherCache, search
+from index.whoosh_engine.writer import create_index, write_passages
 
 # A slice of bench/stemmer_verbs/verbs.tsv: paradigms generated from a grammar (see its SOURCES.md).
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "verb_paradigms_sample.tsv"

@@ -5,7 +5,7 @@ import pytest
 
 from index.schema import IndexedPassage
 from index.variants import SkeletonIndex, from_latin, skeleton, typed_variants, with_variants
-from index.writer import create_index, write_passages
+from index.whoosh_engine.writer import create_index, write_passages
 from whoosh.query import Or, Term
 
 

@@ -6,7 +6,7 @@ from html import unescape
 
 import pytest
 
-import index.search
+import index.whoosh_engine.search
 
 
 def results_of(html: str) -> list[dict]:
@@ -154,7 +154,7 @@ def test_queries_refused_with_a_clear_message_and_the_query_kept(client, query_s
 
 
 def test_a_prefix_standing_for_too_many_words_is_refused(client, monkeypatch):
-    monkeypatch.setattr(index.search, "MAX_PREFIX_TERMS", 3)
+    monkeypatch.setattr(index.whoosh_engine.search, "MAX_PREFIX_TERMS", 3)
     response = client.get("/", query_string={"q": "құқ*"})
     assert response.status_code == 400
     assert "«құқ*» 3 түрлі сөзден көбіне сәйкес келеді" in unescape(response.get_data(as_text=True))

@@ -16,106 +16,30 @@ from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Prefix, Query
 from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
-from index.counting import COLLAPSE_COLUMN, FACETS, copies, count, pages, top
-from index.engine import Evaluator, Matches
-from index.postings import Generation, IndexArrays
-from index.query import FILTER_PATTERN, SEARCH_FIELDS, ParsedQuery, QueryError, parse_query
-from index.ranking import (
-    PROXIMITY_DEPTH,
+from index.analysis import term_spans
+from index.query import (
+    MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, MAX_PREFIX_WORDS, MAX_QUERY_TERMS, MAX_QUERY_WORDS, SEARCH_FIELDS, ParsedQuery,
+    parse_query,
+)
+from index.ranking import PROXIMITY_DEPTH, proximity_phrase, without_common_words
+from index.seam import FILTER_PATTERN, SORTS, TIME_BUDGET_SECONDS, Filters, Hit, QueryError, SearchResults
+from index.snippets import Fragments, fragments, match_spans, snippet
+from index.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
+from index.whoosh_engine.approximate import NearForms, near_forms, with_near_forms
+from index.whoosh_engine.counting import COLLAPSE_COLUMN, FACETS, copies, count, pages, top
+from index.whoosh_engine.engine import Evaluator, Matches
+from index.whoosh_engine.postings import Generation, IndexArrays
+from index.whoosh_engine.ranking import (
     RankingWeighting,
     commonest_starting,
     language_preference,
-    proximity_phrase,
     with_evidence,
     with_page_diversity,
-    without_common_words,
 )
-from index.analysis import term_spans
-from index.approximate import NearForms, near_forms, with_near_forms
-from index.snippets import Fragments, fragments, match_spans, snippet
-from index.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
-from index.visibility import Visibility, existing_terms, visible_passages
+from index.whoosh_engine.visibility import Visibility, existing_terms, visible_passages
 
-SORTS = ("relevance", "newest", "oldest")
-# Seconds a query may spend collecting matches before it answers with what it has (partial).
-TIME_BUDGET_SECONDS = 2.0
 # Fewer matching passages than this, and the results offer a corrected query.
 SUGGEST_BELOW = 3
-# Bounds on what one query may cost: words (and OR-ed alternatives), and words a prefix stands for.
-MAX_QUERY_WORDS = 32
-# Each word is searched in text and title, and as Kazakh and as Russian: up to four terms a word.
-MAX_QUERY_TERMS = 4 * MAX_QUERY_WORDS
-MAX_PREFIX_TERMS = 500
-# Words a prefix's refusal looks through for a viewer who may not see everything (the hidden documents' words
-# are passed over, not counted): beyond so many it is refused whatever they may see.
-MAX_PREFIX_SCAN = 50 * MAX_PREFIX_TERMS
-# Words a prefix is searched as (the commonest of those it stands for).
-MAX_PREFIX_WORDS = 8
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Narrow a search to one collection, a range of years, one document or one language (besides
-    `collection:`/`year:`/`lang:`)."""
-
-    collection: str = ""
-    year_from: int | None = None
-    year_to: int | None = None
-    document_id: str = ""
-    language: str = ""  # kk, ru or other (index.language.LANGUAGES)
-
-    def query(self) -> Query | None:
-        """The whoosh filter these stand for; None when nothing is narrowed."""
-        parts: list[Query] = []
-        if self.collection:
-            parts.append(Term("collection", self.collection))
-        if self.year_from is not None or self.year_to is not None:
-            parts.append(NumericRange("year", self.year_from, self.year_to))
-        if self.document_id:
-            parts.append(Term("document_id", self.document_id))
-        if self.language:
-            parts.append(Term("language", self.language))
-        return And(parts) if len(parts) > 1 else (parts[0] if parts else None)
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One ranked passage."""
-
-    passage_id: str
-    document_id: str
-    title: str
-    page: int
-    text: str
-    score: float
-    snippet: Fragments
-    collection: str = ""
-    year: int | None = None
-    language: str = ""  # kk, ru or other, decided from the passage's text
-    # The other documents whose matching passages have this same text (copies), shown once: how many, and
-    # the first few of them (document id, page)
-    copy_count: int = 0
-    copies: tuple[tuple[str, int], ...] = ()
-    # When a search lists at most so many passages a document, on its last one: how many more it holds
-    more_in_document: int = 0
-    # Found only through near forms of the typed words, in recognised (OCR) text (index.approximate)
-    approximate: bool = False
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    """A page of hits, the total number of matching passages, and how they spread over the facets."""
-
-    query: str
-    total: int
-    hits: tuple[Hit, ...]
-    # {"collection": {name: passages}, "year": {year: passages}, "language": {code: passages},
-    #  "document_id": {id: passages}}
-    facets: dict[str, dict] = field(default_factory=dict)
-    took_ms: float = 0.0
-    suggestion: str | None = None  # "did you mean": the query with unknown words corrected
-    partial: bool = False  # the time budget ran out: these are the passages found until then
-    listed: int = 0  # passages the listing holds: `total`, or about so many with at most so many a document
 
 
 class FilterCache:
@@ -218,7 +142,7 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
            hidden: frozenset[str] = frozenset()) -> SearchResults:
     """Rank (or date-order) passages for a query, count them by facet; snippets only for the hits returned.
 
-    Relevance order: the ranking model of index/ranking.py (BM25F over every match, plus the
+    Relevance order: the ranking model of index/ranking.py (index/whoosh_engine/ranking.py) (BM25F over every match, plus the
     page's and the typed word forms' evidence, plus a bonus for words close together among
     the top PROXIMITY_DEPTH); a word in a large share of the archive is not searched for
     beside rarer ones; a plain word also finds, well below its exact matches, its near forms in recognised (OCR)
@@ -432,9 +356,23 @@ def matching_pages(searcher: Searcher, text: str, document_id: str, caches: Inde
     return dict(sorted(pages(searcher, generation, matches.docnums[inside]).items()))
 
 
+def filter_query(filters: Filters) -> Query | None:
+    """The whoosh filter the chosen filters stand for; None when nothing is narrowed."""
+    parts: list[Query] = []
+    if filters.collection:
+        parts.append(Term("collection", filters.collection))
+    if filters.year_from is not None or filters.year_to is not None:
+        parts.append(NumericRange("year", filters.year_from, filters.year_to))
+    if filters.document_id:
+        parts.append(Term("document_id", filters.document_id))
+    if filters.language:
+        parts.append(Term("language", filters.language))
+    return And(parts) if len(parts) > 1 else (parts[0] if parts else None)
+
+
 def _combined(typed: Query | None, filters: Filters | None) -> Query | None:
     """The filters typed in the query (`year:`) and those chosen beside it, all applied."""
-    chosen = filters.query() if filters else None
+    chosen = filter_query(filters) if filters else None
     if typed is None or chosen is None:
         return typed or chosen
     return And([typed, chosen])

@@ -6,12 +6,13 @@ import math
 import pytest
 from whoosh.query import Or, Term
 
-from index.engine import Evaluator
-from index.postings import IndexArrays
-from index.ranking import RankingWeighting, proximity_phrase, robertson_idf, word_groups
+from index.whoosh_engine.engine import Evaluator
+from index.whoosh_engine.postings import IndexArrays
+from index.whoosh_engine.ranking import RankingWeighting, word_groups
+from index.ranking import proximity_phrase, robertson_idf
 from index.schema import IndexedPassage
-from index.search import SearcherCache, search
-from index.writer import create_index, write_passages
+from index.whoosh_engine.search import SearcherCache, search
+from index.whoosh_engine.writer import create_index, write_passages
 
 FILLER = "Бұл бөлімде басқа да көптеген мәселелер мен тақырыптар егжей-тегжейлі қаралады. "
 
@@ -134,7 +135,7 @@ def scores(ix, text: str) -> dict[str, float]:
 
 
 def test_kazakh_passages_score_alike_whatever_russian_documents_stand_beside_them(tmp_path, monkeypatch):
-    monkeypatch.setattr("index.postings.MIN_LANGUAGE_PASSAGES", 3)
+    monkeypatch.setattr("index.whoosh_engine.postings.MIN_LANGUAGE_PASSAGES", 3)
     alone, beside = create_index(tmp_path / "alone"), create_index(tmp_path / "beside")
     write_passages(alone, KAZAKH_SCHOOLS)
     write_passages(beside, KAZAKH_SCHOOLS + RUSSIAN_NEWS)

@@ -5,9 +5,10 @@ import inspect
 
 import pytest
 
-from index.backend import SearchBackend, WhooshBackend
+from index.whoosh_engine.backend import WhooshBackend
+from index.seam import PassageWriter, SearchBackend
 from index.schema import IndexedPassage
-from index.writer import VERSION_FILE, create_index, write_parts, write_passages
+from index.whoosh_engine.writer import VERSION_FILE, create_index, write_parts, write_passages
 
 
 def passage(number: int, document: str = "doc", text: str = "Мемлекеттің құқықтары туралы.") -> IndexedPassage:
@@ -19,6 +20,15 @@ def test_whoosh_backend_implements_every_method_of_the_protocol():
     for name in wanted:
         assert inspect.signature(getattr(WhooshBackend, name)).parameters.keys() == \
             inspect.signature(getattr(SearchBackend, name)).parameters.keys(), name
+
+
+def test_whoosh_writer_implements_the_writer_protocol(tmp_path):
+    writer = WhooshBackend(tmp_path).writer()
+    for name, method in inspect.getmembers(PassageWriter, inspect.isfunction):
+        if not name.startswith("_"):
+            assert inspect.signature(getattr(writer, name)).parameters.keys() == \
+                inspect.signature(method).parameters.keys() - {"self"}, name
+    assert writer.uncommitted == 0
 
 
 def test_write_search_replace_delete_rebuild(tmp_path):
@@ -55,9 +65,9 @@ def test_a_pinned_view_does_not_see_later_commits_until_released(tmp_path):
 
 
 def test_commits_merge_small_segments_by_tier_and_optimize_merges_all(tmp_path, monkeypatch):
-    import index.writer
+    import index.whoosh_engine.writer
 
-    monkeypatch.setattr(index.writer, "MERGE_FACTOR", 3)
+    monkeypatch.setattr(index.whoosh_engine.writer, "MERGE_FACTOR", 3)
     backend = WhooshBackend(tmp_path)
     for number in range(5):
         backend.write([passage(number, document=f"d{number}", text=f"Құқық туралы {number}-мәтін.")])
@@ -69,10 +79,10 @@ def test_commits_merge_small_segments_by_tier_and_optimize_merges_all(tmp_path, 
 
 
 def test_large_segments_are_left_alone_by_upload_commits(tmp_path, monkeypatch):
-    import index.writer
+    import index.whoosh_engine.writer
 
-    monkeypatch.setattr(index.writer, "MERGE_FACTOR", 2)
-    monkeypatch.setattr(index.writer, "MAX_MERGED_PASSAGES", 3)
+    monkeypatch.setattr(index.whoosh_engine.writer, "MERGE_FACTOR", 2)
+    monkeypatch.setattr(index.whoosh_engine.writer, "MAX_MERGED_PASSAGES", 3)
     backend = WhooshBackend(tmp_path)
     backend.write([passage(n, document="big", text=f"Үлкен бөлім {n}.") for n in range(3)])
     backend.write([passage(n, document="big-2", text=f"Тағы бір үлкен бөлім {n}.") for n in range(3)])
@@ -121,27 +131,27 @@ def varied_passages(document: str, count: int) -> list[IndexedPassage]:
 
 def build_with_commits(directory, monkeypatch) -> object:
     """Several commits, a replaced document and merges (MERGE_FACTOR 3): every path of the writer."""
-    import index.writer
+    import index.whoosh_engine.writer
 
-    monkeypatch.setattr(index.writer, "MERGE_FACTOR", 3)
-    ix = index.writer.create_index(directory)
+    monkeypatch.setattr(index.whoosh_engine.writer, "MERGE_FACTOR", 3)
+    ix = index.whoosh_engine.writer.create_index(directory)
     for number in range(5):
-        index.writer.write_passages(ix, varied_passages(f"d{number}", 12 + number))
-    index.writer.write_passages(ix, varied_passages("d1", 4), replace_documents=["d1"])
-    index.writer.optimize(ix)
+        index.whoosh_engine.writer.write_passages(ix, varied_passages(f"d{number}", 12 + number))
+    index.whoosh_engine.writer.write_passages(ix, varied_passages("d1", 4), replace_documents=["d1"])
+    index.whoosh_engine.writer.optimize(ix)
     return ix
 
 
 def test_pooled_writer_writes_what_whoosh_writer_writes(tmp_path, monkeypatch):
     from whoosh.writing import SegmentWriter
 
-    import index.segments
-    import index.writer
+    import index.whoosh_engine.segments
+    import index.whoosh_engine.writer
 
     pooled = index_contents(build_with_commits(tmp_path / "pooled", monkeypatch))
-    monkeypatch.setattr(index.segments, "POOL_LIMIT_MB", 0.005)  # spill runs to disk every few passages
+    monkeypatch.setattr(index.whoosh_engine.segments, "POOL_LIMIT_MB", 0.005)  # spill runs to disk every few passages
     spilled = index_contents(build_with_commits(tmp_path / "spilled", monkeypatch))
-    monkeypatch.setattr(index.writer, "_writer", lambda ix: SegmentWriter(ix, timeout=60.0))
+    monkeypatch.setattr(index.whoosh_engine.writer, "_writer", lambda ix: SegmentWriter(ix, timeout=60.0))
     assert pooled == spilled == index_contents(build_with_commits(tmp_path / "whoosh", monkeypatch))
 
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from index.approximate import near_forms
+from index.whoosh_engine.approximate import near_forms
 from index.schema import OCR, IndexedPassage
-from index.search import SearcherCache, search
-from index.visibility import Visibility
-from index.writer import create_index, write_passages
+from index.whoosh_engine.search import SearcherCache, search
+from index.whoosh_engine.visibility import Visibility
+from index.whoosh_engine.writer import create_index, write_passages
 
 FILLER = "Бұл бөлімде басқа да көптеген мәселелер мен тақырыптар егжей-тегжейлі қаралады. "
 EXACT = "Құжаттар мұрағаттағы қорда сақталады. " + FILLER

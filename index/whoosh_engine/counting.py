@@ -10,9 +10,9 @@ from collections import Counter
 import numpy as np
 from whoosh.searching import Searcher
 
-from index.engine import Matches
-from index.postings import Generation, undated
 from index.schema import NO_YEAR
+from index.whoosh_engine.engine import Matches
+from index.whoosh_engine.postings import Generation, undated
 
 FACETS = ("collection", "year", "language", "document_id")
 COLLAPSE_COLUMN = "fingerprint"

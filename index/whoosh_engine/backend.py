@@ -1,102 +1,20 @@
-"""The search backend seam: all the rest of Muragat asks of a search engine.
-
-`WhooshBackend` is the one implementation; docs/scale-out.md says how an OpenSearch or
-Elasticsearch backend would implement the same protocol with the Kazakh analysis kept
-in Python.
-"""
+"""The whoosh engine behind the search seam (index.seam.SearchBackend): Muragat's embedded default."""
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Protocol
 
 from whoosh.searching import Searcher
 
-from index.counting import languages_by_document, live_counts
-from index.schema import IndexedPassage
-from index.search import (
-    TIME_BUDGET_SECONDS, Filters, SearcherCache, SearchResults, highlight, matching_pages, search,
-)
-from index.snippets import Fragments
-from index.writer import (
+from index.seam import TIME_BUDGET_SECONDS, Filters, Fragments, IndexedPassage, SearchResults
+from index.whoosh_engine.counting import languages_by_document, live_counts
+from index.whoosh_engine.search import SearcherCache, highlight, matching_pages, search
+from index.whoosh_engine.writer import (
     VERSION_FILE, PassageWriter, create_index, delete_documents, index_exists, indexed_document_ids, needs_rebuild,
     open_index, optimize,
     segment_count, size_on_disk, write_parts, write_passages,
 )
-
-
-class SearchBackend(Protocol):
-    """Index passages, search them, mark a text: what the archive, the CLI and the web UI use."""
-
-    def write(self, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
-        """Add passages in one commit, first removing every passage of `replace_documents`."""
-
-    def write_parts(self, parts: Sequence[Callable[[], Iterable[IndexedPassage]]]) -> int:
-        """Add the passages of every part in one commit, the parts written in parallel (a rebuild).
-
-        Each part is called in a process of its own; the passages keep the parts' order.
-        """
-
-    def writer(self) -> PassageWriter:
-        """A writer kept open across many documents (bulk ingest), committed in batches."""
-
-    def delete(self, document_ids: Iterable[str]) -> None:
-        """Remove every passage of these documents."""
-
-    def rebuild(self) -> None:
-        """Start again from an empty index built with the current analysis rules."""
-
-    def exists(self) -> bool:
-        """Whether there is an index at all (a reader does not make one)."""
-
-    def needs_rebuild(self) -> bool:
-        """True when the index was built with other analysis rules than the current ones."""
-
-    def search(self, query: str, *, limit: int = 10, offset: int = 0, filters: Filters | None = None,
-               sort: str = "relevance", per_document: int = 0, hidden: frozenset[str] = frozenset()) -> SearchResults:
-        """Ranked (or date-ordered) passages (at most `per_document` of each document, when given), facet counts,
-        snippets for the hits returned; as if the `hidden` documents (those the viewer may not see) were not
-        indexed at all."""
-
-    def matching_pages(self, query: str, document_id: str, hidden: frozenset[str] = frozenset()) -> dict[int, int]:
-        """Pages of one document with passages the query matches, and how many on each (prefixes and variants
-        standing for words of the documents not `hidden`)."""
-
-    def highlight(self, text: str, query: str, hidden: frozenset[str] = frozenset(),
-                  recognised: bool = False) -> Fragments:
-        """A text with the words the query matches marked (as a search without the `hidden` documents); on a
-        `recognised` (OCR) page, the near forms the search finds there too."""
-
-    def warm(self) -> None:
-        """Prepare for fast first searches (a server does this before it listens)."""
-
-    def pin(self) -> None:
-        """Use one view of the index for everything this thread does until `release` (one request)."""
-
-    def release(self) -> None:
-        """End the view taken by `pin`."""
-
-    def document_ids(self) -> set[str]:
-        """Documents with at least one passage in the index."""
-
-    def passage_count(self) -> int:
-        """Passages in the index."""
-
-    def passage_languages(self) -> dict[str, int]:
-        """Passages in the index per language (kk, ru, other), as their texts were decided at indexing."""
-
-    def document_languages(self) -> dict[str, set[str]]:
-        """The languages (kk, ru, other) each indexed document's passages are in."""
-
-    def size_on_disk(self) -> int:
-        """Bytes the index takes."""
-
-    def segment_count(self) -> int:
-        """Pieces the index is in (each search reads every one)."""
-
-    def optimize(self) -> None:
-        """Merge the index into one piece (slow on a large index: run it when nobody is ingesting)."""
 
 
 class WhooshBackend:

@@ -29,7 +29,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from index.schema import NO_YEAR
-from index.storage import MappedFile
+from index.whoosh_engine.storage import MappedFile
 
 # Memory kept for decoded postings per index generation (8 bytes a posting).
 POSTINGS_CACHE_BYTES = 160 * 2**20

@@ -4,8 +4,8 @@ from __future__ import annotations
 from whoosh.query import Term
 
 from index.schema import IndexedPassage
-from index.storage import MappedFile
-from index.writer import create_index, open_index, write_passages
+from index.whoosh_engine.storage import MappedFile
+from index.whoosh_engine.writer import create_index, open_index, write_passages
 
 
 def test_searchers_read_the_same_map_of_each_file(tmp_path):

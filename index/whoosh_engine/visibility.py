@@ -16,7 +16,7 @@ from whoosh.query import Query
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from index.postings import Generation
+from index.whoosh_engine.postings import Generation
 
 
 class Visibility:

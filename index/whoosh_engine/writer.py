@@ -17,9 +17,10 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from index.language import text_language
-from index.schema import SCHEMA_VERSION, IndexedPassage, build_schema, fingerprint
-from index.segments import PooledSegmentWriter
-from index.storage import MappedFileStorage
+from index.schema import IndexedPassage, fingerprint
+from index.whoosh_engine.schema import SCHEMA_VERSION, build_schema
+from index.whoosh_engine.segments import PooledSegmentWriter
+from index.whoosh_engine.storage import MappedFileStorage
 
 VERSION_FILE = "muragat-schema-version"
 

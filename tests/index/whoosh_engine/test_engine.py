@@ -8,11 +8,11 @@ import pytest
 from whoosh import scoring
 from whoosh.query import And, AndMaybe, AndNot, NumericRange, Or, Phrase, Require, Term
 
-from index.engine import Evaluator
-from index.postings import IndexArrays
+from index.whoosh_engine.engine import Evaluator
+from index.whoosh_engine.postings import IndexArrays
 from index.query import parse_query
 from index.schema import IndexedPassage
-from index.writer import create_index, delete_documents, write_passages
+from index.whoosh_engine.writer import create_index, delete_documents, write_passages
 
 FILLER = "Бұл бөлімде басқа да көптеген мәселелер мен тақырыптар қаралады. "
 

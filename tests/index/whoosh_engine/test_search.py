@@ -7,8 +7,9 @@ import pytest
 
 from index.query import QueryError, parse_query
 from index.schema import IndexedPassage, fingerprint
-from index.search import Filters, SearcherCache, highlight, search
-from index.writer import create_index, delete_documents, write_passages
+from index.seam import Filters
+from index.whoosh_engine.search import SearcherCache, highlight, search
+from index.whoosh_engine.writer import create_index, delete_documents, write_passages
 
 FILLER = "Бұл бөлімде басқа да көптеген мәселелер мен тақырыптар егжей-тегжейлі қаралады. "
 BOILERPLATE = "Барлық құқықтар қорғалған. Материалды көшіріп басу үшін редакцияның рұқсаты қажет."
@@ -128,9 +129,9 @@ def test_total_and_facets_count_every_match_once_per_text(cache, query):
 
 
 def test_boilerplate_in_many_documents_names_the_first_few(cache, monkeypatch):
-    import index.counting
+    import index.whoosh_engine.counting
 
-    monkeypatch.setattr(index.counting, "COPIES_NAMED", 2)
+    monkeypatch.setattr(index.whoosh_engine.counting, "COPIES_NAMED", 2)
     hit = run(cache, "редакцияның рұқсаты").hits[0]
     assert hit.copy_count == 4 and len(hit.copies) == 2
 
@@ -150,9 +151,9 @@ def test_undated_passages_fall_outside_every_year_range(cache):
 
 
 def test_a_prefix_searches_its_commonest_words(cache, monkeypatch):
-    import index.search
+    import index.whoosh_engine.search
 
-    monkeypatch.setattr(index.search, "MAX_PREFIX_WORDS", 1)
+    monkeypatch.setattr(index.whoosh_engine.search, "MAX_PREFIX_WORDS", 1)
     found = run(cache, "қаз*", limit=50)  # қазақстан (1 passage) and қазақстанның (1): the first in order kept
     assert found.total == 1 and len(found.hits) == 1
 

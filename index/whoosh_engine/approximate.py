@@ -17,11 +17,11 @@ import numpy as np
 from whoosh.query import Or, Term
 from whoosh.searching import Searcher
 
-from index.engine import Evaluator, Matches
-from index.postings import Generation, locate
 from index.query import split_filters
 from index.schema import OCR
-from index.visibility import Visibility
+from index.whoosh_engine.engine import Evaluator, Matches
+from index.whoosh_engine.postings import Generation, locate
+from index.whoosh_engine.visibility import Visibility
 
 MIN_LETTERS = 5
 FAR_LETTERS = 8  # from so many letters, two edits away

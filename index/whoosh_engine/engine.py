@@ -32,9 +32,10 @@ from whoosh.query import (
 )
 from whoosh.searching import Searcher
 
-from index.postings import Generation, locate
+from index.ranking import _coordinated
 from index.schema import NO_YEAR
-from index.visibility import Visibility, existing_terms
+from index.whoosh_engine.postings import Generation, locate
+from index.whoosh_engine.visibility import Visibility, existing_terms
 
 
 # A phrase reads all of a word's positions (in the same pass as its postings, and keeps them)
@@ -300,13 +301,6 @@ def _has_positions(searcher: Searcher, field: str) -> bool:
 def _keys(owner: np.ndarray, position: np.ndarray) -> np.ndarray:
     """One number per (passage index, position) pair."""
     return owner * (1 << 32) + position
-
-
-def _coordinated(scores: np.ndarray, matched: np.ndarray, term_count: int, scale: float) -> np.ndarray:
-    """Whoosh's coordination bonus (CoordMatcher's "SQR"): passages holding more of the terms gain."""
-    if term_count <= 1:  # whoosh would zero every score here; one term needs no bonus
-        return scores
-    return (scores + (matched - 1) / (term_count - scale) ** 2) * ((term_count - 1) / term_count)
 
 
 def idf_by_language(units: np.ndarray, holding: np.ndarray, overall: float, own: np.ndarray) -> np.ndarray:
