@@ -589,10 +589,12 @@ def book_abiword(path: Path, chapters: list[Chapter], layout: Layout) -> Truth |
 
 def book_chromium(path: Path, chapters: list[Chapter], layout: Layout) -> Truth | None:
     """Chromium print to PDF, soft hyphens at every syllable; each chapter on named pages whose header names
-    the book, the chapter and its date; two columns 4 pt apart."""
+    the chapter (and the book, where the page is wide enough) and its date; two columns 4 pt apart."""
     rules, body = [], []
+    book = "" if layout.columns == 1 else f"{BOOK} · "
     for number, chapter in enumerate(chapters, start=1):
-        rules.append(f"""@page ch{number} {{ @top-left {{ content: "{BOOK} · {chapter.title}"; font: 8pt 'DejaVu Serif' }}
+        title = (book + chapter.title).replace('"', '\\"')  # a quote in a title would end the CSS string
+        rules.append(f"""@page ch{number} {{ @top-left {{ content: "{title}"; font: 8pt 'DejaVu Serif' }}
  @top-right {{ content: "{chapter.date}"; font: 8pt 'DejaVu Serif' }} }}
 .ch{number} {{ page: ch{number} }}""")
         body.append(f'<div class="ch{number}">{_html_paragraphs(chapter.paragraphs, True)}</div>')
