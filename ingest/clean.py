@@ -147,19 +147,22 @@ class BodyType:
 
 
 def _apart(page: RawPage, line: Line, band: str, body: BodyType) -> bool:
-    """Whether an edge line is set apart from the body: by a wider gap than the body leaves between its
-    lines, or by a type size of its own."""
+    """Whether an edge line is set apart from the body: by a type size of its own, or by a wider gap than
+    the body leaves between its lines, below it or below the edge row under it (a header wrapped in two)."""
     if body.height and not body.same_size(line.y1 - line.y0, body.height):
         return True
-    rows = sorted({round(other.y0, 1) for other in page.lines}, reverse=True)
-    if len(rows) < 2 or not body.step:
+    if not body.step:
         return True
+    rows = sorted({round(other.y0, 1) for other in page.lines}, reverse=band == "top")
     row = round(line.y0, 1)
     toward_body = [r for r in rows if (r < row - ROW_TOLERANCE if band == "top" else r > row + ROW_TOLERANCE)]
-    if not toward_body:
-        return True
-    nearest = max(toward_body) if band == "top" else min(toward_body)
-    return abs(row - nearest) >= APART_STEPS * body.step
+    edge_rows = rows[:EDGE_ROWS]
+    for here, nearest in zip([row] + toward_body, toward_body):
+        if abs(here - nearest) >= APART_STEPS * body.step:
+            return True
+        if nearest not in edge_rows:
+            return False
+    return True
 
 
 def _near_running(pages: list[RawPage], bands: list[list[str | None]], apart: list[list[bool]]) -> set[tuple[int, int]]:
@@ -212,10 +215,10 @@ def _running_rows(pages: list[RawPage], bands: list[list[str | None]], apart: li
     return found
 
 
-def _wrapped(pages: list[RawPage], bands: list[list[str | None]], running: set[tuple[int, int]],
-             body: BodyType) -> set[tuple[int, int]]:
-    """The second line of a running line too long for its row (a chapter title wrapped): an edge line
-    right below a running header (or above a footer), in its type size, one line step of that size away."""
+def _wrapped(pages: list[RawPage], bands: list[list[str | None]], apart: list[list[bool]],
+             running: set[tuple[int, int]], body: BodyType) -> set[tuple[int, int]]:
+    """The second line of a running line too long for its row (a chapter title wrapped): an edge line set
+    apart, right below a running header (or above a footer), in its type size, one line step of that size away."""
     found = set()
     for page_index, line_index in running:
         page = pages[page_index]
@@ -223,8 +226,8 @@ def _wrapped(pages: list[RawPage], bands: list[list[str | None]], running: set[t
         height = line.y1 - line.y0
         for other_index, (other, other_band) in enumerate(zip(page.lines, bands[page_index])):
             gap = line.y0 - other.y0 if band == "top" else other.y0 - line.y0
-            if (other_band == band and (page_index, other_index) not in running and 0 < gap <= APART_STEPS * height
-                    and body.same_size(other.y1 - other.y0, height) and not body.same_size(height, body.height)):
+            if (other_band == band and apart[page_index][other_index] and 0 < gap <= APART_STEPS * height
+                    and body.same_size(other.y1 - other.y0, height)):
                 found.add((page_index, other_index))
     return found
 
@@ -256,7 +259,7 @@ def strip_running_lines(pages: list[RawPage], known_running: Iterable[str] = ())
                          or (page.number > first and " ".join(line.text.split()).casefold() in known)):
                 running.add((page_index, index))
     running |= _running_rows(pages, bands, apart, running, body)
-    running |= _wrapped(pages, bands, running, body)
+    running |= _wrapped(pages, bands, apart, running, body)
     return [replace(page, lines=tuple(line for index, line in enumerate(page.lines)
                                       if (page_index, index) not in running))
             for page_index, page in enumerate(pages)]
