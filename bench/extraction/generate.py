@@ -556,29 +556,41 @@ def book_libreoffice(path: Path, chapters: list[Chapter], layout: Layout) -> Tru
 
 
 def book_abiword(path: Path, chapters: list[Chapter], layout: Layout) -> Truth | None:
-    """AbiWord, a word processor that does not hyphenate: justified text, one section per chapter with its
-    own headers (odd pages: book and chapter; even pages: the date), a page break between chapters."""
-    margins = ("page-margin-left:1.3in; page-margin-right:1.3in" if layout.columns == 1 else
-               "columns:2; column-gap:0.08in; page-margin-left:0.8in; page-margin-right:0.8in")
+    """AbiWord, a word processor that does not hyphenate: justified text. The narrow book has one section
+    per chapter with its own headers (odd pages: book and chapter; even pages: the date) and a page break
+    between chapters; the two-column book is one section headed by the book's name (AbiWord 3.0 lays
+    out columns over several sections wrongly: lines of the left column run into the right one)."""
+    paragraph = '<p props="text-align:justify; text-indent:0.25in">{}</p>'.format
     footer = html.escape(layout.footer).replace("{n}", '<field type="page_number"/>')
-    sections, running = [], []
-    for number, chapter in enumerate(chapters, start=1):
-        paragraphs = "".join(f'<p props="text-align:justify; text-indent:0.25in">{html.escape(p)}</p>'
-                             for p in chapter.paragraphs[:-1])
-        last = html.escape(chapter.paragraphs[-1])
-        brk = "<pbr/>" if number < len(chapters) else ""
-        sections.append(f"""<section header="h{number}" header-even="e{number}" footer="f{number}" footer-even="g{number}"
- props="{margins}; page-margin-top:0.9in; page-margin-bottom:0.9in; page-margin-header:0.45in; page-margin-footer:0.45in">
-{paragraphs}<p props="text-align:justify; text-indent:0.25in">{last}{brk}</p></section>""")
-        running.append(f"""<section id="h{number}" type="header"><p>{BOOK} · {html.escape(chapter.title)}</p></section>
-<section id="e{number}" type="header-even"><p props="text-align:right">{chapter.date}</p></section>
-<section id="f{number}" type="footer"><p props="text-align:center">{footer}</p></section>
-<section id="g{number}" type="footer-even"><p props="text-align:center">{footer}</p></section>""")
+    frame = "page-margin-top:0.8in; page-margin-bottom:0.8in; page-margin-header:0.4in; page-margin-footer:0.4in"
+    running = [f"""<section id="f1" type="footer"><p props="text-align:center; font-size:8pt">{footer}</p></section>"""]
+    if layout.columns == 1:
+        page_size = 'pagetype="A5" orientation="portrait" width="148.000000" height="210.000000" units="mm"'
+        sections = []
+        for number, chapter in enumerate(chapters, start=1):
+            # The page break in a paragraph of its own: at the end of a text paragraph, AbiWord 3.0 lets
+            # the page before it run off its bottom edge and drops the lines that do not fit.
+            page_break = "<p><pbr/></p>" if number < len(chapters) else ""
+            sections.append(f'<section header="h{number}" header-even="e{number}" footer="f1" '
+                            f'props="page-margin-left:1.1in; page-margin-right:1.1in; {frame}">'
+                            + "".join(paragraph(html.escape(p)) for p in chapter.paragraphs) + page_break
+                            + "</section>")
+            running += [f'<section id="h{number}" type="header"><p props="font-size:8pt">{BOOK} · '
+                        f'{html.escape(chapter.title)}</p></section>',
+                        f'<section id="e{number}" type="header-even"><p props="text-align:right; font-size:8pt">'
+                        f'{chapter.date}</p></section>']
+    else:
+        page_size = 'pagetype="A4" orientation="portrait" width="210.000000" height="297.000000" units="mm"'
+        texts = [html.escape(p) for chapter in chapters for p in chapter.paragraphs]
+        sections = [f'<section header="h1" footer="f1" props="columns:2; column-gap:0.08in; '
+                    f'page-margin-left:0.8in; page-margin-right:0.8in; {frame}">'
+                    + "".join(map(paragraph, texts)) + "</section>"]
+        running.append(f'<section id="h1" type="header"><p props="font-size:8pt">{BOOK}</p></section>')
     document = f"""<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE abiword PUBLIC "-//ABISOURCE//DTD AWML 1.0 Strict//EN" "http://www.abisource.com/awml.dtd">
 <abiword xmlns="http://www.abisource.com/awml.dtd" version="1.0" fileformat="1.1" props="font-family:DejaVu Serif; font-size:10pt; lang:kk-KZ">
 <metadata><m key="dc.title">{BOOK}</m></metadata>
-<pagesize pagetype="A4" orientation="portrait" width="210.000000" height="297.000000" units="mm" page-scale="1.000000"/>
+<pagesize {page_size} page-scale="1.000000"/>
 {chr(10).join(sections)}
 {chr(10).join(running)}
 </abiword>
