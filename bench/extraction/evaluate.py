@@ -11,8 +11,9 @@ baseline joins every line-end hyphen, as most extractors do.
 The real engines' truth has no breaks: they are read from the PDF (`engine_breaks`), each
 line-end hyphen with the word it broke, found in the truth as written whole (`left-right`,
 the compound, or `leftright`) nearest to where it stands; a break whose word the truth does
-not hold counts as wrong. The summary gives the figures for the reportlab set and for the real
-engines apart: restored (breaks right), spurious tokens per 1,000 words, header leaks.
+not hold counts as wrong. The summary gives the figures for the reportlab set, for each real
+producer and for the real engines together: restored (breaks right), spurious tokens per 1,000
+words (and how many of them are two written words glued together), header leaks.
 """
 from __future__ import annotations
 

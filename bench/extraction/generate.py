@@ -19,6 +19,11 @@ column, with and without soft hyphens (its lines break after a compound's own hy
 `іс-` / `қимылы`); chapters on named pages whose running header (book, chapter title, a date)
 changes from chapter to chapter; and CSS columns with a gap of 0 and 3 pt, where a line of the
 left column ends against the right column's line without a space (`Республикасыжұмыссыздар`).
+
+One book (`make_book`: compound-rich Kazakh paragraphs, two Russian ones, six chapters whose
+titles and dates change the running lines) is set by every producer installed — xelatex,
+LibreOffice Writer, AbiWord (a word processor that does not hyphenate) and Chromium — in one
+narrow column and in two columns with a narrow gap (`book-<producer>-<layout>.pdf`).
 """
 from __future__ import annotations
 
