@@ -593,7 +593,8 @@ def book_abiword(path: Path, chapters: list[Chapter], layout: Layout) -> Truth |
         running.append(f'<section id="h1" type="header"><p props="font-size:8pt">{BOOK}</p></section>')
     document = f"""<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE abiword PUBLIC "-//ABISOURCE//DTD AWML 1.0 Strict//EN" "http://www.abisource.com/awml.dtd">
-<abiword xmlns="http://www.abisource.com/awml.dtd" version="1.0" fileformat="1.1" props="font-family:DejaVu Serif; font-size:10pt; lang:kk-KZ">
+<abiword xmlns="http://www.abisource.com/awml.dtd" version="1.0" fileformat="1.1"
+ props="font-family:DejaVu Serif; font-size:10pt; lang:kk-KZ">
 <metadata><m key="dc.title">{BOOK}</m></metadata>
 <pagesize {page_size} page-scale="1.000000"/>
 {chr(10).join(sections)}
