@@ -6,7 +6,8 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from statistics import median
 
 from index.kazakh import fold_lookalikes
 from ingest.extract import Line, RawPage
@@ -40,6 +41,12 @@ ROW_TOLERANCE = 2.0
 NEAR_WINDOW = 10
 NEAR_SHARE = 0.4
 NEAR_MIN_WORDS = 2
+# A line set in a type this much larger or smaller than the body's (by the height of its glyphs)
+# is set apart too: running lines are often smaller, and a wrapped one sits close to the body.
+HEIGHT_TOLERANCE = 0.12
+# A header that names only the chapter (`3-тарау. Жер қойнауы`) repeats on that chapter's few pages:
+# once running lines are found at one row of the edge on RUNNING_SHARE of the pages, every line set
+# apart at that row in the same type size is one (the row where the producer puts its running lines).
 
 
 def normalize_line(text: str) -> str:
@@ -118,28 +125,53 @@ def near_identical(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
     return shared >= NEAR_MIN_WORDS and shared >= NEAR_SHARE * shorter
 
 
-def _apart(page: RawPage, line: Line, band: str) -> bool:
-    """Whether an edge line is set apart from the body by a wider gap than the page's lines leave between them."""
-    rows = sorted({round(other.y0, 1) for other in page.lines}, reverse=True)
-    steps = sorted(upper - lower for upper, lower in zip(rows, rows[1:]))
-    if not steps:
+@dataclass(frozen=True)
+class BodyType:
+    """The document's usual distance between baselines and height of a line: the body text's."""
+
+    step: float
+    height: float
+
+    @classmethod
+    def of(cls, pages: list[RawPage]) -> "BodyType":
+        """Medians over all pages: a short last page of a chapter says nothing about the line step."""
+        steps, heights = [], []
+        for page in pages:
+            rows = sorted({round(line.y0, 1) for line in page.lines}, reverse=True)
+            steps += [upper - lower for upper, lower in zip(rows, rows[1:])]
+            heights += [line.y1 - line.y0 for line in page.lines]
+        return cls(median(steps) if steps else 0.0, median(heights) if heights else 0.0)
+
+    def same_size(self, one: float, other: float) -> bool:
+        return abs(one - other) <= HEIGHT_TOLERANCE * max(one, other)
+
+
+def _apart(page: RawPage, line: Line, band: str, body: BodyType) -> bool:
+    """Whether an edge line is set apart from the body: by a type size of its own, or by a wider gap than
+    the body leaves between its lines, below it or below the edge row under it (a header wrapped in two)."""
+    if body.height and not body.same_size(line.y1 - line.y0, body.height):
         return True
-    step = steps[len(steps) // 2]
+    if not body.step:
+        return True
+    rows = sorted({round(other.y0, 1) for other in page.lines}, reverse=band == "top")
     row = round(line.y0, 1)
     toward_body = [r for r in rows if (r < row - ROW_TOLERANCE if band == "top" else r > row + ROW_TOLERANCE)]
-    if not toward_body:
-        return True
-    nearest = max(toward_body) if band == "top" else min(toward_body)
-    return abs(row - nearest) >= APART_STEPS * step
+    edge_rows = rows[:EDGE_ROWS]
+    for here, nearest in zip([row] + toward_body, toward_body):
+        if abs(here - nearest) >= APART_STEPS * body.step:
+            return True
+        if nearest not in edge_rows:
+            return False
+    return True
 
 
-def _near_running(pages: list[RawPage], bands: list[list[str | None]]) -> set[tuple[int, int]]:
+def _near_running(pages: list[RawPage], bands: list[list[str | None]], apart: list[list[bool]]) -> set[tuple[int, int]]:
     """(page index, line index) of edge lines near-identical to the lines in the same edge row of enough
     pages nearby (see `near_identical`): `Жинақ · 3-тарау. Жер қойнауы 13.04.2013` beside
     `Жинақ · 4-тарау. Су ресурстары 14.05.2014`."""
-    edges = [[(index, band, line.y0, _masked_words(line.text)) for index, (line, band)
-              in enumerate(zip(page.lines, page_bands)) if band and _apart(page, line, band)]
-             for page, page_bands in zip(pages, bands)]
+    edges = [[(index, band, line.y0, _masked_words(line.text)) for index, (line, band, set_apart)
+              in enumerate(zip(page.lines, page_bands, page_apart)) if band and set_apart]
+             for page, page_bands, page_apart in zip(pages, bands, apart)]
     found = set()
     for page_index, page_edges in enumerate(edges):
         window = range(max(0, page_index - NEAR_WINDOW), min(len(pages), page_index + NEAR_WINDOW + 1))
@@ -156,6 +188,50 @@ def _near_running(pages: list[RawPage], bands: list[list[str | None]]) -> set[tu
     return found
 
 
+def _running_rows(pages: list[RawPage], bands: list[list[str | None]], apart: list[list[bool]],
+                  running: set[tuple[int, int]], body: BodyType) -> set[tuple[int, int]]:
+    """Edge lines set apart at the row, and in the type size, where running lines stand on RUNNING_SHARE
+    of the pages: a header naming only its chapter, which repeats on that chapter's pages alone."""
+    rows: dict[tuple[str, float], tuple[set[int], list[float]]] = {}
+    for page_index, line_index in running:
+        line = pages[page_index].lines[line_index]
+        band = bands[page_index][line_index]
+        if not band:
+            continue
+        key = next((key for key in rows if key[0] == band and abs(key[1] - line.y0) <= ROW_TOLERANCE),
+                   (band, line.y0))
+        on_pages, heights = rows.setdefault(key, (set(), []))
+        on_pages.add(page_index)
+        heights.append(line.y1 - line.y0)
+    threshold = max(2, math.ceil(len(pages) * RUNNING_SHARE))
+    slots = [(band, y0, median(heights)) for (band, y0), (on_pages, heights) in rows.items()
+             if len(on_pages) >= threshold]
+    found = set()
+    for page_index, (page, page_bands, page_apart) in enumerate(zip(pages, bands, apart)):
+        for line_index, (line, band, set_apart) in enumerate(zip(page.lines, page_bands, page_apart)):
+            if set_apart and any(band == slot_band and abs(line.y0 - y0) <= ROW_TOLERANCE
+                                 and body.same_size(line.y1 - line.y0, height) for slot_band, y0, height in slots):
+                found.add((page_index, line_index))
+    return found
+
+
+def _wrapped(pages: list[RawPage], bands: list[list[str | None]], apart: list[list[bool]],
+             running: set[tuple[int, int]], body: BodyType) -> set[tuple[int, int]]:
+    """The second line of a running line too long for its row (a chapter title wrapped): an edge line set
+    apart, right below a running header (or above a footer), in its type size, one line step of that size away."""
+    found = set()
+    for page_index, line_index in running:
+        page = pages[page_index]
+        line, band = page.lines[line_index], bands[page_index][line_index]
+        height = line.y1 - line.y0
+        for other_index, (other, other_band) in enumerate(zip(page.lines, bands[page_index])):
+            gap = line.y0 - other.y0 if band == "top" else other.y0 - line.y0
+            if (other_band == band and apart[page_index][other_index] and 0 < gap <= APART_STEPS * height
+                    and body.same_size(other.y1 - other.y0, height)):
+                found.add((page_index, other_index))
+    return found
+
+
 def strip_running_lines(pages: list[RawPage], known_running: Iterable[str] = ()) -> list[RawPage]:
     """Drop page numbers, and headers/footers repeated at the edge of many pages, the same or nearly so.
 
@@ -166,25 +242,27 @@ def strip_running_lines(pages: list[RawPage], known_running: Iterable[str] = ())
     known = {" ".join(text.split()).casefold() for text in known_running if text.strip()}
     first = pages[0].number if pages else 1
     bands = [_edge_bands(page) for page in pages]
+    body = BodyType.of(pages)
+    apart = [[bool(band) and _apart(page, line, band, body) for line, band in zip(page.lines, page_bands)]
+             for page, page_bands in zip(pages, bands)]
     keys: Counter = Counter()
     for page, page_bands in zip(pages, bands):
         keys.update(set().union(*(_running_keys(band, line, page.number)
                                   for line, band in zip(page.lines, page_bands) if band)))
     threshold = max(2, math.ceil(len(pages) * RUNNING_SHARE))
     repeated = {key for key, count in keys.items() if count >= threshold}
-    near = _near_running(pages, bands)
-
-    cleaned = []
+    running = _near_running(pages, bands, apart)
     for page_index, (page, page_bands) in enumerate(zip(pages, bands)):
-        kept = tuple(
-            line for index, (line, band) in enumerate(zip(page.lines, page_bands))
-            if not band or ((page_index, index) not in near
-                            and repeated.isdisjoint(_running_keys(band, line, page.number))
-                            and not is_page_number(line.text)
-                            and not (page.number > first and " ".join(line.text.split()).casefold() in known))
-        )
-        cleaned.append(replace(page, lines=kept))
-    return cleaned
+        for index, (line, band) in enumerate(zip(page.lines, page_bands)):
+            if band and (not repeated.isdisjoint(_running_keys(band, line, page.number))
+                         or is_page_number(line.text)
+                         or (page.number > first and " ".join(line.text.split()).casefold() in known)):
+                running.add((page_index, index))
+    running |= _running_rows(pages, bands, apart, running, body)
+    running |= _wrapped(pages, bands, apart, running, body)
+    return [replace(page, lines=tuple(line for index, line in enumerate(page.lines)
+                                      if (page_index, index) not in running))
+            for page_index, page in enumerate(pages)]
 
 
 def clean_pages(pages: list[RawPage], known_running: Iterable[str] = ()) -> list[RawPage]:

@@ -30,6 +30,15 @@ BREAK_MARKS = "\u00ad\u2010"
 ASCII_HYPHENS = "-\u2011"
 # A producer that marks its breaks this many times marks all of them.
 MARKED_BREAKS_MIN = 3
+# A document with this many line-end hyphens, not one of them shown to break a word, was set by a
+# producer that does not hyphenate (a word processor, or a language it has no patterns for): its
+# line-end hyphens are the author's, and one without evidence either way is kept.
+UNHYPHENATED_MIN = 5
+# Evidence that a line-end hyphen broke a word.
+BREAK_EVIDENCE = frozenset({"document", "suffix chain", "lexicon word"})
+# Conjunctions no word ends in: a hyphen before one is suspended (`микро- және шағын`), it stays
+# with a space after it.
+_CONJUNCTIONS = frozenset({"және", "немесе", "или", "либо"})
 _VOWELS = kazakh.VOWELS | frozenset("aeiouy")
 # Suffixes that make an adjective of a noun (моральды, корректорлы, экономикалық): two such
 # words joined by a hyphen are a pair compound (моральды-психологиялық, дренажды-корректорлы).
@@ -104,19 +113,23 @@ class Verdict:
 
     keep: bool
     evidence: str
+    suspended: bool = False  # a hyphen that ends its word: a space follows it (`микро- және`)
 
 
-def decide_break(left: str, right: str, mark: str, vocabulary: Vocabulary, *, marked_breaks: bool = False) -> Verdict:
+def decide_break(left: str, right: str, mark: str, vocabulary: Vocabulary, *, marked_breaks: bool = False,
+                 hyphenating: bool = True) -> Verdict:
     """Decide whether the hyphen between `left-` (line end) and `right` (next line) is real.
 
     Evidence in order of strength: the mark itself (with `marked_breaks`, the producer
-    writes its breaks as U+00AD or U+2010, so an ASCII hyphen is the author's), numbers and
-    abbreviations, a capital after the hyphen, how the document writes the word elsewhere,
-    suffix chains, the Kazakh lexicon, reduplication; with no evidence the hyphen is a
-    break (most line-end hyphens are).
+    writes its breaks as U+00AD or U+2010, so an ASCII hyphen is the author's), a conjunction
+    after it, numbers and abbreviations, a capital after the hyphen, how the document writes
+    the word elsewhere, suffix chains, the Kazakh lexicon, reduplication; with no evidence the
+    hyphen is a break (most line-end hyphens are), unless the document is not `hyphenating`.
     """
     if mark == SOFT_HYPHEN or not left or not right:
         return Verdict(False, "soft hyphen" if mark == SOFT_HYPHEN else "no word")
+    if right.lower() in _CONJUNCTIONS and (mark in ASCII_HYPHENS or not marked_breaks):
+        return Verdict(True, "conjunction", suspended=True)
     if marked_breaks:
         return Verdict(mark in ASCII_HYPHENS, "producer's break mark")
     if left[-1].isdigit() or right[0].isdigit():
@@ -143,7 +156,16 @@ def decide_break(left: str, right: str, mark: str, vocabulary: Vocabulary, *, ma
         return Verdict(True, "adjective pair")
     if kazakh.is_known_word(low_left) and kazakh.is_known_word(low_right):
         return Verdict(True, "two words")
-    return Verdict(False, "default")
+    return Verdict(not hyphenating, "default")
+
+
+def hyphenates(breaks: list[tuple[str, str, str]], vocabulary: Vocabulary, marked_breaks: bool) -> bool:
+    """Whether the producer broke words at line ends: some line-end hyphen (left, right, mark) is shown to
+    be a break, or there are too few to tell."""
+    if marked_breaks or len(breaks) < UNHYPHENATED_MIN:
+        return True
+    verdicts = (decide_break(left, right, mark, vocabulary) for left, right, mark in breaks)
+    return any(not verdict.keep and verdict.evidence in BREAK_EVIDENCE for verdict in verdicts)
 
 
 def _adjective_base(word: str) -> str | None:
@@ -195,26 +217,39 @@ def join_pages(pages: list[RawPage]) -> list[tuple[str, tuple[int, ...]]]:
     vocabulary = Vocabulary.from_lines(line.text for page in pages for line in page.lines)
     ends = Counter(line.text.rstrip()[-1:] for page in pages for line in page.lines)
     marked_breaks = sum(ends[mark] for mark in BREAK_MARKS) >= MARKED_BREAKS_MIN
+    lines = [(index, " ".join(line.text.split()), new_paragraph) for index, page in enumerate(pages)
+             for line, new_paragraph in zip(page.lines, _paragraph_breaks(page))]
+    breaks = [(_broken_word(text), right.group(1) if (right := _LEADING_WORD.match(following)) else "", text[-1])
+              for (_, text, _), (_, following, _) in zip(lines, lines[1:]) if _ends_broken(text)]
+    hyphenating = hyphenates(breaks, vocabulary, marked_breaks)
     texts: list[list[str]] = [[] for _ in pages]
     pending: tuple[int, str, str] | None = None  # (page index, left word, hyphen mark)
 
-    for index, page in enumerate(pages):
-        for line, new_paragraph in zip(page.lines, _paragraph_breaks(page)):
-            text = " ".join(line.text.split())
-            if pending:
-                text = _complete_word(texts, pending, text, vocabulary, marked_breaks)
-                pending = None
-                new_paragraph = False
-                if not text:
-                    continue
-            if text[-1] in HYPHENS and len(text) > 1 and text[-2].isalnum():
-                left = _TRAILING_WORD.search(text[:-1])
-                pending = (index, left.group(1) if left else "", text[-1])
-                text = text[:-1]
-            _append(texts[index], text, new_paragraph)
+    for index, text, new_paragraph in lines:
+        if pending:
+            text = _complete_word(texts, pending, text, vocabulary, marked_breaks, hyphenating)
+            pending = None
+            new_paragraph = False
+            if not text:
+                continue
+        if _ends_broken(text):
+            pending = (index, _broken_word(text), text[-1])
+            text = text[:-1]
+        _append(texts[index], text, new_paragraph)
     if pending:
         texts[pending[0]].append("-")
     return [_line_ends("".join(parts)) for parts in texts]
+
+
+def _ends_broken(text: str) -> bool:
+    """A line that ends in a hyphen right after a letter or digit."""
+    return text[-1:] in HYPHENS and len(text) > 1 and text[-2].isalnum()
+
+
+def _broken_word(text: str) -> str:
+    """The word before a line's final hyphen."""
+    left = _TRAILING_WORD.search(text[:-1])
+    return left.group(1) if left else ""
 
 
 def _line_ends(text: str) -> tuple[str, tuple[int, ...]]:
@@ -224,14 +259,17 @@ def _line_ends(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 def _complete_word(texts: list[list[str]], pending: tuple[int, str, str], text: str, vocabulary: Vocabulary,
-                   marked_breaks: bool) -> str:
+                   marked_breaks: bool, hyphenating: bool) -> str:
     """Attach the first word of `text` to the broken word on its page; return the rest."""
     page_index, left, mark = pending
     match = _LEADING_WORD.match(text)
     right = match.group(1) if match else ""
+    verdict = decide_break(left, right, mark, vocabulary, marked_breaks=marked_breaks, hyphenating=hyphenating)
+    if verdict.suspended:
+        texts[page_index].append("-")
+        return text
     first, _, rest = text.partition(" ")
-    joiner = "-" if decide_break(left, right, mark, vocabulary, marked_breaks=marked_breaks).keep else ""
-    texts[page_index].append(joiner + first)
+    texts[page_index].append(("-" if verdict.keep else "") + first)
     return rest
 
 

@@ -11,8 +11,9 @@ baseline joins every line-end hyphen, as most extractors do.
 The real engines' truth has no breaks: they are read from the PDF (`engine_breaks`), each
 line-end hyphen with the word it broke, found in the truth as written whole (`left-right`,
 the compound, or `leftright`) nearest to where it stands; a break whose word the truth does
-not hold counts as wrong. The summary gives the figures for the reportlab set and for the real
-engines apart: restored (breaks right), spurious tokens per 1,000 words, header leaks.
+not hold counts as wrong. The summary gives the figures for the reportlab set, for each real
+producer and for the real engines together: restored (breaks right), spurious tokens per 1,000
+words (and how many of them are two written words glued together), header leaks.
 """
 from __future__ import annotations
 
@@ -43,15 +44,21 @@ def naive_text(path: Path) -> str:
     return text
 
 
-def aligned(truth: list[str], found: list[str]) -> tuple[set[int], int]:
-    """Truth token indexes found in place, and the number of extracted tokens left unplaced."""
+def aligned(truth: list[str], found: list[str]) -> tuple[set[int], list[str]]:
+    """Truth token indexes found in place, and the extracted tokens left unplaced."""
     matcher = SequenceMatcher(None, truth, found, autojunk=False)
     placed: set[int] = set()
-    matched = 0
+    matched: set[int] = set()
     for block in matcher.get_matching_blocks():
         placed.update(range(block.a, block.a + block.size))
-        matched += block.size
-    return placed, len(found) - matched
+        matched.update(range(block.b, block.b + block.size))
+    return placed, [token for index, token in enumerate(found) if index not in matched]
+
+
+def glued(truth: list[str], unplaced: list[str]) -> list[str]:
+    """Unplaced tokens that are two written words run together (`базаркелді`)."""
+    pairs = {(one + other).lower() for one, other in zip(truth, truth[1:])}
+    return [token for token in unplaced if token.lower() in pairs]
 
 
 def engine_breaks(path: Path, truth: list[str]) -> tuple[list[dict], list[str]]:
@@ -78,13 +85,20 @@ def engine_breaks(path: Path, truth: list[str]) -> tuple[list[dict], list[str]]:
             continue
         keep, join = f"{left[0]}-{right[0]}".lower(), f"{left[0]}{right[0]}".lower()
         expected = seen * len(truth) / total
-        candidates = where.get(keep, []) + where.get(join, [])
+        # Written apart: a hyphen that ends its word (`микро- және`), the two words must stay two.
+        apart = [i for i in where.get(left[0].lower(), []) if lower[i + 1:i + 2] == [right[0].lower()]]
+        candidates = where.get(keep, []) + where.get(join, []) + apart
         if not candidates:
             missing.append(f"{left[0]}-/{right[0]}")
             continue
         index = min(candidates, key=lambda i: abs(i - expected))
-        found.append({"token": index, "keep": lower[index] == keep})
+        found.append({"token": index, "keep": lower[index] != join, "apart": index in apart})
     return found, missing
+
+
+def restored(found: dict, placed: set[int]) -> bool:
+    """A break is right when its word is in place (both words, when it was written apart)."""
+    return found["token"] in placed and (not found.get("apart") or found["token"] + 1 in placed)
 
 
 def leftovers(pages: list[str], truth: dict) -> int:
@@ -107,33 +121,34 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     totals = {"breaks": 0, "right": 0, "keeps": 0, "keeps_right": 0, "tokens": 0, "fragments": 0,
-              "naive_fragments": 0, "naive_right": 0, "leftovers": 0, "placed": 0}
+              "naive_fragments": 0, "naive_right": 0, "leftovers": 0, "placed": 0, "glued": 0}
     for truth_path in sorted(args.dir.glob("*.truth.json")):
         name = truth_path.name.removesuffix(".truth.json")
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
         document = extract_document(args.dir / f"{name}.pdf")
         pages = [page.text for page in document.pages]
-        placed, fragments = aligned(truth["tokens"], tokens("\n".join(pages)))
-        naive_placed, naive_fragments = aligned(truth["tokens"], tokens(naive_text(args.dir / f"{name}.pdf")))
+        placed, unplaced = aligned(truth["tokens"], tokens("\n".join(pages)))
+        naive_placed, naive_unplaced = aligned(truth["tokens"], tokens(naive_text(args.dir / f"{name}.pdf")))
         breaks, missing = truth["breaks"], []
         if not truth["producer"].startswith("reportlab"):
             breaks, missing = engine_breaks(args.dir / f"{name}.pdf", truth["tokens"])
-        right = [b for b in breaks if b["token"] in placed]
+        right = [b for b in breaks if restored(b, placed)]
         keeps = [b for b in breaks if b["keep"]]
         row = {
             "name": name, "producer": truth["producer"], "tokens": len(truth["tokens"]),
             "breaks": len(breaks) + len(missing), "right": len(right), "keeps": len(keeps),
-            "keeps_right": sum(b["token"] in placed for b in keeps),
-            "naive_right": sum(b["token"] in naive_placed for b in breaks),
-            "placed": len(placed), "fragments": fragments, "naive_fragments": naive_fragments,
-            "leftovers": leftovers(pages, truth),
+            "keeps_right": sum(restored(b, placed) for b in keeps),
+            "naive_right": sum(restored(b, naive_placed) for b in breaks),
+            "placed": len(placed), "fragments": len(unplaced), "naive_fragments": len(naive_unplaced),
+            "glued": len(glued(truth["tokens"], unplaced)), "leftovers": leftovers(pages, truth),
         }
         rows.append(row)
         if args.errors:
+            print(f"  {name}: unplaced {' '.join(unplaced)}" if unplaced else "", end="\n" if unplaced else "")
             for word in missing:
                 print(f"  {name}: {word} not in the truth")
             for b in breaks:
-                if b["token"] not in placed:
+                if not restored(b, placed):
                     i = b["token"]
                     print(f"  {name}: {' '.join(truth['tokens'][max(0, i - 2):i + 2])!r} "
                           f"({'keep' if b['keep'] else 'join'}) wrong")
@@ -145,13 +160,17 @@ def main() -> None:
               f"{row['keeps_right']:4}/{row['keeps']:<4} {row['naive_right']:6} "
               f"{row['placed'] / max(row['tokens'], 1):14.2%} {row['fragments']:9} {row['naive_fragments']:10} "
               f"{row['leftovers']:9}")
-    for group, members in (("all", rows), ("reportlab", [r for r in rows if r["producer"].startswith("reportlab")]),
-                           ("real engines", [r for r in rows if not r["producer"].startswith("reportlab")])):
+    real = [r for r in rows if not r["producer"].startswith("reportlab")]
+    producers = sorted({r["producer"].split("/")[0] for r in real})
+    groups = [("all", rows), ("reportlab", [r for r in rows if r["producer"].startswith("reportlab")])]
+    groups += [(producer, [r for r in real if r["producer"].split("/")[0] == producer]) for producer in producers]
+    groups += [("real engines", real)]
+    for group, members in groups:
         t = {key: sum(row[key] for row in members) for key in totals}
         print(f"\n{group}: restored {t['right']}/{t['breaks']} ({t['right'] / max(t['breaks'], 1):.4f}), "
               f"real hyphens kept {t['keeps_right']}/{t['keeps']}, spurious {t['fragments']} "
-              f"({1000 * t['fragments'] / max(t['tokens'], 1):.2f} per 1,000 words of {t['tokens']}), "
-              f"header leaks {t['leftovers']}")
+              f"({1000 * t['fragments'] / max(t['tokens'], 1):.2f} per 1,000 words of {t['tokens']}; "
+              f"glued {t['glued']}), header leaks {t['leftovers']}")
     for key in totals:
         totals[key] = sum(row[key] for row in rows)
     t = totals

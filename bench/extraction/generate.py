@@ -19,6 +19,11 @@ column, with and without soft hyphens (its lines break after a compound's own hy
 `іс-` / `қимылы`); chapters on named pages whose running header (book, chapter title, a date)
 changes from chapter to chapter; and CSS columns with a gap of 0 and 3 pt, where a line of the
 left column ends against the right column's line without a space (`Республикасыжұмыссыздар`).
+
+One book (`make_book`: compound-rich Kazakh paragraphs, two Russian ones, six chapters whose
+titles and dates change the running lines) is set by every producer installed — xelatex,
+LibreOffice Writer, AbiWord (a word processor that does not hyphenate) and Chromium — in one
+narrow column and in two columns with a narrow gap (`book-<producer>-<layout>.pdf`).
 """
 from __future__ import annotations
 
@@ -410,6 +415,236 @@ def compound_paragraphs(path: Path, count: int, least: int = 4) -> list[str]:
     return out
 
 
+# --- Issue 20: one book typeset by every real producer ----------------------------------------------
+
+BOOK = "Мұрағат жинағы"
+RUSSIAN_PASSAGES = ROOT.parent / "shared" / "data" / "xquad_ru_dev" / "passages.jsonl"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter of the book: its running-header title, a date that changes with it, its paragraphs."""
+
+    title: str
+    date: str
+    paragraphs: list[str]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a producer sets the book: one narrow column, or two columns with a narrow gap."""
+
+    name: str
+    columns: int
+    footer: str          # the page number as drawn, `{n}` for the number
+
+
+LAYOUTS = (Layout("narrow", 1, "— {n} —"), Layout("columns", 2, "{n} бет"))
+
+
+def russian_paragraphs(path: Path, count: int) -> list[str]:
+    """`count` Russian paragraphs (XQuAD's Wikipedia text), for the Russian passages of a Kazakh book."""
+    out = []
+    if not path.exists():
+        return out
+    with path.open(encoding="utf-8") as passages:
+        for line in passages:
+            text = " ".join(json.loads(line)["text"].split())
+            if len(text) >= 400:
+                out.append(unicodedata.normalize("NFC", text))
+                if len(out) == count:
+                    break
+    return out
+
+
+def make_book(kazakh: list[str], russian: list[str], titles: list[str]) -> list[Chapter]:
+    """Six chapters of three paragraphs, a Russian one in the second and fifth."""
+    paragraphs = list(kazakh)
+    for place, text in zip((4, 13), russian):
+        paragraphs.insert(place, text)
+    return [Chapter(f"{n}-тарау. {title}", f"{n + 10:02d}.{n % 12 + 1:02d}.20{n + 10}",
+                    paragraphs[3 * (n - 1):3 * n])
+            for n, title in enumerate(titles[:6], start=1)]
+
+
+def book_truth(producer: str, chapters: list[Chapter], path: Path, layout: Layout) -> Truth:
+    """The book's words as written; its running lines (book, chapter titles, dates) and page numbers."""
+    return Truth(producer, tokens=[t for c in chapters for p in c.paragraphs for t in truth_tokens(p)],
+                 running=[BOOK] + [c.title for c in chapters] + [c.date for c in chapters],
+                 page_numbers=[layout.footer.format(n=n) for n in range(1, _page_count(path) + 1)])
+
+
+def book_xelatex(path: Path, chapters: list[Chapter], layout: Layout) -> Truth | None:
+    """xelatex, Russian patterns (polyglossia): TeX breaks words at its own hyphenation points and
+    compounds after their hyphen. Odd pages carry the chapter title alone, even pages the book and the date."""
+    chapters_tex = "\n".join(
+        rf"\clearpage\renewcommand\chaptertitle{{{_latex_escape(c.title)}}}\renewcommand\chapterdate{{{c.date}}}"
+        + "\n\n" + "\n\n".join(_latex_escape(p) for p in c.paragraphs) for c in chapters)
+    page = (r"\usepackage[a5paper,hmargin=3.4cm,vmargin=2.2cm]{geometry}" if layout.columns == 1 else
+            r"\usepackage[a4paper,margin=2cm]{geometry}\setlength\columnsep{8pt}")
+    footer = layout.footer.replace("{n}", r"\thepage{}")
+    source = rf"""\documentclass[10pt,twoside{',twocolumn' if layout.columns == 2 else ''}]{{article}}
+{page}
+\usepackage{{fontspec}}
+\setmainfont{{DejaVu Serif}}
+\usepackage{{polyglossia}}
+\setmainlanguage{{russian}}
+\usepackage{{fancyhdr}}
+\newcommand\chaptertitle{{}}\newcommand\chapterdate{{}}
+\pagestyle{{fancy}}\fancyhf{{}}\renewcommand\headrulewidth{{0pt}}
+\fancyhead[LE]{{{BOOK} · \chapterdate}}\fancyhead[RO]{{\chaptertitle}}\fancyfoot[C]{{{footer}}}
+\emergencystretch=2em
+\begin{{document}}
+{chapters_tex}
+\end{{document}}
+"""
+    return _run_producer(path, ["xelatex", "-interaction=batchmode", "doc.tex"], "doc.tex", source,
+                         lambda: book_truth(f"xelatex/{layout.name}", chapters, path, layout))
+
+
+def book_libreoffice(path: Path, chapters: list[Chapter], layout: Layout) -> Truth | None:
+    """LibreOffice Writer: each chapter on its own master page (header: book and chapter on right pages,
+    date and chapter on left ones). The narrow book is marked Russian and hyphenated with hyphen-ru;
+    the two-column book is marked Kazakh, for which LibreOffice has no patterns: it breaks no words."""
+    language = ('fo:language="ru" fo:country="RU" fo:hyphenate="true"' if layout.columns == 1 else
+                'fo:language="kk" fo:country="KZ" fo:hyphenate="true"')
+    size = ('fo:page-width="14.8cm" fo:page-height="21cm" fo:margin-left="3.2cm" fo:margin-right="3.2cm"'
+            if layout.columns == 1 else
+            'fo:page-width="21cm" fo:page-height="29.7cm" fo:margin-left="2cm" fo:margin-right="2cm"')
+    columns = ('<style:columns fo:column-count="2" fo:column-gap="0.25cm"/>' if layout.columns == 2 else "")
+    footer = html.escape(layout.footer).replace("{n}", '<text:page-number text:select-page="current"/>')
+    masters, styles, body = [], [], []
+    for number, chapter in enumerate(chapters, start=1):
+        masters.append(f"""<style:master-page style:name="M{number}" style:page-layout-name="PL">
+  <style:header><text:p text:style-name="Head">{BOOK} · {html.escape(chapter.title)}</text:p></style:header>
+  <style:header-left><text:p text:style-name="Head">{chapter.date} · {html.escape(chapter.title)}</text:p>
+  </style:header-left>
+  <style:footer><text:p text:style-name="Foot">{footer}</text:p></style:footer></style:master-page>""")
+        styles.append(f'<style:style style:name="C{number}" style:family="paragraph" '
+                      f'style:parent-style-name="Body" style:master-page-name="M{number}"/>')
+        body += [f'<text:p text:style-name="{"C" + str(number) if i == 0 else "Body"}">{html.escape(p)}</text:p>'
+                 for i, p in enumerate(chapter.paragraphs)]
+    document = f"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+ xmlns:dc="http://purl.org/dc/elements/1.1/"
+ office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:meta><dc:title>{BOOK}</dc:title></office:meta>
+<office:styles>
+ <style:style style:name="Body" style:family="paragraph">
+  <style:paragraph-properties fo:text-align="justify" fo:text-indent="0.6cm"/>
+  <style:text-properties style:font-name="DejaVu Serif" fo:font-family="'DejaVu Serif'" fo:font-size="10pt"
+   {language} fo:hyphenation-remain-char-count="2" fo:hyphenation-push-char-count="2"/>
+ </style:style>
+ <style:style style:name="Head" style:family="paragraph"><style:text-properties fo:font-size="8pt"/></style:style>
+ <style:style style:name="Foot" style:family="paragraph"><style:paragraph-properties fo:text-align="center"/>
+  <style:text-properties fo:font-size="8pt"/></style:style>
+</office:styles>
+<office:automatic-styles>
+ <style:page-layout style:name="PL" style:page-usage="mirrored"><style:page-layout-properties {size}
+  fo:margin-top="1.2cm" fo:margin-bottom="1.2cm">{columns}</style:page-layout-properties>
+  <style:header-style><style:header-footer-properties fo:margin-bottom="0.4cm"/></style:header-style>
+  <style:footer-style><style:header-footer-properties fo:margin-top="0.4cm"/></style:footer-style>
+ </style:page-layout>
+ {chr(10).join(styles)}
+</office:automatic-styles>
+<office:master-styles>{chr(10).join(masters)}</office:master-styles>
+<office:body><office:text>{''.join(body)}</office:text></office:body>
+</office:document>
+"""
+    soffice = shutil.which("soffice") or "soffice"
+    return _run_producer(path, [soffice, "--headless", "-env:UserInstallation=file://{work}/profile",
+                                "--convert-to", "pdf", "doc.fodt"], "doc.fodt", document,
+                         lambda: book_truth(f"libreoffice/{layout.name}", chapters, path, layout))
+
+
+def book_abiword(path: Path, chapters: list[Chapter], layout: Layout) -> Truth | None:
+    """AbiWord, a word processor that does not hyphenate: justified text. The narrow book has one section
+    per chapter with its own headers (odd pages: book and chapter; even pages: the date) and a page break
+    between chapters; the two-column book is one section headed by the book's name (AbiWord 3.0 lays
+    out columns over several sections wrongly: lines of the left column run into the right one)."""
+    paragraph = '<p props="text-align:justify; text-indent:0.25in">{}</p>'.format
+    footer = html.escape(layout.footer).replace("{n}", '<field type="page_number"/>')
+    frame = "page-margin-top:0.8in; page-margin-bottom:0.8in; page-margin-header:0.4in; page-margin-footer:0.4in"
+    running = [f"""<section id="f1" type="footer"><p props="text-align:center; font-size:8pt">{footer}</p></section>"""]
+    if layout.columns == 1:
+        page_size = 'pagetype="A5" orientation="portrait" width="148.000000" height="210.000000" units="mm"'
+        sections = []
+        for number, chapter in enumerate(chapters, start=1):
+            # The page break in a paragraph of its own: at the end of a text paragraph, AbiWord 3.0 lets
+            # the page before it run off its bottom edge and drops the lines that do not fit.
+            page_break = "<p><pbr/></p>" if number < len(chapters) else ""
+            sections.append(f'<section header="h{number}" header-even="e{number}" footer="f1" '
+                            f'props="page-margin-left:1.1in; page-margin-right:1.1in; {frame}">'
+                            + "".join(paragraph(html.escape(p)) for p in chapter.paragraphs) + page_break
+                            + "</section>")
+            running += [f'<section id="h{number}" type="header"><p props="font-size:8pt">{BOOK} · '
+                        f'{html.escape(chapter.title)}</p></section>',
+                        f'<section id="e{number}" type="header-even"><p props="text-align:right; font-size:8pt">'
+                        f'{chapter.date}</p></section>']
+    else:
+        page_size = 'pagetype="A4" orientation="portrait" width="210.000000" height="297.000000" units="mm"'
+        texts = [html.escape(p) for chapter in chapters for p in chapter.paragraphs]
+        sections = [f'<section header="h1" footer="f1" props="columns:2; column-gap:0.08in; '
+                    f'page-margin-left:0.8in; page-margin-right:0.8in; {frame}">'
+                    + "".join(map(paragraph, texts)) + "</section>"]
+        running.append(f'<section id="h1" type="header"><p props="font-size:8pt">{BOOK}</p></section>')
+    document = f"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE abiword PUBLIC "-//ABISOURCE//DTD AWML 1.0 Strict//EN" "http://www.abisource.com/awml.dtd">
+<abiword xmlns="http://www.abisource.com/awml.dtd" version="1.0" fileformat="1.1"
+ props="font-family:DejaVu Serif; font-size:10pt; lang:kk-KZ">
+<metadata><m key="dc.title">{BOOK}</m></metadata>
+<pagesize {page_size} page-scale="1.000000"/>
+{chr(10).join(sections)}
+{chr(10).join(running)}
+</abiword>
+"""
+    return _run_producer(path, ["abiword", "--to=pdf", "doc.abw"], "doc.abw", document,
+                         lambda: book_truth(f"abiword/{layout.name}", chapters, path, layout))
+
+
+def book_chromium(path: Path, chapters: list[Chapter], layout: Layout) -> Truth | None:
+    """Chromium print to PDF, soft hyphens at every syllable; each chapter on named pages whose header names
+    the chapter (and the book, where the page is wide enough) and its date; two columns 4 pt apart."""
+    rules, body = [], []
+    book = "" if layout.columns == 1 else f"{BOOK} · "
+    for number, chapter in enumerate(chapters, start=1):
+        title = (book + chapter.title).replace('"', '\\"')  # a quote in a title would end the CSS string
+        rules.append(f"""@page ch{number} {{ @top-left {{ content: "{title}"; font: 8pt 'DejaVu Serif' }}
+ @top-right {{ content: "{chapter.date}"; font: 8pt 'DejaVu Serif' }} }}
+.ch{number} {{ page: ch{number} }}""")
+        body.append(f'<div class="ch{number}">{_html_paragraphs(chapter.paragraphs, True)}</div>')
+    footer = layout.footer.replace("{n}", '" counter(page) "')
+    size = "A5; margin: 2cm 3cm" if layout.columns == 1 else "A4; margin: 2cm"
+    flow = "columns:2;column-gap:4pt" if layout.columns == 2 else ""
+    page = f"""<!doctype html><html lang="kk"><head><meta charset="utf-8"><title>{BOOK}</title>
+<style>@page {{ size: {size}; @bottom-center {{ content: "{footer}"; font: 8pt 'DejaVu Serif' }} }}
+{chr(10).join(rules)}
+body{{font:10pt 'DejaVu Serif';text-align:justify;hyphens:manual;{flow}}} p{{margin:0;text-indent:1.5em}}</style></head>
+<body>{''.join(body)}</body></html>"""
+    if not _print_chromium(path, page):
+        return None
+    return book_truth(f"chromium/{layout.name}", chapters, path, layout)
+
+
+def _run_producer(path: Path, command: list[str], name: str, source: str, truth: Callable[[], Truth]) -> Truth | None:
+    """Write `source` as `name` in a scratch folder, run the producer there, keep its PDF; None when it is
+    not installed or made no PDF."""
+    if not shutil.which(command[0]):
+        return None
+    with tempfile.TemporaryDirectory() as work:
+        (Path(work) / name).write_text(source, encoding="utf-8")
+        subprocess.run([part.replace("{work}", work) for part in command], cwd=work, capture_output=True,
+                       timeout=300)
+        made = (Path(work) / name).with_suffix(".pdf")
+        if not made.exists():
+            return None
+        shutil.copy(made, path)
+    return truth()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("/tmp/muragat-extraction"))
@@ -417,6 +652,9 @@ def main() -> None:
     parser.add_argument("--paragraphs", type=int, default=14, help="corpus paragraphs per document")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--no-issue20", action="store_true", help="leave out the Chromium documents of issue 20")
+    parser.add_argument("--books-only", action="store_true",
+                        help="only the book typeset by every producer (xelatex, LibreOffice, AbiWord, Chromium)")
+    parser.add_argument("--russian", type=Path, default=RUSSIAN_PASSAGES)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     total = args.docs + 4
@@ -425,7 +663,7 @@ def main() -> None:
     # Titles (the running headers) come from paragraphs that are not in any document.
     titles = [" ".join(p.split()[:5]).rstrip(".,:;") for p in paragraphs[total * args.paragraphs:]]
     made = []
-    for number in range(args.docs):
+    for number in range(0 if args.books_only else args.docs):
         style = STYLES[number % len(STYLES)]
         name = f"gen{number:02d}-{style.name}"
         truth = render_reportlab(args.out / f"{name}.pdf", chunks[number], style, titles[number],
@@ -452,8 +690,17 @@ def main() -> None:
         ("chromium-columns-gap0", lambda p: render_chromium_columns(p, columns, titles[2], 0)),
         ("chromium-columns-gap3", lambda p: render_chromium_columns(p, columns[::-1], titles[3], 3)),
     ]
-    if not args.no_issue20:
-        real += real_issue20
+    book_source = compound_paragraphs(args.corpus, 3 * args.paragraphs + 22)[3 * args.paragraphs:]
+    book = make_book(book_source[:16], russian_paragraphs(args.russian, 2),
+                     [" ".join(p.split()[:3]).rstrip(".,:;") for p in book_source[16:]])
+    books: list[tuple[str, Callable[[Path], Truth | None]]] = [
+        (f"book-{producer.__name__.removeprefix('book_')}-{layout.name}",
+         lambda p, producer=producer, layout=layout: producer(p, book, layout))
+        for producer in (book_xelatex, book_libreoffice, book_abiword, book_chromium) for layout in LAYOUTS]
+    if args.books_only:
+        real = books
+    elif not args.no_issue20:
+        real += real_issue20 + books
     for name, render in real:
         truth = render(args.out / f"{name}.pdf")
         if truth is None:

@@ -117,3 +117,26 @@ def test_a_running_header_that_changes_with_the_chapter_and_the_date_leaves_the_
     assert [page.text for page in document.pages] == [" ".join(numbered_body(n)) for n in range(1, 7)]
     passages = " ".join(passage.text for passage in document.passages)
     assert "Мұрағат жинағы" not in passages and "тарау. Орман" not in passages and ".2019" not in passages
+
+
+def test_a_header_naming_only_its_chapter_leaves_the_text(tmp_path):
+    # Odd pages are headed by their chapter alone (it repeats on that chapter's two or three pages
+    # only), once wrapped onto two lines; even pages by the book. A chapter's last page holds one line.
+    chapters = {1: "1-тарау. Жер қойнауы", 3: "1-тарау. Жер қойнауы", 5: "2-тарау. Су ресурстары",
+                7: "3-тарау. Орман", 9: ("4-тарау. Ауыл шаруашылығы мен оның", "салалары туралы")}
+    path = tmp_path / "chapters.pdf"
+    from reportlab.pdfgen import canvas
+    from tests.pdfs import register_font
+    font = register_font()
+    pdf = canvas.Canvas(str(path))
+    bodies = [numbered_body(number % 6 + 1)[:1 if number == 6 else None] for number in range(1, 11)]
+    for number, body in enumerate(bodies, start=1):
+        pdf.setFont(font, 11)
+        header = chapters.get(number, "Мұрағат жинағы")
+        for row, line in enumerate([header] if isinstance(header, str) else header):
+            pdf.drawString(60, 810 - 13 * row, line)
+        for row, line in enumerate(body):
+            pdf.drawString(60, 770 - 15 * row, line)
+        pdf.showPage()
+    pdf.save()
+    assert page_texts(path) == [" ".join(body) for body in bodies]

@@ -172,3 +172,35 @@ def test_compounds_at_line_ends_of_a_soft_hyphen_pdf_keep_their_hyphens_and_are_
     assert run_cli("ingest", folder, "--archive", archive, "--silent").exit_code == 0
     found = run_cli("search", "іс-қимыл", "--json", "--archive", archive)
     assert found.exit_code == 0 and json.loads(found.stdout)["total"] == 1
+
+
+def test_a_hyphen_before_a_conjunction_is_suspended_and_keeps_its_space(tmp_path):
+    path = write_pdf(tmp_path / "suspended.pdf", [["Мемлекет микро-", "және шағын кәсіпкерлікті қолдайды."]])
+    assert page_texts(path) == ["Мемлекет микро- және шағын кәсіпкерлікті қолдайды."]
+
+
+# A document whose line-end hyphens are all compounds (the author's), as a word processor sets Kazakh
+# text it has no hyphenation patterns for; the last break (Каджи- / сай, a place name the lexicon does
+# not know) has no evidence of its own.
+UNHYPHENATED = [
+    "Қарым-қатынас, іс-қимыл, сауда-экономикалық, азық-түлік және Премьер-министр туралы.",
+    "Кездесуде Премьер-",
+    "министр қарым-",
+    "қатынас пен іс-",
+    "қимыл туралы, сауда-",
+    "экономикалық байланыс пен азық-",
+    "түлік жөнінде айтты. Көлсай, Каджи-",
+    "сай көлдері де аталды.",
+]
+
+
+def test_a_document_that_breaks_no_word_keeps_its_line_end_hyphens(tmp_path):
+    text = page_texts(write_pdf(tmp_path / "unhyphenated.pdf", [UNHYPHENATED]))[0]
+    assert "Премьер-министр қарым-қатынас пен іс-қимыл туралы, сауда-экономикалық" in text
+    assert "Каджи-сай көлдері" in text
+
+
+def test_in_a_hyphenated_document_a_break_without_evidence_joins(tmp_path):
+    lines = UNHYPHENATED[:-1] + ["сай көлдері мен бағдарлама-", "ларды да атады."]
+    text = page_texts(write_pdf(tmp_path / "hyphenated.pdf", [lines]))[0]
+    assert "Каджисай көлдері мен бағдарламаларды" in text
