@@ -82,7 +82,7 @@ def extract_document(path: Path, ocr: str = "auto", ocr_timeout: float = PAGE_TI
     if unavailable:
         return build_document(raw_pages, info, unrecognised=dict.fromkeys(wanted, NEEDS_OCR),
                               ocr_unavailable=unavailable)
-    return _with_ocr(path, raw_pages, wanted, info, ocr_timeout)
+    return _with_ocr(path, raw_pages, wanted, info, ocr_timeout, look_for_blank=ocr == "auto")
 
 
 def _has_usable_text(page: RawPage) -> bool:
@@ -91,13 +91,13 @@ def _has_usable_text(page: RawPage) -> bool:
 
 
 def _with_ocr(path: Path, raw_pages: list[RawPage], wanted: list[int], info: dict[str, str],
-              timeout: float) -> ExtractedDocument:
-    """Replace the wanted pages by their recognised text; a page OCR fails on is recorded as such, a blank
-    page is left as it is (no text: `empty`)."""
+              timeout: float, look_for_blank: bool = True) -> ExtractedDocument:
+    """Replace the wanted pages by their recognised text; a page OCR fails on is recorded as such, a page found
+    blank is left as it is (no text: `empty`). Without `look_for_blank` (`--ocr always`), every page is read."""
     pages = {page.number: page for page in raw_pages}
     confidences: dict[int, float] = {}
     unrecognised: dict[int, str] = {}
-    blank = blank_pages(path, wanted, timeout=timeout)
+    blank = blank_pages(path, wanted, timeout=timeout) if look_for_blank else set()
     for number in wanted:
         if number in blank:
             continue

@@ -26,10 +26,12 @@ PAGE_TIMEOUT_SECONDS = 120.0
 # 300 dpi rendering and a Tesseract run (about a second; 5,000 blank pages outran the per-file limit).
 BLANK_DPI = 36
 BLANK_MARGIN = 0.05  # of each side, left out: scanner edges, punch holes
-# Grey levels below the paper around it (the lighter quarter of each square inch) that count as ink: faded
-# ink on darkened paper stays 50–70 levels below it at this resolution (80 below the page's median took such a
-# page for blank), while grain averages out to a few levels.
-INK_CONTRAST = 40
+# A pixel is ink when it is darker than the paper around it (the lighter quarter of its square inch) by
+# INK_NOISE times the paper's grain (its robust deviation), and by INK_CONTRAST grey levels at least: faded
+# ink on clean paper stands only 15–45 levels below it at this resolution, grain on a scan averages out to a
+# few levels (80 below the page's median, as before, took faint pages for blank).
+INK_CONTRAST = 12
+INK_NOISE = 6
 BLANK_INK_SHARE = 0.0001  # at most this share of ink: a lone page number (0.012%) is not blank
 BLANK_BATCH = 100  # pages per pdftoppm run
 _PGM_HEADER = re.compile(rb"P5\s+(\d+)\s+(\d+)\s+255\s")
@@ -262,7 +264,9 @@ def is_blank(pgm: bytes) -> bool:
     inner = pixels[top:height - top, side:width - side]
     if not inner.size or np.median(inner) < 128:
         return False
-    return np.count_nonzero(inner < paper_levels(inner, BLANK_DPI) - INK_CONTRAST) <= BLANK_INK_SHARE * inner.size
+    below = paper_levels(inner, BLANK_DPI) - inner
+    grain = 1.4826 * float(np.median(np.abs(below)))
+    return np.count_nonzero(below > max(INK_CONTRAST, INK_NOISE * grain)) <= BLANK_INK_SHARE * inner.size
 
 
 def paper_levels(pixels: np.ndarray, tile: int) -> np.ndarray:

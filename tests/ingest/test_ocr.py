@@ -245,3 +245,42 @@ def test_a_page_read_with_little_confidence_is_read_again_binarised_and_found(he
     for word in ("сипаттамасы", "қолжазбалардың", "экспедиция"):
         results = archive.search(word)
         assert results.total > 0 and results.hits[0].page == 1, word
+
+
+@pytest.fixture(scope="module")
+def faint_scan(tmp_path_factory):
+    """A scan of a pale typescript: light grey letters (level 200) on white paper."""
+    folder = tmp_path_factory.mktemp("faint")
+    lines = ["Справка о передаче документов в архив.", "Протокол заседания комиссии 1932 года.",
+             "Подпись секретаря комиссии."]
+    scan = scan_pdf(write_pdf(folder / "source.pdf", [lines], font_size=12), folder / "scan.pdf", dpi=200)
+    pale = folder / "pale.png"
+    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", str(scan), str(folder / "pale")], check=True)
+    grey = np.asarray(Image.open(pale), np.float32)
+    Image.fromarray((255 - (255 - grey) * 55 / 255).astype(np.uint8)).save(pale)
+    pdf = canvas.Canvas(str(folder / "faint.pdf"), pagesize=A4)
+    pdf.drawImage(ImageReader(str(pale)), 0, 0, width=A4[0], height=A4[1])
+    pdf.showPage()
+    pdf.save()
+    return folder / "faint.pdf"
+
+
+def test_a_pale_typescript_is_not_taken_for_blank_and_is_read(faint_scan):
+    if missing_tools():
+        pytest.fail(missing_tools())
+    assert blank_pages(faint_scan, [1]) == set()
+    document = extract_document(faint_scan)
+    assert document.pages[0].source == FROM_OCR
+    assert "Протокол заседания комиссии" in document.pages[0].text
+
+
+def test_ocr_always_reads_every_page_without_asking_whether_it_is_blank(faint_scan, monkeypatch):
+    if missing_tools():
+        pytest.fail(missing_tools())
+
+    def never(*args, **kwargs):
+        raise AssertionError("--ocr always must not skip pages as blank")
+
+    monkeypatch.setattr("ingest.document.blank_pages", never)
+    document = extract_document(faint_scan, ocr="always")
+    assert "Протокол заседания комиссии" in document.pages[0].text
