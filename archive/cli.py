@@ -168,7 +168,7 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
     click.echo(
         f"ingested {len(report.ingested)}, already present {len(report.already_present)}, "
         f"failed {len(report.failed)}, skipped {len(report.skipped)}, "
-        f"no text layer {report.documents_without_text}; "
+        f"with no text {report.documents_without_text}; "
         f"{report.pages} pages ({report.pages_without_text} without text), {report.passages} passages "
         f"in {progress.elapsed:.1f} s"
     )

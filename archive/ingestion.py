@@ -139,6 +139,8 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
         path = Path(given)
         if path.is_dir():
             found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()))
+        elif path.is_file() and path.suffix.lower() == ".csv":
+            raise MuragatError(f"{path}: a manifest is not a document to ingest; give it as --metadata {path}")
         elif path.is_file():
             found.append(path)
         else:

@@ -103,7 +103,7 @@ def test_progress_bar_and_summary_then_silent(tmp_path, run_cli):
     (tmp_path / "scan.pdf").write_bytes(b"")
     loud = run_cli("ingest", tmp_path, "--archive", tmp_path / "arch")
     assert loud.stderr.startswith("ingesting")  # the bar itself is drawn only on a terminal
-    assert "ingested 1, already present 0, failed 1, skipped 0, no text layer 0; 2 pages" in loud.stdout
+    assert "ingested 1, already present 0, failed 1, skipped 0, with no text 0; 2 pages" in loud.stdout
     assert loud.exit_code == 1
     quiet = run_cli("ingest", tmp_path / "a.pdf", "--archive", tmp_path / "arch", "--silent")
     assert quiet.stderr == "" and "already present 1" in quiet.stdout
