@@ -20,20 +20,44 @@ def _bibtex_value(text: str) -> str:
     return _BIBTEX_SPECIAL.sub(lambda match: _BIBTEX_ESCAPES[match.group()], _one_line(text))
 
 
+_ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")  # what biblatex's date field takes
+_PATRONYMIC = re.compile(r"(вич|вна|чна|ұлы|улы|қызы|кызы|оглы)$", re.IGNORECASE)
+
+
 def _bibtex_url(url: str) -> str:
     """A URL as BibTeX's url field takes it: verbatim (\\_ would break the link), braces and backslashes
     percent-encoded so that it cannot end the field."""
     return _one_line(url).replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
 
 
+def _bibtex_field(name: str, value: str) -> str:
+    if name == "url":
+        return _bibtex_url(value)
+    if name == "author" and is_corporate(value):
+        return "{" + _bibtex_value(value) + "}"  # one name, not first and last names (Үкіметі, Үкімет)
+    return _bibtex_value(value)
+
+
+def is_corporate(author: str) -> bool:
+    """An author that is a body (ministry, government, committee), not people: a word in lower case
+    («Министерство культуры») or three words and more that end in no patronymic («Қазақстан
+    Республикасының Үкіметі»; «Иванов Иван Иванович», «Ахмет Байтұрсынұлы», «Иванов, И. И.» are people)."""
+    if "," in author or re.search(r"\b\w\.", author):
+        return False
+    words = author.split()
+    if any(word[:1].islower() for word in words):
+        return True
+    return len(words) >= 3 and not _PATRONYMIC.search(words[-1])
+
+
 def bibtex(document: Document, page: int, url: str) -> str:
     """A BibTeX @misc entry for one page of a document (key muragat-ID-pN)."""
     fields = [("title", document.title), ("author", document.author),
-              ("year", str(document.year) if document.year is not None else ""), ("date", document.date),
+              ("year", str(document.year) if document.year is not None else ""),
+              ("date", document.date if _ISO_DATE.fullmatch(document.date) else ""),
               ("howpublished", f"Muragat{', ' + document.collection if document.collection else ''}"),
               ("pages", str(page)), ("url", url)]
-    body = ",\n".join(f"  {name} = {{{_bibtex_url(value) if name == 'url' else _bibtex_value(value)}}}"
-                       for name, value in fields if value)
+    body = ",\n".join(f"  {name} = {{{_bibtex_field(name, value)}}}" for name, value in fields if value)
     return f"@misc{{muragat-{document.id}-p{page},\n{body}\n}}\n"
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 import os
 import re
@@ -18,6 +19,10 @@ _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 # What PDF producers write when nobody filled the field in (reportlab: "untitled", "anonymous").
 PLACEHOLDERS = frozenset({"untitled", "anonymous", "unknown", "unspecified", "none", "title", "author"})
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# Dates as archivists type them: 12.09.1995, 12/09/1995, 1995.09.12, 09.1995; written ISO 8601 when read.
+_DAY_FIRST = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
+_YEAR_FIRST = re.compile(r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})")
+_MONTH_YEAR = re.compile(r"(\d{1,2})[./](\d{4})")
 # How manifests name the archive's two languages (ISO 639-1 and -2 codes, the names in
 # Kazakh, Russian and English); compared case-folded, a region (`kk-KZ`, `ru_RU`) aside.
 LANGUAGE_NAMES = {
@@ -69,6 +74,24 @@ class Manifest:
 NO_MANIFEST = Manifest({}, {})
 
 
+def iso_date(value: str) -> str:
+    """A typed date as ISO 8601 (`12.09.1995` → `1995-09-12`, `09.1995` → `1995-09`), so that lists, exports and
+    citations agree; a date that is no calendar day, or in words (`1930-жылдар`), stays as typed."""
+    text = value.strip()
+    for pattern, order in ((_DAY_FIRST, (2, 1, 0)), (_YEAR_FIRST, (0, 1, 2))):
+        found = pattern.fullmatch(text)
+        if found:
+            year, month, day = (int(found.group(index + 1)) for index in order)
+            try:
+                return datetime.date(year, month, day).isoformat()
+            except ValueError:
+                return text
+    found = _MONTH_YEAR.fullmatch(text)
+    if found and 1 <= int(found.group(1)) <= 12:
+        return f"{found.group(2)}-{int(found.group(1)):02d}"
+    return text
+
+
 def language_hint(value: str) -> str:
     """The manifest's `language` as kk or ru, for deciding passages whose text gives no clue; "" when unknown."""
     name = " ".join(value.casefold().split())
@@ -96,6 +119,7 @@ def load_manifest(path: str | os.PathLike) -> Manifest:
         values["access"] = values.get("access", "").lower()
         if values["access"] not in ("", *ACCESS_LEVELS):
             raise MuragatError(f"{path}: {where}: access must be public or restricted, not {values['access'][:40]!r}")
+        values["date"] = iso_date(values.get("date", ""))
         metadata = Metadata(**{name: values.get(name, "") for name in FIELDS})
         sha256 = values.get("sha256", "").lower()
         if sha256:

@@ -4,8 +4,10 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from archive.catalog import Document
-from archive.citations import bibtex, ris
+from archive.citations import bibtex, is_corporate, ris
 from archive.export import results_csv
 from index.seam import Hit
 
@@ -46,3 +48,19 @@ def test_results_csv_has_a_row_a_passage_and_keeps_formulas_as_text():
 def test_bibtex_keeps_a_url_verbatim_and_closed():
     url = "https://archive.example.kz/my_archive/~user/100%25/pages/2?q=a}b"
     assert "  url = {https://archive.example.kz/my_archive/~user/100%25/pages/2?q=a%7Db}\n" in bibtex(LAW, 2, url)
+
+
+def test_a_government_is_one_author_and_a_date_biblatex_cannot_read_is_left_to_the_year():
+    decree = Document("dec", "dec" * 4, "Қаулы", "Қазақстан Республикасының Үкіметі", "1930-жылдар", 1930, "",
+                      "pdf", 1, 3, "dec.pdf", "2026-01-01T00:00:00+00:00", True)
+    entry = bibtex(decree, 1, URL)
+    assert "  author = {{Қазақстан Республикасының Үкіметі}},\n  year = {1930},\n  howpublished" in entry
+
+
+@pytest.mark.parametrize("author, corporate", [
+    ("Қазақстан Республикасының Үкіметі", True), ("Министерство культуры", True),
+    ("Иванов Иван Иванович", False), ("Ахмет Байтұрсынұлы", False), ("Иванов, И. И.", False),
+    ("Н. Назарбаев", False),
+])
+def test_bodies_are_told_from_people(author, corporate):
+    assert is_corporate(author) is corporate
