@@ -212,6 +212,9 @@ def prepare(text: str) -> str:
     return text
 
 
+_MALFORMED_YEAR = re.compile(r"(?<![\w:])year:\S*")  # what is left of `year:` once the well-formed ones are taken
+
+
 def split_filters(text: str) -> tuple[str, list[Query]]:
     """Take `collection:`, `year:` and `lang:` filters out of the query text."""
     filters: list[Query] = []
@@ -231,7 +234,12 @@ def split_filters(text: str) -> tuple[str, list[Query]]:
             filters.append(Term("collection", match.group("quoted") or match.group("name")))
         return " "
 
-    return FILTER_PATTERN.sub(take, text), filters
+    remaining = FILTER_PATTERN.sub(take, text)
+    malformed = _MALFORMED_YEAR.search(remaining)
+    if malformed:
+        raise QueryError(f"«{malformed.group()}»: year: takes a year (year:1995) or a range (year:1990..1999)",
+                         "bad_year_filter", value=malformed.group())
+    return remaining, filters
 
 
 def passage_language(value: str) -> str:

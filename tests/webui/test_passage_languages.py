@@ -95,3 +95,12 @@ def test_documents_are_listed_by_the_languages_of_their_passages(bilingual_clien
     assert russian and {document["id"] for document in listed["documents"]} == russian
     html = bilingual_client.get("/documents", query_string={"language": "ru", "lang": "kk"}).get_data(as_text=True)
     assert f"Құжаттар саны: {len(russian)}" in html
+
+
+def test_a_year_filter_without_a_year_says_what_it_takes(bilingual_client):
+    response = bilingual_client.get("/", query_string={"q": "2024 year:abc", "lang": "kk"})
+    assert response.status_code == 400
+    assert "«year:abc»: year: сүзгісіне жыл (year:1995) не аралық (year:1990..1999) жазыңыз." in response.get_data(
+        as_text=True)
+    api_response = bilingual_client.get("/api/search", query_string={"q": "2024 year:19"})
+    assert api_response.status_code == 200  # a well-formed year, however short, is a filter, not an error
