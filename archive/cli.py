@@ -281,6 +281,8 @@ def search(query: str, limit: int, time_budget: float, as_json: bool, archive_di
         emit_json(search_payload(results))
         return
     click.echo(_counted(results.total, "passage") + (" (partial: the query ran out of time)" if results.partial else ""))
+    if results.suggestion:
+        click.echo(f"did you mean: {results.suggestion}")
     for hit in results.hits:
         marked = "".join(f"[{text}]" if is_match else text for text, is_match in hit.snippet)
         click.echo(f"\n{hit.title} — page {hit.page}, {hit.language}  ({hit.score:.2f})\n  {marked}")

@@ -102,6 +102,8 @@ def test_search_plain_output_and_empty_query(sample_archive_dir, run_cli):
     assert result.exit_code == 0 and "[Страсбург]" in result.stdout
     empty = run_cli("search", "   ", "--archive", sample_archive_dir)
     assert empty.exit_code == 1 and "empty" in empty.stderr
+    misspelt = run_cli("search", "демокартия", "--archive", sample_archive_dir)
+    assert misspelt.stdout.splitlines()[:2] == ["0 passages", "did you mean: демократия"]
 
 
 def test_search_without_archive_says_what_to_do(tmp_path, run_cli):
