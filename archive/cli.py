@@ -184,6 +184,8 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
                    f"from the manifest or --collection)")
     elif report.already_present and not report.ingested and not report.failed and not report.skipped:
         click.echo("nothing new: every file is already in the archive")
+    elif paths and not (report.ingested or report.already_present or report.failed or report.skipped):
+        click.echo(f"muragat: found no .pdf or .txt file in {', '.join(paths)}", err=True)
     if report.failed or report.skipped:
         sys.exit(1)
 

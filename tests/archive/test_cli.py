@@ -232,3 +232,9 @@ def test_an_archive_whose_documents_gave_no_passages_answers_searches(tmp_path, 
     found = run_cli("search", "мұрағат", "--json", "--archive", archive)
     assert found.exit_code == 0 and json.loads(found.stdout)["total"] == 0
     assert run_cli("search", "мұр*", "--archive", archive).stdout.startswith("0 passages")
+
+
+def test_an_empty_folder_says_it_held_nothing_to_ingest(tmp_path, run_cli):
+    (tmp_path / "inbox").mkdir()
+    result = run_cli("ingest", tmp_path / "inbox", "--archive", tmp_path / "a", "--silent")
+    assert result.exit_code == 0 and f"found no .pdf or .txt file in {tmp_path / 'inbox'}" in result.stderr
