@@ -200,10 +200,11 @@ class UnknownEngine(ValueError):
 
 
 def known_engine(name: str) -> str:
-    """`name` when it names an engine; else UnknownEngine, listing them."""
-    if name not in ENGINES:
+    """The engine `name` names, in any case (Whoosh: whoosh); else UnknownEngine, listing them."""
+    engine = name.strip().lower()
+    if engine not in ENGINES:
         raise UnknownEngine(f"unknown search engine {name!r}; known: {', '.join(sorted(ENGINES))}")
-    return name
+    return engine
 
 
 def open_backend(directory: str | Path, engine: str = DEFAULT_ENGINE, **options: object) -> SearchBackend:

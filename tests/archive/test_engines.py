@@ -40,7 +40,7 @@ def test_an_archive_made_before_engines_were_recorded_is_a_whoosh_one(own_archiv
 
 def test_reindex_into_the_same_engine_rebuilds_the_index(own_archive_dir, run_cli):
     before = found(run_cli, own_archive_dir)
-    result = run_cli("reindex", "--engine", "whoosh", "--archive", own_archive_dir)
+    result = run_cli("reindex", "--engine", "Whoosh", "--archive", own_archive_dir)
     assert result.exit_code == 0 and result.stdout.startswith("reindexed ") and "whoosh engine" in result.stdout
     after = status(run_cli, own_archive_dir)
     assert after["engine"] == "whoosh" and after["index_agrees"] and not after["needs_reindex"]
