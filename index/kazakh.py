@@ -76,6 +76,12 @@ VOICED = "VGRLNZ"       # -ға, -да, -ған, past -ды
 SONOROUS = "VGRLN"      # -мен, -мын, -ма
 HARMONY_BACK = frozenset("аоұыя")
 HARMONY_FRONT = frozenset("әеөүіэ")
+# Letters that spell a back or a front vowel (и: ый or ій, у: ұу or үу, ю: йұу or йүу). As the
+# vowel of a loan's last syllable they leave the row open: тарихы but бригадирлер, ресурстар.
+AMBIGUOUS_VOWELS = frozenset("иую")
+# A soft sign after a loan's last vowel, or a final cluster ending in к/г (front consonants), lets a
+# back loan take front suffixes: медальді, модульдік, банктер, холдингі (but хак + ім is no хакім).
+FRONT_CONSONANTS = frozenset("кг")
 # Stem-final voiced consonants come from voiceless ones before a vowel (құқығы → құқық).
 DEVOICE = {"ғ": "қ", "г": "к", "б": "п"}
 
@@ -83,6 +89,11 @@ DEVOICE = {"ғ": "қ", "г": "к", "б": "п"}
 def _sound(ch: str) -> str:
     """Class of a sound for choosing a suffix's first consonant."""
     return _SOUND_CLASS.get(ch, "T")
+
+
+def _stem_sound(stem: str) -> str:
+    """Class of a stem's last sound; a final soft sign is silent (модельдер, ансамбльдің)."""
+    return _sound(stem[-2] if stem.endswith("ь") and len(stem) > 1 else stem[-1])
 
 
 def _harmony(stem: str) -> str | None:
@@ -283,6 +294,12 @@ MAX_CHAIN_MORPHEMES = 5
 # --- Guards against over-stripping ------------------------------------------------------------
 MIN_STEM = 2             # a lexicon stem may be this short (ел, ат, бер)
 MIN_GUESSED_STEM = 3     # a stem not in the lexicon must be at least this long
+# Stem endings no native root has, left when an ending that starts with ы/і (the possessive -ы/-і,
+# -ым, -ың...) takes the vowel of a derivational suffix: a consonant + ш is the agentive or ordinal
+# -шы/-ші (мұрағатшы, әнші, бесінші; ағашы is ағаш + ы), й/р + л the -лы/-лі of "having"
+# (деңгейлі, мәжбүрлі). A guessed stem may not end so before such an ending; loans are still cut
+# before other endings (траншпен), and the lexicon's own such stems (марш; жанш, өрш) found.
+_DERIVATION_END = re.compile(r"[бвгғджзйклмнңпрстфхцчшщ]ш|[йр]л")
 # Whole words whose ending looks like a suffix; kept even without the lexicon.
 EXCEPTIONS = frozenset({
     "халық", "барлық", "егемен", "сауда", "адам", "бала", "қала", "дала", "ана", "ата",
@@ -474,7 +491,21 @@ def _harmony_fits(stem: str, chain: _Chain) -> bool:
     stem_harmony = _harmony(stem)
     if stem_harmony is None or stem_harmony == chain.harmony:
         return True
-    return _is_mixed(stem)
+    return _is_mixed(stem) or _last_syllable_admits(stem, chain.harmony)
+
+
+def _last_syllable_admits(stem: str, harmony: str) -> bool:
+    """True when a loan's last syllable lets it take this row against its last decisive vowel.
+
+    Its vowel is и, у or ю after a consonant (архив, бригадир → бригадирлер; ресурс →
+    ресурстар), or a soft sign or a cluster ending in к/г follows it (медаль → медальді, банк →
+    банктер).
+    """
+    last = max(i for i, ch in enumerate(stem) if ch in VOWELS)
+    if stem[last] in AMBIGUOUS_VOWELS and last > 0 and stem[last - 1] not in VOWELS:
+        return True
+    coda = stem[last + 1:]
+    return harmony == "f" and ("ь" in coda or len(coda) > 1 and coda[-1] in FRONT_CONSONANTS)
 
 
 def _is_mixed(stem: str) -> bool:
@@ -492,7 +523,7 @@ def _candidates(word: str):
         if not readings:
             continue
         stem = word[:cut]
-        sound = _sound(stem[-1])
+        sound = _stem_sound(stem)
         for chain in readings:
             if sound in chain.after and _harmony_fits(stem, chain):
                 yield stem, text, chain
@@ -528,6 +559,11 @@ def _stem_hyphenated(word: str) -> str:
     return f"{head}-{_stem_word(tail)}"
 
 
+def _eats_derivation(stem: str, chain_text: str) -> bool:
+    """True when cutting a chain off there would leave a derivational suffix without its vowel."""
+    return chain_text[0] in "ыі" and _DERIVATION_END.fullmatch(stem[-2:]) is not None
+
+
 def _stem_word(word: str) -> str:
     """Stem one hyphen-free word."""
     if word in IRREGULAR:
@@ -552,7 +588,7 @@ def _stem_word(word: str) -> str:
                 best, result = rank, lemma
             break
         if guess is None and len(stem) >= MIN_GUESSED_STEM and not chain.verbal \
-                and not chain.adjectival \
+                and not chain.adjectival and not _eats_derivation(stem, text) \
                 and any(ch in VOWELS for ch in stem):
             guess = _devoice(stem)
     if result is not None:

@@ -105,9 +105,30 @@ def test_inflected_exception_words_still_reach_their_stem():
     assert stem("барлығы") == "барлық"
 
 
-@pytest.mark.parametrize("word", ["мемлекеттік", "заңсыз", "білімді", "қоғамдық", "тұрақты"])
+@pytest.mark.parametrize("word", ["мемлекеттік", "заңсыз", "білімді", "қоғамдық", "тұрақты",
+                                  "ауылдық", "облыстық"])
 def test_derivational_suffixes_make_their_own_lemma(word):
     assert stem(word) != stem(word[:-3])
+
+
+@pytest.mark.parametrize("group", [
+    ["мұрағатшы", "мұрағатшылар", "мұрағатшыға", "мұрағатшылардың", "мұрағатшысы", "мұрағатшым"],
+    ["құрылысшы", "құрылысшылар", "құрылысшының"],
+    ["бесінші", "бесіншісі", "бесіншіде"],
+])
+def test_an_agent_or_ordinal_in_shy_is_not_read_as_a_possessive(group):
+    # No root ends in a consonant + ш: the ы/і belongs to the suffix -шы/-ші, not to a possessive.
+    assert {stem(word) for word in group} == {group[0]}
+
+
+def test_a_root_in_sh_still_loses_its_possessive():
+    assert stem("ағашы") == stem("ағаштар") == "ағаш"
+    assert stem("траншпен") == "транш"       # a loan ending in нш, before a case ending
+
+
+@pytest.mark.parametrize("word", ["деңгейлі", "пәтерлі"])
+def test_having_suffix_after_y_or_r_keeps_its_vowel(word):
+    assert stem(word) == word                # not деңгейл + і
 
 
 def test_wrong_vowel_harmony_is_not_stripped():
@@ -116,6 +137,19 @@ def test_wrong_vowel_harmony_is_not_stripped():
     # A name the lexicon does not know: the harmonic genitive goes, the wrong one does not.
     assert stem("сарыбұлақтың") == "сарыбұлақ"
     assert stem("сарыбұлақтің") != "сарыбұлақ"
+
+
+@pytest.mark.parametrize("group", [
+    ["бригадир", "бригадирлер", "бригадирге", "бригадирдің", "бригадирі"],     # и: front row
+    ["архив", "архивтер", "архивке", "архивтің", "архиві"],
+    ["тарих", "тарихы", "тарихта", "тарихтың"],                              # и: back row too
+    ["ресурс", "ресурстар", "ресурстың"],                                    # у: back row
+    ["медаль", "медальдар", "медальді", "медальға"],                         # soft sign: either
+    ["модель", "модельдер", "модельдің"],
+    ["банк", "банкі", "банктер", "банктің"],                                 # нк: front row
+])
+def test_a_loans_last_syllable_decides_which_row_of_suffixes_it_takes(group):
+    assert {stem(word) for word in group} == {group[0]}
 
 
 # --- Abbreviations, numbers, closed classes ------------------------------------------------------------
