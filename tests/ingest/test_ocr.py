@@ -178,36 +178,50 @@ def test_small_print_is_scaled_up_to_the_resolution_tesseract_reads_best():
         ocr.prepare(page, 300, ("sharpen",))
 
 
-@pytest.fixture(scope="module")
-def worn_scan(tmp_path_factory):
-    """A page of Kazakh text scanned worn: turned by 2°, grainy, specked, on paper darkening across it."""
-    folder = tmp_path_factory.mktemp("worn")
-    lines = ["Мұрағат қорындағы құжаттар ғылыми сипаттамасы бойынша реттелді.",
-             "Экспедиция материалдары облыстық мұрағатқа тапсырылды.",
-             "Қолжазбалардың көшірмелері оқу залында беріледі."] * 4
+ARCHIVE_LINES = ["Мұрағат қорындағы құжаттар ғылыми сипаттамасы бойынша реттелді.",
+                 "Экспедиция материалдары облыстық мұрағатқа тапсырылды.",
+                 "Қолжазбалардың көшірмелері оқу залында беріледі."] * 4
+
+
+def _scanned(folder: Path, lines: list[str], dpi: int, wear) -> Path:
+    """`lines` typeset, rendered at `dpi`, worn by `wear(image) -> grey levels`, and put back in a PDF as its
+    only page image: a scan without a text layer."""
     source = write_pdf(folder / "source.pdf", [lines], font_size=12, leading=22)
-    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-singlefile", str(source), str(folder / "page")], check=True)
-    rng = np.random.default_rng(20)
-    image = Image.open(folder / "page.pgm").rotate(2.0, resample=Image.BICUBIC, fillcolor=255)
-    grey = np.asarray(image, np.float32) - np.linspace(0, 90, image.width)[None, :]
-    grey += rng.normal(0, 35, grey.shape)
-    grey[rng.random(grey.shape) < 0.01] = 0
-    Image.fromarray(np.clip(grey, 0, 255).astype(np.uint8)).save(folder / "worn.png")
-    pdf = canvas.Canvas(str(folder / "worn.pdf"), pagesize=A4)
-    pdf.drawImage(ImageReader(str(folder / "worn.png")), 0, 0, width=A4[0], height=A4[1])
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-singlefile", str(source), str(folder / "page")], check=True)
+    Image.fromarray(np.clip(wear(Image.open(folder / "page.pgm")), 0, 255).astype(np.uint8)).save(folder / "scan.png")
+    pdf = canvas.Canvas(str(folder / "scan.pdf"), pagesize=A4)
+    pdf.drawImage(ImageReader(str(folder / "scan.png")), 0, 0, width=A4[0], height=A4[1])
     pdf.showPage()
     pdf.save()
-    return folder / "worn.pdf"
+    return folder / "scan.pdf"
 
 
-def test_a_worn_skewed_scan_is_recognised_well_enough_to_be_found(worn_scan, tmp_path):
+def _found_on_its_page(scan: Path, words: tuple[str, ...], tmp_path: Path) -> None:
     if missing_tools():
         pytest.fail(missing_tools())
     archive = Archive.create(tmp_path / "archive")
-    assert ingest(archive, [worn_scan]).ok
-    for word in ("экспедиция", "қолжазбалардың", "мұрағат"):
+    assert ingest(archive, [scan]).ok
+    for word in words:
         results = archive.search(word)
         assert results.total > 0 and results.hits[0].page == 1, word
+
+
+@pytest.fixture(scope="module")
+def worn_scan(tmp_path_factory):
+    """A page of Kazakh text scanned worn: turned by 2°, grainy, specked, on paper darkening across it."""
+    def wear(image):
+        rng = np.random.default_rng(20)
+        image = image.rotate(2.0, resample=Image.BICUBIC, fillcolor=255)
+        grey = np.asarray(image, np.float32) - np.linspace(0, 90, image.width)[None, :]
+        grey += rng.normal(0, 35, grey.shape)
+        grey[rng.random(grey.shape) < 0.01] = 0
+        return grey
+
+    return _scanned(tmp_path_factory.mktemp("worn"), ARCHIVE_LINES, 200, wear)
+
+
+def test_a_worn_skewed_scan_is_recognised_well_enough_to_be_found(worn_scan, tmp_path):
+    _found_on_its_page(worn_scan, ("экспедиция", "қолжазбалардың", "мұрағат"), tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -216,53 +230,30 @@ def heavily_worn_scan(tmp_path_factory):
 
     Tesseract's own global threshold reads little of it (about 13 long words of 60); binarised, it reads it.
     """
-    folder = tmp_path_factory.mktemp("heavy")
-    lines = ["Мұрағат қорындағы құжаттар ғылыми сипаттамасы бойынша реттелді.",
-             "Экспедиция материалдары облыстық мұрағатқа тапсырылды.",
-             "Қолжазбалардың көшірмелері оқу залында беріледі."] * 4
-    source = write_pdf(folder / "source.pdf", [lines], font_size=12, leading=22)
-    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-singlefile", str(source), str(folder / "page")], check=True)
-    rng = np.random.default_rng(1)
-    image = Image.open(folder / "page.pgm").rotate(2.5, resample=Image.BICUBIC, fillcolor=255)
-    grey = 255 - (255 - np.asarray(image.filter(ImageFilter.GaussianBlur(1.4)), np.float32)) * 0.5
-    grey -= np.add.outer(np.linspace(0, 45, grey.shape[0]), np.linspace(0, 45, grey.shape[1]))
-    grey += rng.normal(0, 40, grey.shape)
-    specks = rng.random(grey.shape)
-    grey[specks < 0.01], grey[specks > 0.99] = 0, 255
-    Image.fromarray(np.clip(grey, 0, 255).astype(np.uint8)).save(folder / "worn.png")
-    pdf = canvas.Canvas(str(folder / "worn.pdf"), pagesize=A4)
-    pdf.drawImage(ImageReader(str(folder / "worn.png")), 0, 0, width=A4[0], height=A4[1])
-    pdf.showPage()
-    pdf.save()
-    return folder / "worn.pdf"
+    def wear(image):
+        rng = np.random.default_rng(1)
+        image = image.rotate(2.5, resample=Image.BICUBIC, fillcolor=255).filter(ImageFilter.GaussianBlur(1.4))
+        grey = 255 - (255 - np.asarray(image, np.float32)) * 0.5
+        grey -= np.add.outer(np.linspace(0, 45, grey.shape[0]), np.linspace(0, 45, grey.shape[1]))
+        grey += rng.normal(0, 40, grey.shape)
+        specks = rng.random(grey.shape)
+        grey[specks < 0.01], grey[specks > 0.99] = 0, 255
+        return grey
+
+    return _scanned(tmp_path_factory.mktemp("heavy"), ARCHIVE_LINES, 300, wear)
 
 
 def test_a_page_read_with_little_confidence_is_read_again_binarised_and_found(heavily_worn_scan, tmp_path):
-    if missing_tools():
-        pytest.fail(missing_tools())
-    archive = Archive.create(tmp_path / "archive")
-    assert ingest(archive, [heavily_worn_scan]).ok
-    for word in ("сипаттамасы", "қолжазбалардың", "экспедиция"):
-        results = archive.search(word)
-        assert results.total > 0 and results.hits[0].page == 1, word
+    _found_on_its_page(heavily_worn_scan, ("сипаттамасы", "қолжазбалардың", "экспедиция"), tmp_path)
 
 
 @pytest.fixture(scope="module")
 def faint_scan(tmp_path_factory):
     """A scan of a pale typescript: light grey letters (level 200) on white paper."""
-    folder = tmp_path_factory.mktemp("faint")
     lines = ["Справка о передаче документов в архив.", "Протокол заседания комиссии 1932 года.",
              "Подпись секретаря комиссии."]
-    scan = scan_pdf(write_pdf(folder / "source.pdf", [lines], font_size=12), folder / "scan.pdf", dpi=200)
-    pale = folder / "pale.png"
-    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", str(scan), str(folder / "pale")], check=True)
-    grey = np.asarray(Image.open(pale), np.float32)
-    Image.fromarray((255 - (255 - grey) * 55 / 255).astype(np.uint8)).save(pale)
-    pdf = canvas.Canvas(str(folder / "faint.pdf"), pagesize=A4)
-    pdf.drawImage(ImageReader(str(pale)), 0, 0, width=A4[0], height=A4[1])
-    pdf.showPage()
-    pdf.save()
-    return folder / "faint.pdf"
+    return _scanned(tmp_path_factory.mktemp("faint"), lines, 200,
+                    lambda image: 255 - (255 - np.asarray(image, np.float32)) * 55 / 255)
 
 
 def test_a_pale_typescript_is_not_taken_for_blank_and_is_read(faint_scan):
