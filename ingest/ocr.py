@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ BLANK_MARGIN = 0.05  # of each side, left out: scanner edges, punch holes
 # few levels (80 below the page's median, as before, took faint pages for blank).
 INK_CONTRAST = 12
 INK_NOISE = 6
+INK_CONTRAST_MOST = 40  # the grain of a page of dense print is mostly its letters: ink never needs more than this
 BLANK_INK_SHARE = 0.0001  # at most this share of ink: a lone page number (0.012%) is not blank
 BLANK_BATCH = 100  # pages per pdftoppm run
 _PGM_HEADER = re.compile(rb"P5\s+(\d+)\s+(\d+)\s+255\s")
@@ -46,6 +48,7 @@ PREPARATION: tuple[str, ...] = ("deskew", "denoise")
 # confident words kept the worse reading of 2 heavy pages in 5.)
 RETRY_BELOW = 0.93
 LONG_WORD = 5
+SMALLEST_IMAGE = 16  # pixels a rendered page must have each way to be read at all
 READ_DPI = 300  # the resolution Tesseract reads best; smaller print is scaled up to it
 SKEW_LIMIT = 5.0  # degrees either way that deskewing looks for
 SKEW_LEAST = 0.2  # degrees; a page skewed less is left as it is
@@ -97,6 +100,9 @@ def recognise_page(pdf: Path, number: int, width: float, height: float, *, dpi: 
         pixels = read_pgm(Path(f"{image}.pgm").read_bytes())
     if pixels is None:
         raise OcrFailed(f"{Path(pdf).name}: OCR of page {number} failed (pdftoppm wrote no grey image)")
+    if min(pixels.shape) < SMALLEST_IMAGE:  # pdftoppm gives 1 × 1 for a page too large or too thin to render
+        raise OcrFailed(f"{Path(pdf).name}: OCR of page {number} failed (the page, {width:.0f} × {height:.0f} pt, "
+                        f"rendered as {pixels.shape[1]} × {pixels.shape[0]} pixels)")
     return recognise_image(pixels, number, width, height, dpi, timeout=timeout, name=Path(pdf).name)
 
 
@@ -104,13 +110,19 @@ def recognise_image(pixels: np.ndarray, number: int, width: float, height: float
                     timeout: float = PAGE_TIMEOUT_SECONDS, name: str = "image") -> OcrPage:
     """Recognise a grey page image (rows of 0–255, `dpi` dots per inch) of a page `width` × `height` points.
 
-    A page read with little confidence is read again binarised, and the better reading kept (RETRY_BELOW).
+    A page read with little confidence is read again binarised, and the better reading kept (RETRY_BELOW); both
+    readings share the page's `timeout`, and a second reading that fails or runs out of it leaves the first.
     """
+    started = time.monotonic()
     pixels, dpi = prepare(pixels, dpi, PREPARATION)
     first = _tesseract(pixels, number, width, height, dpi, timeout, name)
-    if first.confidence >= RETRY_BELOW or "binarise" in PREPARATION:
+    left = timeout - (time.monotonic() - started)
+    if first.confidence >= RETRY_BELOW or "binarise" in PREPARATION or left <= 1:
         return first
-    second = _tesseract(binarise(pixels, dpi), number, width, height, dpi, timeout, name)
+    try:
+        second = _tesseract(binarise(pixels, dpi), number, width, height, dpi, left, name)
+    except OcrFailed:
+        return first
     return second if second.long_words > first.long_words else first
 
 
@@ -266,7 +278,8 @@ def is_blank(pgm: bytes) -> bool:
         return False
     below = paper_levels(inner, BLANK_DPI) - inner
     grain = 1.4826 * float(np.median(np.abs(below)))
-    return np.count_nonzero(below > max(INK_CONTRAST, INK_NOISE * grain)) <= BLANK_INK_SHARE * inner.size
+    contrast = min(max(INK_CONTRAST, INK_NOISE * grain), INK_CONTRAST_MOST)
+    return np.count_nonzero(below > contrast) <= BLANK_INK_SHARE * inner.size
 
 
 def paper_levels(pixels: np.ndarray, tile: int) -> np.ndarray:

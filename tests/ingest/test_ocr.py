@@ -275,3 +275,45 @@ def test_ocr_always_reads_every_page_without_asking_whether_it_is_blank(faint_sc
     monkeypatch.setattr("ingest.document.blank_pages", never)
     document = extract_document(faint_scan, ocr="always")
     assert "Протокол заседания комиссии" in document.pages[0].text
+
+
+def test_a_page_of_dense_small_print_is_not_taken_for_blank(tmp_path):
+    """A scanned page of 8 pt print edge to edge: at the blank check's resolution it is grey all over, so its
+    'grain' is its letters, and ink must still count as ink."""
+    words = "Қазақстан Республикасының Үкіметі мұрағат құжаттарын сақтау туралы қаулы қабылдады".split()
+    rng = np.random.default_rng(0)
+    page = Image.new("L", (1654, 2338), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(str(_font_path()), 22)
+    for y in range(180, 2150, 24):
+        draw.text((130, y), " ".join(rng.choice(words) for _ in range(40)), fill=0, font=font)
+    page.save(tmp_path / "dense.pdf", resolution=200)
+    assert blank_pages(tmp_path / "dense.pdf", [1]) == set()
+
+
+def test_a_page_too_large_to_render_fails_alone_with_a_message(tmp_path):
+    if missing_tools():
+        pytest.fail(missing_tools())
+    Image.fromarray(np.full((40, 40), 90, np.uint8)).save(tmp_path / "grey.png")
+    pdf = canvas.Canvas(str(tmp_path / "giant.pdf"), pagesize=(14400, 20352))
+    pdf.drawImage(ImageReader(str(tmp_path / "grey.png")), 0, 0, width=14400, height=20352)
+    pdf.showPage()
+    pdf.save()
+    with pytest.raises(ocr.OcrFailed, match=r"giant\.pdf: OCR of page 1 failed \(the page, 14400 × 20352 pt"):
+        ocr.recognise_page(tmp_path / "giant.pdf", 1, 14400, 20352)
+    assert extract_document(tmp_path / "giant.pdf").pages[0].status == "ocr_failed"
+
+
+def test_a_second_reading_that_fails_leaves_the_first(monkeypatch):
+    readings = []
+
+    def tesseract(pixels, number, width, height, dpi, timeout, name):
+        readings.append(timeout)
+        if len(readings) == 2:
+            raise ocr.OcrFailed("image: OCR of page 1 took over 3 s")
+        return parse_tsv(TSV.replace("95.0", "40.0"), number, width, height, dpi)
+
+    monkeypatch.setattr(ocr, "_tesseract", tesseract)
+    page = ocr.recognise_image(np.asarray(_lines_image()), 1, 595.0, 842.0, 150, timeout=30)
+    assert [line.text for line in page.page.lines] == ["Демократия жөніндегі", "Конституциялық"]
+    assert len(readings) == 2 and readings[1] < 30  # the second reading had what was left of the page's time
