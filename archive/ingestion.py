@@ -30,6 +30,7 @@ from ingest.document import (
 from ingest.ocr import PAGE_TIMEOUT_SECONDS
 
 SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
+MANIFEST_SUFFIXES = frozenset({".csv", ".json"})  # a manifest (--metadata) is never a document
 DOCUMENT_ID_CHARS = 16
 # The index is committed when this many passages wait, or this many seconds after the last
 # commit: big commits cost less per passage, and searchers see new documents soon enough.
@@ -139,7 +140,7 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
         path = Path(given)
         if path.is_dir():
             found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()))
-        elif path.is_file() and path.suffix.lower() == ".csv":
+        elif path.is_file() and path.suffix.lower() in MANIFEST_SUFFIXES:
             raise MuragatError(f"{path}: a manifest is not a document to ingest; give it as --metadata {path}")
         elif path.is_file():
             found.append(path)

@@ -20,7 +20,7 @@ _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 PLACEHOLDERS = frozenset({"untitled", "anonymous", "unknown", "unspecified", "none", "title", "author"})
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # Dates as archivists type them: 12.09.1995, 12/09/1995, 1995.09.12, 09.1995; written ISO 8601 when read.
-_DAY_FIRST = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
+_DAY_FIRST = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})")
 _YEAR_FIRST = re.compile(r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})")
 _MONTH_YEAR = re.compile(r"(\d{1,2})[./](\d{4})")
 # How manifests name the archive's two languages (ISO 639-1 and -2 codes, the names in
@@ -77,7 +77,7 @@ NO_MANIFEST = Manifest({}, {})
 def iso_date(value: str) -> str:
     """A typed date as ISO 8601 (`12.09.1995` → `1995-09-12`, `09.1995` → `1995-09`), so that lists, exports and
     citations agree; a date that is no calendar day, or in words (`1930-жылдар`), stays as typed."""
-    text = value.strip()
+    text = value.replace("\u200b", "").replace("\ufeff", "").strip()
     for pattern, order in ((_DAY_FIRST, (2, 1, 0)), (_YEAR_FIRST, (0, 1, 2))):
         found = pattern.fullmatch(text)
         if found:

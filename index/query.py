@@ -212,7 +212,10 @@ def prepare(text: str) -> str:
     return text
 
 
-_MALFORMED_YEAR = re.compile(r"(?<![\w:])year:\S*")  # what is left of `year:` once the well-formed ones are taken
+# `year:` with no digit after it (year:abc, year:), outside quotes: once the well-formed ones are taken, it
+# names no year at all (a well-formed year with punctuation after it, year:1995, is left as before).
+_MALFORMED_YEAR = re.compile(r"(?<![\w:])year:[^\s\d\"]*(?=\s|$)")
+_QUOTED = re.compile(r'"[^"]*"')
 
 
 def split_filters(text: str) -> tuple[str, list[Query]]:
@@ -235,7 +238,7 @@ def split_filters(text: str) -> tuple[str, list[Query]]:
         return " "
 
     remaining = FILTER_PATTERN.sub(take, text)
-    malformed = _MALFORMED_YEAR.search(remaining)
+    malformed = _MALFORMED_YEAR.search(_QUOTED.sub(" ", remaining))
     if malformed:
         raise QueryError(f"«{malformed.group()}»: year: takes a year (year:1995) or a range (year:1990..1999)",
                          "bad_year_filter", value=malformed.group())

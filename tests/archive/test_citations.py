@@ -59,8 +59,21 @@ def test_a_government_is_one_author_and_a_date_biblatex_cannot_read_is_left_to_t
 
 @pytest.mark.parametrize("author, corporate", [
     ("Қазақстан Республикасының Үкіметі", True), ("Министерство культуры", True),
-    ("Иванов Иван Иванович", False), ("Ахмет Байтұрсынұлы", False), ("Иванов, И. И.", False),
-    ("Н. Назарбаев", False),
+    ("Қазақстан Республикасы Мәдениет министрлігі", True),
+    ("Иванов Иван Иванович", False), ("Иван Иванович Иванов", False), ("Мұхтар Омарханұлы Әуезов", False),
+    ("Ахмет Байтұрсынұлы", False), ("Иванов, И. И.", False), ("Н. Назарбаев", False),
+    ("Charles de Gaulle", False), ("Ludwig van Beethoven", False), ("John Smith and Jane Doe", False),
 ])
 def test_bodies_are_told_from_people(author, corporate):
     assert is_corporate(author) is corporate
+
+
+@pytest.mark.parametrize("date, field", [("1995-08-30", "1995-08-30"), ("1995-08", "1995-08"), ("1995", "1995"),
+                                         ("1995-13-45", ""), ("9999-99-99", ""), ("１９９５", ""), ("30.08.1995", "")])
+def test_bibtex_gives_a_date_only_when_it_is_a_calendar_date(date, field):
+    document = Document("d", "d" * 12, "Қаулы", "", date, 1995, "", "pdf", 1, 3, "d.pdf", "2026-01-01T00:00:00+00:00",
+                        True)
+    entry = bibtex(document, 1, URL)
+    assert (f"  date = {{{field}}},\n" in entry) if field else "  date = " not in entry
+    assert ("DA  - " + field.replace("-", "/")) in ris(document, 1, URL).split("\r\n") if len(field) == 10 else \
+        not any(line.startswith("DA  - ") for line in ris(document, 1, URL).split("\r\n"))

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.archive.hostile import decompression_bomb, deeply_nested, encrypted, many_pages, truncated
 from tests.pdfs import write_pdf
 
@@ -128,9 +130,11 @@ def test_a_worker_killed_from_outside_fails_its_file_not_the_run(tmp_path, run_c
     assert "killed (SIGKILL" in _failures(run_cli, archive)["thousands.pdf"]
 
 
-def test_a_manifest_given_as_a_document_is_refused_with_the_option_to_use(tmp_path, run_cli):
-    manifest = tmp_path / "manifest.csv"
-    manifest.write_text("file,title\nreport.pdf,Есеп\n", encoding="utf-8")
+@pytest.mark.parametrize("name, text", [("manifest.csv", "path,title\nreport.pdf,Есеп\n"),
+                                        ("manifest.JSON", '[{"path": "report.pdf", "title": "Есеп"}]')])
+def test_a_manifest_given_as_a_document_is_refused_with_the_option_to_use(tmp_path, run_cli, name, text):
+    manifest = tmp_path / name
+    manifest.write_text(text, encoding="utf-8")
     result = run_cli("ingest", manifest, "--archive", tmp_path / "a", "--silent")
     assert result.exit_code == 1 and f"--metadata {manifest}" in result.output
     assert "not a readable PDF" not in result.output  # refused before it is tried, and kept out of the ledger
