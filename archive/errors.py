@@ -22,6 +22,13 @@ class NotFound(MuragatError):
     status = 404
 
 
+class Unavailable(MuragatError):
+    """The archive cannot answer until its administrator acts (an index built with older rules): not the query's
+    fault, so not a 400."""
+
+    status = 503
+
+
 def cannot_write(path: object, reason: str) -> MuragatError:
     """The one line a writing command gives on an archive this user may not write (another user's, a
     mounted snapshot, a backup): reading it still works."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from archive.access import EVERYTHING, Viewer, hidden_documents
 from archive.catalog import LISTING_SORTS, Catalog, Document, Listing, PageRecord, PassageRecord
-from archive.errors import MuragatError, NotFound
+from archive.errors import MuragatError, NotFound, Unavailable
 from archive.metadata import language_hint
 from archive.payloads import most_first
 from index.seam import (  # noqa: F401 - SORTS and ENGINES re-exported for the web UI and the command line
@@ -276,7 +276,7 @@ class Archive:
 
     def _require_current_index(self) -> None:
         if self.needs_reindex:
-            raise MuragatError("the index was built with older analysis rules; run `muragat reindex`", "needs_reindex")
+            raise Unavailable("the index was built with older analysis rules; run `muragat reindex`", "needs_reindex")
 
     def warm(self) -> None:
         """Read ahead what the first searches would wait for (the server does it before listening)."""

@@ -212,9 +212,9 @@ def prepare(text: str) -> str:
     return text
 
 
-# `year:` with no digit after it (year:abc, year:), outside quotes: once the well-formed ones are taken, it
-# names no year at all (a well-formed year with punctuation after it, year:1995, is left as before).
-_MALFORMED_YEAR = re.compile(r"(?<![\w:])year:[^\s\d\"]*(?=\s|$)")
+# `year:` followed by no digit but letters (year:abc), outside quotes: once the well-formed ones are taken, it
+# names no year at all (a bare `year:`, or a year with punctuation after it, year:1995, is left as before).
+_MALFORMED_YEAR = re.compile(r"(?<![\w:])year:[^\s\d\"]+(?=\s|$)")
 _QUOTED = re.compile(r'"[^"]*"')
 
 

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import re
+import shutil
 from html import unescape
 
 import pytest
 
 import index.whoosh_engine.search
+from index.whoosh_engine.writer import VERSION_FILE
+from webui import create_app
 
 
 def results_of(html: str) -> list[dict]:
@@ -283,3 +286,14 @@ def test_a_hit_found_by_approximate_matching_on_an_ocr_page_says_so(tmp_path_fac
                       query_string={"q": "мұрағаттағы"}).get_json()
     assert "<mark>мұрағатгағы</mark>" in page["highlighted"]
     assert letter["page"] in [hit["page"] for hit in page["hit_pages"]]
+
+
+def test_an_index_built_with_older_rules_is_a_503_that_asks_the_administrator(sample_archive_dir, tmp_path):
+    archive = shutil.copytree(sample_archive_dir, tmp_path / "archive")
+    (archive / "index" / VERSION_FILE).write_text("6.older\n")
+    client = create_app({"ARCHIVE": str(archive), "TESTING": True}).test_client()
+    response = client.get("/", query_string={"q": "құқық", "lang": "kk"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503 and "Іздеу әзірге қолжетімсіз." in html
+    assert "әкімші `muragat reindex` іске қосуы керек" in html and "Сұрауды түзетіп" not in html
+    assert client.get("/api/search", query_string={"q": "құқық"}).status_code == 503
