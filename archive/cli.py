@@ -393,6 +393,9 @@ def status(as_json: bool, archive_dir: str | None) -> None:
         state = f"finished {last['finished_at']}" if last["finished_at"] else "interrupted: run it again to finish"
         click.echo(f"{'last ingest':>20}: started {last['started_at']}, {state}; ingested {last['ingested']}, "
                    f"already present {last['already_present']}, failed {last['failed']}")
+    if figures["reindex_left_over"]:
+        click.echo("a reindex is running or was interrupted (its unfinished index is beside the current one, which "
+                   "answers meanwhile): if none is running, run `muragat reindex` again")
     if figures["needs_reindex"]:
         click.echo("the index was built with older analysis rules: run `muragat reindex`")
     elif not figures["index_agrees"]:

@@ -173,8 +173,13 @@ class Archive:
 
     @property
     def engine(self) -> str:
-        """The search engine the catalog records for this archive's index."""
-        return self.catalog.engine() or UNRECORDED_ENGINE
+        """The search engine the catalog records for this archive's index, in the spelling ENGINES has ('Whoosh '
+        written into the catalog by hand is whoosh); a name this Muragat does not know is kept for the message."""
+        recorded = self.catalog.engine() or UNRECORDED_ENGINE
+        try:
+            return known_engine(recorded)
+        except UnknownEngine:
+            return recorded
 
     @property
     def index_dir(self) -> Path:
@@ -425,6 +430,7 @@ class Archive:
         documents = self.catalog.documents()
         ids = [document.id for document in documents]
         staging = target.with_name(target.name + STAGING_SUFFIX)
+        _finish_index_swap(target, read_only=False)  # an earlier rebuild stopped mid-swap: its staging is complete
         shutil.rmtree(staging, ignore_errors=True)
         rebuilt = open_backend(staging, engine, time_budget=self._time_budget)
         rebuilt.rebuild()
@@ -482,6 +488,7 @@ class Archive:
             "index_agrees": indexed <= catalogued and counts["unindexed_documents"] == 0
             and passages_indexed == counts["passages"],
             "needs_reindex": self.needs_reindex,
+            "reindex_left_over": self.index_dir.with_name(self.index_dir.name + STAGING_SUFFIX).exists(),
             "last_ingest": None if last_run is None else {
                 "started_at": last_run.started_at,
                 "finished_at": last_run.finished_at,

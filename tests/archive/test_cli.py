@@ -10,6 +10,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.pdfs import write_pdf
 
 
@@ -238,3 +240,34 @@ def test_an_empty_folder_says_it_held_nothing_to_ingest(tmp_path, run_cli):
     (tmp_path / "inbox").mkdir()
     result = run_cli("ingest", tmp_path / "inbox", "--archive", tmp_path / "a", "--silent")
     assert result.exit_code == 0 and f"found no .pdf or .txt file in {tmp_path / 'inbox'}" in result.stderr
+
+
+def test_a_reindex_after_one_stopped_mid_swap_keeps_the_complete_index(own_archive_dir, run_cli, monkeypatch):
+    """A reindex stopped between its renames, then a second one stopped while building: the complete index of the
+    first stays live, not the second's partial one; status says a rebuild was left over."""
+    from archive import home
+
+    before = json.loads(run_cli("status", "--json", "--archive", own_archive_dir).stdout)["indexed_passages"]
+    (own_archive_dir / "index").rename(own_archive_dir / "index-rebuilding")  # complete, not yet moved in
+    (own_archive_dir / "index-retired").mkdir()  # the old index, moved away
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(home, "_consecutive_parts", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        home.Archive.existing(own_archive_dir).reindex()
+    status = run_cli("status", "--archive", own_archive_dir)
+    assert "reindex is running or was interrupted" in status.stdout
+    figures = json.loads(run_cli("status", "--json", "--archive", own_archive_dir).stdout)
+    assert figures["indexed_passages"] == before > 0 and figures["reindex_left_over"]
+    assert json.loads(run_cli("search", "Страсбург", "--json", "--archive", own_archive_dir).stdout)["total"] > 0
+
+
+def test_an_engine_name_written_in_another_case_opens_the_index(own_archive_dir, run_cli):
+    import sqlite3
+
+    with sqlite3.connect(own_archive_dir / "catalog.sqlite") as db:
+        db.execute("INSERT OR REPLACE INTO settings VALUES ('engine', 'Whoosh ')")
+    figures = json.loads(run_cli("status", "--json", "--archive", own_archive_dir).stdout)
+    assert figures["engine"] == "whoosh" and figures["indexed_passages"] > 0
