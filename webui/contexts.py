@@ -105,8 +105,11 @@ def page_context(document_id: str, number: int) -> dict:
     page = archive.page(document_id, number)
     archive.record_view(document, "page", number)
     query = query_text()
-    marked = archive.highlight(page.text_with_lines, query, recognised=page.recognised)
-    hit_pages = archive.matching_pages(document_id, query)
+    try:
+        hit_pages = archive.matching_pages(document_id, query)
+        marked = archive.highlight(page.text_with_lines, query, recognised=page.recognised)
+    except MuragatError:  # a query the search refuses (year:abc typed into the address): the page, unmarked
+        hit_pages, marked = {}, archive.highlight(page.text_with_lines, "")
     passages = [(passage.id, passage.start, passage.end) for passage in archive.passages_on(document_id, number)]
     return {
         "query": query,
