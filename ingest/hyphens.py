@@ -39,7 +39,7 @@ MARKED_BREAKS_MIN = 3
 # line-end hyphens are the author's, and one without evidence either way is kept.
 UNHYPHENATED_MIN = 5
 # Evidence that a line-end hyphen broke a word.
-BREAK_EVIDENCE = frozenset({"document", "suffix chain", "lexicon word"})
+BREAK_EVIDENCE = frozenset({"document", "corpus", "suffix chain", "lexicon word"})
 # Conjunctions no word ends in: a hyphen before one is suspended (`микро- және шағын`), it stays
 # with a space after it.
 _CONJUNCTIONS = frozenset({"және", "немесе", "или", "либо"})
@@ -154,7 +154,8 @@ def decide_break(left: str, right: str, mark: str, vocabulary: Vocabulary, *, ma
     Evidence in order of strength: the mark itself (with `marked_breaks`, the producer
     writes its breaks as U+00AD or U+2010, so an ASCII hyphen is the author's), a conjunction
     after it, numbers and abbreviations, a capital after the hyphen, how the document writes
-    the word elsewhere, suffix chains, the Kazakh lexicon, reduplication; with no evidence the
+    the word elsewhere, how often Kazakh text writes it whole or hyphenated (`corpus_vocabulary`),
+    suffix chains, the Kazakh lexicon, reduplication; with no evidence the
     hyphen is a break (most line-end hyphens are), unless the document is not `hyphenating`.
     """
     if mark == SOFT_HYPHEN or not left or not right:
