@@ -54,7 +54,8 @@ _ADJECTIVE_SUFFIXES = ("лы", "лі", "ды", "ді", "ты", "ті", "лық",
 
 @dataclass
 class Vocabulary:
-    """Words of one document as written inside lines, where no line break interferes.
+    """Words as written whole: one document's, inside lines, where no line break interferes
+    (`from_lines`), or a body of Kazakh text's (`corpus_vocabulary`).
 
     Stems are taken only when a break asks for them: a document without line-end hyphens
     never loads the stemmer's tables.
