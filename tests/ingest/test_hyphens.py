@@ -6,6 +6,7 @@ import json
 import pytest
 
 from ingest.document import extract_document
+from ingest.hyphens import Vocabulary
 from tests.pdfs import write_pdf
 
 # Every line-end hyphen of the sample (tests/data/rogov_strasbourg_2012.txt), with the word
@@ -94,6 +95,30 @@ def test_soft_hyphens_inside_words_vanish(tmp_path):
 def test_join_or_keep_is_decided_on_evidence(tmp_path, left, right, expected):
     path = write_pdf(tmp_path / "case.pdf", [[f"{left}-", right]])
     assert page_texts(path) == [expected]
+
+
+# Breaks the document does not settle, decided by how often Kazakh text writes the word whole or hyphenated
+# (ingest/data/kazakh_word_counts.tsv.gz). Russian patterns (TeX, LibreOffice) break `берешегі` into two
+# lexicon words, which alone would keep the hyphen; no rule keeps `конференц-зал` or `жан-жақты`.
+@pytest.mark.parametrize("left, right, expected", [
+    ("мерзімі өткен бере", "шегі бар", "мерзімі өткен берешегі бар"),
+    ("Іле Алатауы, Күнгей және Теріс", "кей Алатауы", "Іле Алатауы, Күнгей және Теріскей Алатауы"),
+    ("қабылдау залы, конференц", "зал және кітапхана", "қабылдау залы, конференц-зал және кітапхана"),
+    ("аудармашының жан", "жақтылығына назар аударды", "аудармашының жан-жақтылығына назар аударды"),
+])
+def test_how_kazakh_text_writes_a_word_decides_a_break_the_document_does_not(tmp_path, left, right, expected):
+    path = write_pdf(tmp_path / "counts.pdf", [[f"{left}-", right]])
+    assert page_texts(path) == [expected]
+
+
+def test_word_counts_read_back_as_written(tmp_path):
+    written = Vocabulary()
+    for word in ("берешегі", "берешегі", "конференц-залы", "іс-қимыл-әрекет"):
+        written.add(word)
+    written.write(tmp_path / "counts.tsv.gz", "test")
+    read = Vocabulary.read(tmp_path / "counts.tsv.gz")
+    assert read.words == written.words and read.compound_forms == written.compound_forms
+    assert read.joined_count("берешегі") == 2 and read.compound_count("конференц", "зал") == 1
 
 
 def test_the_document_own_spelling_decides(tmp_path):
