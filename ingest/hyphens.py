@@ -261,8 +261,7 @@ def join_pages(pages: list[RawPage]) -> list[tuple[str, tuple[int, ...]]]:
 
     for index, text, new_paragraph in lines:
         if pending:
-            text = _complete_word(texts, pending, text, vocabulary, marked_breaks, hyphenating)
-            pending = None
+            text, pending = _complete_word(texts, pending, text, vocabulary, marked_breaks, hyphenating)
             new_paragraph = False
             if not text:
                 continue
@@ -293,18 +292,22 @@ def _line_ends(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 def _complete_word(texts: list[list[str]], pending: tuple[int, str, str], text: str, vocabulary: Vocabulary,
-                   marked_breaks: bool, hyphenating: bool) -> str:
-    """Attach the first word of `text` to the broken word on its page; return the rest."""
+                   marked_breaks: bool, hyphenating: bool) -> tuple[str, tuple[int, str, str] | None]:
+    """Attach the first word of `text` to the broken word on its page; return the rest, and the word still
+    broken when `text` is that one word, broken again at its end (`жауап-` / `кершілі-` / `гі`)."""
     page_index, left, mark = pending
     match = _LEADING_WORD.match(text)
     right = match.group(1) if match else ""
     verdict = decide_break(left, right, mark, vocabulary, marked_breaks=marked_breaks, hyphenating=hyphenating)
     if verdict.suspended:
         texts[page_index].append("-")
-        return text
+        return text, None
     first, _, rest = text.partition(" ")
-    texts[page_index].append(("-" if verdict.keep else "") + first)
-    return rest
+    broken_again = not rest and _ends_broken(first)
+    texts[page_index].append(("-" if verdict.keep else "") + (first[:-1] if broken_again else first))
+    if broken_again:
+        return "", (page_index, _broken_word("".join(texts[page_index]) + first[-1]), first[-1])
+    return rest, None
 
 
 def _append(parts: list[str], text: str, new_paragraph: bool) -> None:

@@ -131,6 +131,18 @@ def test_the_document_own_spelling_decides(tmp_path):
     assert page_texts(path) == ["Тау-кен өнеркәсібі дамыды. Бұл салада тау-кен кәсіпорындары көп."]
 
 
+def test_a_word_broken_over_three_lines_comes_out_whole(tmp_path):
+    """A narrow column breaks a long word twice: its middle line is one piece, itself broken at its end."""
+    path = write_pdf(tmp_path / "narrow.pdf", [[
+        "Шектеулі жауап-",
+        "кершілі-",
+        "гі бар серіктестік. Бұл са-",
+        "раптамалық-талдама-",
+        "лық жұмыс.",
+    ]])
+    assert page_texts(path) == ["Шектеулі жауапкершілігі бар серіктестік. Бұл сараптамалық-талдамалық жұмыс."]
+
+
 def test_word_broken_across_a_page_end_is_completed_on_its_first_page(tmp_path):
     path = write_pdf(tmp_path / "pages.pdf", [
         ["Бірінші беттің соңғы сөзі құ-"],
