@@ -292,7 +292,10 @@ def search(query: str, limit: int, time_budget: float, as_json: bool, archive_di
         click.echo(f"did you mean: {results.suggestion}")
     for hit in results.hits:
         marked = "".join(f"[{text}]" if is_match else text for text, is_match in hit.snippet)
-        click.echo(f"\n{hit.title} — page {hit.page}, {hit.language}  ({hit.score:.2f})\n  {marked}")
+        notes = (["approximate match: recognised text (OCR)"] if hit.approximate else []) + (
+            [f"the same text in {_counted(hit.copy_count, 'other document')}"] if hit.copy_count else [])
+        click.echo(f"\n{hit.title} — page {hit.page}, {hit.language}  ({hit.score:.2f})\n  {marked}"
+                   + "".join(f"\n  ({note})" for note in notes))
 
 
 @main.command(name="list")
