@@ -7,9 +7,7 @@ from pathlib import Path
 from ingest.clean import clean_pages, is_garbage
 from ingest.extract import ExtractionError, Line, RawPage, extract_raw_pages, read_info
 from ingest.hyphens import join_pages
-from ingest.ocr import (
-    PAGE_TIMEOUT_SECONDS, OcrFailed, OcrUnavailable, blank_pages, is_illegible, missing_tools, recognise_page,
-)
+from ingest.ocr import PAGE_TIMEOUT_SECONDS, OcrFailed, OcrUnavailable, blank_pages, missing_tools, recognise_page
 from ingest.passages import Passage, split_page
 
 # A page's status: its text can be indexed, or why it has none.
@@ -95,7 +93,7 @@ def _has_usable_text(page: RawPage) -> bool:
 def _with_ocr(path: Path, raw_pages: list[RawPage], wanted: list[int], info: dict[str, str],
               timeout: float, look_for_blank: bool = True) -> ExtractedDocument:
     """Replace the wanted pages by their recognised text; a page OCR fails on is recorded as such, a page found
-    blank or read as noise (ocr.is_illegible) is left as it is (no text: `empty`). Without `look_for_blank` (`--ocr always`), every page is read."""
+    blank is left as it is (no text: `empty`). Without `look_for_blank` (`--ocr always`), every page is read."""
     pages = {page.number: page for page in raw_pages}
     confidences: dict[int, float] = {}
     unrecognised: dict[int, str] = {}
@@ -112,8 +110,6 @@ def _with_ocr(path: Path, raw_pages: list[RawPage], wanted: list[int], info: dic
         except OcrUnavailable as error:
             return build_document(raw_pages, info, unrecognised=dict.fromkeys(wanted, NEEDS_OCR),
                                   ocr_unavailable=str(error))
-        if is_illegible(recognised):  # show-through or stains: as a blank page, no text
-            continue
         pages[number] = recognised.page
         confidences[number] = recognised.confidence
     return build_document(list(pages.values()), info, confidences, unrecognised)

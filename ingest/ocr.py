@@ -18,8 +18,6 @@ from pathlib import Path
 
 import numpy as np
 
-from index.kazakh import is_known_word
-from index.language import RUSSIAN_FUNCTION_WORDS
 from ingest.extract import Line, RawPage
 
 LANGUAGES = "kaz+rus"
@@ -53,13 +51,6 @@ PREPARATION: tuple[str, ...] = ("deskew", "denoise")
 # confident words kept the worse reading of 2 heavy pages in 5.)
 RETRY_BELOW = 0.93
 LONG_WORD = 5
-# A reading is not text when Tesseract is unsure of it and a reader would know almost none of its words: the
-# mirrored print showing through a blank page's paper, dust and stains read as letters. Worn pages read 0.68
-# and more, show-through 0.36–0.51 (bench/ocr/worn.py's pages); 0.89 or more of a worn Kazakh page's long
-# words are lexicon words, 0.24 of a Russian page's words are function words, of show-through 0.00 and 0.08.
-ILLEGIBLE_BELOW = 0.6
-KNOWN_WORDS_LEAST = 0.2  # share of long words the Kazakh lexicon knows
-RUSSIAN_FUNCTION_WORDS_LEAST = 0.15  # share of all words
 SMALLEST_IMAGE = 16  # pixels a rendered page must have each way to be read at all
 READ_DPI = 300  # the resolution Tesseract reads best; smaller print is scaled up to it
 SKEW_LIMIT = 5.0  # degrees either way that deskewing looks for
@@ -85,18 +76,6 @@ class OcrPage:
     page: RawPage
     confidence: float
     long_words: int = 0
-
-
-def is_illegible(reading: OcrPage) -> bool:
-    """Whether a page's reading is noise rather than text (ILLEGIBLE_BELOW): indexed, its made-up words would
-    be found by near forms and offered as spellings."""
-    if reading.confidence >= ILLEGIBLE_BELOW:
-        return False
-    words = re.findall(r"[^\W\d_]+", " ".join(line.text for line in reading.page.lines).lower())
-    long_words = [word for word in words if len(word) >= LONG_WORD]
-    known = sum(map(is_known_word, long_words)) / len(long_words) if long_words else 0.0
-    russian = sum(word in RUSSIAN_FUNCTION_WORDS for word in words) / len(words) if words else 0.0
-    return known < KNOWN_WORDS_LEAST and russian < RUSSIAN_FUNCTION_WORDS_LEAST
 
 
 def missing_tools() -> str | None:

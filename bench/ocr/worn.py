@@ -201,7 +201,7 @@ def main() -> None:
         print(f"{count} pages ({', '.join(f'{pdf.name} {numbers}' for pdf, numbers in sources)}), "
               f"preparation {ocr.PREPARATION or '(none)'}")
         print("| level | CER | CER typeset | CER typewriter | evidence found | with near forms | seconds per page "
-              "| taken for blank or noise |")
+              "| taken for blank |")
         print("|---|---|---|---|---|---|---|---|")
         for name in args.levels:
             level = LEVELS[name]
@@ -217,12 +217,8 @@ def main() -> None:
                         results.append(ocr.OcrPage(RawPage(page.number, page.width, page.height, ()), 0.0))
                         continue
                     started = time.perf_counter()
-                    reading = ocr.recognise_image(pixels, page.number, page.width, page.height, level.dpi)
+                    results.append(ocr.recognise_image(pixels, page.number, page.width, page.height, level.dpi))
                     seconds += time.perf_counter() - started
-                    if ocr.is_illegible(reading):  # ingest keeps the page without text
-                        blank += 1
-                        reading = ocr.OcrPage(RawPage(page.number, page.width, page.height, ()), 0.0)
-                    results.append(reading)
                 recognised = page_texts(result.page for result in results)
                 edits[pdf] = sum(Levenshtein.distance(a, b) for a, b in zip(recognised, truth))
                 characters[pdf] = sum(map(len, truth))

@@ -255,22 +255,6 @@ def test_a_page_read_with_little_confidence_is_read_again_binarised_and_found(he
     _found_on_its_page(heavily_worn_scan, ("сипаттамасы", "қолжазбалардың", "экспедиция"), tmp_path)
 
 
-def test_print_showing_through_a_blank_page_is_not_indexed_as_text(tmp_path):
-    """The back of a printed page, seen mirrored through thin paper: the blank check sees ink, Tesseract reads
-    made-up words with little confidence; the page is kept without text rather than indexed as noise."""
-    if missing_tools():
-        pytest.fail(missing_tools())
-    rng = np.random.default_rng(3)
-
-    def show_through(image):
-        mirrored = np.asarray(image, np.float32)[:, ::-1]
-        return 235 - (255 - mirrored) * 0.2 + rng.normal(0, 6, mirrored.shape)
-
-    scan = _scanned(tmp_path, ARCHIVE_LINES, 300, show_through)
-    assert blank_pages(scan, [1]) == set()
-    assert extract_document(scan).pages[0].text == ""
-
-
 @pytest.fixture(scope="module")
 def faint_scan(tmp_path_factory):
     """A scan of a pale typescript: light grey letters (level 200) on white paper."""
