@@ -168,9 +168,9 @@ def ingest(archive: Archive, paths: Iterable[str | os.PathLike], on_file: Callab
         for failure in catalog.failures():
             if failure.path in named:
                 continue
-            if Path(failure.path).exists():
+            if Path(failure.path).is_file():
                 files.append(Path(failure.path))
-            else:  # deleted or moved since: nothing to try again (ingest it where it is now)
+            else:  # deleted, moved or replaced by a folder or a pipe since: no file to try again
                 catalog.forget_failure(failure.path)
                 forgotten.append(failure.path)
     if on_start:

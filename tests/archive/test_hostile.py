@@ -148,6 +148,7 @@ def test_a_failed_file_deleted_since_is_taken_off_the_ledger_by_a_retry(tmp_path
     archive = tmp_path / "a"
     assert run_cli("ingest", folder, "--archive", archive, "--silent").exit_code == 1
     (folder / "cut.pdf").unlink()
+    os.mkfifo(folder / "cut.pdf")  # in its place a pipe, which nobody writes: reading it would wait for ever
     retried = run_cli("ingest", "--retry-failed", "--archive", archive, "--silent")
     assert retried.exit_code == 0, retried.output
     assert f"1 failed file no longer there, taken off the list of failures: {folder / 'cut.pdf'}" in retried.stderr
