@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import errno
 import multiprocessing
+import os
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -16,6 +17,7 @@ from whoosh.index import Index
 from whoosh.reading import SegmentReader
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
+from index.children import end_with_parent
 from index.language import text_language
 from index.schema import IndexedPassage, fingerprint
 from index.whoosh_engine.schema import SCHEMA_VERSION, build_schema
@@ -191,7 +193,7 @@ def write_parts(ix: Index, parts: Sequence[Callable[[], Iterable[IndexedPassage]
     try:
         for part in parts:
             receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_write_part, args=(ix, part, sender), daemon=True)
+            process = context.Process(target=_write_part, args=(ix, part, sender, os.getpid()), daemon=True)
             process.start()
             sender.close()
             started.append((process, receiver))
@@ -218,8 +220,9 @@ def write_parts(ix: Index, parts: Sequence[Callable[[], Iterable[IndexedPassage]
     return total
 
 
-def _write_part(ix: Index, part: Callable[[], Iterable[IndexedPassage]], sender) -> None:
+def _write_part(ix: Index, part: Callable[[], Iterable[IndexedPassage]], sender, parent: int) -> None:
     """In a part's process: write its passages as a new segment and send (segment, passages, failure) back."""
+    end_with_parent(parent)
     try:
         writer = PooledSegmentWriter(ix, _lk=False)  # the parent holds the lock
         count = _add(writer, part())
