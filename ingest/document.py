@@ -154,7 +154,7 @@ def build_document(raw_pages: list[RawPage], info: dict[str, str] | None = None,
     confidences, unrecognised = confidences or {}, unrecognised or {}
     info = dict(info or {})
     cleaned = clean_pages(raw_pages, known_running=[info.get("Title", ""), info.get("Author", "")])
-    texts = join_pages(cleaned)
+    texts = join_pages(cleaned, recognised=frozenset(confidences))
     pages = tuple(_page_text(raw.number, text, confidences.get(raw.number), unrecognised.get(raw.number), ends)
                   for raw, (text, ends) in zip(cleaned, texts))
     passages: list[Passage] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -242,14 +242,16 @@ def _paragraph_breaks(page: RawPage) -> list[bool]:
     return breaks
 
 
-def join_pages(pages: list[RawPage]) -> list[tuple[str, tuple[int, ...]]]:
+def join_pages(pages: list[RawPage], recognised: Collection[int] = ()) -> list[tuple[str, tuple[int, ...]]]:
     """Each page's text — lines joined by spaces, paragraphs by blank lines, hyphens repaired — and where its
     lines ended: the offsets of the spaces that join them (the page view shows the lines as extracted).
 
-    A word broken across a page end is completed on the page where it starts.
+    A word broken across a page end is completed on the page where it starts. The pages numbered in
+    `recognised` were read by OCR, which writes every break as `-`: a producer's break marks on the
+    document's other pages say nothing of theirs.
     """
     vocabulary = Vocabulary.from_lines(line.text for page in pages for line in page.lines)
-    ends = Counter(line.text.rstrip()[-1:] for page in pages for line in page.lines)
+    ends = Counter(line.text.rstrip()[-1:] for page in pages if page.number not in recognised for line in page.lines)
     marked_breaks = sum(ends[mark] for mark in BREAK_MARKS) >= MARKED_BREAKS_MIN
     lines = [(index, " ".join(line.text.split()), new_paragraph) for index, page in enumerate(pages)
              for line, new_paragraph in zip(page.lines, _paragraph_breaks(page))]
@@ -261,7 +263,8 @@ def join_pages(pages: list[RawPage]) -> list[tuple[str, tuple[int, ...]]]:
 
     for index, text, new_paragraph in lines:
         if pending:
-            text, pending = _complete_word(texts, pending, text, vocabulary, marked_breaks, hyphenating)
+            marked = marked_breaks and pages[pending[0]].number not in recognised
+            text, pending = _complete_word(texts, pending, text, vocabulary, marked, hyphenating)
             new_paragraph = False
             if not text:
                 continue

@@ -6,7 +6,8 @@ import json
 import pytest
 
 from ingest.document import extract_document
-from ingest.hyphens import Vocabulary
+from ingest.extract import Line, RawPage
+from ingest.hyphens import Vocabulary, join_pages
 from tests.pdfs import write_pdf
 
 # Every line-end hyphen of the sample (tests/data/rogov_strasbourg_2012.txt), with the word
@@ -141,6 +142,20 @@ def test_a_word_broken_over_three_lines_comes_out_whole(tmp_path):
         "лық жұмыс.",
     ]])
     assert page_texts(path) == ["Шектеулі жауапкершілігі бар серіктестік. Бұл сараптамалық-талдамалық жұмыс."]
+
+
+def test_a_scanned_page_beside_a_text_layer_with_soft_hyphens_has_its_breaks_repaired():
+    """The text layer marks its breaks (U+00AD), so its ASCII hyphens are the author's; OCR writes every break
+    as `-`, and on the recognised page those are breaks."""
+    def page(number, texts):
+        return RawPage(number, 595, 842, tuple(Line(text, 50, 800 - 14 * row, 300, 812 - 14 * row)
+                                                for row, text in enumerate(texts)))
+
+    typeset = page(1, ["Құжаттар мұра\u00ad", "ғатқа тапсырылды, ма\u00ad", "териалдар сақта\u00ad", "лады."])
+    scanned = page(2, ["Экспедиция материал-", "дары облыстық мұрағат-", "қа тапсырылды."])
+    texts = [text for text, _ in join_pages([typeset, scanned], recognised={2})]
+    assert texts == ["Құжаттар мұрағатқа тапсырылды, материалдар сақталады.",
+                     "Экспедиция материалдары облыстық мұрағатқа тапсырылды."]
 
 
 def test_word_broken_across_a_page_end_is_completed_on_its_first_page(tmp_path):
