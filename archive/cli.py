@@ -123,7 +123,7 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
 
     Runs again do only what is left: files already in the archive are recognised by content,
     files that failed before are skipped unless --retry-failed. A text file's pages are
-    separated by form feeds. Scanned pages are recognised with Tesseract (kaz+rus); where it
+    separated by form feeds. Scanned pages are recognised with Tesseract (kaz+rus+eng); where it
     is not installed they wait, and `--retry-failed` recognises them once it is. With
     --cluster, files are read on a Dask cluster (each file's bytes go with its task) and the
     catalog and the index are still written here.

@@ -255,6 +255,16 @@ def test_a_page_read_with_little_confidence_is_read_again_binarised_and_found(he
     _found_on_its_page(heavily_worn_scan, ("сипаттамасы", "қолжазбалардың", "экспедиция"), tmp_path)
 
 
+def test_a_scan_in_latin_script_is_read_as_latin(tmp_path):
+    """Kazakh in its Latin alphabet (1929–40, and since 2017), names and foreign text: not Cyrillic junk."""
+    if missing_tools():
+        pytest.fail(missing_tools())
+    lines = ["Qazaqstan Respublikasynyn arhivterinde qujattar saqtalady.",
+             "The archive holds the decrees of the government and the letters of the people."] * 3
+    text = extract_document(_scanned(tmp_path, lines, 300, lambda image: np.asarray(image, np.float32))).pages[0].text
+    assert "Qazaqstan" in text and "arhivterinde" in text and "government" in text
+
+
 @pytest.fixture(scope="module")
 def faint_scan(tmp_path_factory):
     """A scan of a pale typescript: light grey letters (level 200) on white paper."""
