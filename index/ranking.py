@@ -38,10 +38,13 @@ dev half and our own) and checked on the keyword set.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
 from whoosh.query import Or, Phrase, Query, Term
+
+from index.language import KAZAKH, RUSSIAN
 
 # BM25's term-frequency saturation and length normalisation (shorter passages than whoosh's
 # default B=0.75 assumes: the passages are already cut to about 600 characters).
@@ -84,6 +87,40 @@ OTHER_LANGUAGE_FACTOR = 0.5
 def robertson_idf(documents: int, frequency: int) -> float:
     """log(1 + (N - df + 0.5) / (df + 0.5)): near zero for a word in most passages, never negative."""
     return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+
+
+def bm25(idf, tf: np.ndarray, lengths: np.ndarray, average, b: float = B, k1: float = K1) -> np.ndarray:
+    """BM25's term score of passages (or pages) holding a term `tf` times, `lengths` long, `average` their mean."""
+    return idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / np.maximum(average, 1e-9)))
+
+
+def best(scores: np.ndarray, depth: int) -> np.ndarray:
+    """The indices of the `depth` highest scores (all, when there are no more), in no particular order."""
+    return np.arange(len(scores)) if len(scores) <= depth else np.argpartition(-scores, depth)[:depth]
+
+
+def with_page_diversity(scores: np.ndarray, pages: np.ndarray) -> np.ndarray:
+    """The scores with every passage but the best of its page (`pages`: each passage's page) at SAME_PAGE_FACTOR,
+    among the best EVIDENCE_DEPTH (further down, a page's second passage is too far to hide another page)."""
+    if not len(scores) or SAME_PAGE_FACTOR == 1:
+        return scores
+    candidates = best(scores, EVIDENCE_DEPTH)
+    on = pages[candidates]
+    order = np.lexsort((-scores[candidates], on))  # by page, the best passage of each first
+    seconds = candidates[order[np.diff(on[order], prepend=-1) == 0]]
+    scores = scores.copy()
+    scores[seconds] *= SAME_PAGE_FACTOR
+    return scores
+
+
+def language_weights(languages: Sequence[str], language: str | None) -> np.ndarray | None:
+    """For a query leaning to one `language`: the weight of each of `languages` (passage languages),
+    OTHER_LANGUAGE_FACTOR for the other language's (passages in neither, `other`, weigh 1); None when the
+    query leans to neither."""
+    if language is None:
+        return None
+    return np.array([OTHER_LANGUAGE_FACTOR if value in (KAZAKH, RUSSIAN) and value != language else 1.0
+                     for value in languages])
 
 
 # The model's decisions on the parsed query (a whoosh query tree, index.query), which every engine takes alike.

@@ -17,6 +17,8 @@ from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
 from index.analysis import term_spans
+from index.counting import COLLAPSE_COLUMN, FACETS, copies, count, pages, top
+from index.matches import Matches
 from index.query import (
     MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, MAX_PREFIX_WORDS, MAX_QUERY_TERMS, MAX_QUERY_WORDS, SEARCH_FIELDS, ParsedQuery,
     parse_query,
@@ -26,8 +28,7 @@ from index.seam import FILTER_PATTERN, SORTS, TIME_BUDGET_SECONDS, Filters, Hit,
 from index.snippets import Fragments, fragments, match_spans, snippet
 from index.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
 from index.whoosh_engine.approximate import NearForms, near_forms, with_near_forms
-from index.whoosh_engine.counting import COLLAPSE_COLUMN, FACETS, copies, count, pages, top
-from index.whoosh_engine.engine import Evaluator, Matches
+from index.whoosh_engine.engine import Evaluator
 from index.whoosh_engine.postings import Generation, IndexArrays
 from index.whoosh_engine.ranking import (
     RankingWeighting,
