@@ -50,6 +50,8 @@ from index.language import KAZAKH, RUSSIAN
 # default B=0.75 assumes: the passages are already cut to about 600 characters).
 K1 = 1.2
 B = 0.5
+# A word of the title weighs as so many of the text (the title field's term frequencies are scaled by it).
+TITLE_BOOST = 1.5
 PAGE_WEIGHT = 0.7
 EXACT_FORM_WEIGHT = 0.3
 # A word's family: the FAMILY_WORDS commonest indexed words (common words left out) beginning with
