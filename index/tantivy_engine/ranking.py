@@ -39,19 +39,28 @@ def _analysed(text: str) -> Counter:
 class Evidence:
     """The analysed terms of some passages, each field's term frequencies and length: what BM25 counts."""
 
-    def __init__(self, view: View, numbers: np.ndarray) -> None:
+    def __init__(self, view: View, numbers: np.ndarray, fields: dict[str, list[Counter]] | None = None,
+                 idf: dict[tuple[str, str], float] | None = None) -> None:
         self.view = view
         self.numbers = numbers
-        stored = view.stored(numbers.tolist())
-        self.fields = {
-            "text": [Counter(fields.get("stems", b"").decode("utf-8").split()) for fields in stored],
-            "exact": [Counter(fields.get("exact", "").split()) for fields in stored],
-            "title": [_analysed(fields.get("title", "")) for fields in stored],
-            "author": [_analysed(fields.get("author", "")) for fields in stored],
-        }
+        if fields is None:
+            stored = view.stored(numbers.tolist())
+            fields = {
+                "text": [Counter(fields.get("stems", b"").decode("utf-8").split()) for fields in stored],
+                "exact": [Counter(fields.get("exact", "").split()) for fields in stored],
+                "title": [_analysed(fields.get("title", "")) for fields in stored],
+                "author": [_analysed(fields.get("author", "")) for fields in stored],
+            }
+        self.fields = fields
         self._lengths = {"text": view.arrays.array("text_length"), "title": view.arrays.array("title_length"),
                          "exact": view.arrays.array("exact_length")}
-        self._idf: dict[tuple[str, str], float] = {}
+        self._idf = {} if idf is None else idf
+
+    def of(self, numbers: np.ndarray) -> Evidence:
+        """The evidence of some of these passages (ascending numbers, all among them), read no more."""
+        where = np.searchsorted(self.numbers, numbers)
+        return Evidence(self.view, numbers, {field: [counts[index] for index in where.tolist()]
+                                             for field, counts in self.fields.items()}, self._idf)
 
     def frequencies(self, field: str, text: str) -> np.ndarray:
         """How often each passage holds the term (the title's counted TITLE_BOOST times, as whoosh weighs it)."""
@@ -162,7 +171,9 @@ def rescored(view: View, counts: Counts, matches: Matches, searched: Query, type
         return matches
     chosen = np.sort(model.best(matches.scores, RESCORE_DEPTH))
     numbers = matches.docnums[chosen].astype(np.int64)
-    evidence = Evidence(view, numbers)
+    page_of, _ = view.pages()
+    on_pages = Evidence(view, np.flatnonzero(np.isin(page_of, page_of[numbers])))  # the candidates' whole pages
+    evidence = on_pages.of(numbers)
     rescorer = Rescorer(evidence, counts)
     scores = rescorer.scored(searched).scores
     parts = _parts(searched)
@@ -171,12 +182,11 @@ def rescored(view: View, counts: Counts, matches: Matches, searched: Query, type
         scores = scores + model.FAMILY_WEIGHT * evidence.score("text", word)
     groups = [{text for field, text in existing_terms(part, counts) if field == "text"} | family
               for part, family in zip(parts, families)]
-    scores = scores + model.PAGE_WEIGHT * page_scores(view, [group for group in groups if group], numbers)
+    scores = scores + model.PAGE_WEIGHT * page_scores(on_pages, [group for group in groups if group], numbers)
     for word in _exact_forms(counts, typed_words):
         scores = scores + model.EXACT_FORM_WEIGHT * evidence.score("exact", word)
     if preference is not None:
         scores = scores * preference(numbers)
-    page_of, _ = view.pages()
     scores = model.with_page_diversity(scores, page_of[numbers])
     all_scores = matches.scores.copy()
     rest = np.ones(len(matches), dtype=bool)
@@ -205,16 +215,16 @@ def word_family(part: Query, counts: Counts) -> frozenset[str]:
     return frozenset(family)
 
 
-def page_scores(view: View, groups: Sequence[set[str]], numbers: np.ndarray) -> np.ndarray:
-    """BM25 of the query's words over each candidate's whole page (a word's frequency summed over the page)."""
+def page_scores(evidence: Evidence, groups: Sequence[set[str]], numbers: np.ndarray) -> np.ndarray:
+    """BM25 of the query's words over each candidate's whole page (a word's frequency summed over the page;
+    `evidence`: of every passage of the candidates' pages)."""
+    view = evidence.view
     page_of, page_lengths = view.pages()
     scores = np.zeros(len(numbers))
     if not groups or not len(numbers):
         return scores
     pages = np.unique(page_of[numbers])
-    on_pages = np.flatnonzero(np.isin(page_of, pages))  # every passage of the candidates' pages
-    evidence = Evidence(view, on_pages)
-    where = np.searchsorted(pages, page_of[on_pages])
+    where = np.searchsorted(pages, page_of[evidence.numbers])
     average = float(page_lengths.mean())
     for group in groups:
         frequencies = np.zeros(len(pages))
