@@ -148,10 +148,6 @@ def translate(query: Query, schema: tantivy.Schema) -> tantivy.Query | None:
             return translate(Term(query.fieldname, query.words[0], boost=boost), schema)
         # whoosh's slop counts the steps from one word to the next (1: adjacent), tantivy's the positions between
         found = tantivy.Query.phrase_query(schema, query.fieldname, list(query.words), slop=max(0, query.slop - 1))
-    elif isinstance(query, Prefix):
-        if query.fieldname not in SEARCHED:
-            return None
-        found = tantivy.Query.regex_query(schema, query.fieldname, _escaped(query.text) + ".*")
     elif isinstance(query, (Or, DisjunctionMax)):
         parts = [part for part in (translate(sub, schema) for sub in query.subqueries) if part is not None]
         if not parts:
@@ -185,11 +181,6 @@ def translate(query: Query, schema: tantivy.Schema) -> tantivy.Query | None:
     elif isinstance(query, NumericRange) and query.fieldname == "year":
         found = tantivy.Query.range_query(schema, "year", tantivy.FieldType.Integer, query.start, query.end,
                                           include_lower=not query.startexcl, include_upper=not query.endexcl)
-    else:
+    else:  # a prefix left after its words were chosen (search._expanded) stands for none
         return None
     return found if boost == 1.0 else tantivy.Query.boost_query(found, boost)
-
-
-def _escaped(text: str) -> str:
-    """A word as a literal in tantivy's regular expressions."""
-    return "".join(f"\\{letter}" if not letter.isalnum() else letter for letter in text)
