@@ -30,28 +30,28 @@ from index.tantivy_engine.view import Counts, View, existing_terms, translate
 RESCORE_DEPTH = model.EVIDENCE_DEPTH
 
 
+# The stored field holding each searched field's analysed terms, in order (the author is analysed again).
+STORED_TERMS = {"text": "stems", "exact": "exact", "title": "title_stems", "author": "author"}
+
+
 @lru_cache(maxsize=4096)
 def _analysed(text: str) -> Counter:
-    """A title's (or an author's) terms: many passages share their document's."""
+    """An author's terms: many passages share their document's."""
     return Counter({term: len(positions) for term, positions in term_positions(text).items()})
 
 
 class Evidence:
-    """The analysed terms of some passages, each field's term frequencies and length: what BM25 counts."""
+    """The analysed terms of some passages, each field's term frequencies and length: what BM25 counts.
 
-    def __init__(self, view: View, numbers: np.ndarray, fields: dict[str, list[Counter]] | None = None,
+    The stored terms are read once (one document fetch a passage), each field's counted when first asked.
+    """
+
+    def __init__(self, view: View, numbers: np.ndarray, stored: list[dict[str, str]] | None = None,
                  idf: dict[tuple[str, str], float] | None = None) -> None:
         self.view = view
         self.numbers = numbers
-        if fields is None:
-            stored = view.stored(numbers.tolist())
-            fields = {
-                "text": [Counter(fields.get("stems", b"").decode("utf-8").split()) for fields in stored],
-                "exact": [Counter(fields.get("exact", "").split()) for fields in stored],
-                "title": [_analysed(fields.get("title", "")) for fields in stored],
-                "author": [_analysed(fields.get("author", "")) for fields in stored],
-            }
-        self.fields = fields
+        self._stored = view.stored_terms(numbers.tolist(), STORED_TERMS) if stored is None else stored
+        self._counted: dict[str, list[Counter]] = {}
         self._lengths = {"text": view.arrays.array("text_length"), "title": view.arrays.array("title_length"),
                          "exact": view.arrays.array("exact_length")}
         self._idf = {} if idf is None else idf
@@ -59,13 +59,21 @@ class Evidence:
     def of(self, numbers: np.ndarray) -> Evidence:
         """The evidence of some of these passages (ascending numbers, all among them), read no more."""
         where = np.searchsorted(self.numbers, numbers)
-        return Evidence(self.view, numbers, {field: [counts[index] for index in where.tolist()]
-                                             for field, counts in self.fields.items()}, self._idf)
+        return Evidence(self.view, numbers, [self._stored[index] for index in where.tolist()], self._idf)
+
+    def _terms(self, field: str) -> list[Counter]:
+        if field not in self._counted:
+            if field == "author":
+                self._counted[field] = [_analysed(fields["author"]) for fields in self._stored]
+            else:
+                self._counted[field] = [Counter(fields[field].split()) for fields in self._stored]
+        return self._counted[field]
 
     def frequencies(self, field: str, text: str) -> np.ndarray:
         """How often each passage holds the term (the title's counted TITLE_BOOST times, as whoosh weighs it)."""
-        counts = np.array([terms.get(text, 0) for terms in self.fields.get(field, [{}] * len(self.numbers))],
-                          dtype=np.float64)
+        if field not in STORED_TERMS:
+            return np.zeros(len(self.numbers))
+        counts = np.array([terms.get(text, 0) for terms in self._terms(field)], dtype=np.float64)
         return counts * model.TITLE_BOOST if field == "title" else counts
 
     def score(self, field: str, text: str) -> np.ndarray:

@@ -13,7 +13,7 @@ import tantivy
 from index.analysis import ANALYZER_VERSION
 
 # The index must be rebuilt when this changes; it is stored beside the index files.
-SCHEMA_VERSION = f"1.{ANALYZER_VERSION}"
+SCHEMA_VERSION = f"2.{ANALYZER_VERSION}"
 VERSION_FILE = "muragat-schema-version"
 # The fields a query searches, indexed from the analyzers' terms (tantivy's `raw` tokenizer never splits them).
 SEARCHED = ("text", "title", "author", "exact")
@@ -34,7 +34,9 @@ def build_schema() -> tantivy.Schema:
         builder.add_unsigned_field(f"{name}_code", fast=True)
     for name in SEARCHED:
         builder.add_text_field(name, stored=True, tokenizer_name="raw")
-    builder.add_bytes_field("stems", stored=True)  # the text's terms in order: what the ranking model counts
+    # The text's and the title's terms in order: what the ranking model counts (never analysed again to rank).
+    builder.add_bytes_field("stems", stored=True)
+    builder.add_bytes_field("title_stems", stored=True)
     builder.add_integer_field("year", stored=True, indexed=True, fast=True)
     builder.add_integer_field("page", stored=True, fast=True)
     builder.add_unsigned_field("page_key", indexed=True, fast=True)  # a page: its passages are read together

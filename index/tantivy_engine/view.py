@@ -73,6 +73,16 @@ class View:
         return [{name: values[0] for name, values in self.searcher.doc(self.arrays.addresses[number]).to_dict().items()
                  if values} for number in numbers]
 
+    def stored_terms(self, numbers: Iterable[int], fields: dict[str, str]) -> list[dict[str, str]]:
+        """Some stored fields of some passages ({name: stored field}), as text ("" where a passage has none)."""
+        found = []
+        for number in numbers:
+            doc = self.searcher.doc(self.arrays.addresses[number])
+            values = {name: doc.get_first(stored) or "" for name, stored in fields.items()}
+            found.append({name: value.decode("utf-8") if isinstance(value, bytes) else value
+                          for name, value in values.items()})
+        return found
+
 
 class Counts:
     """The index's counts over the passages a viewer may see (`visible`: a bool each; None: all of them)."""

@@ -81,6 +81,7 @@ def document(passage: IndexedPassage) -> tantivy.Document:
     # The exact field stores its forms (the ranking model counts them), the stems field the text's terms.
     doc.add_pre_tokenized_text("exact", _pre_tokenized(" ".join(term for term, _ in forms), forms))
     doc.add_bytes("stems", " ".join(term for term, _ in stems).encode("utf-8"))
+    doc.add_bytes("title_stems", " ".join(term for term, _ in title).encode("utf-8"))
     doc.add_integer("year", passage.year if passage.year is not None else NO_YEAR)
     doc.add_integer("page", passage.page)
     doc.add_unsigned("page_key", code(f"{passage.document_id}\x00{passage.page}"))
