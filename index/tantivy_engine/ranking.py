@@ -180,17 +180,20 @@ def rescored(view: View, counts: Counts, matches: Matches, searched: Query, type
     chosen = np.sort(model.best(matches.scores, RESCORE_DEPTH))
     numbers = matches.docnums[chosen].astype(np.int64)
     page_of, _ = view.pages()
-    on_pages = Evidence(view, np.flatnonzero(np.isin(page_of, page_of[numbers])))  # the candidates' whole pages
-    evidence = on_pages.of(numbers)
-    rescorer = Rescorer(evidence, counts)
-    scores = rescorer.scored(searched).scores
     parts = _parts(searched)
     families = [word_family(part, counts) for part in parts]
+    groups = [group for group in ({text for field, text in existing_terms(part, counts) if field == "text"} | family
+                                  for part, family in zip(parts, families)) if group]
+    # Each word group's passages; of the candidates' pages, those holding one are all the page evidence needs.
+    holding = [view.matches(Or([Term("text", word) for word in sorted(group)])).docnums for group in groups]
+    on_pages = np.isin(page_of, page_of[numbers])
+    read = np.union1d(numbers, np.concatenate([found[on_pages[found]] for found in holding]) if holding else [])
+    everything = Evidence(view, read.astype(np.int64))
+    evidence = everything.of(numbers)
+    scores = Rescorer(evidence, counts).scored(searched).scores
     for word in frozenset().union(*families):
         scores = scores + model.FAMILY_WEIGHT * evidence.score("text", word)
-    groups = [{text for field, text in existing_terms(part, counts) if field == "text"} | family
-              for part, family in zip(parts, families)]
-    scores = scores + model.PAGE_WEIGHT * page_scores(on_pages, [group for group in groups if group], numbers)
+    scores = scores + model.PAGE_WEIGHT * page_scores(everything, groups, holding, numbers)
     for word in _exact_forms(counts, typed_words):
         scores = scores + model.EXACT_FORM_WEIGHT * evidence.score("exact", word)
     if preference is not None:
@@ -223,9 +226,10 @@ def word_family(part: Query, counts: Counts) -> frozenset[str]:
     return frozenset(family)
 
 
-def page_scores(evidence: Evidence, groups: Sequence[set[str]], numbers: np.ndarray) -> np.ndarray:
-    """BM25 of the query's words over each candidate's whole page (a word's frequency summed over the page;
-    `evidence`: of every passage of the candidates' pages)."""
+def page_scores(evidence: Evidence, groups: Sequence[set[str]], holding: Sequence[np.ndarray],
+                numbers: np.ndarray) -> np.ndarray:
+    """BM25 of the query's word groups over each candidate's whole page (a word's frequency summed over the page;
+    `holding`: each group's passages; `evidence`: of those on the candidates' pages)."""
     view = evidence.view
     page_of, page_lengths = view.pages()
     scores = np.zeros(len(numbers))
@@ -234,14 +238,13 @@ def page_scores(evidence: Evidence, groups: Sequence[set[str]], numbers: np.ndar
     pages = np.unique(page_of[numbers])
     where = np.searchsorted(pages, page_of[evidence.numbers])
     average = float(page_lengths.mean())
-    for group in groups:
+    for group, found in zip(groups, holding):
         frequencies = np.zeros(len(pages))
         for word in group:
             np.add.at(frequencies, where, evidence.frequencies("text", word))
         if not frequencies.any():
             continue
-        holding = view.matches(Or([Term("text", word) for word in sorted(group)])).docnums
-        idf = robertson_idf(len(page_lengths), len(np.unique(page_of[holding])))
+        idf = robertson_idf(len(page_lengths), len(np.unique(page_of[found])))
         tf = frequencies[np.searchsorted(pages, page_of[numbers])]
         scores += bm25(idf, tf, page_lengths[page_of[numbers]], average)
     return scores
