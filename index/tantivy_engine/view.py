@@ -74,12 +74,13 @@ class View:
                  if values} for number in numbers]
 
     def stored_terms(self, numbers: Iterable[int], fields: dict[str, str]) -> list[dict[str, str]]:
-        """Some stored fields of some passages ({name: stored field}), as text ("" where a passage has none)."""
+        """Some stored fields of some passages ({name: stored field}), as text with a space at either end
+        (" " where a passage has none): a term stands between spaces."""
         found = []
         for number in numbers:
             doc = self.searcher.doc(self.arrays.addresses[number])
             values = {name: doc.get_first(stored) or "" for name, stored in fields.items()}
-            found.append({name: value.decode("utf-8") if isinstance(value, bytes) else value
+            found.append({name: f" {value.decode('utf-8') if isinstance(value, bytes) else value} "
                           for name, value in values.items()})
         return found
 
