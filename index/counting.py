@@ -117,6 +117,23 @@ def copies(searcher: object, generation: Columns, docnums: np.ndarray,
     return found
 
 
+def more_in_documents(searcher: object, generation: Columns, ranked: list[tuple[int, float]], offset: int,
+                      per_document: int, texts: dict[str, int]) -> dict[int, int]:
+    """{passage: more passages of its document} for the listed passages that are their document's last (`texts`:
+    the document facet, how many texts each document's listing shows)."""
+    if not per_document:
+        return {}
+    documents = generation.column(searcher, "document_id")
+    listed: Counter = Counter()
+    more = {}
+    for position, (docnum, _) in enumerate(ranked):
+        document_id = documents.values[documents.codes[docnum]]
+        listed[document_id] += 1
+        if position >= offset and listed[document_id] == per_document and texts.get(document_id, 0) > per_document:
+            more[docnum] = texts[document_id] - per_document
+    return more
+
+
 def live_counts(searcher: object, generation: Columns, name: str) -> dict:
     """How many of the index's passages (deleted ones aside) have each value of a column: for `status`."""
     column = generation.column(searcher, name)

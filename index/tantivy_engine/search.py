@@ -3,16 +3,15 @@ tantivy's matches and the shared query language, counting, ranking model and sni
 from __future__ import annotations
 
 import time
-from collections import Counter
 
 import numpy as np
 from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
 
 from index.analysis import term_spans
-from index.counting import copies, count, pages, top
-from index.matches import Matches
+from index.counting import copies, count, more_in_documents, pages, top
 from index.query import (
-    MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, MAX_PREFIX_WORDS, MAX_QUERY_TERMS, MAX_QUERY_WORDS, ParsedQuery, parse_query,
+    MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, MAX_PREFIX_WORDS, SUGGEST_BELOW, ParsedQuery, check_size, combined_filters,
+    parse_query,
 )
 from index.ranking import PROXIMITY_DEPTH, proximity_phrase, without_common_words
 from index.schema import NO_YEAR
@@ -21,10 +20,6 @@ from index.snippets import Fragments, fragments, match_spans, snippet
 from index.tantivy_engine.ranking import language_preference, proximity_scores, rescored
 from index.tantivy_engine.view import Counts, View, existing_terms, parsing_schema
 from index.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
-
-# Fewer matching passages than this, and the results offer a corrected query.
-SUGGEST_BELOW = 3
-
 
 def search(view: View, text: str, limit: int = 10, offset: int = 0, filters: Filters | None = None,
            sort: str = "relevance", per_document: int = 0, hidden: frozenset[str] = frozenset(),
@@ -41,7 +36,7 @@ def search(view: View, text: str, limit: int = 10, offset: int = 0, filters: Fil
     _check_cost(parsed, counts)
     query = _expanded(parsed, counts, skeletons)
     by_relevance = sort == "relevance"
-    allowed = _both(allowed_passages(view, _combined(parsed.filter, filters)), counts.passages)
+    allowed = _both(allowed_passages(view, combined_filters(parsed.filter, filters)), counts.passages)
     searched = without_common_words(query, counts) if by_relevance else query
     matches = view.matches(searched)
     if allowed is not None:
@@ -58,7 +53,7 @@ def search(view: View, text: str, limit: int = 10, offset: int = 0, filters: Fil
     shown = ranked[offset:offset + limit]
     elsewhere = copies(view, arrays, matches.docnums, [number for number, _ in shown])
     total, facets = count(view, arrays, matches.docnums)
-    more = _more_in_documents(view, ranked[:offset + limit], offset, per_document, facets["document_id"])
+    more = more_in_documents(view, arrays, ranked[:offset + limit], offset, per_document, facets["document_id"])
     stored = view.stored([number for number, _ in shown])
     hits = tuple(_hit(fields, score, terms, elsewhere[number], more.get(number, 0))
                  for fields, (number, score) in zip(stored, shown))
@@ -77,22 +72,6 @@ def _with_proximity(view: View, near: Phrase, ordered: list[tuple[int, float]], 
               for index, (number, score) in enumerate(best)]
     places = view.arrays.places()
     return sorted(scored, key=lambda hit: (-hit[1], places[hit[0]])) + rest
-
-
-def _more_in_documents(view: View, ranked: list[tuple[int, float]], offset: int, per_document: int,
-                       texts: dict[str, int]) -> dict[int, int]:
-    """{passage: more passages of its document} for the listed passages that are their document's last."""
-    if not per_document:
-        return {}
-    documents = view.arrays.column(view, "document_id")
-    listed: Counter = Counter()
-    more = {}
-    for position, (number, _) in enumerate(ranked):
-        document_id = documents.values[documents.codes[number]]
-        listed[document_id] += 1
-        if position >= offset and listed[document_id] == per_document and texts.get(document_id, 0) > per_document:
-            more[number] = texts[document_id] - per_document
-    return more
 
 
 def visible_passages(view: View, hidden: frozenset[str]) -> np.ndarray | None:
@@ -131,27 +110,6 @@ def allowed_passages(view: View, query: Query | None) -> np.ndarray | None:
     return allowed
 
 
-def filter_query(filters: Filters) -> Query | None:
-    """The chosen filters as the query language's filter nodes; None when nothing is narrowed."""
-    parts: list[Query] = []
-    if filters.collection:
-        parts.append(Term("collection", filters.collection))
-    if filters.year_from is not None or filters.year_to is not None:
-        parts.append(NumericRange("year", filters.year_from, filters.year_to))
-    if filters.document_id:
-        parts.append(Term("document_id", filters.document_id))
-    if filters.language:
-        parts.append(Term("language", filters.language))
-    return And(parts) if len(parts) > 1 else (parts[0] if parts else None)
-
-
-def _combined(typed: Query | None, filters: Filters | None) -> Query | None:
-    chosen = filter_query(filters) if filters else None
-    if typed is None or chosen is None:
-        return typed or chosen
-    return And([typed, chosen])
-
-
 def _both(allowed: np.ndarray | None, visible: np.ndarray | None) -> np.ndarray | None:
     if allowed is None or visible is None:
         return visible if allowed is None else allowed
@@ -160,12 +118,8 @@ def _both(allowed: np.ndarray | None, visible: np.ndarray | None) -> np.ndarray 
 
 def _check_cost(parsed: ParsedQuery, counts: Counts) -> None:
     """Refuse queries whose cost has no useful bound (the whoosh engine's limits, from index.query)."""
-    leaves = list(parsed.query.leaves())
-    if len(parsed.words) > MAX_QUERY_WORDS or len(leaves) > MAX_QUERY_TERMS:
-        words = max(len(parsed.words), len(leaves) // 4)
-        raise QueryError(f"the query has too many words and alternatives ({words}); "
-                         f"keep it to {MAX_QUERY_WORDS} or fewer", "too_many_words", count=words, limit=MAX_QUERY_WORDS)
-    for leaf in leaves:
+    check_size(parsed)
+    for leaf in parsed.query.leaves():
         if isinstance(leaf, Prefix) and _prefix_words(leaf, counts) > MAX_PREFIX_TERMS:
             raise QueryError(f"«{leaf.text}*» stands for more than {MAX_PREFIX_TERMS} different words; "
                              "type more letters before *", "prefix_too_broad", prefix=leaf.text,
@@ -253,7 +207,7 @@ def matching_pages(view: View, text: str, document_id: str, hidden: frozenset[st
     counts = Counts(view, visible_passages(view, hidden))
     _check_cost(parsed, counts)
     matches = view.matches(_expanded(parsed, counts, skeletons))
-    allowed = _both(allowed_passages(view, _combined(parsed.filter, Filters(document_id=document_id))),
+    allowed = _both(allowed_passages(view, combined_filters(parsed.filter, Filters(document_id=document_id))),
                     counts.passages)
     matches = matches.where(allowed[matches.docnums])
     return dict(sorted(pages(view, view.arrays, matches.docnums).items()))
