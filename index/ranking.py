@@ -38,7 +38,8 @@ dev half and our own) and checked on the keyword set.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from itertools import islice
 from typing import Protocol
 
 import numpy as np
@@ -198,6 +199,33 @@ def _leaf_terms(query: Query) -> list[Term]:
     if isinstance(query, Or):
         return [term for sub in query.subqueries for term in _leaf_terms(sub)]
     return []
+
+
+def word_family(part: Query, counts: PassageCounts,
+                commonest_starting: Callable[[str, int, float], list[str]]) -> frozenset[str]:
+    """For a plain word of the query (not a phrase, a prefix or an exact form): the indexed text words that
+    begin as it does (its first FAMILY_PREFIX letters), the FAMILY_WORDS commonest, words in over the
+    common-word share of the passages and the word's own analyses left out. A word the index lacks has
+    a family too: a misspelt or unanalysed word is where it helps most.
+
+    `commonest_starting(beginning, count, at_most)`: an engine's commonest text words beginning so (of the
+    passages `counts` counts), none in over `at_most` passages."""
+    word = _typed_term(part)
+    if word is None or word.fieldname != "text":
+        return frozenset()
+    own = {term.text for term in _leaf_terms(part)}
+    limit = _common_limit(counts)
+    family: set[str] = set()
+    for beginning in {text[:FAMILY_PREFIX] for text in own if len(text) >= FAMILY_PREFIX}:
+        words = (word for word in commonest_starting(beginning, FAMILY_WORDS + len(own), limit) if word not in own)
+        family.update(islice(words, FAMILY_WORDS))
+    return frozenset(family)
+
+
+def exact_forms(counts: PassageCounts, typed_words: Sequence[str]) -> list[str]:
+    """The typed word forms the exact-form field holds (of the passages `counts` counts), common words left out."""
+    limit = _common_limit(counts)
+    return [word for word in dict.fromkeys(typed_words) if 0 < counts.doc_frequency("exact", word) <= limit]
 
 
 def _coordinated(scores: np.ndarray, matched: np.ndarray, term_count: int, scale: float) -> np.ndarray:

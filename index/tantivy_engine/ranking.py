@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from itertools import islice
 
 import numpy as np
 from whoosh.query import (
@@ -22,7 +21,7 @@ from whoosh.query import (
 from index import ranking as model
 from index.analysis import term_positions
 from index.matches import Matches
-from index.ranking import _common_limit, _coordinated, _leaf_terms, _parts, _typed_term, bm25, robertson_idf
+from index.ranking import _coordinated, _parts, bm25, robertson_idf
 from index.schema import NO_YEAR
 from index.tantivy_engine.view import Counts, View, existing_terms, translate
 
@@ -180,7 +179,8 @@ def rescored(view: View, counts: Counts, matches: Matches, searched: Query, type
     numbers = matches.docnums[chosen].astype(np.int64)
     page_of, _ = view.pages()
     parts = _parts(searched)
-    families = [word_family(part, counts) for part in parts]
+    families = [model.word_family(part, counts, lambda beginning, count, at_most:
+                                  counts.commonest_starting("text", beginning, count, at_most)) for part in parts]
     groups = [group for group in ({text for field, text in existing_terms(part, counts) if field == "text"} | family
                                   for part, family in zip(parts, families)) if group]
     # Each word group's passages; of the candidates' pages, those holding one are all the page evidence needs.
@@ -193,7 +193,7 @@ def rescored(view: View, counts: Counts, matches: Matches, searched: Query, type
     for word in frozenset().union(*families):
         scores = scores + model.FAMILY_WEIGHT * evidence.score("text", word)
     scores = scores + model.PAGE_WEIGHT * page_scores(everything, groups, holding, numbers)
-    for word in _exact_forms(counts, typed_words):
+    for word in model.exact_forms(counts, typed_words):
         scores = scores + model.EXACT_FORM_WEIGHT * evidence.score("exact", word)
     if preference is not None:
         scores = scores * preference(numbers)
@@ -207,22 +207,6 @@ def rescored(view: View, counts: Counts, matches: Matches, searched: Query, type
         all_scores[rest] = floor - 1 - (others.max() - others)
     all_scores[chosen] = scores
     return Matches(matches.docnums, all_scores, matches.terms)
-
-
-def word_family(part: Query, counts: Counts) -> frozenset[str]:
-    """A plain word's family (index/ranking.py: the commonest indexed words sharing its first FAMILY_PREFIX
-    letters, common words and its own analyses left out)."""
-    word = _typed_term(part)
-    if word is None or word.fieldname != "text":
-        return frozenset()
-    own = {term.text for term in _leaf_terms(part)}
-    limit = _common_limit(counts)
-    family: set[str] = set()
-    for beginning in {text[:model.FAMILY_PREFIX] for text in own if len(text) >= model.FAMILY_PREFIX}:
-        words = (word for word in counts.commonest_starting("text", beginning, model.FAMILY_WORDS + len(own), limit)
-                 if word not in own)
-        family.update(islice(words, model.FAMILY_WORDS))
-    return frozenset(family)
 
 
 def page_scores(evidence: Evidence, groups: Sequence[set[str]], holding: Sequence[np.ndarray],
@@ -247,12 +231,6 @@ def page_scores(evidence: Evidence, groups: Sequence[set[str]], holding: Sequenc
         tf = frequencies[np.searchsorted(pages, page_of[numbers])]
         scores += bm25(idf, tf, page_lengths[page_of[numbers]], average)
     return scores
-
-
-def _exact_forms(counts: Counts, typed_words: Sequence[str]) -> list[str]:
-    """The typed word forms the exact-form field holds, common words left out."""
-    limit = _common_limit(counts)
-    return [word for word in dict.fromkeys(typed_words) if 0 < counts.doc_frequency("exact", word) <= limit]
 
 
 def proximity_scores(view: View, near: Phrase, numbers: Sequence[int]) -> dict[int, float]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable, Sequence
-from itertools import islice
 
 import numpy as np
 from whoosh.query import Query, Term
@@ -13,7 +12,7 @@ from whoosh.scoring import BM25F
 
 from index import ranking as model
 from index.matches import Matches
-from index.ranking import _common_limit, _leaf_terms, _parts, _typed_term, robertson_idf
+from index.ranking import _parts, robertson_idf
 from index.whoosh_engine.engine import Evaluator, idf_by_language
 from index.whoosh_engine.postings import locate
 from index.whoosh_engine.visibility import Visibility, existing_terms
@@ -56,7 +55,10 @@ def with_evidence(evaluator: Evaluator, matches: Matches, searched: Query, typed
         return matches
     reader = evaluator.searcher.reader()
     parts = _parts(searched)
-    families = [word_family(part, reader, evaluator.view) for part in parts]
+    view = evaluator.view
+    families = [model.word_family(part, view, lambda beginning, count, at_most:
+                                  commonest_starting(reader, "text", beginning, count, view, at_most))
+                for part in parts]
     scores = matches.scores.copy()
     for word in frozenset().union(*families):
         found = evaluator.matches(Term("text", word))
@@ -65,32 +67,12 @@ def with_evidence(evaluator: Evaluator, matches: Matches, searched: Query, typed
     groups = [frozenset(_terms(part, reader)) | {("text", word) for word in family}
               for part, family in zip(parts, families)]
     scores += model.PAGE_WEIGHT * page_scores(evaluator, [group for group in groups if group], matches.docnums)
-    words = _exact_forms(evaluator, typed_words)
+    words = model.exact_forms(evaluator.view, typed_words)
     if words:
         best = np.sort(model.best(scores, model.EVIDENCE_DEPTH))  # ascending passage numbers
         for word in words:
             scores[best] += model.EXACT_FORM_WEIGHT * evaluator.term_scores("exact", word, matches.docnums[best])
     return Matches(matches.docnums, scores, matches.terms)
-
-
-def word_family(part: Query, reader: IndexReader, counts: IndexReader | Visibility | None = None) -> frozenset[str]:
-    """For a plain word of the query (not a phrase, a prefix or an exact form): the indexed text words that
-    begin as it does (its first FAMILY_PREFIX letters), the FAMILY_WORDS commonest, words in over the
-    common-word share of the passages and the word's own analyses left out. A word the index lacks has
-    a family too: a misspelt or unanalysed word is where it helps most."""
-    word = _typed_term(part)
-    if word is None or word.fieldname != "text":
-        return frozenset()
-    own = {term.text for term in _leaf_terms(part)}
-    counts = counts if counts is not None else reader
-    limit = _common_limit(counts)
-    family: set[str] = set()
-    for beginning in {text[:model.FAMILY_PREFIX] for text in own if len(text) >= model.FAMILY_PREFIX}:
-        words = (word for word in commonest_starting(reader, "text", beginning, model.FAMILY_WORDS + len(own),
-                                                     counts, limit)
-                 if word not in own)
-        family.update(islice(words, model.FAMILY_WORDS))
-    return frozenset(family)
 
 
 def commonest_starting(reader: IndexReader, field: str, beginning: str, count: int,
@@ -129,13 +111,6 @@ def page_scores(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]], docn
             scores += model.bm25(idf[language[scored]], frequencies[scored], page_lengths[scored],
                                  average[language][scored])
     return scores
-
-
-def _exact_forms(evaluator: Evaluator, typed_words: Sequence[str]) -> list[str]:
-    """The typed word forms the exact-form field holds, common words left out."""
-    counts = evaluator.view
-    limit = _common_limit(counts)
-    return [word for word in dict.fromkeys(typed_words) if 0 < counts.doc_frequency("exact", word) <= limit]
 
 
 def language_preference(evaluator: Evaluator, language: str | None) -> Callable[[np.ndarray], np.ndarray] | None:
