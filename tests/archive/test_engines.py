@@ -81,3 +81,16 @@ def test_reindex_moves_an_archive_to_another_engine_and_back(own_archive_dir, ru
     assert run_cli("reindex", "--engine", "whoosh", "--archive", own_archive_dir).exit_code == 0
     assert status(run_cli, own_archive_dir)["engine"] == "whoosh"
     assert not (own_archive_dir / f"index-{second_engine}").exists() and found(run_cli, own_archive_dir) == before
+
+
+def test_status_suggests_tantivy_once_a_whoosh_archive_outgrows_it(own_archive_dir, run_cli, monkeypatch):
+    import archive.home
+
+    suggestion = "more than the whoosh engine serves well: move it with `muragat reindex --engine tantivy`"
+    assert not status(run_cli, own_archive_dir)["engine_outgrown"]
+    assert suggestion not in run_cli("status", "--archive", own_archive_dir).stdout
+    monkeypatch.setattr(archive.home, "WHOOSH_PASSAGES_SERVED_WELL", 10)  # the sample holds 33 passages
+    assert status(run_cli, own_archive_dir)["engine_outgrown"]
+    assert suggestion in run_cli("status", "--archive", own_archive_dir).stdout
+    assert run_cli("reindex", "--engine", "tantivy", "--archive", own_archive_dir).exit_code == 0
+    assert not status(run_cli, own_archive_dir)["engine_outgrown"]

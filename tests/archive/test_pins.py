@@ -127,3 +127,19 @@ def test_the_command_runs_with_the_installed_releases():
                             timeout=60)
     assert result.returncode == 0, result.stderr
     assert "Usage: muragat" in result.stdout
+
+
+def test_an_archive_on_tantivy_is_refused_in_one_line_with_another_tantivy_release(own_archive_dir, run_cli):
+    """The tantivy engine is imported only when an archive on it opens its index, and refuses then."""
+    assert run_cli("reindex", "--engine", "tantivy", "--archive", own_archive_dir).exit_code == 0
+    program = ("import sys, archive.pins as pins; "
+               "real = pins.installed_version; "
+               "pins.installed_version = lambda name: '0.26.0' if name == 'tantivy' else real(name); "
+               "sys.argv = ['muragat'] + sys.argv[1:]; "
+               "from archive.__main__ import main; main()")
+    result = subprocess.run([sys.executable, "-c", program, "status", "--archive", str(own_archive_dir)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "muragat: index.tantivy_engine.schema uses the index format and the Python API of tantivy 0.27.0, but "
+        "0.26.0 is installed: run `pip install -r requirements.txt` in Muragat's virtualenv"]
