@@ -3,6 +3,7 @@ tantivy's matches and the shared query language, counting, ranking model and sni
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
@@ -20,6 +21,7 @@ from index.snippets import Fragments, fragments, match_spans, snippet
 from index.tantivy_engine.ranking import language_preference, proximity_scores, rescored
 from index.tantivy_engine.view import Counts, View, existing_terms, parsing_schema
 from index.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
+
 
 def search(view: View, text: str, limit: int = 10, offset: int = 0, filters: Filters | None = None,
            sort: str = "relevance", per_document: int = 0, hidden: frozenset[str] = frozenset(),
@@ -63,7 +65,8 @@ def search(view: View, text: str, limit: int = 10, offset: int = 0, filters: Fil
     return SearchResults(text, total, hits, facets, took, suggestion, False, listed)
 
 
-def _with_proximity(view: View, near: Phrase, ordered: list[tuple[int, float]], preference) -> list[tuple[int, float]]:
+def _with_proximity(view: View, near: Phrase, ordered: list[tuple[int, float]],
+                    preference: Callable[[np.ndarray], np.ndarray] | None) -> list[tuple[int, float]]:
     """(passage, score): the top PROXIMITY_DEPTH with the bonus for words standing close added, re-ordered."""
     best, rest = ordered[:PROXIMITY_DEPTH], ordered[PROXIMITY_DEPTH:]
     bonus = proximity_scores(view, near, [number for number, _ in best])
