@@ -6,8 +6,12 @@ tantivy as pre-tokenized text: tantivy keeps the terms and their positions, neve
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import shutil
+import traceback
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from multiprocessing import connection
 from pathlib import Path
 
 import tantivy
@@ -21,6 +25,8 @@ from index.tantivy_engine.schema import SCHEMA_VERSION, VERSION_FILE, build_sche
 # (0: tantivy's choice, from the cores).
 WRITER_HEAP_BYTES = 256 * 2**20
 WRITER_THREADS = 0
+# Passages a part's process analyses before it sends them to the writer's process (a rebuild).
+ANALYSED_BATCH = 200
 
 
 def index_exists(directory: Path) -> bool:
@@ -65,10 +71,27 @@ def _pre_tokenized(text: str, terms: list[tuple[str, int]]) -> tantivy.PreTokeni
     return tantivy.PreTokenizedString(text, [tantivy.Token(term, position, 0, 0) for term, position in terms])
 
 
-def document(passage: IndexedPassage) -> tantivy.Document:
-    """The tantivy document of a passage."""
-    stems, forms, title = analysed(passage.text), analysed(passage.text, exact=True), analysed(passage.title)
-    language = text_language(passage.text, passage.language_hint or None)
+@dataclass(frozen=True)
+class Analysed:
+    """A passage and what Muragat's analysis makes of it (picklable: a part's process sends it to the writer's)."""
+
+    passage: IndexedPassage
+    stems: list[tuple[str, int]]
+    forms: list[tuple[str, int]]
+    title: list[tuple[str, int]]
+    author: list[tuple[str, int]]
+    language: str
+
+
+def analyse(passage: IndexedPassage) -> Analysed:
+    return Analysed(passage, analysed(passage.text), analysed(passage.text, exact=True), analysed(passage.title),
+                    analysed(passage.author), text_language(passage.text, passage.language_hint or None))
+
+
+def document(analysis: Analysed) -> tantivy.Document:
+    """The tantivy document of an analysed passage."""
+    passage, stems, forms, title, language = (analysis.passage, analysis.stems, analysis.forms, analysis.title,
+                                              analysis.language)
     doc = tantivy.Document()
     doc.add_text("passage_id", passage.passage_id)
     for name, value in (("document_id", passage.document_id), ("collection", passage.collection),
@@ -77,7 +100,7 @@ def document(passage: IndexedPassage) -> tantivy.Document:
         doc.add_unsigned(f"{name}_code", code(value))
     doc.add_pre_tokenized_text("text", _pre_tokenized(passage.text, stems))
     doc.add_pre_tokenized_text("title", _pre_tokenized(passage.title, title))
-    doc.add_pre_tokenized_text("author", _pre_tokenized(passage.author, analysed(passage.author)))
+    doc.add_pre_tokenized_text("author", _pre_tokenized(passage.author, analysis.author))
     # The exact field stores its forms (the ranking model counts them), the stems field the text's terms.
     doc.add_pre_tokenized_text("exact", _pre_tokenized(" ".join(term for term, _ in forms), forms))
     doc.add_bytes("stems", " ".join(term for term, _ in stems).encode("utf-8"))
@@ -105,6 +128,10 @@ class PassageWriter:
 
     def add(self, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
         """Queue passages for the next commit, first deleting every passage of `replace_documents`."""
+        return self.add_analysed(map(analyse, passages), replace_documents)
+
+    def add_analysed(self, passages: Iterable[Analysed], replace_documents: Iterable[str] = ()) -> int:
+        """Queue analysed passages for the next commit, first deleting every passage of `replace_documents`."""
         if self._writer is None:
             self._writer = self._index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=WRITER_THREADS)
         for document_id in replace_documents:
@@ -149,9 +176,65 @@ def write_passages(index: tantivy.Index, passages: Iterable[IndexedPassage],
 
 
 def write_parts(index: tantivy.Index, parts: Sequence[Callable[[], Iterable[IndexedPassage]]]) -> int:
-    """Add the passages of every part, in order, in one commit: here in one process, tantivy's writer threads
-    building the segments in parallel (the analysis, Muragat's, runs in this process)."""
-    return write_passages(index, (passage for part in parts for passage in part()))
+    """Add the passages of every part in one commit, each part analysed by a process of its own (Muragat's
+    analysis is Python: a core each), the documents added here as the batches come, tantivy's writer threads
+    building the segments. The parts' passages come in whichever order they are ready: tantivy's numbering
+    decides nothing (equal scores are ordered by document, page and passage).
+
+    A part is called in its process (open files and connections there, not before).
+    """
+    if len(parts) == 1:
+        return write_passages(index, parts[0]())
+    context = multiprocessing.get_context("fork")  # the parts are closures, not picklable
+    writer = PassageWriter(index)
+    started = []
+    try:
+        for part in parts:
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_analyse_part, args=(part, sender), daemon=True)
+            process.start()
+            sender.close()
+            started.append((process, receiver))
+        waiting = {receiver: process for process, receiver in started}
+        count = 0
+        while waiting:
+            for receiver in connection.wait(list(waiting)):
+                try:
+                    batch, failure = receiver.recv()
+                except EOFError:
+                    batch, failure = None, "the process ended without a result"
+                if failure:
+                    raise RuntimeError(f"indexing a part in process {waiting[receiver].pid} failed: {failure}")
+                if batch is None:
+                    waiting.pop(receiver).join()
+                else:
+                    count += writer.add_analysed(batch)
+        writer.commit()
+    except BaseException:
+        for process, _receiver in started:
+            process.terminate()
+        writer.cancel()
+        raise
+    return count
+
+
+def _analyse_part(part: Callable[[], Iterable[IndexedPassage]], sender: connection.Connection) -> None:
+    """In a part's process: send its passages analysed, ANALYSED_BATCH at a time, then (None, None); or (None,
+    the failure)."""
+    try:
+        batch = []
+        for passage in part():
+            batch.append(analyse(passage))
+            if len(batch) == ANALYSED_BATCH:
+                sender.send((batch, None))
+                batch = []
+        if batch:
+            sender.send((batch, None))
+        sender.send((None, None))
+    except BaseException:  # noqa: BLE001 - whatever stops the part goes back to the parent, which fails
+        sender.send((None, traceback.format_exc()))
+    finally:
+        sender.close()
 
 
 def delete_documents(index: tantivy.Index, document_ids: Iterable[str]) -> None:
