@@ -489,6 +489,10 @@ class Catalog:
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?)", (path, sha256, reason, now()))
 
+    def forget_failure(self, path: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM failures WHERE path = ?", (path,))
+
     def failures(self) -> list[Failure]:
         return [Failure(**row) for row in self.db.execute("SELECT * FROM failures ORDER BY path")]
 

@@ -100,7 +100,8 @@ def main() -> None:
 @click.option("--memory", type=click.IntRange(min=0), default=Limits.memory_mib, show_default=True, metavar="MIB",
               help="Memory one file may take (0: no cap).")
 @click.option("--retry-failed", is_flag=True,
-              help="Try the files in the failure ledger again, and recognise pages left waiting for OCR.")
+              help="Try the files in the failure ledger again (those no longer there are taken off it), and recognise "
+                   "pages left waiting for OCR.")
 @click.option("--ocr", type=click.Choice(OCR_MODES), default="auto", show_default=True,
               help="Recognise pages with Tesseract: those without a usable text layer, every page, or none.")
 @click.option("--ocr-timeout", type=click.FloatRange(min=1), default=PAGE_TIMEOUT_SECONDS, show_default=True,
@@ -165,6 +166,10 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
         click.echo(f"muragat: failed: {reason}", err=True)
     if len(report.failed) > FAILURES_SHOWN:
         click.echo(f"muragat: … and {len(report.failed) - FAILURES_SHOWN} more: see `muragat failures`", err=True)
+    if report.forgotten:
+        click.echo(f"muragat: {_counted(len(report.forgotten), 'failed file')} no longer there, taken off the list "
+                   f"of failures: {', '.join(report.forgotten[:FAILURES_SHOWN])}"
+                   + (" …" if len(report.forgotten) > FAILURES_SHOWN else ""), err=True)
     if report.skipped:
         click.echo(f"muragat: {len(report.skipped)} files failed before and were skipped; "
                    f"`muragat failures` says why, `--retry-failed` tries them again", err=True)
@@ -290,7 +295,10 @@ def search(query: str, limit: int, time_budget: float, as_json: bool, archive_di
         click.echo(f"did you mean: {results.suggestion}")
     for hit in results.hits:
         marked = "".join(f"[{text}]" if is_match else text for text, is_match in hit.snippet)
-        click.echo(f"\n{hit.title} — page {hit.page}, {hit.language}  ({hit.score:.2f})\n  {marked}")
+        notes = (["approximate match: recognised text (OCR)"] if hit.approximate else []) + (
+            [f"the same text in {_counted(hit.copy_count, 'other document')}"] if hit.copy_count else [])
+        click.echo(f"\n{hit.title} — page {hit.page}, {hit.language}  ({hit.score:.2f})\n  {marked}"
+                   + "".join(f"\n  ({note})" for note in notes))
 
 
 @main.command(name="list")

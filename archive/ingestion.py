@@ -86,6 +86,7 @@ class IngestReport:
     pages_recognised: int = 0
     pages_needing_ocr: int = 0
     documents_refilled: int = 0  # documents whose pages waiting for OCR were recognised (--retry-failed)
+    forgotten: list[str] = field(default_factory=list)  # failed files no longer there, taken off the ledger
     ocr_unavailable: str = ""  # the packages to install, when pages needed OCR and could not get it
 
     @property
@@ -161,9 +162,17 @@ def ingest(archive: Archive, paths: Iterable[str | os.PathLike], on_file: Callab
     """
     catalog = archive.catalog
     files = discover(paths)
+    forgotten = []
     if options.retry_failed:
         named = {str(path.resolve()) for path in files}
-        files += [Path(failure.path) for failure in catalog.failures() if failure.path not in named]
+        for failure in catalog.failures():
+            if failure.path in named:
+                continue
+            if Path(failure.path).is_file():
+                files.append(Path(failure.path))
+            else:  # deleted, moved or replaced by a folder or a pipe since: no file to try again
+                catalog.forget_failure(failure.path)
+                forgotten.append(failure.path)
     if on_start:
         on_start(len(files))
     notify = on_file or (lambda event: None)
@@ -183,6 +192,7 @@ def ingest(archive: Archive, paths: Iterable[str | os.PathLike], on_file: Callab
         with contextlib.suppress(OSError):  # a failed disk must not hide the error that stopped the run
             writer.index.cancel()  # after an interruption: what was not committed is indexed next run
     report = writer.report
+    report.forgotten = forgotten
     catalog.finish_run(run_id, len(report.ingested), len(report.already_present), len(report.failed), report.pages)
     return report
 

@@ -99,8 +99,10 @@ def document_payload(document: Document, file_names: list[str], restricted: bool
 
 
 def page_payload(document: Document, page: PageRecord, query: str, marked: Fragments,
-                 hit_pages: dict[int, int]) -> dict:
-    """A page's text, the query's words marked in it, and the document's other pages with hits."""
+                 hit_pages: dict[int, int], exact_marks: int | None = None) -> dict:
+    """A page's text, the query's words marked in it (on a recognised page, `exact_marks` of them the words
+    as typed, the others their near forms), and the document's other pages with hits."""
+    marks = sum(1 for _, is_match in marked if is_match)
     return {
         "document_id": document.id,
         "number": page.number,
@@ -111,7 +113,8 @@ def page_payload(document: Document, page: PageRecord, query: str, marked: Fragm
         "text": page.text_with_lines,  # its lines as extracted
         "query": query,
         "highlighted": to_html(marked),
-        "marks": sum(1 for _, is_match in marked if is_match),
+        "marks": marks,
+        "approximate_marks": max(0, marks - (marks if exact_marks is None else exact_marks)),
         "hit_pages": [{"page": number, "passages": count} for number, count in hit_pages.items()],
         "previous_hit_page": max((number for number in hit_pages if number < page.number), default=None),
         "next_hit_page": min((number for number in hit_pages if number > page.number), default=None),

@@ -639,6 +639,10 @@ def stem(word: str) -> str:
     return _stem_word(word)
 
 
+_LEADING_MARKS = re.compile(r"^[\W_]+")
+
+
 def sort_key(text: str) -> str:
-    """A key that orders texts as a Kazakh dictionary does, case aside: а ә б в г ғ … (Latin and digits first)."""
-    return text.casefold().translate(_IN_ALPHABET_ORDER)
+    """A key that orders texts as a Kazakh dictionary does, case aside: а ә б в г ғ … (Latin and digits first),
+    by their first letter or digit: a title in quotes («Егемен Қазақстан», "Ақиқат") sorts under its word."""
+    return _LEADING_MARKS.sub("", text).casefold().translate(_IN_ALPHABET_ORDER)

@@ -70,7 +70,8 @@ def is_page_number(text: str) -> bool:
 
 
 def is_garbage(text: str) -> bool:
-    """A text layer made of `(cid:NN)` codes or mostly non-letters carries no words."""
+    """A text layer made of `(cid:NN)` codes or mostly marks (neither letters nor digits) carries no words; a
+    table of figures does."""
     if _CID.search(text):
         stripped = _CID.sub("", text)
         if len(stripped.strip()) < len(text) * 0.5:
@@ -79,7 +80,8 @@ def is_garbage(text: str) -> bool:
     if not visible:
         return False
     letters = sum(ch.isalpha() for ch in visible)
-    return len(visible) >= 20 and letters / len(visible) < 0.4
+    marks = sum(not ch.isalnum() for ch in visible)
+    return len(visible) >= 20 and letters / len(visible) < 0.4 and marks / len(visible) > 0.3
 
 
 def _edge_bands(page: RawPage) -> list[str | None]:

@@ -408,9 +408,11 @@ def _spans(fragment: Line, gutter: float) -> bool:
 
 
 def _rows_side_by_side(fragments: list[Line], gutter: float) -> int:
-    """How many lines right of the gutter share a row with a line left of it (columns do)."""
+    """How many lines right of the gutter share a row with a line left of it, starting at one left edge
+    (columns do; the last words of justified lines spaced wide, `газдың көтерме      бағасын`, do not)."""
     left = [f for f in fragments if f.x1 <= gutter]
-    return sum(any(l.y0 < (r.y0 + r.y1) / 2 < l.y1 for l in left) for r in fragments if r.x0 >= gutter)
+    beside = [r.x0 for r in fragments if r.x0 >= gutter and any(l.y0 < (r.y0 + r.y1) / 2 < l.y1 for l in left)]
+    return max((sum(abs(x - edge) <= EDGE_TOLERANCE for x in beside) for edge in beside), default=0)
 
 
 def _read_columns(fragments: list[Line], gutter: float) -> list[Line]:

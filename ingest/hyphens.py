@@ -3,22 +3,26 @@
 A hyphen at a line end is either a break inside one word (қағидала- / ры) or the hyphen
 of a compound that the line break happened to fall on (іс- / қимылы, 91- / бабы). The
 decision is made per break on evidence (`decide_break`): the mark itself, numbers and
-abbreviations, how the document writes the word elsewhere, the Kazakh lexicon, suffix
-chains and reduplication.
+abbreviations, how the document writes the word elsewhere, how often a body of Kazakh text
+writes it whole or hyphenated, the Kazakh lexicon, suffix chains and reduplication.
 """
 from __future__ import annotations
 
+import gzip
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from pathlib import Path
 from statistics import median
 
 import index.kazakh as kazakh
 from ingest.clean import HYPHENS
 from ingest.extract import RawPage
 
+# How often Kazakh text writes each word and compound whole (`bench/extraction/build_word_counts.py`).
+WORD_COUNTS = Path(__file__).with_name("data") / "kazakh_word_counts.tsv.gz"
 _WORD_CHARS = r"[^\W_]"
 _TOKEN = re.compile(rf"{_WORD_CHARS}+(?:-{_WORD_CHARS}+)*")
 _LONE_LINE_FEED = re.compile(r"(?<!\n)\n(?!\n)")
@@ -35,7 +39,7 @@ MARKED_BREAKS_MIN = 3
 # line-end hyphens are the author's, and one without evidence either way is kept.
 UNHYPHENATED_MIN = 5
 # Evidence that a line-end hyphen broke a word.
-BREAK_EVIDENCE = frozenset({"document", "suffix chain", "lexicon word"})
+BREAK_EVIDENCE = frozenset({"document", "corpus", "suffix chain", "lexicon word"})
 # Conjunctions no word ends in: a hyphen before one is suspended (`микро- және шағын`), it stays
 # with a space after it.
 _CONJUNCTIONS = frozenset({"және", "немесе", "или", "либо"})
@@ -50,7 +54,8 @@ _ADJECTIVE_SUFFIXES = ("лы", "лі", "ды", "ді", "ты", "ті", "лық",
 
 @dataclass
 class Vocabulary:
-    """Words of one document as written inside lines, where no line break interferes.
+    """Words as written whole: one document's, inside lines, where no line break interferes
+    (`from_lines`), or a body of Kazakh text's (`corpus_vocabulary`).
 
     Stems are taken only when a break asks for them: a document without line-end hyphens
     never loads the stemmer's tables.
@@ -76,13 +81,33 @@ class Vocabulary:
                 vocabulary.add(token.lower())
         return vocabulary
 
-    def add(self, word: str) -> None:
+    @classmethod
+    def read(cls, path: Path) -> "Vocabulary":
+        """The counts `write` wrote."""
+        vocabulary = cls()
+        with gzip.open(path, "rt", encoding="utf-8") as counts:
+            for line in counts:
+                if not line.startswith("#"):
+                    word, count = line.rstrip("\n").split("\t")
+                    vocabulary.add(word, int(count))
+        return vocabulary
+
+    def write(self, path: Path, header: str) -> None:
+        """Each word, and each pair of parts of a compound as `left-right`, with its count, one a line after a
+        `#` header; gzipped without a time stamp, so the same counts give the same bytes."""
+        rows = sorted([*self.words.items(), *((f"{left}-{right}", count)
+                                                for (left, right), count in self.compound_forms.items())])
+        text = f"# {header}\n" + "".join(f"{word}\t{count}\n" for word, count in rows)
+        path.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+
+    def add(self, word: str, count: int = 1) -> None:
         """Count a lowercased word or hyphenated compound seen whole."""
         parts = word.split("-")
         if len(parts) > 1:
-            self.compound_forms.update(zip(parts, parts[1:]))
+            for pair in zip(parts, parts[1:]):
+                self.compound_forms[pair] += count
         else:
-            self.words[word] += 1
+            self.words[word] += count
 
     @cached_property
     def _stems(self) -> Counter:
@@ -107,6 +132,13 @@ class Vocabulary:
         return self.words[joined] or self._stems[kazakh.stem(joined)]
 
 
+@lru_cache(maxsize=1)
+def corpus_vocabulary() -> Vocabulary:
+    """How often a body of Kazakh text writes each word and compound whole: evidence for a break the
+    document's own text does not settle (`берешегі` joined, `конференц-зал` kept)."""
+    return Vocabulary.read(WORD_COUNTS)
+
+
 @dataclass(frozen=True)
 class Verdict:
     """Whether a line-end hyphen belongs to the text, and the evidence that decided it."""
@@ -123,7 +155,8 @@ def decide_break(left: str, right: str, mark: str, vocabulary: Vocabulary, *, ma
     Evidence in order of strength: the mark itself (with `marked_breaks`, the producer
     writes its breaks as U+00AD or U+2010, so an ASCII hyphen is the author's), a conjunction
     after it, numbers and abbreviations, a capital after the hyphen, how the document writes
-    the word elsewhere, suffix chains, the Kazakh lexicon, reduplication; with no evidence the
+    the word elsewhere, how often Kazakh text writes it whole or hyphenated (`corpus_vocabulary`),
+    suffix chains, the Kazakh lexicon, reduplication; with no evidence the
     hyphen is a break (most line-end hyphens are), unless the document is not `hyphenating`.
     """
     if mark == SOFT_HYPHEN or not left or not right:
@@ -142,10 +175,11 @@ def decide_break(left: str, right: str, mark: str, vocabulary: Vocabulary, *, ma
         return Verdict(True, "capital")  # a word goes on in lowercase: Нұр-Сұлтан, Қасым-Жомарт
     low_left, low_right = left.lower(), right.lower()
     joined = low_left + low_right
-    as_compound = vocabulary.compound_count(low_left, low_right)
-    as_word = vocabulary.joined_count(joined)
-    if as_compound or as_word:
-        return Verdict(as_compound > as_word, "document")
+    for counts, evidence in ((vocabulary, "document"), (corpus_vocabulary(), "corpus")):
+        as_compound = counts.compound_count(low_left, low_right)
+        as_word = counts.joined_count(joined)
+        if as_compound or as_word:
+            return Verdict(as_compound > as_word, evidence)
     if kazakh.is_suffix_chain(low_right):
         return Verdict(False, "suffix chain")
     if kazakh.is_known_word(joined):
@@ -227,8 +261,7 @@ def join_pages(pages: list[RawPage]) -> list[tuple[str, tuple[int, ...]]]:
 
     for index, text, new_paragraph in lines:
         if pending:
-            text = _complete_word(texts, pending, text, vocabulary, marked_breaks, hyphenating)
-            pending = None
+            text, pending = _complete_word(texts, pending, text, vocabulary, marked_breaks, hyphenating)
             new_paragraph = False
             if not text:
                 continue
@@ -259,18 +292,22 @@ def _line_ends(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 def _complete_word(texts: list[list[str]], pending: tuple[int, str, str], text: str, vocabulary: Vocabulary,
-                   marked_breaks: bool, hyphenating: bool) -> str:
-    """Attach the first word of `text` to the broken word on its page; return the rest."""
+                   marked_breaks: bool, hyphenating: bool) -> tuple[str, tuple[int, str, str] | None]:
+    """Attach the first word of `text` to the broken word on its page; return the rest, and the word still
+    broken when `text` is that one word, broken again at its end (`жауап-` / `кершілі-` / `гі`)."""
     page_index, left, mark = pending
     match = _LEADING_WORD.match(text)
     right = match.group(1) if match else ""
     verdict = decide_break(left, right, mark, vocabulary, marked_breaks=marked_breaks, hyphenating=hyphenating)
     if verdict.suspended:
         texts[page_index].append("-")
-        return text
+        return text, None
     first, _, rest = text.partition(" ")
-    texts[page_index].append(("-" if verdict.keep else "") + first)
-    return rest
+    broken_again = not rest and _ends_broken(first)
+    texts[page_index].append(("-" if verdict.keep else "") + (first[:-1] if broken_again else first))
+    if broken_again:
+        return "", (page_index, _broken_word("".join(texts[page_index]) + first[-1]), first[-1])
+    return rest, None
 
 
 def _append(parts: list[str], text: str, new_paragraph: bool) -> None:

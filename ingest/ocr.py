@@ -38,6 +38,9 @@ BLANK_INK_SHARE = 0.0001  # at most this share of ink: a lone page number (0.012
 BLANK_BATCH = 100  # pages per pdftoppm run
 _PGM_HEADER = re.compile(rb"P5\s+(\d+)\s+(\d+)\s+255\s")
 _WORD_CHARACTER = re.compile(r"\w")
+# Specks read as marks after a line's final hyphen (`Жауап-.`, `бекіт- |`): they hide the broken word from the
+# hyphen repair, which then leaves both halves apart. Quotes are not specks (`«Иә-»`).
+_SPECKS_AFTER_HYPHEN = re.compile(r"(?<=\w[-\u2010\u2011\u00ad])\s?[.,:;'`|‘’·•]{1,3}$")
 # Image preparation before Tesseract, in this order, as measured on worn scans (bench/ocr/worn.py).
 STEPS = ("upscale", "deskew", "denoise", "binarise")
 PREPARATION: tuple[str, ...] = ("deskew", "denoise")
@@ -332,7 +335,7 @@ def parse_tsv(tsv: str, number: int, width: float, height: float, dpi: int) -> O
         top = min(int(w["top"]) for w in words)
         right = max(int(w["left"]) + int(w["width"]) for w in words)
         bottom = max(int(w["top"]) + int(w["height"]) for w in words)
-        text = " ".join(w["text"] for w in sorted(words, key=lambda w: int(w["word_num"])))
+        text = _SPECKS_AFTER_HYPHEN.sub("", " ".join(w["text"] for w in sorted(words, key=lambda w: int(w["word_num"]))))
         built.append(Line(text, left * scale, height - bottom * scale, right * scale, height - top * scale))
         confidences.extend(float(w["conf"]) for w in words)
     confidence = sum(confidences) / len(confidences) / 100 if confidences else 0.0

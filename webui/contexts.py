@@ -105,8 +105,14 @@ def page_context(document_id: str, number: int) -> dict:
     page = archive.page(document_id, number)
     archive.record_view(document, "page", number)
     query = query_text()
-    marked = archive.highlight(page.text_with_lines, query, recognised=page.recognised)
-    hit_pages = archive.matching_pages(document_id, query)
+    try:
+        hit_pages = archive.matching_pages(document_id, query)
+        marked = archive.highlight(page.text_with_lines, query, recognised=page.recognised)
+        # Near forms are marked on a recognised page: as many marks as the exact words make are exact.
+        exact = archive.highlight(page.text_with_lines, query) if page.recognised else marked
+    except MuragatError:  # a query the search refuses (year:abc typed into the address): the page, unmarked
+        hit_pages, marked = {}, archive.highlight(page.text_with_lines, "")
+        exact = marked
     passages = [(passage.id, passage.start, passage.end) for passage in archive.passages_on(document_id, number)]
     return {
         "query": query,
@@ -116,10 +122,14 @@ def page_context(document_id: str, number: int) -> dict:
         "anchored": anchored(marked, passages),
         "about": document_payload(document, archive.file_names(document_id),
                                   archive.catalog.is_restricted(document)),
-        "view": page_payload(document, page, query, marked, hit_pages),
+        "view": page_payload(document, page, query, marked, hit_pages, exact_marks=_marks(exact)),
         "permalink": absolute_url("pages.document_page", document_id=document_id, number=number),
         "original": original_url(document_id, document.kind, number, external=True),
     }
+
+
+def _marks(fragments: list[tuple[str, bool]]) -> int:
+    return sum(1 for _, is_match in fragments if is_match)
 
 
 def absolute_url(endpoint: str, **values) -> str:

@@ -2,7 +2,7 @@
 
 Recognised text holds words misread by a letter or two (мұрағатгағы for мұрағаттағы). For each plain
 typed word of MIN_LETTERS or more, the exact-form words within one edit (two from FAR_LETTERS letters),
-first KEPT_LETTERS letters kept, that OCR passages hold — the NEAR_FORMS commonest there — are searched too, at
+first KEPT_LETTERS letters kept or misread as their look-alikes (MISREAD_AS), that OCR passages hold — the NEAR_FORMS commonest there — are searched too, at
 NEAR_WEIGHT of an exact match's score, and their matches are kept only in OCR passages: a text layer
 says what it says. A passage found only so is marked approximate. Relevance order only; queries
 with phrases, prefixes, exact forms, fields or operators are searched as typed.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 
 import numpy as np
 from whoosh.query import Or, Term
@@ -33,6 +33,10 @@ MAX_WORDS = 8  # typed words looked at; the rest of a long query is searched as 
 # forms of the 210k bench archive) and the same near forms found (62 of 63 over 8 words).
 KEPT_LETTERS = 2
 MAX_CANDIDATES = 50  # words within the distance looked at per typed word (the dictionary's first)
+# Kazakh letters Tesseract reads as their Russian look-alikes (ұ as у, қ as к, ө as о): a near form may differ
+# in its first KEPT_LETTERS by these, at one edit less elsewhere (ұйымдар: уйымдар). Each costs one more walk
+# of the dictionary, so only these, one way.
+MISREAD_AS = {"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х"}
 NEAR_WEIGHT = 0.3  # a near form's score, beside an exact match's
 # Syntax that says the words are meant as typed: a phrase, a prefix, an =exact form, a field, an operator.
 _SYNTAX = re.compile(r'["*=:]|(?<!\S)-|\b(?:AND|OR|NOT)\b')
@@ -64,12 +68,23 @@ def near_forms(searcher: Searcher, text: str, words: tuple[str, ...], view: Visi
     typed = [word for word in dict.fromkeys(words) if len(word) >= MIN_LETTERS and word.isalpha()]
     for word in typed[:MAX_WORDS]:
         distance = 2 if len(word) >= FAR_LETTERS else 1
-        candidates = islice((term for term in reader.terms_within("exact", word, distance, prefix=KEPT_LETTERS)
-                             if term != word and term not in words), MAX_CANDIDATES)
+        within = chain(reader.terms_within("exact", word, distance, prefix=KEPT_LETTERS),
+                       *(reader.terms_within("exact", misread, distance - 1, prefix=KEPT_LETTERS)
+                         for misread in misread_starts(word)))
+        candidates = islice(dict.fromkeys(term for term in within if term != word and term not in words),
+                            MAX_CANDIDATES)
         held = [(counts.doc_frequency("exact", term), term) for term in candidates]
         held = sorted((pair for pair in held if pair[0]), key=lambda pair: (-pair[0], pair[1]))
         found.extend(term for _, term in held[:NEAR_FORMS] if term not in found)
     return found
+
+
+def misread_starts(word: str) -> list[str]:
+    """The word with its first KEPT_LETTERS letters read as their look-alikes (MISREAD_AS), each way but as typed."""
+    starts = [""]
+    for letter in word[:KEPT_LETTERS]:
+        starts = [start + option for start in starts for option in letter + MISREAD_AS.get(letter, "")]
+    return [start + word[KEPT_LETTERS:] for start in starts[1:]]
 
 
 def with_near_forms(evaluator: Evaluator, matches: Matches, forms: list[str],

@@ -155,7 +155,6 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     counts, suggestion and words searched are those of an index without them.
     """
     started = time.perf_counter()
-    deadline = time.monotonic() + time_budget
     if sort not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}", "bad_sort", sorts=", ".join(SORTS))
     parsed = parse_query(text, searcher.schema)
@@ -169,7 +168,9 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     allowed = _both((caches.filters if caches else FilterCache(size=0)).allowed(
         searcher, generation, combined_filters(parsed.filter, filters)), view.passages)
     searched = without_common_words(query, view) if by_relevance else query
-    evaluator = Evaluator(searcher, generation, deadline, view)
+    # The budget is for collecting matches: a first search's one-time work above (the typed-word variants of a
+    # fresh index, seconds on a large one) must not leave it with no time and no results.
+    evaluator = Evaluator(searcher, generation, time.monotonic() + time_budget, view)
     matches = evaluator.matches(searched)
     if allowed is not None:
         matches = matches.where(allowed[matches.docnums])

@@ -271,3 +271,14 @@ def test_an_engine_name_written_in_another_case_opens_the_index(own_archive_dir,
         db.execute("INSERT OR REPLACE INTO settings VALUES ('engine', 'Whoosh ')")
     figures = json.loads(run_cli("status", "--json", "--archive", own_archive_dir).stdout)
     assert figures["engine"] == "whoosh" and figures["indexed_passages"] > 0
+
+
+def test_search_says_when_other_documents_hold_the_same_text(tmp_path, run_cli):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("first", "second"):
+        (inbox / f"{name}.txt").write_text("Мұрағат қорындағы құжаттар ғылыми сипаттамасы бойынша реттелді.\f"
+                                           f"Екінші бет: {name}.\n", encoding="utf-8")
+    assert run_cli("ingest", inbox, "--archive", tmp_path / "a", "--silent").exit_code == 0
+    shown = run_cli("search", "сипаттамасы", "--archive", tmp_path / "a").stdout
+    assert shown.startswith("1 passage") and "(the same text in 1 other document)" in shown

@@ -140,6 +140,22 @@ def test_a_manifest_given_as_a_document_is_refused_with_the_option_to_use(tmp_pa
     assert "not a readable PDF" not in result.output  # refused before it is tried, and kept out of the ledger
 
 
+def test_a_failed_file_deleted_since_is_taken_off_the_ledger_by_a_retry(tmp_path, run_cli):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "cut.pdf").write_bytes(b"%PDF-1.4\n cut short")
+    write_pdf(folder / "good.pdf", GOOD_LINES)
+    archive = tmp_path / "a"
+    assert run_cli("ingest", folder, "--archive", archive, "--silent").exit_code == 1
+    (folder / "cut.pdf").unlink()
+    os.mkfifo(folder / "cut.pdf")  # in its place a pipe, which nobody writes: reading it would wait for ever
+    retried = run_cli("ingest", "--retry-failed", "--archive", archive, "--silent")
+    assert retried.exit_code == 0, retried.output
+    assert f"1 failed file no longer there, taken off the list of failures: {folder / 'cut.pdf'}" in retried.stderr
+    assert _failures(run_cli, archive) == {}
+    assert json.loads(run_cli("status", "--json", "--archive", archive).stdout)["documents"] == 1
+
+
 def test_failed_files_are_skipped_on_the_next_run_until_retried(tmp_path, run_cli):
     folder = tmp_path / "batch"
     folder.mkdir()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.document import GARBAGE, NO_TEXT_LAYER, extract_document
+from ingest.document import GARBAGE, NO_TEXT_LAYER, TEXT_LAYER, extract_document
 from ingest.extract import ExtractionError
 from tests.pdfs import write_pdf
 
@@ -44,6 +44,14 @@ def test_cid_garbage_page_is_recorded_not_indexed(tmp_path):
     document = extract_document(path)
     assert document.pages[0].status == GARBAGE and document.pages[0].text == ""
     assert {passage.page for passage in document.passages} == {2}
+
+
+def test_a_table_of_figures_is_text_and_its_numbers_are_found(tmp_path):
+    rows = ["Жыл  Шаруашылық  Адам  %", "1935  17 005  3 790  14,8", "1936  18 112  4 021  15,2",
+            "1937  19 300  4 518  16,0", "Барлығы  1932-1937  62 895  100"]
+    document = extract_document(write_pdf(tmp_path / "table.pdf", [rows]))
+    assert document.pages[0].status == TEXT_LAYER and document.pages[0].source != "ocr"
+    assert "17 005" in document.pages[0].text and "62 895" in document.passages[0].text
 
 
 @pytest.mark.parametrize("content, expected", [

@@ -100,3 +100,12 @@ def test_a_slightly_turned_line_is_still_one_line(tmp_path):
 def test_glyphs_the_font_cannot_name_are_marked_as_codes(tmp_path):
     path = _page_pdf(tmp_path / "codes.pdf", b"BT /F1 10 Tf 40 700 Td (ab\\001\\002cd) Tj ET")
     assert _line_texts(path) == ["ab(cid:1)(cid:2)cd"]
+
+
+def test_justified_lines_spaced_wide_are_not_read_as_columns(tmp_path):
+    # The short last page of a narrow justified column (Chromium): two lines' last words stand apart at the
+    # right margin, beside the rest of their lines, but at no one left edge as a column's lines start.
+    lines = ["бірлесіп, электр энергиясы мен газдың көтерме бағасын төмендету", "газдың көтерме бағасын",
+             "төмендету бойынша жұмыс", "жатыр."]
+    path = write_columns_pdf(tmp_path / "justified.pdf", [[lines]], justify=True)
+    assert extract_document(path).pages[0].text == " ".join(lines)

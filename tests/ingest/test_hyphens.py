@@ -6,6 +6,7 @@ import json
 import pytest
 
 from ingest.document import extract_document
+from ingest.hyphens import Vocabulary
 from tests.pdfs import write_pdf
 
 # Every line-end hyphen of the sample (tests/data/rogov_strasbourg_2012.txt), with the word
@@ -96,6 +97,30 @@ def test_join_or_keep_is_decided_on_evidence(tmp_path, left, right, expected):
     assert page_texts(path) == [expected]
 
 
+# Breaks the document does not settle, decided by how often Kazakh text writes the word whole or hyphenated
+# (ingest/data/kazakh_word_counts.tsv.gz). Russian patterns (TeX, LibreOffice) break `берешегі` into two
+# lexicon words, which alone would keep the hyphen; no rule keeps `конференц-зал` or `жан-жақты`.
+@pytest.mark.parametrize("left, right, expected", [
+    ("мерзімі өткен бере", "шегі бар", "мерзімі өткен берешегі бар"),
+    ("Іле Алатауы, Күнгей және Теріс", "кей Алатауы", "Іле Алатауы, Күнгей және Теріскей Алатауы"),
+    ("қабылдау залы, конференц", "зал және кітапхана", "қабылдау залы, конференц-зал және кітапхана"),
+    ("аудармашының жан", "жақтылығына назар аударды", "аудармашының жан-жақтылығына назар аударды"),
+])
+def test_how_kazakh_text_writes_a_word_decides_a_break_the_document_does_not(tmp_path, left, right, expected):
+    path = write_pdf(tmp_path / "counts.pdf", [[f"{left}-", right]])
+    assert page_texts(path) == [expected]
+
+
+def test_word_counts_read_back_as_written(tmp_path):
+    written = Vocabulary()
+    for word in ("берешегі", "берешегі", "конференц-залы", "іс-қимыл-әрекет"):
+        written.add(word)
+    written.write(tmp_path / "counts.tsv.gz", "test")
+    read = Vocabulary.read(tmp_path / "counts.tsv.gz")
+    assert read.words == written.words and read.compound_forms == written.compound_forms
+    assert read.joined_count("берешегі") == 2 and read.compound_count("конференц", "зал") == 1
+
+
 def test_the_document_own_spelling_decides(tmp_path):
     # «тау-кен» is two known words; the document writes it whole, so its break keeps the hyphen,
     # while «таукен» (never written) would have been the lexicon-free guess.
@@ -104,6 +129,18 @@ def test_the_document_own_spelling_decides(tmp_path):
         "кен кәсіпорындары көп.",
     ]])
     assert page_texts(path) == ["Тау-кен өнеркәсібі дамыды. Бұл салада тау-кен кәсіпорындары көп."]
+
+
+def test_a_word_broken_over_three_lines_comes_out_whole(tmp_path):
+    """A narrow column breaks a long word twice: its middle line is one piece, itself broken at its end."""
+    path = write_pdf(tmp_path / "narrow.pdf", [[
+        "Шектеулі жауап-",
+        "кершілі-",
+        "гі бар серіктестік. Бұл са-",
+        "раптамалық-талдама-",
+        "лық жұмыс.",
+    ]])
+    assert page_texts(path) == ["Шектеулі жауапкершілігі бар серіктестік. Бұл сараптамалық-талдамалық жұмыс."]
 
 
 def test_word_broken_across_a_page_end_is_completed_on_its_first_page(tmp_path):

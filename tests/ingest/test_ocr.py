@@ -39,6 +39,14 @@ def test_word_table_becomes_lines_in_pdf_points_with_mean_confidence():
     assert page.long_words == 3
 
 
+def test_specks_read_after_a_line_end_hyphen_do_not_hide_the_broken_word():
+    rows = [("Жауап-.", 1), ("кершілігі", 2), ("бекіт-", 3), ("|", 3), ("ті.", 4), ("«Иә-»", 5)]
+    table = TSV.splitlines()[0] + "\n" + "\n".join(
+        f"5\t1\t1\t1\t{line}\t{n}\t100\t{40 * line}\t80\t30\t90.0\t{text}" for n, (text, line) in enumerate(rows, 1))
+    lines = [line.text for line in parse_tsv(table, 1, 595.0, 842.0, dpi=200).page.lines]
+    assert lines == ["Жауап-", "кершілігі", "бекіт-", "ті.", "«Иә-»"]
+
+
 def test_missing_tesseract_names_the_packages(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     reason = missing_tools()

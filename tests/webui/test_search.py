@@ -284,8 +284,14 @@ def test_a_hit_found_by_approximate_matching_on_an_ocr_page_says_so(tmp_path_fac
     letter = api["results"][1]
     page = client.get(f"/api/documents/{letter['document_id']}/pages/{letter['page']}",
                       query_string={"q": "мұрағаттағы"}).get_json()
-    assert "<mark>мұрағатгағы</mark>" in page["highlighted"]
+    assert "<mark>мұрағатгағы</mark>" in page["highlighted"] and page["approximate_marks"] == 1
     assert letter["page"] in [hit["page"] for hit in page["hit_pages"]]
+    shown = client.get(f"/documents/{letter['document_id']}/pages/{letter['page']}", query_string={"q": "мұрағаттағы"})
+    assert '<p class="approximate">жуық сәйкестік: танылған мәтін (OCR)</p>' in shown.get_data(as_text=True)
+    typeset = api["results"][0]
+    exact = client.get(f"/api/documents/{typeset['document_id']}/pages/{typeset['page']}",
+                       query_string={"q": "мұрағаттағы"}).get_json()
+    assert exact["marks"] == 1 and exact["approximate_marks"] == 0
 
 
 def test_an_index_built_with_older_rules_is_a_503_that_asks_the_administrator(sample_archive_dir, tmp_path):

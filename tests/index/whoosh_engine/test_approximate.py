@@ -23,6 +23,7 @@ def ix(tmp_path):
         IndexedPassage("typeset", "c", "Хаттар", 1, MISREAD.replace("Хаттар", "Жазбалар")),
         IndexedPassage("hidden", "d", "Құпия", 1, "Есептер мұрағатқағы сөреде. " + FILLER, source=OCR),
         *[IndexedPassage(f"other-{n}", "e", "Жаңалық", n + 1, f"Жаңалық {n}. " + FILLER) for n in range(6)],
+        IndexedPassage("first-letter", "f", "Хаттар", 2, "Халықаралық уйымдар хат жазды. " + FILLER, source=OCR),
     ])
     return ix
 
@@ -40,6 +41,12 @@ def test_a_misread_word_on_an_ocr_page_is_found_below_the_exact_match_and_marked
     assert not exact.approximate and scanned.approximate
     assert scanned.score < exact.score / 2
     assert any(marked and "мұрағатгағы" in piece.casefold() for piece, marked in scanned.snippet)
+
+
+def test_a_kazakh_first_letter_misread_as_its_look_alike_is_found(ix):
+    """Tesseract reads ұ as у, қ as к, ө as о: the near form differs where near forms must otherwise agree."""
+    found = results(ix, "ұйымдар")
+    assert [hit.passage_id for hit in found.hits] == ["first-letter"] and found.hits[0].approximate
 
 
 def test_the_same_misreading_in_a_text_layer_is_not_found(ix):

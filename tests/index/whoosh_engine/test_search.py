@@ -107,6 +107,25 @@ def test_a_query_over_its_time_budget_answers_partially(cache):
     assert cut.partial and cut.total <= whole.total
 
 
+def test_a_first_search_is_not_cut_short_by_the_preparation_of_a_fresh_index(cache, monkeypatch):
+    """The first search of a process builds the typed-word variants (seconds on a large index): that one-time
+    work is not counted against the query's time budget, which would answer it with nothing."""
+    import time
+
+    from index import variants
+
+    building = variants._group_by_skeleton
+
+    def slow(reader):
+        time.sleep(0.3)
+        return building(reader)
+
+    monkeypatch.setattr(variants, "_group_by_skeleton", slow)
+    fresh = SearcherCache(cache._ix)
+    results = search(fresh.get(), "казакстан", caches=fresh.caches, time_budget=0.2)
+    assert not results.partial and set(ids(results)) == {"kz", "kz-2"}
+
+
 def counted_by_whoosh(cache, text: str) -> tuple[int, dict]:
     """Distinct texts among every match, and per document, as whoosh's scored search finds them."""
     searcher = cache.get()
