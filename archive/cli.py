@@ -15,7 +15,7 @@ import click
 from archive.errors import MuragatError
 from archive.catalog import LISTING_SORTS
 from archive.home import (
-    ENGINES, PASSAGE_LANGUAGES, TIME_BUDGET_SECONDS, Archive, Filters, checked_engine, resolve_root,
+    DEFAULT_ENGINE, ENGINES, PASSAGE_LANGUAGES, TIME_BUDGET_SECONDS, Archive, Filters, checked_engine, resolve_root,
 )
 from archive.lock import writing
 from archive.pins import WrongVersion
@@ -113,12 +113,15 @@ def main() -> None:
               help="Hash every file, also those whose path, size and mtime are known: catches a file rewritten "
                    "with the same size and mtime (cp -p, rsync -t).")
 @click.option("--silent", is_flag=True, help="No progress bar.")
+@click.option("--engine", default=None, metavar="NAME",
+              help=f"The search engine a new archive keeps its index in ({', '.join(ENGINES)}; default: "
+                   f"{DEFAULT_ENGINE}). An existing archive keeps its own: `muragat reindex --engine` moves it.")
 @wait_option
 @archive_option
 @reports_errors
 def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, workers: int, timeout: float, memory: int,
-           retry_failed: bool, ocr: str, ocr_timeout: float, cluster: str, verify: bool, silent: bool, wait: bool,
-           archive_dir: str | None) -> None:
+           retry_failed: bool, ocr: str, ocr_timeout: float, cluster: str, verify: bool, silent: bool,
+           engine: str | None, wait: bool, archive_dir: str | None) -> None:
     """Add PDF and UTF-8 text files, and folders of them (recursively), to the archive.
 
     Runs again do only what is left: files already in the archive are recognised by content,
@@ -149,7 +152,7 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
         cluster=cluster.strip(),
         verify=verify,
     )
-    archive = Archive.create(resolve_root(archive_dir))
+    archive = Archive.create(resolve_root(archive_dir), engine)
     progress = IngestProgress(silent)
     try:
         with writing(archive.root, "ingest", wait):
@@ -401,6 +404,9 @@ def status(as_json: bool, archive_dir: str | None) -> None:
         state = f"finished {last['finished_at']}" if last["finished_at"] else "interrupted: run it again to finish"
         click.echo(f"{'last ingest':>20}: started {last['started_at']}, {state}; ingested {last['ingested']}, "
                    f"already present {last['already_present']}, failed {last['failed']}")
+    if figures["engine_outgrown"]:
+        click.echo(f"the archive holds {figures['indexed_passages']:,} passages, more than the whoosh engine serves "
+                   f"well: move it with `muragat reindex --engine tantivy`")
     if figures["reindex_left_over"]:
         click.echo("a reindex is running or was interrupted (its unfinished index is beside the current one, which "
                    "answers meanwhile): if none is running, run `muragat reindex` again")

@@ -29,6 +29,10 @@ REINDEX_PROCESSES = min(4, os.cpu_count() or 1)
 STAGING_SUFFIX, RETIRED_SUFFIX = "-rebuilding", "-retired"
 # The engine of an archive whose catalog records none: one made before the engine was chosen per archive.
 UNRECORDED_ENGINE = "whoosh"
+# Passages past which whoosh no longer serves an archive well (bench/README.md, "Search at scale": at 500k
+# passages its server's memory passes 1.3 GiB and p95 159 ms, growing in step with the archive); `status` then
+# suggests the tantivy engine.
+WHOOSH_PASSAGES_SERVED_WELL = 500_000
 
 
 def index_folder(root: Path, engine: str) -> Path:
@@ -140,13 +144,20 @@ class Archive:
         self._backend_lock = threading.Lock()
 
     @classmethod
-    def create(cls, root: str | os.PathLike, engine: str = DEFAULT_ENGINE) -> "Archive":
-        """Open the archive at `root`, making its directories if needed; a new archive records its search `engine`."""
+    def create(cls, root: str | os.PathLike, engine: str | None = None) -> "Archive":
+        """Open the archive at `root`, making its directories if needed; a new archive records its search `engine`
+        (DEFAULT_ENGINE when none is named); an existing one named another engine is refused, before anything is
+        written: moving it is `reindex --engine`'s."""
+        chosen = checked_engine(engine or DEFAULT_ENGINE)
+        if (Path(root) / "catalog.sqlite").exists():
+            archive = cls(root)
+            if engine is not None and archive.engine != chosen:
+                raise MuragatError(f"{root}: the archive keeps its index in the {archive.engine} engine; to move it "
+                                   f"to {chosen}, run `muragat reindex --engine {chosen} --archive {root}`")
+            return archive
         (Path(root) / "originals").mkdir(parents=True, exist_ok=True)
-        new = not (Path(root) / "catalog.sqlite").exists()
         archive = cls(root)
-        if new:
-            archive.catalog.record_engine(checked_engine(engine))
+        archive.catalog.record_engine(chosen)
         return archive
 
     @classmethod
@@ -487,6 +498,7 @@ class Archive:
             "index_segments": self.backend.segment_count(),
             "index_agrees": indexed <= catalogued and counts["unindexed_documents"] == 0
             and passages_indexed == counts["passages"],
+            "engine_outgrown": self.engine == "whoosh" and passages_indexed >= WHOOSH_PASSAGES_SERVED_WELL,
             "needs_reindex": self.needs_reindex,
             "reindex_left_over": self.index_dir.with_name(self.index_dir.name + STAGING_SUFFIX).exists(),
             "last_ingest": None if last_run is None else {

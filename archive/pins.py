@@ -2,9 +2,10 @@
 
 `index/whoosh_engine/`'s `postings.py`, `segments.py`, `writer.py` and `storage.py` reach into whoosh's
 codec, segment writer and file storage (names starting with `_`, modules whoosh does not document), and
-`ingest/extract.py` copies pdfminer's content-stream internals. Another release may change any of them
-without a word, so each of those modules calls `require` before it imports them: with any other version
-installed it refuses, in one line, rather than index or extract wrongly.
+`ingest/extract.py` copies pdfminer's content-stream internals; `index/tantivy_engine/` writes tantivy's
+index format through its young Python bindings, whose API still moves between releases. Another release
+may change any of them without a word, so each of those modules calls `require` before it imports them:
+with any other version installed it refuses, in one line, rather than index or extract wrongly.
 
 This module imports nothing of the project: `index/` and `ingest/` may import it (tests/test_layering.py).
 """
@@ -17,6 +18,7 @@ from importlib import metadata
 WRITTEN_FOR = {
     "Whoosh-Reloaded": "2.7.5",
     "pdfminer.six": "20260107",
+    "tantivy": "0.27.0",
 }
 
 
@@ -32,11 +34,12 @@ def installed_version(distribution: str) -> str | None:
         return None
 
 
-def require(distribution: str, module: str) -> None:
-    """Refuse to import `module` unless the release of `distribution` its private calls were written for is installed."""
+def require(distribution: str, module: str, what: str = "private internals") -> None:
+    """Refuse to import `module` unless the release of `distribution` its calls (`what` it uses) were written for
+    is installed."""
     needed = WRITTEN_FOR[distribution]
     found = installed_version(distribution)
     if found != needed:
         installed = f"{found} is installed" if found else "it is not installed"
-        raise WrongVersion(f"{module} uses private internals of {distribution} {needed}, but {installed}: "
+        raise WrongVersion(f"{module} uses {what} of {distribution} {needed}, but {installed}: "
                            f"run `pip install -r requirements.txt` in Muragat's virtualenv")

@@ -26,7 +26,7 @@ from whoosh.query.compound import CompoundQuery
 
 from index.analysis import exact_analyzer, kazakh_analyzer
 from index.language import LANGUAGES, preferred_language, query_languages
-from index.seam import FILTER_PATTERN, QueryError
+from index.seam import FILTER_PATTERN, Filters, QueryError
 
 MAX_QUERY_CHARS = 500
 # Bounds on what one query may cost: words (and OR-ed alternatives), and words a prefix stands for.
@@ -39,6 +39,8 @@ MAX_PREFIX_TERMS = 500
 MAX_PREFIX_SCAN = 50 * MAX_PREFIX_TERMS
 # Words a prefix is searched as (the commonest of those it stands for).
 MAX_PREFIX_WORDS = 8
+# Fewer matching passages than this, and the results offer a corrected query.
+SUGGEST_BELOW = 3
 SEARCH_FIELDS = ("text", "title")
 # Field names a person may type before a colon; any other `word:` is plain text.
 QUERY_FIELDS = frozenset({"title", "author", "exact"})
@@ -243,6 +245,39 @@ def split_filters(text: str) -> tuple[str, list[Query]]:
         raise QueryError(f"«{malformed.group()}»: year: takes a year (year:1995) or a range (year:1990..1999)",
                          "bad_year_filter", value=malformed.group())
     return remaining, filters
+
+
+def filter_query(filters: Filters) -> Query | None:
+    """The filters chosen beside a query (the web UI's, the API's) as the filter nodes `split_filters` makes of
+    typed ones; None when nothing is narrowed."""
+    parts: list[Query] = []
+    if filters.collection:
+        parts.append(Term("collection", filters.collection))
+    if filters.year_from is not None or filters.year_to is not None:
+        parts.append(NumericRange("year", filters.year_from, filters.year_to))
+    if filters.document_id:
+        parts.append(Term("document_id", filters.document_id))
+    if filters.language:
+        parts.append(Term("language", filters.language))
+    return And(parts) if len(parts) > 1 else (parts[0] if parts else None)
+
+
+def combined_filters(typed: Query | None, filters: Filters | None) -> Query | None:
+    """The filters typed in the query (`year:`) and those chosen beside it, all applied."""
+    chosen = filter_query(filters) if filters else None
+    if typed is None or chosen is None:
+        return typed or chosen
+    return And([typed, chosen])
+
+
+def check_size(parsed: ParsedQuery) -> None:
+    """Refuse a query of more words and alternatives than MAX_QUERY_WORDS and MAX_QUERY_TERMS bound (prefixes are
+    bounded by each engine, which knows its words)."""
+    leaves = list(parsed.query.leaves())
+    if len(parsed.words) > MAX_QUERY_WORDS or len(leaves) > MAX_QUERY_TERMS:
+        words = max(len(parsed.words), len(leaves) // 4)
+        raise QueryError(f"the query has too many words and alternatives ({words}); "
+                         f"keep it to {MAX_QUERY_WORDS} or fewer", "too_many_words", count=words, limit=MAX_QUERY_WORDS)
 
 
 def passage_language(value: str) -> str:

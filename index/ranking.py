@@ -38,15 +38,21 @@ dev half and our own) and checked on the keyword set.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from itertools import islice
 from typing import Protocol
 
 import numpy as np
 from whoosh.query import Or, Phrase, Query, Term
 
+from index.language import KAZAKH, RUSSIAN
+
 # BM25's term-frequency saturation and length normalisation (shorter passages than whoosh's
 # default B=0.75 assumes: the passages are already cut to about 600 characters).
 K1 = 1.2
 B = 0.5
+# A word of the title weighs as so many of the text (the title field's term frequencies are scaled by it).
+TITLE_BOOST = 1.5
 PAGE_WEIGHT = 0.7
 EXACT_FORM_WEIGHT = 0.3
 # A word's family: the FAMILY_WORDS commonest indexed words (common words left out) beginning with
@@ -84,6 +90,40 @@ OTHER_LANGUAGE_FACTOR = 0.5
 def robertson_idf(documents: int, frequency: int) -> float:
     """log(1 + (N - df + 0.5) / (df + 0.5)): near zero for a word in most passages, never negative."""
     return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+
+
+def bm25(idf, tf: np.ndarray, lengths: np.ndarray, average, b: float = B, k1: float = K1) -> np.ndarray:
+    """BM25's term score of passages (or pages) holding a term `tf` times, `lengths` long, `average` their mean."""
+    return idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / np.maximum(average, 1e-9)))
+
+
+def best(scores: np.ndarray, depth: int) -> np.ndarray:
+    """The indices of the `depth` highest scores (all, when there are no more), in no particular order."""
+    return np.arange(len(scores)) if len(scores) <= depth else np.argpartition(-scores, depth)[:depth]
+
+
+def with_page_diversity(scores: np.ndarray, pages: np.ndarray) -> np.ndarray:
+    """The scores with every passage but the best of its page (`pages`: each passage's page) at SAME_PAGE_FACTOR,
+    among the best EVIDENCE_DEPTH (further down, a page's second passage is too far to hide another page)."""
+    if not len(scores) or SAME_PAGE_FACTOR == 1:
+        return scores
+    candidates = best(scores, EVIDENCE_DEPTH)
+    on = pages[candidates]
+    order = np.lexsort((-scores[candidates], on))  # by page, the best passage of each first
+    seconds = candidates[order[np.diff(on[order], prepend=-1) == 0]]
+    scores = scores.copy()
+    scores[seconds] *= SAME_PAGE_FACTOR
+    return scores
+
+
+def language_weights(languages: Sequence[str], language: str | None) -> np.ndarray | None:
+    """For a query leaning to one `language`: the weight of each of `languages` (passage languages),
+    OTHER_LANGUAGE_FACTOR for the other language's (passages in neither, `other`, weigh 1); None when the
+    query leans to neither."""
+    if language is None:
+        return None
+    return np.array([OTHER_LANGUAGE_FACTOR if value in (KAZAKH, RUSSIAN) and value != language else 1.0
+                     for value in languages])
 
 
 # The model's decisions on the parsed query (a whoosh query tree, index.query), which every engine takes alike.
@@ -159,6 +199,33 @@ def _leaf_terms(query: Query) -> list[Term]:
     if isinstance(query, Or):
         return [term for sub in query.subqueries for term in _leaf_terms(sub)]
     return []
+
+
+def word_family(part: Query, counts: PassageCounts,
+                commonest_starting: Callable[[str, int, float], list[str]]) -> frozenset[str]:
+    """For a plain word of the query (not a phrase, a prefix or an exact form): the indexed text words that
+    begin as it does (its first FAMILY_PREFIX letters), the FAMILY_WORDS commonest, words in over the
+    common-word share of the passages and the word's own analyses left out. A word the index lacks has
+    a family too: a misspelt or unanalysed word is where it helps most.
+
+    `commonest_starting(beginning, count, at_most)`: an engine's commonest text words beginning so (of the
+    passages `counts` counts), none in over `at_most` passages."""
+    word = _typed_term(part)
+    if word is None or word.fieldname != "text":
+        return frozenset()
+    own = {term.text for term in _leaf_terms(part)}
+    limit = _common_limit(counts)
+    family: set[str] = set()
+    for beginning in {text[:FAMILY_PREFIX] for text in own if len(text) >= FAMILY_PREFIX}:
+        words = (word for word in commonest_starting(beginning, FAMILY_WORDS + len(own), limit) if word not in own)
+        family.update(islice(words, FAMILY_WORDS))
+    return frozenset(family)
+
+
+def exact_forms(counts: PassageCounts, typed_words: Sequence[str]) -> list[str]:
+    """The typed word forms the exact-form field holds (of the passages `counts` counts), common words left out."""
+    limit = _common_limit(counts)
+    return [word for word in dict.fromkeys(typed_words) if 0 < counts.doc_frequency("exact", word) <= limit]
 
 
 def _coordinated(scores: np.ndarray, matched: np.ndarray, term_count: int, scale: float) -> np.ndarray:

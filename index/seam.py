@@ -191,6 +191,7 @@ class SearchBackend(Protocol):
 # `Class(directory, time_budget=..., read_only=...)`. Adding an engine is one line here.
 ENGINES: dict[str, str] = {
     "whoosh": "index.whoosh_engine.backend:WhooshBackend",
+    "tantivy": "index.tantivy_engine.backend:TantivyBackend",
 }
 DEFAULT_ENGINE = "whoosh"
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from index.seam import ENGINES
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("archive", "ingest", "index", "webui")
 
@@ -89,6 +91,14 @@ def test_only_an_engines_folder_imports_its_engine(engine):
             if engine == "whoosh" and any(inside(path, folder) for folder in ENGINE_FOLDERS.values()):
                 allowed = PARSED_QUERY
             assert all(under(name, allowed) for name in found), f"{path.relative_to(ROOT)} imports {found}"
+
+
+def test_every_engine_folder_is_registered_and_imports_its_engine():
+    """The rule above is no empty one: each engine named in ENGINES lives in its folder, which uses its library."""
+    assert set(ENGINES) == set(ENGINE_FOLDERS)
+    for engine, folder in ENGINE_FOLDERS.items():
+        assert ENGINES[engine].startswith(f"index.{folder.name}."), engine
+        assert any(root(name) == engine for path in folder.rglob("*.py") for name in imports(path)), engine
 
 
 def test_an_engine_imports_no_other_engine_and_shared_modules_import_none():

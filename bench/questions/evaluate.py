@@ -9,9 +9,11 @@ The references index the same pages, one whoosh document per page, BM25F, OR of 
 `score`, so the figures are those the shared tool prints.
 
     .venv/bin/python -m bench.questions.evaluate ../shared/data/kazqad_dev [more sets] \
-        [--docs FOLDER ...] [--archive DIR] [--systems muragat,plain,naive,snowball-ru] [--per-topic DIR]
+        [--docs FOLDER ...] [--archive DIR] [--engine whoosh|tantivy] [--systems muragat,plain,naive,snowball-ru]
+        [--per-topic DIR]
 
-`--archive DIR` keeps the archive (ingested once, reused while it exists) for repeated runs.
+`--archive DIR` keeps the archive (ingested once, reused while it exists) for repeated runs. `--engine` is
+the search engine a new archive is ingested into (an existing one answers with its own).
 """
 from __future__ import annotations
 
@@ -51,13 +53,14 @@ def write_collections(tool, sets: list[Path], out: Path) -> list[Path]:
     return folders
 
 
-def ingest(folders: list[Path], archive: Path) -> None:
+def ingest(folders: list[Path], archive: Path, engine: str | None = None) -> None:
     """The user's path: `muragat ingest` (as `python -m archive`, this tree's code) of every folder into one
-    archive (skipped when it exists)."""
+    archive (skipped when it exists), into `engine` when given."""
     if (archive / "catalog.sqlite").exists() or (archive / "index").exists():
         return
-    subprocess.run([sys.executable, "-m", "archive", "ingest", *map(str, folders), "--archive", str(archive), "--silent"],
-                   check=True, cwd=ROOT)
+    chosen = ["--engine", engine] if engine else []
+    subprocess.run([sys.executable, "-m", "archive", "ingest", *map(str, folders), "--archive", str(archive), "--silent",
+                    *chosen], check=True, cwd=ROOT)
 
 
 def muragat_run(archive: Path, topics: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -117,6 +120,7 @@ def main() -> None:
     parser.add_argument("sets", nargs="+", type=Path, help="folders with passages.jsonl, topics.tsv, qrels.tsv")
     parser.add_argument("--docs", nargs="*", type=Path, default=[], help="more folders of .txt files to ingest")
     parser.add_argument("--archive", type=Path, help="keep the archive here (reused while it exists)")
+    parser.add_argument("--engine", help="the search engine a new archive is ingested into (default: Muragat's)")
     parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument("--per-topic", type=Path, help="write each system's per-question ranks into this folder")
     parser.add_argument("--tool", type=Path, default=TOOL, help="eval_retrieval.py")
@@ -133,7 +137,7 @@ def main() -> None:
         runs: dict[str, dict[str, dict[str, list[str]]]] = {}
         if "muragat" in systems:
             archive = args.archive or workdir / "archive"
-            ingest(folders, archive)
+            ingest(folders, archive, args.engine)
             runs["muragat"] = {name: muragat_run(archive, questions) for name, questions in topics.items()}
         pages = page_texts(folders)
         for kind in systems:

@@ -7,12 +7,14 @@ passages Muragat's catalog holds, dumped to passages.jsonl, so all three see the
 text, titles, collections and years. Figures go to bench/out/search/build.json; built
 indexes are kept and reused unless --rebuild.
 
-    .venv/bin/python -m bench.search.build [--rebuild] [--reindex] [--workers 2]
+    .venv/bin/python -m bench.search.build [--rebuild] [--reindex] [--workers 2] [--engine whoosh|tantivy]
 
 When the project's analysis rules change after the archive was built, Muragat's index is
 rebuilt from the catalog (`muragat reindex`), which is timed too: indexing alone. `--reindex`
 does it anyway, and then times plain whoosh again right after it (built beside the kept copy,
 then removed), so that the two indexing figures come from one run on the same machine load.
+`--engine NAME` is the search engine Muragat's archive is ingested into, and reindexed into
+(`--reindex --engine tantivy` moves a built archive to tantivy: `muragat reindex --engine`).
 """
 from __future__ import annotations
 
@@ -36,13 +38,13 @@ FTS5_BATCH = 5000
 RSS_SAMPLE_SECONDS = 0.2
 
 
-def build_muragat(workers: int) -> dict:
+def build_muragat(workers: int, engine: str | None = None) -> dict:
     """Ingest the generated folder into a fresh archive the way `muragat ingest` does."""
     from archive.home import Archive
 
     if ARCHIVE.exists():
         shutil.rmtree(ARCHIVE)
-    archive = Archive.create(ARCHIVE)
+    archive = Archive.create(ARCHIVE, engine)
     clock = Stopwatch()
     via = ingest_with_manifest(archive, workers)
     seconds = clock.seconds
@@ -58,6 +60,7 @@ def build_muragat(workers: int) -> dict:
         "catalog_bytes": directory_bytes(ARCHIVE / "catalog.sqlite"),
         "originals_bytes": directory_bytes(archive.originals_dir),
         "workers": workers,
+        "engine": archive.engine,
         "schema_version": schema_version(),
         **peak_rss_mib(),
     }
@@ -100,16 +103,16 @@ def progress():
     return on_file
 
 
-def reindex_muragat() -> dict:
-    """Rebuild Muragat's index from its catalog (`muragat reindex`): indexing alone, without extraction."""
+def reindex_muragat(engine: str | None = None) -> dict:
+    """Rebuild Muragat's index from its catalog (`muragat reindex [--engine]`): indexing alone, without extraction."""
     from archive.home import Archive
     from index.whoosh_engine.schema import SCHEMA_VERSION
 
     archive = Archive.existing(ARCHIVE)
     clock = Stopwatch()
-    count = archive.reindex()
+    count = archive.reindex(engine)
     return {**_figures(count, clock.seconds, directory_bytes(archive.index_dir)), "schema_version": SCHEMA_VERSION,
-            "segments": archive.backend.segment_count()}
+            "engine": archive.engine, "segments": archive.backend.segment_count()}
 
 
 def dump_passages() -> int:
@@ -196,9 +199,10 @@ def _figures(count: int, seconds: float, size: int) -> dict:
             "index_bytes": size, **peak_rss_mib()}
 
 
-def run_child(system: str, workers: int) -> dict:
+def run_child(system: str, workers: int, engine: str | None = None) -> dict:
     """Build one system in a fresh interpreter, so that its peak memory is its own."""
-    command = [sys.executable, "-m", "bench.search.build", "--child", system, "--workers", str(workers)]
+    command = [sys.executable, "-m", "bench.search.build", "--child", system, "--workers", str(workers),
+               *(["--engine", engine] if engine else [])]
     load_before = os.getloadavg()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     peak_tree_kib = 0
@@ -218,21 +222,21 @@ def run_child(system: str, workers: int) -> dict:
 
 def index_is_stale() -> bool:
     """True when the analysis rules changed since the archive was built (`muragat reindex` needed)."""
-    from index.whoosh_engine.writer import needs_rebuild
+    from archive.home import Archive
 
-    return needs_rebuild(ARCHIVE / "index")
+    return Archive.existing(ARCHIVE).needs_reindex
 
 
-def build_all(rebuild: bool, reindex: bool, workers: int) -> dict:
+def build_all(rebuild: bool, reindex: bool, workers: int, engine: str | None = None) -> dict:
     """Build what is missing (everything with `rebuild`), keeping earlier figures for what is cached."""
     report = json.loads(BUILD_REPORT.read_text()) if BUILD_REPORT.exists() and not rebuild else {}
     if rebuild or "muragat" not in report:
         print("building muragat…", file=sys.stderr, flush=True)
-        report = {"machine": machine_notes(), "muragat": run_child("muragat", workers)}
+        report = {"machine": machine_notes(), "muragat": run_child("muragat", workers, engine)}
         report["dumped_passages"] = dump_passages()
     if reindex or index_is_stale():
         print("rebuilding muragat's index from its catalog…", file=sys.stderr, flush=True)
-        report["muragat_reindex"] = run_child("reindex", workers)
+        report["muragat_reindex"] = run_child("reindex", workers, engine)
         if reindex:
             print("timing plain whoosh again, right after…", file=sys.stderr, flush=True)
             report["whoosh"] = run_child("whoosh_again", workers)
@@ -260,9 +264,9 @@ def table(report: dict) -> str:
     return "\n".join(lines)
 
 
-CHILDREN = {"muragat": build_muragat, "reindex": lambda workers: reindex_muragat(),
-            "whoosh": lambda workers: build_whoosh(), "whoosh_again": lambda workers: retime_whoosh(),
-            "fts5": lambda workers: build_fts5()}
+CHILDREN = {"muragat": build_muragat, "reindex": lambda workers, engine: reindex_muragat(engine),
+            "whoosh": lambda workers, engine: build_whoosh(), "whoosh_again": lambda workers, engine: retime_whoosh(),
+            "fts5": lambda workers, engine: build_fts5()}
 
 
 def main() -> None:
@@ -272,15 +276,16 @@ def main() -> None:
                         help="also time `muragat reindex` (done anyway when the analysis rules changed), "
                              "then plain whoosh again")
     parser.add_argument("--workers", type=int, default=2, help="Muragat's extraction workers")
+    parser.add_argument("--engine", help="the search engine Muragat's archive is built (and reindexed) in")
     parser.add_argument("--json", action="store_true", help="print the whole report as JSON")
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(CHILDREN[args.child](args.workers)))
+        print(json.dumps(CHILDREN[args.child](args.workers, args.engine)))
         return
     if not MANIFEST.exists():
         raise SystemExit(f"{MANIFEST}: no generated corpus; run `python -m bench.search.generate` first")
-    report = build_all(args.rebuild, args.reindex, args.workers)
+    report = build_all(args.rebuild, args.reindex, args.workers, args.engine)
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else table(report))
 
 

@@ -25,7 +25,7 @@ from bench.search.queries import BenchQuery, load_queries
 from bench.search.systems import OPENERS, Refused
 
 # The files each system reads while it answers.
-SYSTEM_FILES = {"muragat": [ARCHIVE / "index"], "whoosh": [WHOOSH_DIR], "fts5": [FTS5_DB]}
+SYSTEM_FILES = {"muragat": [ARCHIVE / "index", ARCHIVE / "index-tantivy"], "whoosh": [WHOOSH_DIR], "fts5": [FTS5_DB]}
 WARM_UP_QUERY = BenchQuery("warm-up", "мұрағат", "мұрағат", '"мұрағат"')
 OK, REFUSED, FAILED, TIMEOUT = "ok", "refused", "error", "timeout"
 

@@ -17,9 +17,10 @@ import numpy as np
 from whoosh.query import Or, Term
 from whoosh.searching import Searcher
 
+from index.matches import Matches
 from index.query import split_filters
 from index.schema import OCR
-from index.whoosh_engine.engine import Evaluator, Matches
+from index.whoosh_engine.engine import Evaluator
 from index.whoosh_engine.postings import Generation, locate
 from index.whoosh_engine.visibility import Visibility
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from whoosh.searching import Searcher
 
 from index.seam import TIME_BUDGET_SECONDS, Filters, Fragments, IndexedPassage, SearchResults
-from index.whoosh_engine.counting import languages_by_document, live_counts
+from index.counting import languages_by_document, live_counts
 from index.whoosh_engine.search import SearcherCache, highlight, matching_pages, search
 from index.whoosh_engine.writer import (
     VERSION_FILE, PassageWriter, create_index, delete_documents, index_exists, indexed_document_ids, needs_rebuild,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from whoosh.formats import Positions
@@ -32,7 +31,8 @@ from whoosh.query import (
 )
 from whoosh.searching import Searcher
 
-from index.ranking import _coordinated
+from index.matches import NO_MATCHES, Matches
+from index.ranking import _coordinated, bm25
 from index.schema import NO_YEAR
 from index.whoosh_engine.postings import Generation, locate
 from index.whoosh_engine.visibility import Visibility, existing_terms
@@ -42,24 +42,6 @@ from index.whoosh_engine.visibility import Visibility, existing_terms
 # when the word is in at most this many times as many passages as the phrase's rarest word;
 # of a far commoner word, only the blocks holding the candidates are read again.
 WHOLE_POSITIONS_SHARE = 2
-
-
-@dataclass(frozen=True)
-class Matches:
-    """Passages (ascending numbers), their scores, and how many of the query's terms each holds."""
-
-    docnums: np.ndarray  # int32
-    scores: np.ndarray  # float64
-    terms: np.ndarray  # int32
-
-    def __len__(self) -> int:
-        return len(self.docnums)
-
-    def where(self, keep: np.ndarray) -> Matches:
-        return Matches(self.docnums[keep], self.scores[keep], self.terms[keep])
-
-
-NO_MATCHES = Matches(np.empty(0, np.int32), np.empty(0), np.empty(0, np.int32))
 
 
 class Evaluator:
@@ -140,8 +122,7 @@ class Evaluator:
         average = np.where(sizes.own, sizes.average_lengths, self.searcher.avg_field_length(field) or 1)[codes]
         b = self._field_b.get(field, self._b)
         lengths = self.generation.lengths(self.searcher, field)[docnums]
-        tf = weights.astype(np.float64)
-        return idf * (tf * (self._k1 + 1)) / (tf + self._k1 * ((1 - b) + b * lengths / np.maximum(average, 1e-9)))
+        return bm25(idf, weights.astype(np.float64), lengths, average, b, self._k1)
 
     def _any(self, query: Or | DisjunctionMax) -> Matches:
         parts = [self.matches(sub) for sub in query.subqueries]

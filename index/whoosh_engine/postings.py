@@ -28,6 +28,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from index.matches import Column, locate, place_order, undated
 from index.schema import NO_YEAR
 from index.whoosh_engine.storage import MappedFile
 
@@ -84,14 +85,6 @@ class TermPostings:
     def nbytes(self) -> int:
         return (self.docnums.nbytes + self.weights.nbytes + (self.blocks.last.nbytes * 5 if self.blocks else 0)
                 + (self.positions.nbytes if self.positions else 0))
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of every passage as codes into its distinct values (facets count codes)."""
-
-    codes: np.ndarray  # int32, one per passage
-    values: list  # value of each code
 
 
 @dataclass(frozen=True)
@@ -204,20 +197,11 @@ class Generation:
         return self._pages
 
     def places(self, searcher: Searcher) -> np.ndarray:
-        """Each passage's place in the order of document id, page, then passage number: the tie-break of
-        equal scores, so that they come back in one order whichever run wrote the passages (and in
-        whichever order)."""
+        """Each passage's place in the order of document id, page, then passage number (matches.place_order)."""
         if self._places is None:
-            documents = self.column(searcher, "document_id")
-            document_rank = np.empty(len(documents.values), dtype=np.int64)
-            document_rank[sorted(range(len(documents.values)), key=documents.values.__getitem__)] = \
-                np.arange(len(documents.values))
             numbers = self.column(searcher, "page")
-            page_numbers = np.asarray(numbers.values, dtype=np.int64)[numbers.codes]
-            order = np.lexsort((np.arange(self.size), page_numbers, document_rank[documents.codes]))
-            places = np.empty(self.size, dtype=np.int64)
-            places[order] = np.arange(self.size)
-            self._places = places
+            self._places = place_order(self.column(searcher, "document_id"),
+                                       np.asarray(numbers.values, dtype=np.int64)[numbers.codes])
         return self._places
 
     def years(self, searcher: Searcher) -> np.ndarray:
@@ -377,19 +361,6 @@ def _leaves(searcher: Searcher) -> list:
     """The searcher's segment readers with passages (an index whose documents gave none has one empty reader,
     with no columns to read)."""
     return [(leaf, offset) for leaf, offset in searcher.reader().leaf_readers() if leaf.doc_count_all()]
-
-
-def undated(year) -> bool:
-    """A passage without a year: NO_YEAR, or whoosh's minimum when the field was left out."""
-    return year is None or year <= NO_YEAR
-
-
-def locate(needles: np.ndarray, haystack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each of `haystack` (ascending): whether `needles` (ascending) holds it, and where."""
-    if not len(needles):
-        return np.zeros(len(haystack), bool), np.zeros(len(haystack), np.int64)
-    where = np.minimum(np.searchsorted(needles, haystack), len(needles) - 1)
-    return needles[where] == haystack, where
 
 
 def _each_posting(searcher: Searcher, field: str, text: str, docnums: np.ndarray):

@@ -4,7 +4,6 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable, Sequence
-from itertools import islice
 
 import numpy as np
 from whoosh.query import Query, Term
@@ -12,9 +11,9 @@ from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 
 from index import ranking as model
-from index.language import KAZAKH, RUSSIAN
-from index.ranking import _common_limit, _leaf_terms, _parts, _typed_term, robertson_idf
-from index.whoosh_engine.engine import Evaluator, Matches, idf_by_language
+from index.matches import Matches
+from index.ranking import _parts, robertson_idf
+from index.whoosh_engine.engine import Evaluator, idf_by_language
 from index.whoosh_engine.postings import locate
 from index.whoosh_engine.visibility import Visibility, existing_terms
 
@@ -56,7 +55,10 @@ def with_evidence(evaluator: Evaluator, matches: Matches, searched: Query, typed
         return matches
     reader = evaluator.searcher.reader()
     parts = _parts(searched)
-    families = [word_family(part, reader, evaluator.view) for part in parts]
+    view = evaluator.view
+    families = [model.word_family(part, view, lambda beginning, count, at_most:
+                                  commonest_starting(reader, "text", beginning, count, view, at_most))
+                for part in parts]
     scores = matches.scores.copy()
     for word in frozenset().union(*families):
         found = evaluator.matches(Term("text", word))
@@ -65,32 +67,12 @@ def with_evidence(evaluator: Evaluator, matches: Matches, searched: Query, typed
     groups = [frozenset(_terms(part, reader)) | {("text", word) for word in family}
               for part, family in zip(parts, families)]
     scores += model.PAGE_WEIGHT * page_scores(evaluator, [group for group in groups if group], matches.docnums)
-    words = _exact_forms(evaluator, typed_words)
+    words = model.exact_forms(evaluator.view, typed_words)
     if words:
-        best = np.sort(_best(scores, model.EVIDENCE_DEPTH))  # ascending passage numbers
+        best = np.sort(model.best(scores, model.EVIDENCE_DEPTH))  # ascending passage numbers
         for word in words:
             scores[best] += model.EXACT_FORM_WEIGHT * evaluator.term_scores("exact", word, matches.docnums[best])
     return Matches(matches.docnums, scores, matches.terms)
-
-
-def word_family(part: Query, reader: IndexReader, counts: IndexReader | Visibility | None = None) -> frozenset[str]:
-    """For a plain word of the query (not a phrase, a prefix or an exact form): the indexed text words that
-    begin as it does (its first FAMILY_PREFIX letters), the FAMILY_WORDS commonest, words in over the
-    common-word share of the passages and the word's own analyses left out. A word the index lacks has
-    a family too: a misspelt or unanalysed word is where it helps most."""
-    word = _typed_term(part)
-    if word is None or word.fieldname != "text":
-        return frozenset()
-    own = {term.text for term in _leaf_terms(part)}
-    counts = counts if counts is not None else reader
-    limit = _common_limit(counts)
-    family: set[str] = set()
-    for beginning in {text[:model.FAMILY_PREFIX] for text in own if len(text) >= model.FAMILY_PREFIX}:
-        words = (word for word in commonest_starting(reader, "text", beginning, model.FAMILY_WORDS + len(own),
-                                                     counts, limit)
-                 if word not in own)
-        family.update(islice(words, model.FAMILY_WORDS))
-    return frozenset(family)
 
 
 def commonest_starting(reader: IndexReader, field: str, beginning: str, count: int,
@@ -113,7 +95,6 @@ def page_scores(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]], docn
     by_page = generation.page_languages(searcher)
     language, pages = by_page.codes, by_page.passages
     average = np.where(own, by_page.average_lengths, page_lengths.mean() if len(page_lengths) else 1.0)
-    normalised = model.K1 * ((1 - model.B) + model.B * page_lengths / np.maximum(average[language], 1e-9))
     scored = page_of[docnums]
     scores = np.zeros(len(docnums))
     for group in groups:
@@ -127,44 +108,20 @@ def page_scores(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]], docn
         if held.any():
             holding = np.bincount(language[held], minlength=len(pages))
             idf = idf_by_language(pages, holding, robertson_idf(len(page_lengths), int(holding.sum())), own)
-            tf = frequencies[scored]
-            scores += idf[language[scored]] * tf * (model.K1 + 1) / (tf + normalised[scored])
+            scores += model.bm25(idf[language[scored]], frequencies[scored], page_lengths[scored],
+                                 average[language][scored])
     return scores
 
 
-def _exact_forms(evaluator: Evaluator, typed_words: Sequence[str]) -> list[str]:
-    """The typed word forms the exact-form field holds, common words left out."""
-    counts = evaluator.view
-    limit = _common_limit(counts)
-    return [word for word in dict.fromkeys(typed_words) if 0 < counts.doc_frequency("exact", word) <= limit]
-
-
 def language_preference(evaluator: Evaluator, language: str | None) -> Callable[[np.ndarray], np.ndarray] | None:
-    """For a query leaning to one language: each passage's weight, OTHER_LANGUAGE_FACTOR for the other
-    language's (passages in neither, `other`, weigh 1); None when the query leans to neither."""
-    if language is None:
-        return None
+    """For a query leaning to one language: each passage's weight (ranking.language_weights); None when the query
+    leans to neither."""
     column = evaluator.generation.column(evaluator.searcher, "language")
-    weights = np.array([model.OTHER_LANGUAGE_FACTOR if value in (KAZAKH, RUSSIAN) and value != language else 1.0
-                        for value in column.values])
-    return lambda docnums: weights[column.codes[docnums]]
+    weights = model.language_weights(column.values, language)
+    return None if weights is None else (lambda docnums: weights[column.codes[docnums]])
 
 
 def with_page_diversity(evaluator: Evaluator, matches: Matches) -> Matches:
-    """The matches with every passage but the best of its page scored at SAME_PAGE_FACTOR, among the best
-    EVIDENCE_DEPTH (further down, a page's second passage is too far to hide another page)."""
-    if not len(matches) or model.SAME_PAGE_FACTOR == 1:
-        return matches
+    """The matches with every passage but the best of its page scored at SAME_PAGE_FACTOR (ranking.with_page_diversity)."""
     page_of, _ = evaluator.generation.pages(evaluator.searcher)
-    candidates = _best(matches.scores, model.EVIDENCE_DEPTH)
-    pages = page_of[matches.docnums[candidates]]
-    order = np.lexsort((-matches.scores[candidates], pages))  # by page, the best passage of each first
-    seconds = candidates[order[np.diff(pages[order], prepend=-1) == 0]]
-    scores = matches.scores.copy()
-    scores[seconds] *= model.SAME_PAGE_FACTOR
-    return Matches(matches.docnums, scores, matches.terms)
-
-
-def _best(scores: np.ndarray, depth: int) -> np.ndarray:
-    """The indices of the `depth` highest scores (all, when there are no more), in no particular order."""
-    return np.arange(len(scores)) if len(scores) <= depth else np.argpartition(-scores, depth)[:depth]
+    return Matches(matches.docnums, model.with_page_diversity(matches.scores, page_of[matches.docnums]), matches.terms)

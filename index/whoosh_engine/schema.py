@@ -5,6 +5,7 @@ from whoosh.fields import ID, NUMERIC, Schema
 
 from index.analysis import ANALYZER_VERSION
 from index.query import searchable_field
+from index.ranking import TITLE_BOOST
 from index.schema import NO_YEAR
 
 # The index must be rebuilt when this changes; it is stored beside the index files.
@@ -19,7 +20,7 @@ def build_schema() -> Schema:
         # instead of walking the terms of the field for each query.
         document_id=ID(stored=True, sortable=True),
         page=NUMERIC(int, stored=True, sortable=True),
-        title=searchable_field("title", stored=True, field_boost=1.5),
+        title=searchable_field("title", stored=True, field_boost=TITLE_BOOST),
         author=searchable_field("author"),
         text=searchable_field("text", stored=True),
         exact=searchable_field("exact"),

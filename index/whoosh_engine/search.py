@@ -5,29 +5,30 @@ import math
 import os
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
 
 import numpy as np
 from whoosh.index import Index
-from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
+from whoosh.query import NullQuery, Or, Phrase, Prefix, Query, Term
 from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
 from index.analysis import term_spans
+from index.counting import COLLAPSE_COLUMN, FACETS, copies, count, more_in_documents, pages, top
+from index.matches import Matches
 from index.query import (
-    MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, MAX_PREFIX_WORDS, MAX_QUERY_TERMS, MAX_QUERY_WORDS, SEARCH_FIELDS, ParsedQuery,
-    parse_query,
+    MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, MAX_PREFIX_WORDS, SEARCH_FIELDS, SUGGEST_BELOW, ParsedQuery, check_size,
+    combined_filters, parse_query,
 )
 from index.ranking import PROXIMITY_DEPTH, proximity_phrase, without_common_words
 from index.seam import FILTER_PATTERN, SORTS, TIME_BUDGET_SECONDS, Filters, Hit, QueryError, SearchResults
 from index.snippets import Fragments, fragments, match_spans, snippet
 from index.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
 from index.whoosh_engine.approximate import NearForms, near_forms, with_near_forms
-from index.whoosh_engine.counting import COLLAPSE_COLUMN, FACETS, copies, count, pages, top
-from index.whoosh_engine.engine import Evaluator, Matches
+from index.whoosh_engine.engine import Evaluator
 from index.whoosh_engine.postings import Generation, IndexArrays
 from index.whoosh_engine.ranking import (
     RankingWeighting,
@@ -37,9 +38,6 @@ from index.whoosh_engine.ranking import (
     with_page_diversity,
 )
 from index.whoosh_engine.visibility import Visibility, existing_terms, visible_passages
-
-# Fewer matching passages than this, and the results offer a corrected query.
-SUGGEST_BELOW = 3
 
 
 class FilterCache:
@@ -168,7 +166,7 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     query = _expanded(parsed, searcher, caches, view)
     by_relevance = sort == "relevance"
     allowed = _both((caches.filters if caches else FilterCache(size=0)).allowed(
-        searcher, generation, _combined(parsed.filter, filters)), view.passages)
+        searcher, generation, combined_filters(parsed.filter, filters)), view.passages)
     searched = without_common_words(query, view) if by_relevance else query
     # The budget is for collecting matches: a first search's one-time work above (the typed-word variants of a
     # fresh index, seconds on a large one) must not leave it with no time and no results.
@@ -194,8 +192,8 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     shown = ranked[offset:offset + limit]
     elsewhere = copies(searcher, generation, matches.docnums, [docnum for docnum, _ in shown])
     total, facets = count(searcher, generation, matches.docnums)
-    more = _more_in_documents(searcher, generation, ranked[:offset + limit], offset, per_document,
-                              facets["document_id"])
+    more = more_in_documents(searcher, generation, ranked[:offset + limit], offset, per_document,
+                             facets["document_id"])
     near_terms = {"text": terms["text"], "exact": terms["exact"] | approximate.words}
     hits = tuple(_hit(docnum, score, near_terms if docnum in approximate.approximate else terms, searcher,
                       elsewhere[docnum], more.get(docnum, 0), docnum in approximate.approximate)
@@ -204,22 +202,6 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     suggestion = suggest(searcher, text, caches, view) if total < SUGGEST_BELOW else None
     took = round((time.perf_counter() - started) * 1000, 1)
     return SearchResults(text, total, hits, facets, took, suggestion, evaluator.partial, listed)
-
-
-def _more_in_documents(searcher: Searcher, generation: Generation, ranked: list[tuple[int, float]], offset: int,
-                       per_document: int, texts: dict[str, int]) -> dict[int, int]:
-    """{passage: more passages of its document} for the listed passages that are their document's last."""
-    if not per_document:
-        return {}
-    documents = generation.column(searcher, "document_id")
-    listed: Counter = Counter()
-    more = {}
-    for position, (docnum, _) in enumerate(ranked):
-        document_id = documents.values[documents.codes[docnum]]
-        listed[document_id] += 1
-        if position >= offset and listed[document_id] == per_document and texts.get(document_id, 0) > per_document:
-            more[docnum] = texts[document_id] - per_document
-    return more
 
 
 def _generation(searcher: Searcher, caches: IndexCaches | None) -> Generation:
@@ -352,43 +334,17 @@ def matching_pages(searcher: Searcher, text: str, document_id: str, caches: Inde
     evaluate = evaluator.matches
     matches = evaluate(_expanded(parsed, searcher, caches, view))
     matches, _ = with_near_forms(evaluator, matches, near_forms(searcher, text, parsed.words, view), view.passages)
-    restriction = evaluate(_combined(parsed.filter, Filters(document_id=document_id)))
+    restriction = evaluate(combined_filters(parsed.filter, Filters(document_id=document_id)))
     inside = np.isin(matches.docnums, restriction.docnums, assume_unique=True)
     return dict(sorted(pages(searcher, generation, matches.docnums[inside]).items()))
-
-
-def filter_query(filters: Filters) -> Query | None:
-    """The whoosh filter the chosen filters stand for; None when nothing is narrowed."""
-    parts: list[Query] = []
-    if filters.collection:
-        parts.append(Term("collection", filters.collection))
-    if filters.year_from is not None or filters.year_to is not None:
-        parts.append(NumericRange("year", filters.year_from, filters.year_to))
-    if filters.document_id:
-        parts.append(Term("document_id", filters.document_id))
-    if filters.language:
-        parts.append(Term("language", filters.language))
-    return And(parts) if len(parts) > 1 else (parts[0] if parts else None)
-
-
-def _combined(typed: Query | None, filters: Filters | None) -> Query | None:
-    """The filters typed in the query (`year:`) and those chosen beside it, all applied."""
-    chosen = filter_query(filters) if filters else None
-    if typed is None or chosen is None:
-        return typed or chosen
-    return And([typed, chosen])
 
 
 def _check_cost(parsed: ParsedQuery, searcher: Searcher, view: Visibility) -> None:
     """Refuse queries whose cost has no useful bound: hundreds of OR-ed words, prefixes of thousands (of the
     words of the viewer's passages: a refusal must not tell that hidden documents hold words starting so)."""
-    leaves = list(parsed.query.leaves())
-    if len(parsed.words) > MAX_QUERY_WORDS or len(leaves) > MAX_QUERY_TERMS:
-        words = max(len(parsed.words), len(leaves) // 4)
-        raise QueryError(f"the query has too many words and alternatives ({words}); "
-                         f"keep it to {MAX_QUERY_WORDS} or fewer", "too_many_words", count=words, limit=MAX_QUERY_WORDS)
+    check_size(parsed)
     reader = searcher.reader()
-    for leaf in leaves:
+    for leaf in parsed.query.leaves():
         if isinstance(leaf, Prefix) and _prefix_words(reader, leaf, view) > MAX_PREFIX_TERMS:
             raise QueryError(f"«{leaf.text}*» stands for more than {MAX_PREFIX_TERMS} different words; "
                              "type more letters before *", "prefix_too_broad", prefix=leaf.text,

@@ -51,17 +51,16 @@ def test_an_unknown_engine_is_refused_in_one_line_and_nothing_changes(own_archiv
     before, index_files = status(run_cli, own_archive_dir), files_of(own_archive_dir / "index")
     result = run_cli("reindex", "--engine", "lucene", "--archive", own_archive_dir)
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [f"muragat: unknown search engine 'lucene'; known: {', '.join(ENGINES)}"]
+    assert result.stderr.splitlines() == [f"muragat: unknown search engine 'lucene'; known: {', '.join(sorted(ENGINES))}"]
     assert status(run_cli, own_archive_dir) == before and files_of(own_archive_dir / "index") == index_files
     assert sorted(path.name for path in own_archive_dir.iterdir() if path.name.startswith("index")) == ["index"]
 
 
 @pytest.fixture
-def second_engine(monkeypatch) -> str:
-    """Another engine in the registry (whoosh's class under another name, its index in its own folder): a move
-    between engines exercised with real indexes until a second engine lands."""
-    monkeypatch.setitem(ENGINES, "whoosh-copy", ENGINES["whoosh"])
-    return "whoosh-copy"
+def second_engine() -> str:
+    """The engine an archive moves to and back from."""
+    assert "tantivy" in ENGINES
+    return "tantivy"
 
 
 def test_reindex_moves_an_archive_to_another_engine_and_back(own_archive_dir, run_cli, second_engine):
@@ -82,3 +81,16 @@ def test_reindex_moves_an_archive_to_another_engine_and_back(own_archive_dir, ru
     assert run_cli("reindex", "--engine", "whoosh", "--archive", own_archive_dir).exit_code == 0
     assert status(run_cli, own_archive_dir)["engine"] == "whoosh"
     assert not (own_archive_dir / f"index-{second_engine}").exists() and found(run_cli, own_archive_dir) == before
+
+
+def test_status_suggests_tantivy_once_a_whoosh_archive_outgrows_it(own_archive_dir, run_cli, monkeypatch):
+    import archive.home
+
+    suggestion = "more than the whoosh engine serves well: move it with `muragat reindex --engine tantivy`"
+    assert not status(run_cli, own_archive_dir)["engine_outgrown"]
+    assert suggestion not in run_cli("status", "--archive", own_archive_dir).stdout
+    monkeypatch.setattr(archive.home, "WHOOSH_PASSAGES_SERVED_WELL", 10)  # the sample holds 33 passages
+    assert status(run_cli, own_archive_dir)["engine_outgrown"]
+    assert suggestion in run_cli("status", "--archive", own_archive_dir).stdout
+    assert run_cli("reindex", "--engine", "tantivy", "--archive", own_archive_dir).exit_code == 0
+    assert not status(run_cli, own_archive_dir)["engine_outgrown"]

@@ -1,4 +1,4 @@
-"""The modules that use private internals of whoosh or pdfminer refuse, in one line, any release but theirs."""
+"""Modules using private internals of whoosh or pdfminer, or tantivy's index format, refuse any other release."""
 from __future__ import annotations
 
 import importlib.util
@@ -18,7 +18,11 @@ GUARDED = {
     "index/whoosh_engine/writer.py": "Whoosh-Reloaded",
     "index/whoosh_engine/storage.py": "Whoosh-Reloaded",
     "ingest/extract.py": "pdfminer.six",
+    "index/tantivy_engine/schema.py": "tantivy",
 }
+# What each guarded distribution's modules use of it, as the refusal names it.
+USES = {"Whoosh-Reloaded": "private internals", "pdfminer.six": "private internals",
+        "tantivy": "the index format and the Python API"}
 
 
 def pinned_in_requirements() -> dict[str, str]:
@@ -59,8 +63,8 @@ def test_the_versions_written_for_are_the_ones_requirements_pins():
 def test_the_modules_using_private_internals_call_the_check_before_importing_them():
     for relative, distribution in GUARDED.items():
         source = (ROOT / relative).read_text(encoding="utf-8")
-        check = source.index(f'require("{distribution}", __name__)')
-        first_import = re.search(r"^(from|import) (whoosh|pdfminer)", source, re.MULTILINE).start()
+        check = source.index(f'require("{distribution}", __name__')
+        first_import = re.search(r"^(from|import) (whoosh|pdfminer|tantivy)", source, re.MULTILINE).start()
         assert check < first_import, relative
 
 
@@ -80,7 +84,7 @@ def test_another_release_is_refused_in_one_line(relative, monkeypatch):
         import_afresh(relative)
     module = relative.removesuffix(".py").replace("/", ".")
     needed = pins.WRITTEN_FOR[distribution]
-    assert str(refused.value) == (f"{module} uses private internals of {distribution} {needed}, but 2.7.6 is "
+    assert str(refused.value) == (f"{module} uses {USES[distribution]} of {distribution} {needed}, but 2.7.6 is "
                                   f"installed: run `pip install -r requirements.txt` in Muragat's virtualenv")
     assert isinstance(refused.value, ImportError)
 
@@ -123,3 +127,19 @@ def test_the_command_runs_with_the_installed_releases():
                             timeout=60)
     assert result.returncode == 0, result.stderr
     assert "Usage: muragat" in result.stdout
+
+
+def test_an_archive_on_tantivy_is_refused_in_one_line_with_another_tantivy_release(own_archive_dir, run_cli):
+    """The tantivy engine is imported only when an archive on it opens its index, and refuses then."""
+    assert run_cli("reindex", "--engine", "tantivy", "--archive", own_archive_dir).exit_code == 0
+    program = ("import sys, archive.pins as pins; "
+               "real = pins.installed_version; "
+               "pins.installed_version = lambda name: '0.26.0' if name == 'tantivy' else real(name); "
+               "sys.argv = ['muragat'] + sys.argv[1:]; "
+               "from archive.__main__ import main; main()")
+    result = subprocess.run([sys.executable, "-c", program, "status", "--archive", str(own_archive_dir)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "muragat: index.tantivy_engine.schema uses the index format and the Python API of tantivy 0.27.0, but "
+        "0.26.0 is installed: run `pip install -r requirements.txt` in Muragat's virtualenv"]

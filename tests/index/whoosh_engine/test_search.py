@@ -148,9 +148,9 @@ def test_total_and_facets_count_every_match_once_per_text(cache, query):
 
 
 def test_boilerplate_in_many_documents_names_the_first_few(cache, monkeypatch):
-    import index.whoosh_engine.counting
+    import index.counting
 
-    monkeypatch.setattr(index.whoosh_engine.counting, "COPIES_NAMED", 2)
+    monkeypatch.setattr(index.counting, "COPIES_NAMED", 2)
     hit = run(cache, "редакцияның рұқсаты").hits[0]
     assert hit.copy_count == 4 and len(hit.copies) == 2
 

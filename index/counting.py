@@ -1,5 +1,8 @@
 """The page of hits, the total and the facet counts of a query's matches, from the column arrays.
 
+Shared by every engine: `generation` is an engine's per-passage arrays (index.matches.Columns), `searcher`
+the view of the index they belong to, handed back to it as is.
+
 Passages whose text is the same (boilerplate repeated across documents) are shown once,
 the best-scored, and counted once.
 """
@@ -8,11 +11,9 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
-from whoosh.searching import Searcher
 
+from index.matches import Columns, Matches, undated
 from index.schema import NO_YEAR
-from index.whoosh_engine.engine import Matches
-from index.whoosh_engine.postings import Generation, undated
 
 FACETS = ("collection", "year", "language", "document_id")
 COLLAPSE_COLUMN = "fingerprint"
@@ -20,7 +21,7 @@ COLLAPSE_COLUMN = "fingerprint"
 COPIES_NAMED = 10
 
 
-def top(searcher: Searcher, generation: Generation, matches: Matches, limit: int,
+def top(searcher: object, generation: Columns, matches: Matches, limit: int,
         sort: str = "relevance", per_document: int = 0) -> list[tuple[int, float]]:
     """(passage number, score) of the best `limit` matches, one per text (and at most `per_document` of each
     document, when given); by score, or by year then score."""
@@ -74,7 +75,7 @@ def _one_per_text(matches: Matches, order: np.ndarray, fingerprints: np.ndarray,
     return chosen
 
 
-def count(searcher: Searcher, generation: Generation, docnums: np.ndarray) -> tuple[int, dict[str, dict]]:
+def count(searcher: object, generation: Columns, docnums: np.ndarray) -> tuple[int, dict[str, dict]]:
     """(texts, {facet: {value: texts}}): the distinct texts among the matched passages, and for each facet value
     the distinct texts among the matches with that value.
 
@@ -98,7 +99,7 @@ def count(searcher: Searcher, generation: Generation, docnums: np.ndarray) -> tu
     return len(repeats), facets
 
 
-def copies(searcher: Searcher, generation: Generation, docnums: np.ndarray,
+def copies(searcher: object, generation: Columns, docnums: np.ndarray,
            shown: list[int]) -> dict[int, tuple[int, list[tuple[str, int]]]]:
     """For each shown passage, how many other documents' matched passages have its text, and the first
     COPIES_NAMED of them (in index order): (document id, page)."""
@@ -116,14 +117,31 @@ def copies(searcher: Searcher, generation: Generation, docnums: np.ndarray,
     return found
 
 
-def live_counts(searcher: Searcher, generation: Generation, name: str) -> dict:
+def more_in_documents(searcher: object, generation: Columns, ranked: list[tuple[int, float]], offset: int,
+                      per_document: int, texts: dict[str, int]) -> dict[int, int]:
+    """{passage: more passages of its document} for the listed passages that are their document's last (`texts`:
+    the document facet, how many texts each document's listing shows)."""
+    if not per_document:
+        return {}
+    documents = generation.column(searcher, "document_id")
+    listed: Counter = Counter()
+    more = {}
+    for position, (docnum, _) in enumerate(ranked):
+        document_id = documents.values[documents.codes[docnum]]
+        listed[document_id] += 1
+        if position >= offset and listed[document_id] == per_document and texts.get(document_id, 0) > per_document:
+            more[docnum] = texts[document_id] - per_document
+    return more
+
+
+def live_counts(searcher: object, generation: Columns, name: str) -> dict:
     """How many of the index's passages (deleted ones aside) have each value of a column: for `status`."""
     column = generation.column(searcher, name)
     counts = np.bincount(column.codes[generation.live(searcher)], minlength=len(column.values))
     return {column.values[code]: int(counts[code]) for code in np.flatnonzero(counts)}
 
 
-def languages_by_document(searcher: Searcher, generation: Generation) -> dict[str, set[str]]:
+def languages_by_document(searcher: object, generation: Columns) -> dict[str, set[str]]:
     """The languages each document's passages (deleted ones aside) are in: for listing documents by language."""
     live = generation.live(searcher)
     documents, languages = generation.column(searcher, "document_id"), generation.column(searcher, "language")
@@ -134,7 +152,7 @@ def languages_by_document(searcher: Searcher, generation: Generation) -> dict[st
     return found
 
 
-def pages(searcher: Searcher, generation: Generation, docnums: np.ndarray) -> dict[int, int]:
+def pages(searcher: object, generation: Columns, docnums: np.ndarray) -> dict[int, int]:
     """How many of the matched passages are on each page."""
     column = generation.column(searcher, "page")
     counts = np.bincount(column.codes[docnums], minlength=len(column.values))

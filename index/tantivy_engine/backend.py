@@ -1,0 +1,150 @@
+"""The tantivy engine behind the search seam (index.seam.SearchBackend): for archives past what whoosh serves well.
+
+Muragat's analyzers make the terms (tantivy indexes them pre-tokenized, with positions); the query language,
+the counting, the ranking model and the snippets are the shared ones (index/). Tantivy finds the matches and
+keeps the index; its writer builds segments on several threads and merges them in the background.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from index.seam import TIME_BUDGET_SECONDS, Filters, Fragments, IndexedPassage, SearchResults
+from index.tantivy_engine import search as searching
+from index.tantivy_engine.view import View
+from index.tantivy_engine.writer import (
+    VERSION_FILE, PassageWriter, create_index, delete_documents, index_exists, needs_rebuild, open_index, optimize,
+    size_on_disk, write_parts, write_passages,
+)
+from index.variants import SkeletonIndex
+
+
+class TantivyBackend:
+    """A tantivy index in one directory: one writer at a time, one view of it per commit shared by the threads."""
+
+    def __init__(self, directory: Path, time_budget: float = TIME_BUDGET_SECONDS, read_only: bool = False) -> None:
+        self.directory = Path(directory)
+        self.time_budget = time_budget  # tantivy answers whole: a query is not cut (results never partial)
+        self.read_only = read_only  # never create the index
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._index = None
+        self._view: View | None = None
+        self._skeletons = SkeletonIndex()
+        self._version_seen: tuple[int, bool] | None = None
+
+    @property
+    def index(self):
+        """The tantivy index, opened (or created) once."""
+        with self._lock:
+            if self._index is None:
+                self._index = open_index(self.directory, create=not self.read_only)
+            return self._index
+
+    def _stamp(self) -> int:
+        """The index's commit as files show it: meta.json changes with every commit, the folder with a reindex."""
+        meta = os.stat(self.directory / "meta.json")
+        return hash((os.stat(self.directory).st_ino, meta.st_ino, meta.st_mtime_ns, meta.st_size))
+
+    def view(self) -> View:
+        """The view of the latest commit (this thread's pinned one during a request)."""
+        pinned = getattr(self._local, "pinned", None)
+        if pinned is not None:
+            return pinned
+        index = self.index
+        stamp = self._stamp()
+        with self._lock:
+            if self._view is None or self._view.key != stamp:
+                index.reload()
+                self._view = View(index, stamp)
+            return self._view
+
+    def warm(self) -> None:
+        view = self.view()
+        self._skeletons.wait(view)
+        view.arrays.places()
+        view.pages()
+        for name in ("document_id", "collection", "language", "fingerprint"):
+            view.arrays.column(view, name)
+
+    def pin(self) -> None:
+        self._local.pinned = None
+        self._local.pinned = self.view()
+
+    def release(self) -> None:
+        self._local.pinned = None
+
+    def exists(self) -> bool:
+        return index_exists(self.directory)
+
+    def needs_rebuild(self) -> bool:
+        marker = self.directory / VERSION_FILE
+        stamp = marker.stat().st_mtime_ns if marker.exists() else 0
+        if self._version_seen is None or self._version_seen[0] != stamp:
+            self._version_seen = (stamp, needs_rebuild(self.directory))
+        return self._version_seen[1]
+
+    def write(self, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
+        return write_passages(self.index, passages, replace_documents=replace_documents)
+
+    def write_parts(self, parts: Sequence[Callable[[], Iterable[IndexedPassage]]]) -> int:
+        return write_parts(self.index, parts)
+
+    def writer(self) -> PassageWriter:
+        return PassageWriter(self.index)
+
+    def delete(self, document_ids: Iterable[str]) -> None:
+        delete_documents(self.index, document_ids)
+
+    def rebuild(self) -> None:
+        with self._lock:
+            self._index = create_index(self.directory)
+            self._view = None
+
+    def search(self, query: str, *, limit: int = 10, offset: int = 0, filters: Filters | None = None,
+               sort: str = "relevance", per_document: int = 0, hidden: frozenset[str] = frozenset()) -> SearchResults:
+        return searching.search(self.view(), query, limit=limit, offset=offset, filters=filters, sort=sort,
+                                per_document=per_document, hidden=hidden, skeletons=self._skeletons)
+
+    def matching_pages(self, query: str, document_id: str, hidden: frozenset[str] = frozenset()) -> dict[int, int]:
+        return searching.matching_pages(self.view(), query, document_id, hidden, self._skeletons)
+
+    def highlight(self, text: str, query: str, hidden: frozenset[str] = frozenset(),
+                  recognised: bool = False) -> Fragments:
+        """The words the query matches marked (the near forms of recognised text are the whoosh engine's alone)."""
+        return searching.highlight(self.view(), text, query, hidden, self._skeletons)
+
+    def document_ids(self) -> set[str]:
+        view = self.view()
+        column = view.arrays.column(view, "document_id")
+        return {column.values[code] for code in np.unique(column.codes)}
+
+    def passage_count(self) -> int:
+        return self.view().doc_count()
+
+    def passage_languages(self) -> dict[str, int]:
+        view = self.view()
+        column = view.arrays.column(view, "language")
+        counts = np.bincount(column.codes, minlength=len(column.values))
+        return {column.values[code]: int(counts[code]) for code in np.flatnonzero(counts)}
+
+    def document_languages(self) -> dict[str, set[str]]:
+        view = self.view()
+        documents, languages = view.arrays.column(view, "document_id"), view.arrays.column(view, "language")
+        found: dict[str, set[str]] = {}
+        for document, language in set(zip(documents.codes.tolist(), languages.codes.tolist())):
+            found.setdefault(documents.values[document], set()).add(languages.values[language])
+        return found
+
+    def size_on_disk(self) -> int:
+        return size_on_disk(self.directory)
+
+    def segment_count(self) -> int:
+        return self.view().searcher.num_segments
+
+    def optimize(self) -> None:
+        optimize(self.index)

@@ -1,0 +1,200 @@
+"""One view of a tantivy index (a searcher and its arrays), what a viewer may see of it, and the parsed query
+(index.query's whoosh query tree) walked into tantivy queries."""
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable
+from functools import lru_cache
+
+import numpy as np
+import tantivy
+from whoosh.query import (
+    And, AndMaybe, AndNot, DisjunctionMax, Every, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Require, Term,
+)
+
+from index.matches import Matches
+from index.query import query_schema
+from index.ranking import TITLE_BOOST
+from index.tantivy_engine.columns import Generation
+from index.tantivy_engine.schema import SEARCHED
+
+
+class View:
+    """A searcher of the index, its passages' arrays, and the index's words as the shared modules ask for them
+    (index.variants.Lexicon: `generation`, `lexicon`; index.ranking.PassageCounts: `doc_count`, `doc_frequency`)."""
+
+    def __init__(self, index: tantivy.Index, key: int) -> None:
+        self.index = index
+        self.schema = index.schema
+        self.searcher = index.searcher()
+        self.key = key
+        self.arrays = Generation(self.searcher)
+        self._pages: tuple[np.ndarray, np.ndarray] | None = None
+
+    def reader(self) -> View:
+        return self
+
+    def generation(self) -> int:
+        return self.key
+
+    def lexicon(self, fieldname: str) -> Iterable[bytes]:
+        return (term.encode("utf-8") for term, _ in self.searcher.terms_with_prefix(fieldname, ""))
+
+    def doc_count(self) -> int:
+        return self.searcher.num_docs
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        return self.searcher.doc_freq(fieldname, text) if fieldname in SEARCHED else 0
+
+    def starting(self, fieldname: str, beginning: str) -> list[tuple[str, int]]:
+        """(word, passages holding it) of the field's words beginning so."""
+        return self.searcher.terms_with_prefix(fieldname, beginning)
+
+    def pages(self) -> tuple[np.ndarray, np.ndarray]:
+        """(each passage's page 0..pages-1, each page's text length)."""
+        if self._pages is None:
+            self._pages = self.arrays.pages()
+        return self._pages
+
+    def matches(self, query: Query) -> Matches:
+        """Every passage the query matches, with tantivy's own BM25 (the candidates' order; index.ranking rescores)."""
+        if isinstance(query, Every):  # filters alone: every passage, without tantivy listing them one by one
+            size = self.arrays.size
+            return Matches(np.arange(size, dtype=np.int32), np.full(size, float(query.boost)), np.zeros(size, np.int32))
+        translated = translate(query, self.schema)
+        if translated is None or not self.arrays.size:
+            return Matches(np.empty(0, np.int32), np.empty(0), np.empty(0, np.int32))
+        hits = self.searcher.search(translated, limit=self.arrays.size, count=False).hits
+        numbers = self.arrays.numbers([address for _, address in hits])
+        scores = np.fromiter((score for score, _ in hits), dtype=np.float64, count=len(hits))
+        order = np.argsort(numbers)
+        return Matches(numbers[order].astype(np.int32), scores[order], np.ones(len(hits), np.int32))
+
+    def stored(self, numbers: Iterable[int]) -> list[dict]:
+        """The stored fields of some passages, each field's first value."""
+        return [{name: values[0] for name, values in self.searcher.doc(self.arrays.addresses[number]).to_dict().items()
+                 if values} for number in numbers]
+
+    def stored_terms(self, numbers: Iterable[int], fields: dict[str, str]) -> list[dict[str, str]]:
+        """Some stored fields of some passages ({name: stored field}), as text with a space at either end
+        (" " where a passage has none): a term stands between spaces."""
+        found = []
+        for number in numbers:
+            doc = self.searcher.doc(self.arrays.addresses[number])
+            values = {name: doc.get_first(stored) or "" for name, stored in fields.items()}
+            found.append({name: f" {value.decode('utf-8') if isinstance(value, bytes) else value} "
+                          for name, value in values.items()})
+        return found
+
+
+class Counts:
+    """The index's counts over the passages a viewer may see (`visible`: a bool each; None: all of them)."""
+
+    def __init__(self, view: View, visible: np.ndarray | None = None) -> None:
+        self.view = view
+        self.passages = visible
+
+    @property
+    def restricted(self) -> bool:
+        return self.passages is not None
+
+    def doc_count(self) -> int:
+        return self.view.doc_count() if self.passages is None else int(np.count_nonzero(self.passages))
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        if self.passages is None:
+            return self.view.doc_frequency(fieldname, text)
+        if not self.view.doc_frequency(fieldname, text):
+            return 0
+        return int(np.count_nonzero(self.passages[self.view.matches(Term(fieldname, text)).docnums]))
+
+    def holds(self, fieldname: str, text: str) -> bool:
+        return self.doc_frequency(fieldname, text) > 0
+
+    def commonest_starting(self, fieldname: str, beginning: str, count: int, at_most: float = math.inf) -> list[str]:
+        """The `count` words of a field beginning so that are in the most passages the viewer sees (none in over
+        `at_most`)."""
+        words = self.view.starting(fieldname, beginning)
+        if self.restricted:
+            words = [(word, self.doc_frequency(fieldname, word)) for word, _ in words]
+        return [word for _, word in heapq.nlargest(count, ((frequency, word) for word, frequency in words
+                                                          if 0 < frequency <= at_most))]
+
+
+def existing_terms(query: Query, counts: Counts) -> set[tuple[str, str]]:
+    """(field, text) of the query's terms the viewer's passages hold (the words of phrases too)."""
+    found = set()
+    for leaf in query.leaves():
+        if isinstance(leaf, Term):
+            pairs = [(leaf.fieldname, leaf.text)]
+        elif isinstance(leaf, Phrase):
+            pairs = [(leaf.fieldname, word) for word in leaf.words]
+        elif isinstance(leaf, Prefix):
+            pairs = [(leaf.fieldname, word) for word, _ in counts.view.starting(leaf.fieldname, leaf.text)]
+        else:
+            continue
+        found |= {(field, text) for field, text in pairs if counts.holds(field, text)}
+    return found
+
+
+@lru_cache(maxsize=1)
+def parsing_schema():
+    """The fields queries are parsed against (index.query): this engine keeps no whoosh schema of its own."""
+    return query_schema()
+
+
+def translate(query: Query, schema: tantivy.Schema) -> tantivy.Query | None:
+    """The tantivy query of a parsed query tree (None: it matches nothing). Scores here only order the candidates
+    the ranking model rescores; the title weighs TITLE_BOOST, as in the model."""
+    if query is NullQuery:
+        return None
+    boost = getattr(query, "boost", 1.0)
+    if isinstance(query, Term):
+        if query.fieldname not in SEARCHED:
+            return None
+        found = tantivy.Query.term_query(schema, query.fieldname, query.text)
+        boost *= TITLE_BOOST if query.fieldname == "title" else 1.0
+    elif isinstance(query, Phrase):
+        if query.fieldname not in SEARCHED:
+            return None
+        if len(query.words) == 1:
+            return translate(Term(query.fieldname, query.words[0], boost=boost), schema)
+        # whoosh's slop counts the steps from one word to the next (1: adjacent), tantivy's the positions between
+        found = tantivy.Query.phrase_query(schema, query.fieldname, list(query.words), slop=max(0, query.slop - 1))
+    elif isinstance(query, (Or, DisjunctionMax)):
+        parts = [part for part in (translate(sub, schema) for sub in query.subqueries) if part is not None]
+        if not parts:
+            return None
+        found = tantivy.Query.boolean_query([(tantivy.Occur.Should, part) for part in parts])
+    elif isinstance(query, AndNot):
+        first, second = translate(query.a, schema), translate(query.b, schema)
+        if first is None:
+            return None
+        found = first if second is None else tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, first), (tantivy.Occur.MustNot, second)])
+    elif isinstance(query, AndMaybe):
+        first, second = translate(query.a, schema), translate(query.b, schema)
+        if first is None:
+            return None
+        found = first if second is None else tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, first), (tantivy.Occur.Should, second)])
+    elif isinstance(query, Require):
+        first, second = translate(query.a, schema), translate(query.b, schema)
+        if first is None or second is None:
+            return None
+        found = tantivy.Query.boolean_query([(tantivy.Occur.Must, first),
+                                             (tantivy.Occur.Must, tantivy.Query.const_score_query(second, 0.0))])
+    elif isinstance(query, And):
+        parts = [translate(sub, schema) for sub in query.subqueries]
+        if not parts or any(part is None for part in parts):
+            return None
+        found = tantivy.Query.boolean_query([(tantivy.Occur.Must, part) for part in parts])
+    elif isinstance(query, Every):
+        found = tantivy.Query.all_query()
+    elif isinstance(query, NumericRange) and query.fieldname == "year":
+        found = tantivy.Query.range_query(schema, "year", tantivy.FieldType.Integer, query.start, query.end,
+                                          include_lower=not query.startexcl, include_upper=not query.endexcl)
+    else:  # a prefix left after its words were chosen (search._expanded) stands for none
+        return None
+    return found if boost == 1.0 else tantivy.Query.boost_query(found, boost)

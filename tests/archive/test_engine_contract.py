@@ -1,0 +1,250 @@
+"""One contract, every search engine: the same archive in each engine of ENGINES answers every query with the same
+passages, totals and facets (ranking order aside), through the Archive and the command line."""
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive.cli import main as muragat
+from archive.home import Archive
+from index.seam import ENGINES, Filters
+
+REFERENCE = "whoosh"
+# file name -> (title, date, collection, language, pages separated by form feeds)
+BOILERPLATE = "Барлық құқықтар қорғалған. Редакцияның рұқсатынсыз көшіруге тыйым салынады."
+FILES = {
+    "constitution.txt": ("Конституция туралы", "1995-08-30", "laws", "kk",
+                         "Қазақстан Республикасының Конституциясы 1995 жылы бүкілхалықтық референдумда қабылданды. "
+                         "Конституция адам құқықтары мен бостандықтарын ең қымбат қазына деп таниды.\f"
+                         "Конституцияның бірінші бабы мемлекеттің демократиялық, зайырлы, құқықтық және әлеуметтік "
+                         "екенін айтады.\f" + BOILERPLATE),
+    "schools.txt": ("Жаңа мектептер", "2024-02-01", "news", "kk",
+                    "Білім министрлігі 2024 жылы облыста жаңа мектептер салынатынын хабарлады. "
+                    "Мектептерде шетелде оқыған мұғалімдер жұмыс істейді.\f"
+                    "Жаңа мектептер Алматы мен Астанада ашылады. Мектеп құрылысы жылдың соңында аяқталады. "
+                    + "\f" + BOILERPLATE),
+    "shkoly.txt": ("Новые школы", "2024-03-01", "news", "ru",
+                   "Министерство образования сообщило о строительстве новых школ в 2024 году. "
+                   "В школах будут работать учителя, которые прошли обучение за рубежом.\f"
+                   "Строительство школ завершится в конце года. Конституция гарантирует право на образование."),
+    "history.txt": ("Тарих", "2003-05-10", "laws", "kk",
+                    "Тәуелсіздік жылдарында Конституция екі рет өзгертілді. Парламент заңдарды қабылдайды. "
+                    "Қазақстан халқы бейбітшілікті қалайды.\f" + BOILERPLATE),
+    "undated.txt": ("Күнсіз", "", "", "kk",
+                    "Мемлекеттік тіл қазақ тілі болып табылады. Орыс тілі ресми түрде қолданылады."),
+}
+QUERIES = [
+    "конституция",  # stems: Конституциясы, Конституцияның
+    "=Конституциясы",  # the exact form only
+    '"жаңа мектептер"',  # a phrase
+    '"мектептер салынатынын"',
+    "консти*",  # a prefix
+    "мект*",
+    "школа",  # analysed as Kazakh and as Russian
+    "конституция -референдум",  # a word left out
+    "конституция OR парламент",
+    "конституция AND қабылданды",
+    "title:мектептер",
+    "collection:laws конституция",
+    "year:2001..2010",
+    "year:2024 мектеп",
+    "lang:ru школа",
+    "редакцияның рұқсатынсыз",  # boilerplate in three documents: one text
+    "конституция құқықтары",
+    "Qazaqstan",  # Latin script: the Kazakh forms
+    "казакстан",  # a Russian keyboard
+    "тіл",
+]
+FILTERS = [
+    Filters(collection="news"),
+    Filters(year_from=2000, year_to=2010),
+    Filters(language="ru"),
+    Filters(document_id="__first__"),
+]
+
+
+def write_files(folder: Path) -> Path:
+    """The fixture's text files and their manifest; returns the manifest."""
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = folder / "manifest.csv"
+    with manifest.open("w", encoding="utf-8", newline="") as out:
+        rows = csv.writer(out)
+        rows.writerow(["path", "title", "date", "collection", "language"])
+        for name, (title, date, collection, language, text) in FILES.items():
+            (folder / name).write_text(text, encoding="utf-8")
+            rows.writerow([name, title, date, collection, language])
+    return manifest
+
+
+def run(*args) -> object:
+    return CliRunner().invoke(muragat, [str(arg) for arg in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def archive_dirs(tmp_path_factory) -> dict[str, Path]:
+    """The fixture ingested with `muragat ingest --engine NAME` into an archive for each engine."""
+    folder = tmp_path_factory.mktemp("contract-files")
+    manifest = write_files(folder)
+    roots = {}
+    for engine in ENGINES:
+        root = tmp_path_factory.mktemp(f"contract-{engine}")
+        result = run("ingest", folder, "--metadata", manifest, "--archive", root, "--silent", "--workers", "1",
+                     "--engine", engine)
+        assert result.exit_code == 0, result.output
+        roots[engine] = root
+    return roots
+
+
+@pytest.fixture(scope="module")
+def archives(archive_dirs) -> dict[str, Archive]:
+    return {engine: Archive.existing(root) for engine, root in archive_dirs.items()}
+
+
+def answer(archive: Archive, query: str, **options) -> tuple:
+    """What a search answers, ranking order aside: the passages, the total, the facets, the copies."""
+    results = archive.search(query, limit=100, **options)
+    return ({hit.passage_id: (hit.copy_count, hit.more_in_document, hit.page, hit.year, hit.language)
+             for hit in results.hits}, results.total, results.facets, results.listed)
+
+
+def engines() -> list[str]:
+    return sorted(ENGINES)
+
+
+@pytest.mark.parametrize("engine", engines())
+def test_each_archive_records_its_engine_and_agrees_with_its_catalog(archive_dirs, engine):
+    figures = json.loads(run("status", "--json", "--archive", archive_dirs[engine]).stdout)
+    assert figures["engine"] == engine and figures["index_agrees"] and not figures["needs_reindex"]
+    assert figures["indexed_passages"] == figures["passages"] > 0
+    assert not figures["engine_outgrown"]
+
+
+@pytest.mark.parametrize("engine", engines())
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_same_query_finds_the_same_passages(archives, engine, query):
+    found = answer(archives[engine], query)
+    assert found == answer(archives[REFERENCE], query)
+    assert found[1] > 0, query  # every query of the fixture finds something
+
+
+@pytest.mark.parametrize("engine", engines())
+@pytest.mark.parametrize("chosen", FILTERS, ids=repr)
+def test_the_same_filters_let_the_same_passages_through(archives, engine, chosen):
+    if chosen.document_id:
+        chosen = Filters(document_id=sorted(archives[REFERENCE].backend.document_ids())[0])
+    for query in ("конституция", "мектеп школа", "тіл OR школа"):
+        assert answer(archives[engine], query, filters=chosen) == answer(archives[REFERENCE], query, filters=chosen)
+
+
+@pytest.mark.parametrize("engine", engines())
+def test_the_boilerplate_is_one_text_naming_its_other_documents(archives, engine):
+    results = archives[engine].search("редакцияның рұқсатынсыз")
+    assert results.total == 1 and results.hits[0].copy_count == 2
+    assert sum(results.facets["document_id"].values()) == 3  # listed under each document holding it
+
+
+@pytest.mark.parametrize("engine", engines())
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_date_order_is_the_same(archives, engine, sort):
+    ranked = archives[engine].search("конституция мектеп школа", limit=100, sort=sort).hits
+    assert [hit.year for hit in ranked] == [hit.year for hit in archives[REFERENCE].search(
+        "конституция мектеп школа", limit=100, sort=sort).hits]
+    years = [hit.year for hit in ranked if hit.year is not None]
+    assert years == sorted(years, reverse=sort == "newest")
+
+
+@pytest.mark.parametrize("engine", engines())
+def test_at_most_so_many_passages_a_document(archives, engine):
+    for query in ("конституция", "мектеп"):
+        assert answer(archives[engine], query, per_document=1) == answer(archives[REFERENCE], query, per_document=1)
+    results = archives[engine].search("мектеп", per_document=1, limit=100)
+    assert len({hit.document_id for hit in results.hits}) == len(results.hits)
+
+
+@pytest.mark.parametrize("engine", engines())
+def test_the_best_hit_is_the_same(archives, engine):
+    for query in ("конституция қабылданды", "школы строительство", "мұғалімдер шетелде"):
+        assert archives[engine].search(query).hits[0].passage_id == archives[REFERENCE].search(query).hits[0].passage_id
+
+
+@pytest.mark.parametrize("engine", engines())
+def test_hidden_documents_are_as_if_not_indexed(archives, engine):
+    archive = archives[engine]
+    hidden = frozenset(document_id for document_id, languages in archive.backend.document_languages().items()
+                       if "ru" in languages)
+    results = archive.backend.search("школа конституция", limit=100, hidden=hidden)
+    assert results.hits and not {hit.document_id for hit in results.hits} & hidden
+    assert results.facets == archives[REFERENCE].backend.search("школа конституция", limit=100, hidden=hidden).facets
+    assert archive.backend.search("министерство", hidden=hidden).total == 0
+
+
+@pytest.mark.parametrize("engine", engines())
+def test_pages_marks_and_suggestions_are_the_same(archives, engine):
+    archive, reference = archives[engine], archives[REFERENCE]
+    document_id = next(hit.document_id for hit in reference.search("Конституцияның бірінші").hits)
+    assert archive.matching_pages(document_id, "конституция") == reference.matching_pages(document_id, "конституция")
+    page = reference.page(document_id, 1).text
+    assert archive.highlight(page, "конституция адам") == reference.highlight(page, "конституция адам")
+    assert any(marked for _, marked in archive.highlight(page, "конституция"))
+    assert archive.search("канституция").suggestion == reference.search("канституция").suggestion == "конституция"
+
+
+@pytest.mark.parametrize("engine", engines())
+def test_the_index_figures_are_the_same(archives, engine):
+    archive, reference = archives[engine].backend, archives[REFERENCE].backend
+    assert archive.document_ids() == reference.document_ids()
+    assert archive.passage_count() == reference.passage_count()
+    assert archive.passage_languages() == reference.passage_languages()
+    assert archive.document_languages() == reference.document_languages()
+    assert archive.size_on_disk() > 0 and archive.segment_count() >= 1
+
+
+@pytest.mark.parametrize("engine", engines())
+def test_a_removed_document_and_a_reindex_give_the_same_answers(archive_dirs, engine, tmp_path):
+    copies = {}
+    for name in {engine, REFERENCE}:
+        copies[name] = tmp_path / name
+        shutil.copytree(archive_dirs[name], copies[name])
+    for name, root in copies.items():
+        archive = Archive.existing(root)
+        removed = next(hit.document_id for hit in archive.search("Министерство образования").hits)
+        archive.remove(removed)
+        assert archive.search("министерство").total == 0 and removed not in archive.backend.document_ids()
+        assert archive.status()["index_agrees"]
+    for query in ("школа", "конституция", "мектеп"):
+        assert answer(Archive.existing(copies[engine]), query) == answer(Archive.existing(copies[REFERENCE]), query)
+    before = answer(Archive.existing(copies[engine]), "конституция")
+    assert run("reindex", "--archive", copies[engine]).exit_code == 0
+    archive = Archive.existing(copies[engine])
+    assert archive.engine == engine and answer(archive, "конституция") == before
+    archive.optimize()
+    assert answer(Archive.existing(copies[engine]), "конституция") == before
+
+
+@pytest.mark.parametrize("engine", engines())
+def test_an_archive_moves_between_engines_with_the_same_answers(archive_dirs, engine, tmp_path):
+    other = next(name for name in engines() if name != engine)
+    root = tmp_path / "moved"
+    shutil.copytree(archive_dirs[engine], root)
+    result = run("reindex", "--engine", other, "--archive", root)
+    assert result.exit_code == 0 and f"into the {other} engine" in result.stdout
+    moved = Archive.existing(root)
+    assert moved.engine == other
+    for query in ("конституция", '"жаңа мектептер"', "мект*"):
+        assert answer(moved, query) == answer(Archive.existing(archive_dirs[engine]), query)
+
+
+def test_ingest_into_an_existing_archive_on_another_engine_is_refused_in_one_line(archive_dirs, tmp_path):
+    root = archive_dirs[REFERENCE]
+    other = next(name for name in engines() if name != REFERENCE)
+    result = CliRunner().invoke(muragat, ["ingest", str(tmp_path), "--archive", str(root), "--engine", other])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"muragat: {root}: the archive keeps its index in the {REFERENCE} engine; to move it to {other}, "
+        f"run `muragat reindex --engine {other} --archive {root}`"]
+    assert Archive.existing(root).engine == REFERENCE
