@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import multiprocessing
+import os
 import shutil
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -17,6 +18,7 @@ from pathlib import Path
 import tantivy
 
 from index.analysis import term_positions
+from index.children import end_with_parent
 from index.language import text_language
 from index.schema import NO_YEAR, IndexedPassage, fingerprint
 from index.tantivy_engine.schema import SCHEMA_VERSION, VERSION_FILE, build_schema, code, index_version
@@ -191,7 +193,7 @@ def write_parts(index: tantivy.Index, parts: Sequence[Callable[[], Iterable[Inde
     try:
         for part in parts:
             receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_analyse_part, args=(part, sender), daemon=True)
+            process = context.Process(target=_analyse_part, args=(part, sender, os.getpid()), daemon=True)
             process.start()
             sender.close()
             started.append((process, receiver))
@@ -218,9 +220,10 @@ def write_parts(index: tantivy.Index, parts: Sequence[Callable[[], Iterable[Inde
     return count
 
 
-def _analyse_part(part: Callable[[], Iterable[IndexedPassage]], sender: connection.Connection) -> None:
+def _analyse_part(part: Callable[[], Iterable[IndexedPassage]], sender: connection.Connection, parent: int) -> None:
     """In a part's process: send its passages analysed, ANALYSED_BATCH at a time, then (None, None); or (None,
     the failure)."""
+    end_with_parent(parent)
     try:
         batch = []
         for passage in part():
