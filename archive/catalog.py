@@ -635,6 +635,14 @@ class Catalog:
             "unindexed_documents": one("SELECT count(*) FROM documents WHERE indexed = 0"),
         }
 
+    def uncertain_pages(self, below: float) -> list[tuple[str, int, float]]:
+        """Recognised pages whose reading Tesseract was unsure of (mean confidence `below`), least sure first:
+        (document id, page, confidence)."""
+        rows = self.db.execute("SELECT document_id, number, confidence FROM pages WHERE source = 'ocr' AND "
+                               "status = 'text' AND confidence < ? ORDER BY confidence, document_id, number",
+                               (below,))
+        return [(row[0], row[1], row[2]) for row in rows]
+
     def list_documents(self, collection: str = "", year_from: int | None = None, year_to: int | None = None,
                        ids: Collection[str] | None = None, sort: str = "title", limit: int = 20,
                        offset: int = 0, hidden: Collection[str] = frozenset()) -> Listing:

@@ -15,7 +15,8 @@ import click
 from archive.errors import MuragatError
 from archive.catalog import LISTING_SORTS
 from archive.home import (
-    DEFAULT_ENGINE, ENGINES, PASSAGE_LANGUAGES, TIME_BUDGET_SECONDS, Archive, Filters, checked_engine, resolve_root,
+    DEFAULT_ENGINE, ENGINES, PASSAGE_LANGUAGES, TIME_BUDGET_SECONDS, UNCERTAIN_READING, Archive, Filters,
+    checked_engine, resolve_root,
 )
 from archive.lock import writing
 from archive.pins import WrongVersion
@@ -393,6 +394,7 @@ def status(as_json: bool, archive_dir: str | None) -> None:
     collections = figures.pop("collections")
     restricted = set(figures.pop("restricted_collections"))
     languages = figures.pop("passages_by_language")
+    uncertain = figures.pop("uncertain_pages")
     for key, value in figures.items():
         click.echo(f"{key:>20}: {value}")
     for name, count in collections.items():
@@ -407,6 +409,11 @@ def status(as_json: bool, archive_dir: str | None) -> None:
     if figures["engine_outgrown"]:
         click.echo(f"the archive holds {figures['indexed_passages']:,} passages, more than the whoosh engine serves "
                    f"well: move it with `muragat reindex --engine tantivy`")
+    if uncertain:
+        click.echo(f"recognised pages read with little confidence (below {UNCERTAIN_READING}): their text may be "
+                   f"noise (print showing through, stains) or badly read; look at them:")
+        for page in uncertain:
+            click.echo(f"  {page['document_id']} page {page['page']} (confidence {page['confidence']:.2f})")
     if figures["reindex_left_over"]:
         click.echo("a reindex is running or was interrupted (its unfinished index is beside the current one, which "
                    "answers meanwhile): if none is running, run `muragat reindex` again")

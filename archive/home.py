@@ -27,6 +27,10 @@ REINDEX_BATCH = 2000
 REINDEX_PROCESSES = min(4, os.cpu_count() or 1)
 # A rebuilt index grows beside the current one (…-rebuilding) and replaces it (…-retired) when done.
 STAGING_SUFFIX, RETIRED_SUFFIX = "-rebuilding", "-retired"
+# A recognised page read with a mean confidence below this may be noise rather than text (print showing through
+# blank paper reads 0.36–0.51, heavily worn pages 0.68 and more, bench/README.md "OCR"): `status` lists them.
+UNCERTAIN_READING = 0.6
+UNCERTAIN_LISTED = 20
 # The engine of an archive whose catalog records none: one made before the engine was chosen per archive.
 UNRECORDED_ENGINE = "whoosh"
 # Passages past which whoosh no longer serves an archive well (bench/README.md, "Search at scale": at 500k
@@ -501,6 +505,9 @@ class Archive:
             "engine_outgrown": self.engine == "whoosh" and passages_indexed >= WHOOSH_PASSAGES_SERVED_WELL,
             "needs_reindex": self.needs_reindex,
             "reindex_left_over": self.index_dir.with_name(self.index_dir.name + STAGING_SUFFIX).exists(),
+            "uncertain_pages": [{"document_id": document_id, "page": page, "confidence": confidence}
+                                for document_id, page, confidence
+                                in self.catalog.uncertain_pages(UNCERTAIN_READING)[:UNCERTAIN_LISTED]],
             "last_ingest": None if last_run is None else {
                 "started_at": last_run.started_at,
                 "finished_at": last_run.finished_at,

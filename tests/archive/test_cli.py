@@ -282,3 +282,16 @@ def test_search_says_when_other_documents_hold_the_same_text(tmp_path, run_cli):
     assert run_cli("ingest", inbox, "--archive", tmp_path / "a", "--silent").exit_code == 0
     shown = run_cli("search", "сипаттамасы", "--archive", tmp_path / "a").stdout
     assert shown.startswith("1 passage") and "(the same text in 1 other document)" in shown
+
+
+def test_status_lists_recognised_pages_read_with_little_confidence(own_archive_dir, run_cli):
+    import sqlite3
+
+    with sqlite3.connect(own_archive_dir / "catalog.sqlite") as db:
+        document_id = db.execute("SELECT id FROM documents").fetchone()[0]
+        db.execute("UPDATE pages SET source = 'ocr', confidence = 0.41 WHERE number = 3")
+        db.execute("UPDATE pages SET source = 'ocr', confidence = 0.93 WHERE number = 4")
+    figures = json.loads(run_cli("status", "--json", "--archive", own_archive_dir).stdout)
+    assert figures["uncertain_pages"] == [{"document_id": document_id, "page": 3, "confidence": 0.41}]
+    shown = run_cli("status", "--archive", own_archive_dir).stdout
+    assert "read with little confidence" in shown and f"{document_id} page 3 (confidence 0.41)" in shown
