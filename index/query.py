@@ -216,7 +216,9 @@ def prepare(text: str) -> str:
 
 # `year:` followed by no digit but letters (year:abc), outside quotes: once the well-formed ones are taken, it
 # names no year at all (a bare `year:`, or a year with punctuation after it, year:1995, is left as before).
-_MALFORMED_YEAR = re.compile(r"(?<![\w:])year:[^\s\d\"]+(?=\s|$)")
+# `year:` followed by letters (year:abc, year:1932..abc): no year a person meant; a bare `year:` or a year
+# with a stray comma is harmless odd syntax.
+_MALFORMED_YEAR = re.compile(r"(?<![\w:])year:(?=[^\s\"]*[^\W\d_])[^\s\"]+(?=\s|$)")
 _QUOTED = re.compile(r'"[^"]*"')
 
 

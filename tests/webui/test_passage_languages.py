@@ -102,5 +102,7 @@ def test_a_year_filter_without_a_year_says_what_it_takes(bilingual_client):
     assert response.status_code == 400
     assert "«year:abc»: year: сүзгісіне жыл (year:1995) не аралық (year:1990..1999) жазыңыз." in response.get_data(
         as_text=True)
+    half = bilingual_client.get("/api/search", query_string={"q": "2024 year:1932..abc"})
+    assert half.status_code == 400 and "year:1932..abc" in half.get_json()["error"]["message"]
     api_response = bilingual_client.get("/api/search", query_string={"q": "2024 year:19"})
     assert api_response.status_code == 200  # a well-formed year, however short, is a filter, not an error
