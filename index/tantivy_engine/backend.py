@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.backends import VersionCheck
 from index.seam import TIME_BUDGET_SECONDS, Filters, Fragments, IndexedPassage, SearchResults
 from index.tantivy_engine import search as searching
 from index.tantivy_engine.view import View
@@ -35,7 +36,7 @@ class TantivyBackend:
         self._index = None
         self._view: View | None = None
         self._skeletons = SkeletonIndex()
-        self._version_seen: tuple[int, bool] | None = None
+        self._version = VersionCheck(self.directory / VERSION_FILE, lambda: needs_rebuild(self.directory))
 
     @property
     def index(self):
@@ -82,11 +83,7 @@ class TantivyBackend:
         return index_exists(self.directory)
 
     def needs_rebuild(self) -> bool:
-        marker = self.directory / VERSION_FILE
-        stamp = marker.stat().st_mtime_ns if marker.exists() else 0
-        if self._version_seen is None or self._version_seen[0] != stamp:
-            self._version_seen = (stamp, needs_rebuild(self.directory))
-        return self._version_seen[1]
+        return self._version()
 
     def write(self, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
         return write_passages(self.index, passages, replace_documents=replace_documents)

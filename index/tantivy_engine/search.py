@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
 
-from index.analysis import term_spans
+from index.backends import marked_spans, stored_hit
 from index.counting import copies, count, more_in_documents, pages, top
 from index.query import (
     MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, MAX_PREFIX_WORDS, SUGGEST_BELOW, ParsedQuery, check_size, combined_filters,
@@ -16,8 +16,8 @@ from index.query import (
 )
 from index.ranking import PROXIMITY_DEPTH, proximity_phrase, without_common_words
 from index.schema import NO_YEAR
-from index.seam import FILTER_PATTERN, SORTS, Filters, Hit, QueryError, SearchResults
-from index.snippets import Fragments, fragments, match_spans, snippet
+from index.seam import FILTER_PATTERN, SORTS, Filters, QueryError, SearchResults
+from index.snippets import Fragments, fragments
 from index.tantivy_engine.ranking import language_preference, proximity_scores, rescored
 from index.tantivy_engine.view import Counts, View, existing_terms, parsing_schema
 from index.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
@@ -57,7 +57,7 @@ def search(view: View, text: str, limit: int = 10, offset: int = 0, filters: Fil
     total, facets = count(view, arrays, matches.docnums)
     more = more_in_documents(view, arrays, ranked[:offset + limit], offset, per_document, facets["document_id"])
     stored = view.stored([number for number, _ in shown])
-    hits = tuple(_hit(fields, score, terms, elsewhere[number], more.get(number, 0))
+    hits = tuple(stored_hit(fields, score, terms, elsewhere[number], more.get(number, 0))
                  for fields, (number, score) in zip(stored, shown))
     listed = sum(min(per_document, texts) for texts in facets["document_id"].values()) if per_document else total
     suggestion = suggest(view, text, counts, skeletons) if total < SUGGEST_BELOW else None
@@ -175,32 +175,6 @@ def _highlight_terms(query: Query, counts: Counts) -> dict[str, set[str]]:
     return by_field
 
 
-def _spans(text: str, terms: dict[str, set[str]]) -> list[tuple[int, int]]:
-    return [span for field, exact in (("text", False), ("exact", True)) if terms[field]
-            for span in match_spans(term_spans(text, exact, among=terms[field]), terms[field])]
-
-
-def _hit(fields: dict, score: float, terms: dict[str, set[str]], elsewhere: tuple[int, list[tuple[str, int]]],
-         more_in_document: int) -> Hit:
-    text = fields.get("text", "")
-    year = fields.get("year")
-    return Hit(
-        passage_id=fields["passage_id"],
-        document_id=fields["document_id"],
-        title=fields.get("title", ""),
-        page=fields["page"],
-        text=text,
-        score=float(score),
-        snippet=snippet(text, _spans(text, terms)),
-        collection=fields.get("collection", ""),
-        year=None if year is None or year == NO_YEAR else year,
-        language=fields.get("language", ""),
-        copy_count=elsewhere[0],
-        copies=tuple(elsewhere[1]),
-        more_in_document=more_in_document,
-    )
-
-
 def matching_pages(view: View, text: str, document_id: str, hidden: frozenset[str] = frozenset(),
                    skeletons: SkeletonIndex | None = None) -> dict[int, int]:
     """The pages of one document with passages the query matches, and how many on each."""
@@ -224,7 +198,7 @@ def highlight(view: View, text: str, query_text: str, hidden: frozenset[str] = f
         query = _expanded(parse_query(query_text, parsing_schema()), counts, skeletons)
     except QueryError:
         return fragments(text, [])
-    return fragments(text, _spans(text, _highlight_terms(query, counts)))
+    return fragments(text, marked_spans(text, _highlight_terms(query, counts)))
 
 
 def suggest(view: View, text: str, counts: Counts, skeletons: SkeletonIndex | None = None) -> str | None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import tantivy
 
+from index.backends import write_committed
 from index.analysis import term_positions
 from index.children import end_with_parent
 from index.language import text_language
@@ -167,14 +168,7 @@ class PassageWriter:
 def write_passages(index: tantivy.Index, passages: Iterable[IndexedPassage],
                    replace_documents: Iterable[str] = ()) -> int:
     """Add passages in one commit, first deleting every passage of `replace_documents`."""
-    writer = PassageWriter(index)
-    try:
-        count = writer.add(passages, replace_documents)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    return count
+    return write_committed(PassageWriter(index), passages, replace_documents)
 
 
 def write_parts(index: tantivy.Index, parts: Sequence[Callable[[], Iterable[IndexedPassage]]]) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from whoosh.searching import Searcher
 
+from index.backends import VersionCheck
 from index.seam import TIME_BUDGET_SECONDS, Filters, Fragments, IndexedPassage, SearchResults
 from index.counting import languages_by_document, live_counts
 from index.whoosh_engine.search import SearcherCache, highlight, matching_pages, search
@@ -28,7 +29,7 @@ class WhooshBackend:
         self._local = threading.local()
         self._index = None
         self._searchers: SearcherCache | None = None
-        self._version_seen: tuple[int, bool] | None = None  # (mtime of the version file, needs rebuild)
+        self._version = VersionCheck(self.directory / VERSION_FILE, lambda: needs_rebuild(self.directory))
 
     @property
     def index(self):
@@ -61,12 +62,7 @@ class WhooshBackend:
         return index_exists(self.directory)
 
     def needs_rebuild(self) -> bool:
-        # Read again only when the version file changed (a reindex by another process), not per query.
-        marker = self.directory / VERSION_FILE
-        stamp = marker.stat().st_mtime_ns if marker.exists() else 0
-        if self._version_seen is None or self._version_seen[0] != stamp:
-            self._version_seen = (stamp, needs_rebuild(self.directory))
-        return self._version_seen[1]
+        return self._version()
 
     def write(self, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
         return write_passages(self.index, passages, replace_documents=replace_documents)

@@ -16,7 +16,7 @@ from whoosh.query import NullQuery, Or, Phrase, Prefix, Query, Term
 from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
-from index.analysis import term_spans
+from index.backends import marked_spans, stored_hit
 from index.counting import COLLAPSE_COLUMN, FACETS, copies, count, more_in_documents, pages, top
 from index.matches import Matches
 from index.query import (
@@ -24,8 +24,8 @@ from index.query import (
     combined_filters, parse_query,
 )
 from index.ranking import PROXIMITY_DEPTH, proximity_phrase, without_common_words
-from index.seam import FILTER_PATTERN, SORTS, TIME_BUDGET_SECONDS, Filters, Hit, QueryError, SearchResults
-from index.snippets import Fragments, fragments, match_spans, snippet
+from index.seam import FILTER_PATTERN, SORTS, TIME_BUDGET_SECONDS, Filters, QueryError, SearchResults
+from index.snippets import Fragments, fragments
 from index.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
 from index.whoosh_engine.approximate import NearForms, near_forms, with_near_forms
 from index.whoosh_engine.engine import Evaluator
@@ -195,8 +195,9 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     more = more_in_documents(searcher, generation, ranked[:offset + limit], offset, per_document,
                              facets["document_id"])
     near_terms = {"text": terms["text"], "exact": terms["exact"] | approximate.words}
-    hits = tuple(_hit(docnum, score, near_terms if docnum in approximate.approximate else terms, searcher,
-                      elsewhere[docnum], more.get(docnum, 0), docnum in approximate.approximate)
+    hits = tuple(stored_hit(searcher.stored_fields(docnum), score,
+                            near_terms if docnum in approximate.approximate else terms,
+                            elsewhere[docnum], more.get(docnum, 0), docnum in approximate.approximate)
                  for docnum, score in shown)
     listed = sum(min(per_document, texts) for texts in facets["document_id"].values()) if per_document else total
     suggestion = suggest(searcher, text, caches, view) if total < SUGGEST_BELOW else None
@@ -375,12 +376,6 @@ def _highlight_terms(query: Query, searcher: Searcher) -> dict[str, set[str]]:
     return by_field
 
 
-def _spans(text: str, terms: dict[str, set[str]]) -> list[tuple[int, int]]:
-    """Where the text holds the query's terms: stemmed words, then exact forms."""
-    return [span for field, exact in (("text", False), ("exact", True)) if terms[field]
-            for span in match_spans(term_spans(text, exact, among=terms[field]), terms[field])]
-
-
 def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCaches | None = None,
               hidden: frozenset[str] = frozenset(), recognised: bool = False) -> Fragments:
     """A whole text (a page) with the words a query matches marked (as the viewer's search chooses them); on a
@@ -394,27 +389,6 @@ def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCache
     terms = _highlight_terms(query, searcher)
     if recognised:
         terms["exact"] |= set(near_forms(searcher, query_text, parsed.words, view))
-    return fragments(text, _spans(text, terms))
+    return fragments(text, marked_spans(text, terms))
 
 
-def _hit(docnum: int, score: float, terms: dict[str, set[str]], searcher: Searcher,
-         elsewhere: tuple[int, list[tuple[str, int]]], more_in_document: int, approximate: bool = False) -> Hit:
-    fields = searcher.stored_fields(docnum)
-    text = fields["text"]
-    spans = _spans(text, terms)
-    return Hit(
-        passage_id=fields["passage_id"],
-        document_id=fields["document_id"],
-        title=fields.get("title", ""),
-        page=fields["page"],
-        text=text,
-        score=float(score),
-        snippet=snippet(text, spans),
-        collection=fields.get("collection", ""),
-        year=fields.get("year"),
-        language=fields.get("language", ""),
-        copy_count=elsewhere[0],
-        copies=tuple(elsewhere[1]),
-        more_in_document=more_in_document,
-        approximate=approximate,
-    )

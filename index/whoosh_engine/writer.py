@@ -17,6 +17,7 @@ from whoosh.index import Index
 from whoosh.reading import SegmentReader
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
+from index.backends import write_committed
 from index.children import end_with_parent
 from index.language import text_language
 from index.schema import IndexedPassage, fingerprint
@@ -146,14 +147,7 @@ class PassageWriter:
 
 def write_passages(ix: Index, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
     """Add passages in one commit, first deleting every passage of `replace_documents`."""
-    writer = PassageWriter(ix)
-    try:
-        count = writer.add(passages, replace_documents)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    return count
+    return write_committed(PassageWriter(ix), passages, replace_documents)
 
 
 def _add(writer: SegmentWriter, passages: Iterable[IndexedPassage]) -> int:
