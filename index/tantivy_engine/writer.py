@@ -5,10 +5,12 @@ tantivy as pre-tokenized text: tantivy keeps the terms and their positions, neve
 """
 from __future__ import annotations
 
+import atexit
 import errno
 import multiprocessing
 import os
 import shutil
+import tempfile
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -59,7 +61,23 @@ def open_index(directory: Path, create: bool = True) -> tantivy.Index:
         if not create:
             raise FileNotFoundError(errno.ENOENT, "no search index here", str(directory))
         return create_index(directory)
-    return tantivy.Index.open(str(directory))
+    try:
+        return tantivy.Index.open(str(directory))
+    except ValueError as error:  # tantivy takes a lock file even to read: none on a read-only disk
+        if create or "Lockfile" not in str(error):
+            raise
+        return tantivy.Index.open(_linked_copy(directory))
+
+
+def _linked_copy(directory: Path) -> str:
+    """A folder of links to the index's files where tantivy may write its lock files: the index of an archive
+    this user may not write (a mounted snapshot, a backup, another user's), read where it stands."""
+    linked = Path(tempfile.mkdtemp(prefix="muragat-tantivy-"))
+    atexit.register(shutil.rmtree, linked, ignore_errors=True)
+    for path in directory.iterdir():
+        if path.is_file() and not path.name.endswith(".lock"):
+            (linked / path.name).symlink_to(path.resolve())
+    return str(linked)
 
 
 def analysed(text: str, exact: bool = False) -> list[tuple[str, int]]:

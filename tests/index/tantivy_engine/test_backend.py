@@ -78,3 +78,22 @@ def test_a_reader_does_not_make_an_index(tmp_path):
     assert not TantivyBackend(tmp_path / "none", read_only=True).exists()
     with pytest.raises(FileNotFoundError):
         TantivyBackend(tmp_path / "none", read_only=True).passage_count()
+
+
+def test_an_index_on_a_disk_this_user_may_not_write_is_read_where_it_stands(tmp_path, monkeypatch):
+    """tantivy takes a lock file even to read; on a read-only mount (a snapshot, a backup) it cannot."""
+    import tantivy
+
+    TantivyBackend(tmp_path).write(passages("a", 3))
+    opening = tantivy.Index.open
+
+    def read_only_disk(path):
+        if path == str(tmp_path):
+            raise ValueError('Failed to acquire Lockfile: IoError(Os { code: 30, kind: ReadOnlyFilesystem })')
+        return opening(path)
+
+    monkeypatch.setattr(tantivy.Index, "open", staticmethod(read_only_disk))
+    reader = TantivyBackend(tmp_path, read_only=True)
+    assert reader.passage_count() == 3 and reader.search("құқықтары").total == 3
+    with pytest.raises(ValueError, match="Lockfile"):
+        TantivyBackend(tmp_path).passage_count()  # a writer gets the refusal, not a copy
