@@ -504,7 +504,8 @@ class Archive:
             and passages_indexed == counts["passages"],
             "engine_outgrown": self.engine == "whoosh" and passages_indexed >= WHOOSH_PASSAGES_SERVED_WELL,
             "needs_reindex": self.needs_reindex,
-            "reindex_left_over": self.index_dir.with_name(self.index_dir.name + STAGING_SUFFIX).exists(),
+            # any engine's: a move to another engine builds under that engine's folder name
+            "reindex_left_over": any(self.root.glob(f"index*{STAGING_SUFFIX}")),
             "uncertain_pages": [{"document_id": document_id, "page": page, "confidence": confidence}
                                 for document_id, page, confidence
                                 in self.catalog.uncertain_pages(UNCERTAIN_READING)[:UNCERTAIN_LISTED]],

@@ -295,3 +295,8 @@ def test_status_lists_recognised_pages_read_with_little_confidence(own_archive_d
     assert figures["uncertain_pages"] == [{"document_id": document_id, "page": 3, "confidence": 0.41}]
     shown = run_cli("status", "--archive", own_archive_dir).stdout
     assert "read with little confidence" in shown and f"{document_id} page 3 (confidence 0.41)" in shown
+
+
+def test_status_sees_a_move_to_another_engine_left_unfinished(own_archive_dir, run_cli):
+    (own_archive_dir / "index-tantivy-rebuilding").mkdir()  # a `reindex --engine tantivy` stopped while building
+    assert json.loads(run_cli("status", "--json", "--archive", own_archive_dir).stdout)["reindex_left_over"]
