@@ -140,6 +140,7 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
 
     if not paths and not retry_failed:
         raise click.UsageError("give files or folders to ingest (or --retry-failed)")
+    engine = checked_engine(engine) if engine is not None else None  # `--engine ''` too, before anything is made
     if cluster.strip():
         cluster_pool()  # without dask: one line saying how to install it, before the archive is touched
     options = IngestOptions(
@@ -408,7 +409,7 @@ def status(as_json: bool, archive_dir: str | None) -> None:
                    f"already present {last['already_present']}, failed {last['failed']}")
     if figures["engine_outgrown"]:
         click.echo(f"the archive holds {figures['indexed_passages']:,} passages, more than the whoosh engine serves "
-                   f"well: move it with `muragat reindex --engine tantivy`")
+                   f"well: move it with `muragat reindex --engine tantivy --archive {figures['archive']}`")
     if uncertain:
         click.echo(f"recognised pages read with little confidence (below {UNCERTAIN_READING}): their text may be "
                    f"noise (print showing through, stains) or badly read; look at them:")

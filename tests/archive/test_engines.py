@@ -86,7 +86,8 @@ def test_reindex_moves_an_archive_to_another_engine_and_back(own_archive_dir, ru
 def test_status_suggests_tantivy_once_a_whoosh_archive_outgrows_it(own_archive_dir, run_cli, monkeypatch):
     import archive.home
 
-    suggestion = "more than the whoosh engine serves well: move it with `muragat reindex --engine tantivy`"
+    suggestion = ("more than the whoosh engine serves well: move it with "
+                  f"`muragat reindex --engine tantivy --archive {own_archive_dir}`")
     assert not status(run_cli, own_archive_dir)["engine_outgrown"]
     assert suggestion not in run_cli("status", "--archive", own_archive_dir).stdout
     monkeypatch.setattr(archive.home, "WHOOSH_PASSAGES_SERVED_WELL", 10)  # the sample holds 33 passages
@@ -94,3 +95,10 @@ def test_status_suggests_tantivy_once_a_whoosh_archive_outgrows_it(own_archive_d
     assert suggestion in run_cli("status", "--archive", own_archive_dir).stdout
     assert run_cli("reindex", "--engine", "tantivy", "--archive", own_archive_dir).exit_code == 0
     assert not status(run_cli, own_archive_dir)["engine_outgrown"]
+
+
+@pytest.mark.parametrize("name", ["", "lucene"])
+def test_ingest_refuses_an_engine_it_does_not_have_and_makes_nothing(tmp_path, sample_pdf, run_cli, name):
+    result = run_cli("ingest", sample_pdf, "--engine", name, "--archive", tmp_path / "a", "--silent")
+    assert result.exit_code == 1 and f"unknown search engine {name!r}" in result.stderr
+    assert not (tmp_path / "a").exists()
