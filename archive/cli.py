@@ -467,7 +467,8 @@ def reindex(engine: str | None, wait: bool, archive_dir: str | None) -> None:
 @archive_option
 @reports_errors
 def optimize(wait: bool, archive_dir: str | None) -> None:
-    """Merge the search index into one segment, so that every search reads one.
+    """Merge the search index into one segment, so that every search reads one (whoosh; tantivy merges its
+    segments itself, and this waits for its merges).
 
     Ingest commits never merge the large segments (that would stall an upload); run this
     after a big ingest, when nobody is ingesting. It needs free disk of about twice the
@@ -481,7 +482,12 @@ def optimize(wait: bool, archive_dir: str | None) -> None:
         started = time.monotonic()
         archive.optimize()
         after = archive.status()["index_segments"]
-    click.echo(f"merged {before} segments into {after} in {time.monotonic() - started:.1f} s")
+    took = time.monotonic() - started
+    if after < before:
+        click.echo(f"merged {before} segments into {after} in {took:.1f} s")
+    else:
+        click.echo(f"the index keeps {_counted(after, 'segment')}: the {archive.engine} engine merges them itself "
+                   f"({took:.1f} s)" if archive.engine != "whoosh" else f"the index is in {_counted(after, 'segment')}")
 
 
 @main.command()

@@ -102,3 +102,10 @@ def test_ingest_refuses_an_engine_it_does_not_have_and_makes_nothing(tmp_path, s
     result = run_cli("ingest", sample_pdf, "--engine", name, "--archive", tmp_path / "a", "--silent")
     assert result.exit_code == 1 and f"unknown search engine {name!r}" in result.stderr
     assert not (tmp_path / "a").exists()
+
+
+def test_optimize_says_what_it_did_on_each_engine(own_archive_dir, run_cli):
+    assert run_cli("optimize", "--archive", own_archive_dir).stdout.startswith(("merged ", "the index is in 1 segment"))
+    assert run_cli("reindex", "--engine", "tantivy", "--archive", own_archive_dir).exit_code == 0
+    shown = run_cli("optimize", "--archive", own_archive_dir).stdout
+    assert "the tantivy engine merges them itself" in shown and "merged" not in shown
