@@ -485,9 +485,11 @@ def optimize(wait: bool, archive_dir: str | None) -> None:
     took = time.monotonic() - started
     if after < before:
         click.echo(f"merged {before} segments into {after} in {took:.1f} s")
+    elif archive.engine == "whoosh":
+        click.echo(f"the index is in {_counted(after, 'segment')}")
     else:
         click.echo(f"the index keeps {_counted(after, 'segment')}: the {archive.engine} engine merges them itself "
-                   f"({took:.1f} s)" if archive.engine != "whoosh" else f"the index is in {_counted(after, 'segment')}")
+                   f"({took:.1f} s)")
 
 
 @main.command()

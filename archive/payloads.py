@@ -99,10 +99,10 @@ def document_payload(document: Document, file_names: list[str], restricted: bool
 
 
 def page_payload(document: Document, page: PageRecord, query: str, marked: Fragments,
-                 hit_pages: dict[int, int], exact_marks: int | None = None) -> dict:
-    """A page's text, the query's words marked in it (on a recognised page, `exact_marks` of them the words
-    as typed, the others their near forms), and the document's other pages with hits."""
-    marks = sum(1 for _, is_match in marked if is_match)
+                 hit_pages: dict[int, int], exact: Fragments | None = None) -> dict:
+    """A page's text, the query's words marked in it (on a recognised page, near forms too: `exact` is the
+    page marked for the words as typed alone), and the document's other pages with hits."""
+    marks = _marks(marked)
     return {
         "document_id": document.id,
         "number": page.number,
@@ -114,8 +114,12 @@ def page_payload(document: Document, page: PageRecord, query: str, marked: Fragm
         "query": query,
         "highlighted": to_html(marked),
         "marks": marks,
-        "approximate_marks": max(0, marks - (marks if exact_marks is None else exact_marks)),
+        "approximate_marks": 0 if exact is None else max(0, marks - _marks(exact)),
         "hit_pages": [{"page": number, "passages": count} for number, count in hit_pages.items()],
         "previous_hit_page": max((number for number in hit_pages if number < page.number), default=None),
         "next_hit_page": min((number for number in hit_pages if number > page.number), default=None),
     }
+
+
+def _marks(fragments: Fragments) -> int:
+    return sum(1 for _, is_match in fragments if is_match)

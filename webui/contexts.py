@@ -108,11 +108,10 @@ def page_context(document_id: str, number: int) -> dict:
     try:
         hit_pages = archive.matching_pages(document_id, query)
         marked = archive.highlight(page.text_with_lines, query, recognised=page.recognised)
-        # Near forms are marked on a recognised page: as many marks as the exact words make are exact.
-        exact = archive.highlight(page.text_with_lines, query) if page.recognised else marked
+        # Near forms are marked on a recognised page too: the exact words' marks tell them apart.
+        exact = archive.highlight(page.text_with_lines, query) if page.recognised else None
     except MuragatError:  # a query the search refuses (year:abc typed into the address): the page, unmarked
-        hit_pages, marked = {}, archive.highlight(page.text_with_lines, "")
-        exact = marked
+        hit_pages, marked, exact = {}, archive.highlight(page.text_with_lines, ""), None
     passages = [(passage.id, passage.start, passage.end) for passage in archive.passages_on(document_id, number)]
     return {
         "query": query,
@@ -122,14 +121,10 @@ def page_context(document_id: str, number: int) -> dict:
         "anchored": anchored(marked, passages),
         "about": document_payload(document, archive.file_names(document_id),
                                   archive.catalog.is_restricted(document)),
-        "view": page_payload(document, page, query, marked, hit_pages, exact_marks=_marks(exact)),
+        "view": page_payload(document, page, query, marked, hit_pages, exact=exact),
         "permalink": absolute_url("pages.document_page", document_id=document_id, number=number),
         "original": original_url(document_id, document.kind, number, external=True),
     }
-
-
-def _marks(fragments: list[tuple[str, bool]]) -> int:
-    return sum(1 for _, is_match in fragments if is_match)
 
 
 def absolute_url(endpoint: str, **values) -> str:

@@ -167,18 +167,13 @@ def translate(query: Query, schema: tantivy.Schema) -> tantivy.Query | None:
         if not parts:
             return None
         found = tantivy.Query.boolean_query([(tantivy.Occur.Should, part) for part in parts])
-    elif isinstance(query, AndNot):
+    elif isinstance(query, (AndNot, AndMaybe)):  # the first, less (or scored more by) the second
         first, second = translate(query.a, schema), translate(query.b, schema)
         if first is None:
             return None
+        occur = tantivy.Occur.MustNot if isinstance(query, AndNot) else tantivy.Occur.Should
         found = first if second is None else tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, first), (tantivy.Occur.MustNot, second)])
-    elif isinstance(query, AndMaybe):
-        first, second = translate(query.a, schema), translate(query.b, schema)
-        if first is None:
-            return None
-        found = first if second is None else tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, first), (tantivy.Occur.Should, second)])
+            [(tantivy.Occur.Must, first), (occur, second)])
     elif isinstance(query, Require):
         first, second = translate(query.a, schema), translate(query.b, schema)
         if first is None or second is None:
