@@ -6,8 +6,8 @@ with no clue is analysed both ways) → Normalizer → LanguageStopFilter (posit
 LanguageStemFilter (Kazakh rules or Snowball Russian) → OneTermPerWord.
 
 Shared by every engine (index/seam.py): whoosh's analysis module is the toolkit, not its index.
-An engine that is not whoosh indexes `term_positions(text)` (stems) and `term_positions(text,
-exact=True)` (the forms as written), each term with its positions, and marks with `term_spans`.
+An engine that is not whoosh indexes `term_sequence(text)` (stems) and `term_sequence(text,
+exact=True)` (the forms as written), each term at its position, and marks with `term_spans`.
 """
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ from index.kazakh import (
 )
 from index.language import KAZAKH, RUSSIAN, SegmentLookup, sentence_languages, word_language
 
-__all__ = ["stem", "russian_stem", "kazakh_analyzer", "exact_analyzer", "term_positions", "ANALYZER_VERSION"]
+__all__ = ["stem", "russian_stem", "kazakh_analyzer", "exact_analyzer", "term_positions", "term_sequence",
+           "ANALYZER_VERSION"]
 
 # Bump whenever tokenizing, normalising, stop words or stemming change what goes in the index.
 ANALYZER_VERSION = "8"
@@ -298,24 +299,34 @@ WORD_CACHE_SIZE = 100_000
 
 
 def term_positions(text: str, exact: bool = False) -> dict[str, list[int]]:
-    """The terms `kazakh_analyzer()` (`exact_analyzer()` if exact) indexes for `text`, each with its positions.
+    """The terms `kazakh_analyzer()` (`exact_analyzer()` if exact) indexes for `text`, each with its positions."""
+    positions: dict[str, list[int]] = {}
+    for term, position in term_sequence(text, exact):
+        if term in positions:
+            positions[term].append(position)
+        else:
+            positions[term] = [position]
+    return positions
+
+
+def term_sequence(text: str, exact: bool = False) -> list[tuple[str, int]]:
+    """(term, position) of every token `kazakh_analyzer()` (`exact_analyzer()` if exact) indexes for `text`, in the
+    order of their positions.
 
     The same terms and positions as running the analyzer over the text, in a fraction of the
     time: a word's tokens depend on the word and its sentence's language alone, so each
     distinct (word, language) goes through the analyzer chain once and its terms are remembered.
     """
-    positions: dict[str, list[int]] = {}
+    sequence: list[tuple[str, int]] = []
+    append = sequence.append
     position = 0
     analyse = _exact_word if exact else _stemmed_word
     for word, _offset, language in _located_words(text):
         advance, terms = analyse(word, language)
         for offset, term in terms:
-            if term in positions:
-                positions[term].append(position + offset)
-            else:
-                positions[term] = [position + offset]
+            append((term, position + offset))
         position += advance
-    return positions
+    return sequence
 
 
 def _word_analysis(analyzer, keep_endings: bool) -> Callable[[str, str | None], tuple[int, tuple[tuple[int, str], ...]]]:
@@ -397,7 +408,8 @@ def _located_words(text: str) -> list[tuple[str, int, str | None]]:
     """The words of a text with their offsets and sentences' languages; remembered for the next call, which
     indexes (or marks) the same text in the other field."""
     language_at = _languages(text)
-    return [(match.group(), match.start(), language_at(match.start())) for match in _TOKEN.finditer(text)]
+    return [(match.group(), start, language_at(start)) for match in _TOKEN.finditer(text)
+            for start in (match.start(),)]
 
 
 def _span_analysis(analyzer) -> Callable[[str, str | None], tuple[tuple[str, int, int], ...]]:

@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 KAZAKH = "kk"
 RUSSIAN = "ru"
@@ -49,6 +50,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 Segment = tuple[int, int, "str | None"]
+# Distinct words whose clues are remembered (indexing meets the same words again and again).
+WORD_CLUES_CACHE_SIZE = 100_000
 # A query is searched in one language only when that language's clues outnumber the other's by this.
 QUERY_CLUE_MARGIN = 2
 
@@ -60,10 +63,22 @@ def sentence_languages(text: str, holding: Sequence[int] | None = None) -> list[
     sentence's language. With `holding` (ascending character offsets), only the sentences holding
     one of them are decided, and only they are covered: marking a few words of a long text.
     """
+    if holding is None:
+        return list(_all_sentence_languages(text))
+    return _segments(text, [span for span in _sentences(text) if _holds(holding, *span)])
+
+
+@lru_cache(maxsize=8)
+def _all_sentence_languages(text: str) -> tuple[Segment, ...]:
+    """Every piece of a text with its language; remembered for the next calls, which index the same passage's
+    other fields (its title, its author, the exact forms) and decide its language (text_language)."""
+    return tuple(_segments(text, _sentences(text)))
+
+
+def _segments(text: str, sentences: list[tuple[int, int]]) -> list[Segment]:
+    """The (start, end, language) pieces of these sentences of a text, «quotations» decided on their own."""
     segments: list[Segment] = []
-    for start, end in _sentences(text):
-        if holding is not None and not _holds(holding, start, end):
-            continue
+    for start, end in sentences:
         quotations = [match.span() for match in _QUOTATION.finditer(text, start, end)]
         outside = _words_between(text, start, end, quotations)
         language = decide(outside)
@@ -101,9 +116,12 @@ def text_language(text: str, hint: str | None = None) -> str:
 
 def decide(words: list[str]) -> str | None:
     """KAZAKH or RUSSIAN by which has more clues among the words; OTHER without Cyrillic; None on a tie."""
-    if not any(_CYRILLIC.search(word) for word in words):
-        return OTHER if words else None
-    kazakh, russian = _clues(words)
+    if not words:
+        return None
+    cyrillic, kazakh_clues, russian_clues = zip(*map(_word_clues, words))
+    if not any(cyrillic):
+        return OTHER
+    kazakh, russian = sum(kazakh_clues), sum(russian_clues)
     if kazakh == russian:
         return None
     return KAZAKH if kazakh > russian else RUSSIAN
@@ -158,9 +176,18 @@ class SegmentLookup:
 
 def _clues(words: list[str]) -> tuple[float, int]:
     """(Kazakh clues, Russian clues) among the Cyrillic words."""
-    cyrillic = [word for word in words if _CYRILLIC.search(word)]
-    return (sum(map(_kazakh_clue, cyrillic)),
-            sum(1 for word in cyrillic if word.lower() in RUSSIAN_FUNCTION_WORDS))
+    if not words:
+        return 0.0, 0
+    _cyrillic, kazakh, russian = zip(*map(_word_clues, words))
+    return sum(kazakh), sum(russian)
+
+
+@lru_cache(maxsize=WORD_CLUES_CACHE_SIZE)
+def _word_clues(word: str) -> tuple[bool, float, int]:
+    """(whether it is Cyrillic, its Kazakh clue, its Russian clue): a word that is not Cyrillic is no clue."""
+    if not _CYRILLIC.search(word):
+        return False, 0.0, 0
+    return True, _kazakh_clue(word), int(word.lower() in RUSSIAN_FUNCTION_WORDS)
 
 
 def _kazakh_clue(word: str) -> float:

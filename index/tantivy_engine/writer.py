@@ -1,6 +1,6 @@
 """Creating, opening and writing the tantivy index; the catalog stays the source of truth.
 
-Passages are analysed here, by Muragat's analyzers (index.analysis.term_positions), and handed to
+Passages are analysed here, by Muragat's analyzers (index.analysis.term_sequence), and handed to
 tantivy as pre-tokenized text: tantivy keeps the terms and their positions, never analyses itself.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 import tantivy
 
 from index.backends import write_committed
-from index.analysis import term_positions
+from index.analysis import term_sequence
 from index.children import end_with_parent
 from index.language import text_language
 from index.schema import NO_YEAR, IndexedPassage, fingerprint
@@ -80,12 +80,6 @@ def _linked_copy(directory: Path) -> str:
     return str(linked)
 
 
-def analysed(text: str, exact: bool = False) -> list[tuple[str, int]]:
-    """(term, position) of a text's terms as the analyzer indexes them, in the order of their positions."""
-    return sorted(((term, position) for term, positions in term_positions(text, exact).items()
-                   for position in positions), key=lambda pair: pair[1])
-
-
 def _pre_tokenized(text: str, terms: list[tuple[str, int]]) -> tantivy.PreTokenizedString:
     """`text` (what is stored) indexed as the given terms at their positions (their characters are not needed:
     marks come from index.snippets)."""
@@ -105,8 +99,9 @@ class Analysed:
 
 
 def analyse(passage: IndexedPassage) -> Analysed:
-    return Analysed(passage, analysed(passage.text), analysed(passage.text, exact=True), analysed(passage.title),
-                    analysed(passage.author), text_language(passage.text, passage.language_hint or None))
+    return Analysed(passage, term_sequence(passage.text), term_sequence(passage.text, exact=True),
+                    term_sequence(passage.title), term_sequence(passage.author),
+                    text_language(passage.text, passage.language_hint or None))
 
 
 def document(analysis: Analysed) -> tantivy.Document:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.analysis import exact_analyzer, kazakh_analyzer, stem, term_positions, term_spans
+from index.analysis import exact_analyzer, kazakh_analyzer, stem, term_positions, term_sequence, term_spans
 from index.schema import IndexedPassage
 from index.whoosh_engine.search import SearcherCache, search
 from index.whoosh_engine.writer import create_index, write_passages
@@ -85,6 +85,8 @@ def test_indexing_shortcut_gives_the_analyzers_terms_and_positions(exact, sample
             expected.setdefault(token.text, []).append(token.pos)
         got = term_positions(text, exact)
         assert got == expected and list(got) == list(expected), text[:40]
+        sequence = [(token.text, token.pos) for token in analyzer(text, positions=True, mode="index")]
+        assert term_sequence(text, exact) == sequence, text[:40]
 
 
 @pytest.mark.parametrize("exact", [False, True])
