@@ -295,6 +295,9 @@ def search(query: str, limit: int, time_budget: float, as_json: bool, archive_di
     click.echo(_counted(results.total, "passage") + (" (partial: the query ran out of time)" if results.partial else ""))
     if results.suggestion:
         click.echo(f"did you mean: {results.suggestion}")
+    for prefix, words in results.narrowed_prefixes.items():
+        click.echo(f"{prefix}* begins many words: only the {len(words)} commonest were searched ({', '.join(words)}); "
+                   "type more letters to find others")
     for hit in results.hits:
         marked = "".join(f"[{text}]" if is_match else text for text, is_match in hit.snippet)
         notes = (["approximate match: recognised text (OCR)"] if hit.approximate else []) + (

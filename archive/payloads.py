@@ -13,15 +13,18 @@ FACET_VALUES = 20
 
 
 def search_payload(results: SearchResults) -> dict:
-    """`{"query", "total", "partial", "results": [{document_id, title, page, passage_id, text, snippet, score,
-    language, copy_count, copies, approximate}]}`.
+    """`{"query", "total", "partial", "narrowed_prefixes", "results": [{document_id, title, page, passage_id, text,
+    snippet, score, language, copy_count, copies, approximate}]}`.
 
     `partial` is true when the query ran out of its time budget: the passages found until then.
+    `narrowed_prefixes` names each prefix that begins more words than are searched, with the words it was
+    searched as (its commonest): `{"жыл": ["жыл", "жылы", …]}`.
     """
     return {
         "query": results.query,
         "total": results.total,
         "partial": results.partial,
+        "narrowed_prefixes": {prefix: list(words) for prefix, words in results.narrowed_prefixes.items()},
         "results": [hit_payload(hit) for hit in results.hits],
     }
 

@@ -16,6 +16,7 @@ unless the query itself says its language clearly (a question typed in Russian o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from whoosh import qparser
@@ -355,3 +356,34 @@ def plain_words(text: str, schema: Schema) -> Query:
     analyzer = schema["text"].analyzer
     terms = [Term(field, token.text) for token in analyzer(text, mode="query") for field in SEARCH_FIELDS]
     return Or(terms) if terms else NullQuery
+
+
+class CappedPrefixes:
+    """A query's prefixes, each as the OR of the MAX_PREFIX_WORDS words starting so that are in the most passages;
+    remembering those that stood for more words (`narrowed`: the prefix and the words it was searched as), which
+    the results name: a reader typing жыл* learns that жылқы was not among them.
+
+    Ranking a union of hundreds of words walks all their postings; the commonest words are what a person
+    typing a short prefix most likely means. `commonest(field, beginning, count)` gives an engine's words.
+    """
+
+    def __init__(self, commonest: Callable[[str, str, int], list[str]]) -> None:
+        self._commonest = commonest
+        self.narrowed: dict[str, tuple[str, ...]] = {}
+
+    def __call__(self, query: Query) -> Query:
+        return query.accept(self._cap)
+
+    def _cap(self, node: Query) -> Query:
+        if not isinstance(node, Prefix):
+            return node
+        words = self._commonest(node.fieldname, node.text, MAX_PREFIX_WORDS + 1)
+        if not words:
+            return node
+        if len(words) > MAX_PREFIX_WORDS:
+            words = words[:MAX_PREFIX_WORDS]
+            if node.fieldname == "text" or node.text not in self.narrowed:  # the text's words rather than the title's
+                self.narrowed[node.text] = tuple(sorted(words))
+        terms = [Term(node.fieldname, word, boost=node.boost) for word in sorted(words)]
+        return Or(terms) if len(terms) > 1 else terms[0]
+

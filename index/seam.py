@@ -96,6 +96,8 @@ class SearchResults:
     suggestion: str | None = None  # "did you mean": the query with unknown words corrected
     partial: bool = False  # the time budget ran out: these are the passages found until then
     listed: int = 0  # passages the listing holds: `total`, or about so many with at most so many a document
+    # A prefix standing for more words than are searched (index.query.MAX_PREFIX_WORDS): the words it was searched as.
+    narrowed_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class PassageWriter(Protocol):

@@ -11,7 +11,7 @@ from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Prefix, Query
 from index.backends import marked_spans, stored_hit
 from index.counting import copies, count, more_in_documents, pages, top
 from index.query import (
-    MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, MAX_PREFIX_WORDS, SUGGEST_BELOW, ParsedQuery, check_size, combined_filters,
+    MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, SUGGEST_BELOW, CappedPrefixes, ParsedQuery, check_size, combined_filters,
     parse_query,
 )
 from index.ranking import PROXIMITY_DEPTH, proximity_phrase, without_common_words
@@ -36,7 +36,8 @@ def search(view: View, text: str, limit: int = 10, offset: int = 0, filters: Fil
         return SearchResults(text, 0, ())
     counts = Counts(view, visible_passages(view, hidden))
     _check_cost(parsed, counts)
-    query = _expanded(parsed, counts, skeletons)
+    prefixes = CappedPrefixes(counts.commonest_starting)
+    query = _expanded(parsed, counts, skeletons, prefixes)
     by_relevance = sort == "relevance"
     allowed = _both(allowed_passages(view, combined_filters(parsed.filter, filters)), counts.passages)
     searched = without_common_words(query, counts) if by_relevance else query
@@ -62,7 +63,7 @@ def search(view: View, text: str, limit: int = 10, offset: int = 0, filters: Fil
     listed = sum(min(per_document, texts) for texts in facets["document_id"].values()) if per_document else total
     suggestion = suggest(view, text, counts, skeletons) if total < SUGGEST_BELOW else None
     took = round((time.perf_counter() - started) * 1000, 1)
-    return SearchResults(text, total, hits, facets, took, suggestion, False, listed)
+    return SearchResults(text, total, hits, facets, took, suggestion, False, listed, prefixes.narrowed)
 
 
 def _with_proximity(view: View, near: Phrase, ordered: list[tuple[int, float]],
@@ -144,19 +145,11 @@ def _prefix_words(prefix: Prefix, counts: Counts) -> int:
     return held
 
 
-def _expanded(parsed: ParsedQuery, counts: Counts, skeletons: SkeletonIndex | None) -> Query:
-    """The parsed query with prefixes cut to their commonest words and the words typed without Kazakh letters
-    widened to their Kazakh forms (of the viewer's passages)."""
-    def cap(node: Query) -> Query:
-        if not isinstance(node, Prefix):
-            return node
-        words = counts.commonest_starting(node.fieldname, node.text, MAX_PREFIX_WORDS)
-        if not words:
-            return node
-        terms = [Term(node.fieldname, word, boost=node.boost) for word in sorted(words)]
-        return Or(terms) if len(terms) > 1 else terms[0]
-
-    query = parsed.query.accept(cap)
+def _expanded(parsed: ParsedQuery, counts: Counts, skeletons: SkeletonIndex | None,
+              prefixes: CappedPrefixes | None = None) -> Query:
+    """The parsed query with prefixes cut to their commonest words (by `prefixes`, which remembers those narrowed)
+    and the words typed without Kazakh letters widened to their Kazakh forms (of the viewer's passages)."""
+    query = (prefixes or CappedPrefixes(counts.commonest_starting))(parsed.query)
     if skeletons is None:
         return query
     variants = typed_variants(list(parsed.words), counts.view, skeletons)

@@ -20,7 +20,7 @@ from index.backends import marked_spans, stored_hit
 from index.counting import COLLAPSE_COLUMN, FACETS, copies, count, more_in_documents, pages, top
 from index.matches import Matches
 from index.query import (
-    MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, MAX_PREFIX_WORDS, SEARCH_FIELDS, SUGGEST_BELOW, ParsedQuery, check_size,
+    MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, SEARCH_FIELDS, SUGGEST_BELOW, CappedPrefixes, ParsedQuery, check_size,
     combined_filters, parse_query,
 )
 from index.ranking import PROXIMITY_DEPTH, proximity_phrase, without_common_words
@@ -163,7 +163,8 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     generation = _generation(searcher, caches)
     view = _view(searcher, caches, hidden)
     _check_cost(parsed, searcher, view)
-    query = _expanded(parsed, searcher, caches, view)
+    prefixes = _capped_prefixes(searcher, view)
+    query = _expanded(parsed, searcher, caches, view, prefixes)
     by_relevance = sort == "relevance"
     allowed = _both((caches.filters if caches else FilterCache(size=0)).allowed(
         searcher, generation, combined_filters(parsed.filter, filters)), view.passages)
@@ -202,7 +203,7 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     listed = sum(min(per_document, texts) for texts in facets["document_id"].values()) if per_document else total
     suggestion = suggest(searcher, text, caches, view) if total < SUGGEST_BELOW else None
     took = round((time.perf_counter() - started) * 1000, 1)
-    return SearchResults(text, total, hits, facets, took, suggestion, evaluator.partial, listed)
+    return SearchResults(text, total, hits, facets, took, suggestion, evaluator.partial, listed, prefixes.narrowed)
 
 
 def _generation(searcher: Searcher, caches: IndexCaches | None) -> Generation:
@@ -237,11 +238,11 @@ def _both(allowed: np.ndarray | None, visible: np.ndarray | None) -> np.ndarray 
 
 
 def _expanded(parsed: ParsedQuery, searcher: Searcher, caches: IndexCaches | None,
-              view: Visibility | None = None) -> Query:
-    """The parsed query with prefixes cut to their commonest words and the words typed without
-    Kazakh letters widened to their Kazakh forms (words of the passages in `view`, when given)."""
+              view: Visibility | None = None, prefixes: CappedPrefixes | None = None) -> Query:
+    """The parsed query with prefixes cut to their commonest words (by `prefixes`, which remembers those narrowed)
+    and the words typed without Kazakh letters widened to their Kazakh forms (words of the passages in `view`)."""
     view = view or Visibility(searcher, _generation(searcher, caches))
-    query = _capped_prefixes(parsed.query, searcher.reader(), view)
+    query = (prefixes or _capped_prefixes(searcher, view))(parsed.query)
     if caches is None:
         return query
     variants = typed_variants(list(parsed.words), searcher, caches.skeletons)
@@ -252,22 +253,10 @@ def _expanded(parsed: ParsedQuery, searcher: Searcher, caches: IndexCaches | Non
     return with_variants(query, variants)
 
 
-def _capped_prefixes(query: Query, reader, view: Visibility) -> Query:
-    """Each prefix as the OR of the MAX_PREFIX_WORDS words starting so that are in the most passages (of the view).
-
-    Ranking a union of hundreds of words walks all their postings; the commonest words
-    are what a person typing a short prefix most likely means.
-    """
-    def cap(node: Query) -> Query:
-        if not isinstance(node, Prefix):
-            return node
-        words = commonest_starting(reader, node.fieldname, node.text, MAX_PREFIX_WORDS, view)
-        if not words:
-            return node
-        terms = [Term(node.fieldname, word, boost=node.boost) for word in sorted(words)]
-        return Or(terms) if len(terms) > 1 else terms[0]
-
-    return query.accept(cap)
+def _capped_prefixes(searcher: Searcher, view: Visibility) -> CappedPrefixes:
+    """Prefixes cut to the words of the view's passages that are in the most of them."""
+    reader = searcher.reader()
+    return CappedPrefixes(lambda field, beginning, count: commonest_starting(reader, field, beginning, count, view))
 
 
 def suggest(searcher: Searcher, text: str, caches: IndexCaches | None = None,

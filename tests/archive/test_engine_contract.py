@@ -109,7 +109,7 @@ def answer(archive: Archive, query: str, **options) -> tuple:
     """What a search answers, ranking order aside: the passages, the total, the facets, the copies."""
     results = archive.search(query, limit=100, **options)
     return ({hit.passage_id: (hit.copy_count, hit.more_in_document, hit.page, hit.year, hit.language)
-             for hit in results.hits}, results.total, results.facets, results.listed)
+             for hit in results.hits}, results.total, results.facets, results.listed, results.narrowed_prefixes)
 
 
 def engines() -> list[str]:
@@ -248,3 +248,20 @@ def test_ingest_into_an_existing_archive_on_another_engine_is_refused_in_one_lin
         f"muragat: {root}: the archive keeps its index in the {REFERENCE} engine; to move it to {other}, "
         f"run `muragat reindex --engine {other} --archive {root}`"]
     assert Archive.existing(root).engine == REFERENCE
+
+
+@pytest.mark.parametrize("engine", engines())
+def test_a_prefix_beginning_more_words_than_are_searched_says_which_were(archives, archive_dirs, engine,
+                                                                       monkeypatch):
+    import index.query
+
+    monkeypatch.setattr(index.query, "MAX_PREFIX_WORDS", 2)
+    results = archives[engine].search("қа*", limit=100)  # қабылданды, қазына, қазақ, қалайды…: more than two
+    [(prefix, words)] = results.narrowed_prefixes.items()
+    assert prefix == "қа" and len(words) == 2 and all(word.startswith("қа") for word in words)
+    assert results.total == archives[engine].search(" OR ".join(words), limit=100).total
+    assert not archives[engine].search("шетел*", limit=100).narrowed_prefixes  # one word (шетелде): nothing left out
+    shown = run("search", "қа*", "--archive", archive_dirs[engine])
+    assert f"қа* begins many words: only the 2 commonest were searched ({', '.join(words)})" in shown.output
+    payload = json.loads(run("search", "қа*", "--json", "--archive", archive_dirs[engine]).output)
+    assert payload["narrowed_prefixes"] == {"қа": list(words)}

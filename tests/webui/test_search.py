@@ -140,6 +140,15 @@ def test_leading_wildcard_is_explained(client):
     assert "Сөздің басындағы * қолданылмайды" in html
 
 
+def test_a_prefix_searched_as_its_commonest_words_says_so(client):
+    html = unescape(client.get("/", query_string={"q": "құқ*"}).get_data(as_text=True))
+    notice = re.search(r'<p class="notice narrowed-prefix">(.*?)</p>', html, re.S)
+    assert notice and "«құқ*» көп сөздің басы: олардың ең жиі кездесетін 8 сөзі ғана ізделді (" in notice.group(1)
+    assert "құқықтары" in notice.group(1)
+    html = client.get("/", query_string={"q": "құқықтарын*"}).get_data(as_text=True)
+    assert "narrowed-prefix" not in html
+
+
 @pytest.mark.parametrize(("query_string", "says"), [
     ({"q": "ә" * 501}, "Сұрау тым ұзын (501 таңба): 500 таңбадан аспасын."),
     ({"q": " OR ".join(f"сөз{n}" for n in range(40))}, "32 не одан аз болсын"),

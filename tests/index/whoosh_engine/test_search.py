@@ -170,11 +170,12 @@ def test_undated_passages_fall_outside_every_year_range(cache):
 
 
 def test_a_prefix_searches_its_commonest_words(cache, monkeypatch):
-    import index.whoosh_engine.search
+    import index.query
 
-    monkeypatch.setattr(index.whoosh_engine.search, "MAX_PREFIX_WORDS", 1)
+    monkeypatch.setattr(index.query, "MAX_PREFIX_WORDS", 1)
     found = run(cache, "қаз*", limit=50)  # қазақстан (1 passage) and қазақстанның (1): the first in order kept
     assert found.total == 1 and len(found.hits) == 1
+    assert list(found.narrowed_prefixes) == ["қаз"]
 
 
 def test_a_very_common_word_is_not_searched_alone_beside_a_rarer_one(cache, monkeypatch):
