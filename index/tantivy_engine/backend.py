@@ -112,8 +112,7 @@ class TantivyBackend:
 
     def highlight(self, text: str, query: str, hidden: frozenset[str] = frozenset(),
                   recognised: bool = False) -> Fragments:
-        """The words the query matches marked (the near forms of recognised text are the whoosh engine's alone)."""
-        return searching.highlight(self.view(), text, query, hidden, self._skeletons)
+        return searching.highlight(self.view(), text, query, hidden, self._skeletons, recognised)
 
     def document_ids(self) -> set[str]:
         view = self.view()

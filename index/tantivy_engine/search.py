@@ -8,6 +8,7 @@ from collections.abc import Callable
 import numpy as np
 from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
 
+from index.approximate import NearForms, within
 from index.backends import marked_spans, stored_hit
 from index.counting import copies, count, more_in_documents, pages, top
 from index.query import (
@@ -18,6 +19,7 @@ from index.ranking import PROXIMITY_DEPTH, proximity_phrase, without_common_word
 from index.schema import NO_YEAR
 from index.seam import FILTER_PATTERN, SORTS, Filters, QueryError, SearchResults
 from index.snippets import Fragments, fragments
+from index.tantivy_engine.approximate import near_forms, with_near_forms
 from index.tantivy_engine.ranking import language_preference, proximity_scores, rescored
 from index.tantivy_engine.view import Counts, View, existing_terms, parsing_schema
 from index.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
@@ -45,8 +47,10 @@ def search(view: View, text: str, limit: int = 10, offset: int = 0, filters: Fil
     if allowed is not None:
         matches = matches.where(allowed[matches.docnums])
     preference = language_preference(view, parsed.language) if by_relevance else None
+    approximate = NearForms()
     if by_relevance:
         matches = rescored(view, counts, matches, searched, parsed.words, preference)
+        matches, approximate = with_near_forms(view, matches, near_forms(view, counts, text, parsed.words), allowed)
     near = proximity_phrase(searched) if by_relevance else None
     depth = max(offset + limit, PROXIMITY_DEPTH) if near is not None else offset + limit
     arrays = view.arrays
@@ -58,7 +62,9 @@ def search(view: View, text: str, limit: int = 10, offset: int = 0, filters: Fil
     total, facets = count(view, arrays, matches.docnums)
     more = more_in_documents(view, arrays, ranked[:offset + limit], offset, per_document, facets["document_id"])
     stored = view.stored([number for number, _ in shown])
-    hits = tuple(stored_hit(fields, score, terms, elsewhere[number], more.get(number, 0))
+    near_terms = {"text": terms["text"], "exact": terms["exact"] | approximate.words}
+    hits = tuple(stored_hit(fields, score, near_terms if number in approximate.approximate else terms,
+                            elsewhere[number], more.get(number, 0), number in approximate.approximate)
                  for fields, (number, score) in zip(stored, shown))
     listed = sum(min(per_document, texts) for texts in facets["document_id"].values()) if per_document else total
     suggestion = suggest(view, text, counts, skeletons) if total < SUGGEST_BELOW else None
@@ -177,6 +183,7 @@ def matching_pages(view: View, text: str, document_id: str, hidden: frozenset[st
     counts = Counts(view, visible_passages(view, hidden))
     _check_cost(parsed, counts)
     matches = view.matches(_expanded(parsed, counts, skeletons))
+    matches, _ = with_near_forms(view, matches, near_forms(view, counts, text, parsed.words), counts.passages)
     allowed = _both(allowed_passages(view, combined_filters(parsed.filter, Filters(document_id=document_id))),
                     counts.passages)
     matches = matches.where(allowed[matches.docnums])
@@ -184,14 +191,19 @@ def matching_pages(view: View, text: str, document_id: str, hidden: frozenset[st
 
 
 def highlight(view: View, text: str, query_text: str, hidden: frozenset[str] = frozenset(),
-              skeletons: SkeletonIndex | None = None) -> Fragments:
-    """A whole text (a page) with the words a query matches marked, as the viewer's search chooses them."""
+              skeletons: SkeletonIndex | None = None, recognised: bool = False) -> Fragments:
+    """A whole text (a page) with the words a query matches marked, as the viewer's search chooses them; on a
+    `recognised` (OCR) page, the typed words' near forms too."""
     counts = Counts(view, visible_passages(view, hidden))
     try:
-        query = _expanded(parse_query(query_text, parsing_schema()), counts, skeletons)
+        parsed = parse_query(query_text, parsing_schema())
+        query = _expanded(parsed, counts, skeletons)
     except QueryError:
         return fragments(text, [])
-    return fragments(text, marked_spans(text, _highlight_terms(query, counts)))
+    terms = _highlight_terms(query, counts)
+    if recognised:
+        terms["exact"] |= set(near_forms(view, counts, query_text, parsed.words))
+    return fragments(text, marked_spans(text, terms))
 
 
 def suggest(view: View, text: str, counts: Counts, skeletons: SkeletonIndex | None = None) -> str | None:
@@ -228,26 +240,10 @@ def _nearest(word: str, counts: Counts, skeletons: SkeletonIndex | None) -> str 
             swapped = word[:index] + swaps[letter] + word[index + 1:]
             if _found(swapped, counts, skeletons):
                 return swapped
-    near = [(frequency, term) for term, frequency in counts.view.starting("exact", word[:2])
-            if abs(len(term) - len(word)) <= 2 and _within_two_edits(word, term)]
+    candidates = counts.view.starting("exact", word[:2])
+    close = set(within(word, [term for term, _ in candidates], 2)) - {word}
+    near = [(frequency, term) for term, frequency in candidates if term in close]
     if counts.restricted:
         near = [(counts.doc_frequency("exact", term), term) for _, term in near]
     held = [pair for pair in near if pair[0] > 0]
     return min(held, key=lambda pair: (-pair[0], pair[1]))[1] if held else None
-
-
-def _within_two_edits(word: str, other: str) -> bool:
-    """Whether two words are at most two insertions, deletions or substitutions apart (and not equal)."""
-    if word == other:
-        return False
-    previous = list(range(len(other) + 1))
-    for index, letter in enumerate(word, 1):
-        current = [index]
-        for position, other_letter in enumerate(other, 1):
-            current.append(min(previous[position] + 1, current[-1] + 1,
-                               previous[position - 1] + (letter != other_letter)))
-        if min(current) > 2:
-            return False
-        previous = current
-    return previous[-1] <= 2
-
