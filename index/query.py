@@ -382,8 +382,7 @@ class CappedPrefixes:
             return node
         if len(words) > MAX_PREFIX_WORDS:
             words = words[:MAX_PREFIX_WORDS]
-            if node.fieldname == "text" or node.text not in self.narrowed:  # the text's words rather than the title's
-                self.narrowed[node.text] = tuple(sorted(words))
+            self.narrowed.setdefault(node.text, tuple(sorted(words)))
         terms = [Term(node.fieldname, word, boost=node.boost) for word in sorted(words)]
         return Or(terms) if len(terms) > 1 else terms[0]
 
