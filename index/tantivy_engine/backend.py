@@ -6,6 +6,7 @@ keeps the index; its writer builds segments on several threads and merges them i
 """
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -61,7 +62,7 @@ class TantivyBackend:
         with self._lock:
             if self._view is None or self._view.key != stamp:
                 index.reload()
-                self._view = View(index, stamp)
+                self._view = View(index, stamp, _holds_deletions(self.directory))
             return self._view
 
     def warm(self) -> None:
@@ -144,3 +145,10 @@ class TantivyBackend:
 
     def optimize(self) -> None:
         optimize(self.index)
+
+
+def _holds_deletions(directory: Path) -> bool:
+    """Whether the commit's segments hold deleted passages (tantivy's meta.json names their delete files): tantivy's
+    term statistics count those until a merge drops them."""
+    meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+    return any(segment.get("deletes") for segment in meta.get("segments", []))

@@ -85,8 +85,9 @@ def _with_proximity(view: View, near: Phrase, ordered: list[tuple[int, float]],
 
 
 def visible_passages(view: View, hidden: frozenset[str]) -> np.ndarray | None:
-    """A bool per passage: False for those of the `hidden` documents; None when none is hidden."""
-    if not hidden:
+    """A bool per passage: False for those of the `hidden` documents; None when none is hidden, and no passage is
+    deleted (then every count is taken over the passages, not from tantivy's statistics, which count deleted ones)."""
+    if not hidden and not view.holds_deletions:
         return None
     documents = view.arrays.column(view, "document_id")
     shown = np.fromiter((value not in hidden for value in documents.values), dtype=bool, count=len(documents.values))

@@ -24,8 +24,10 @@ class View:
     """A searcher of the index, its passages' arrays, and the index's words as the shared modules ask for them
     (index.variants.Lexicon: `generation`, `lexicon`; index.ranking.PassageCounts: `doc_count`, `doc_frequency`)."""
 
-    def __init__(self, index: tantivy.Index, key: int) -> None:
+    def __init__(self, index: tantivy.Index, key: int, holds_deletions: bool = False) -> None:
         self.index = index
+        # Deleted passages still count in tantivy's term statistics (doc_freq, terms_with_prefix) until merged away.
+        self.holds_deletions = holds_deletions
         self.schema = index.schema
         self.searcher = index.searcher()
         self.key = key

@@ -65,8 +65,9 @@ class FilterCache:
         return self._kept((generation.key, repr(query)), passages)
 
     def visible(self, searcher: Searcher, generation: Generation, hidden: frozenset[str]) -> np.ndarray | None:
-        """A bool per passage: False for those of the `hidden` documents (a viewer's); None when none is hidden."""
-        if not hidden:
+        """A bool per passage: False for those of the `hidden` documents (a viewer's) and for deleted ones (until a
+        merge drops them, whoosh still counts their words); None when none is hidden or deleted."""
+        if not hidden and not searcher.reader().has_deletions():
             return None
         return self._kept((generation.key, "hidden", hidden), lambda: visible_passages(generation, searcher, hidden))
 

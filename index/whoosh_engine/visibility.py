@@ -58,13 +58,11 @@ class Visibility:
         return self.generation.postings(self.searcher, field, text, math.inf)
 
 
-def visible_passages(generation: Generation, searcher: Searcher, hidden: frozenset[str]) -> np.ndarray | None:
-    """A bool per passage: False for those of the `hidden` documents; None when none is hidden."""
-    if not hidden:
-        return None
+def visible_passages(generation: Generation, searcher: Searcher, hidden: frozenset[str]) -> np.ndarray:
+    """A bool per passage: False for those of the `hidden` documents and for deleted ones."""
     documents = generation.column(searcher, "document_id")
     shown = np.fromiter((value not in hidden for value in documents.values), dtype=bool, count=len(documents.values))
-    return shown[documents.codes]
+    return shown[documents.codes] & generation.live(searcher)
 
 
 def existing_terms(query: Query, reader: IndexReader, view: Visibility | None = None) -> set[tuple[str, str]]:
