@@ -26,6 +26,7 @@ from whoosh.query import And, Every, NullQuery, NumericRange, Or, Phrase, Prefix
 from whoosh.query.compound import CompoundQuery
 
 from index.analysis import exact_analyzer, kazakh_analyzer
+from index.kazakh import sort_key
 from index.language import LANGUAGES, preferred_language, query_languages
 from index.seam import FILTER_PATTERN, Filters, QueryError
 
@@ -382,7 +383,7 @@ class CappedPrefixes:
             return node
         if len(words) > MAX_PREFIX_WORDS:
             words = words[:MAX_PREFIX_WORDS]
-            self.narrowed.setdefault(node.text, tuple(sorted(words)))
+            self.narrowed.setdefault(node.text, tuple(sorted(words, key=sort_key)))
         terms = [Term(node.fieldname, word, boost=node.boost) for word in sorted(words)]
         return Or(terms) if len(terms) > 1 else terms[0]
 

@@ -37,8 +37,9 @@ dev half and our own) and checked on the keyword set.
 """
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from typing import Protocol
 
@@ -85,6 +86,12 @@ SAME_PAGE_FACTOR = 0.8
 # A query leaning to one language (a question asked in Russian) ranks the other language's
 # passages at this share of their score: they match it only on what both languages write alike.
 OTHER_LANGUAGE_FACTOR = 0.5
+
+
+def commonest_first(words: Iterable[tuple[str, int]], count: int) -> list[str]:
+    """The `count` words in the most passages of (word, passages) pairs, the commonest first; of words in as many,
+    the first in alphabetical order (the word itself before its longer forms: жыл before жылжуы)."""
+    return [word for word, _ in heapq.nsmallest(count, words, key=lambda pair: (-pair[1], pair[0]))]
 
 
 def robertson_idf(documents: int, frequency: int) -> float:

@@ -2,7 +2,6 @@
 (index.query's whoosh query tree) walked into tantivy queries."""
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Iterable
 from functools import lru_cache
@@ -15,7 +14,7 @@ from whoosh.query import (
 
 from index.matches import Matches
 from index.query import query_schema
-from index.ranking import TITLE_BOOST
+from index.ranking import TITLE_BOOST, commonest_first
 from index.tantivy_engine.columns import Generation
 from index.tantivy_engine.schema import SEARCHED
 
@@ -120,8 +119,7 @@ class Counts:
         words = self.view.starting(fieldname, beginning)
         if self.restricted:
             words = [(word, self.doc_frequency(fieldname, word)) for word, _ in words]
-        return [word for _, word in heapq.nlargest(count, ((frequency, word) for word, frequency in words
-                                                          if 0 < frequency <= at_most))]
+        return commonest_first(((word, frequency) for word, frequency in words if 0 < frequency <= at_most), count)
 
 
 def existing_terms(query: Query, counts: Counts) -> set[tuple[str, str]]:

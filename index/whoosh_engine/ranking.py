@@ -1,7 +1,6 @@
 """The ranking model (index/ranking.py) on the whoosh engine: its evidence scored over the postings arrays."""
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Callable, Sequence
 
@@ -12,7 +11,7 @@ from whoosh.scoring import BM25F
 
 from index import ranking as model
 from index.matches import Matches
-from index.ranking import _parts, robertson_idf
+from index.ranking import _parts, commonest_first, robertson_idf
 from index.whoosh_engine.engine import Evaluator, idf_by_language
 from index.whoosh_engine.postings import locate
 from index.whoosh_engine.visibility import Visibility, existing_terms
@@ -82,8 +81,7 @@ def commonest_starting(reader: IndexReader, field: str, beginning: str, count: i
     counts = counts if counts is not None else reader
     words = (reader.schema[field].from_bytes(word) for word in reader.expand_prefix(field, beginning))
     frequencies = ((counts.doc_frequency(field, word), word) for word in words)
-    return [word for _, word in heapq.nlargest(count, ((frequency, word) for frequency, word in frequencies
-                                                      if 0 < frequency <= at_most))]
+    return commonest_first(((word, frequency) for frequency, word in frequencies if 0 < frequency <= at_most), count)
 
 
 def page_scores(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]], docnums: np.ndarray) -> np.ndarray:

@@ -34,3 +34,13 @@ def test_a_prefix_is_searched_as_the_words_of_passages_still_there(backend):
 def test_did_you_mean_offers_no_word_of_a_deleted_document(backend):
     assert backend.search("тыңшылардын", limit=20).suggestion is None
     assert backend.search("жылдат", limit=20).suggestion in (None, "жылдар")
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_of_words_in_as_many_passages_a_prefix_keeps_the_first_in_the_alphabet(engine, tmp_path, monkeypatch):
+    monkeypatch.setattr(index.query, "MAX_PREFIX_WORDS", 2)
+    backend = open_backend(tmp_path / engine, engine)
+    backend.write([IndexedPassage("a", "a", "Бірінші", 1, f"Жылы күн. {FILLER}"),
+                   IndexedPassage("b", "b", "Екінші", 1, f"Жылы жел, жылжуы баяу. {FILLER}"),
+                   IndexedPassage("c", "c", "Үшінші", 1, f"Бір жыл өтті. {FILLER}")])
+    assert backend.search("жыл*", limit=20).narrowed_prefixes == {"жыл": ("жыл", "жылы")}

@@ -143,7 +143,7 @@ def test_leading_wildcard_is_explained(client):
 def test_a_prefix_searched_as_its_commonest_words_says_so(client):
     html = unescape(client.get("/", query_string={"q": "құқ*"}).get_data(as_text=True))
     notice = re.search(r'<p class="notice narrowed-prefix">(.*?)</p>', html, re.S)
-    assert notice and "«құқ*» көп сөздің басы: олардың ең жиі кездесетін 8 сөзі ғана ізделді (" in notice.group(1)
+    assert notice and "«құқ*» деп басталатын сөз көп: олардың ең жиі кездесетін 8 сөзі ғана ізделді (" in notice.group(1)
     assert "құқықтары" in notice.group(1)
     html = client.get("/", query_string={"q": "құқықтарын*"}).get_data(as_text=True)
     assert "narrowed-prefix" not in html
