@@ -31,11 +31,12 @@ MAX_WORDS = 8  # typed words looked at; the rest of a long query is searched as 
 # dictionary under them; with two, 5 times faster than with one (about 20 ms a word against 100, 60k word
 # forms of the 210k bench archive) and the same near forms found (62 of 63 over 8 words).
 KEPT_LETTERS = 2
-MAX_CANDIDATES = 50  # words within the distance looked at per typed word (the dictionary's first)
-# Kazakh letters Tesseract reads as their Russian look-alikes (ұ as у, қ as к, ө as о): a near form may differ
+MAX_CANDIDATES = 50  # words within the distance that OCR passages hold, kept per typed word
+MAX_LOOKED = 500  # words within the distance looked up per typed word, at most
+# Kazakh letters Tesseract reads as their look-alikes (ұ as у or ү, қ as к, ө as о): a near form may differ
 # in its first KEPT_LETTERS by these, at one edit less elsewhere (ұйымдар: уйымдар). Each costs one more walk
 # of the dictionary, so only these, one way.
-MISREAD_AS = {"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х"}
+MISREAD_AS = {"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "уү", "ү": "у", "һ": "х"}
 NEAR_WEIGHT = 0.3  # a near form's score, beside an exact match's
 # Syntax that says the words are meant as typed: a phrase, a prefix, an =exact form, a field, an operator.
 _SYNTAX = re.compile(r'["*=:]|(?<!\S)-|\b(?:AND|OR|NOT)\b')
@@ -77,11 +78,19 @@ def within(word: str, words: Iterable[str], edits: int) -> list[str]:
 
 
 def commonest(word: str, candidates: Iterable[str], typed: Sequence[str], frequency: Callable[[str], int]) -> list[str]:
-    """The NEAR_FORMS of a word's candidates (the first MAX_CANDIDATES, none typed) in the most OCR passages
-    (`frequency`), the commonest first; none that no OCR passage holds."""
-    looked = islice(dict.fromkeys(term for term in candidates if term != word and term not in typed), MAX_CANDIDATES)
-    held = sorted(((frequency(term), term) for term in looked), key=lambda pair: (-pair[0], pair[1]))
-    return [term for count, term in held[:NEAR_FORMS] if count]
+    """The NEAR_FORMS of a word's candidates (none typed) in the most OCR passages the viewer sees (`frequency`), the
+    commonest first: of the candidates in alphabetical order (each engine's dictionary order aside), the first
+    MAX_CANDIDATES such passages hold, at most MAX_LOOKED looked up. Words no such passage holds are passed over
+    before any is kept: neither hidden documents nor text layers crowd out a scan's near form."""
+    held = []
+    for term in islice(sorted(set(candidates) - {word, *typed}), MAX_LOOKED):
+        count = frequency(term)
+        if count:
+            held.append((count, term))
+            if len(held) == MAX_CANDIDATES:
+                break
+    held.sort(key=lambda pair: (-pair[0], pair[1]))
+    return [term for _, term in held[:NEAR_FORMS]]
 
 
 def with_near(matches: Matches, near: Matches) -> tuple[Matches, frozenset[int]]:

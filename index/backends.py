@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from index.analysis import term_spans
-from index.schema import NO_YEAR, IndexedPassage
+from index.approximate import NearForms
+from index.schema import NO_YEAR, OCR, IndexedPassage
 from index.seam import Hit, PassageWriter
 from index.snippets import match_spans, snippet
 
@@ -46,10 +47,13 @@ def marked_spans(text: str, terms: dict[str, set[str]]) -> list[tuple[int, int]]
 
 
 def stored_hit(fields: dict, score: float, terms: dict[str, set[str]], elsewhere: tuple[int, list[tuple[str, int]]],
-               more_in_document: int, approximate: bool = False) -> Hit:
-    """A ranked passage from its stored fields, its snippet marking the query's `terms`; `elsewhere` is (how many
-    other documents hold its text, the first of them)."""
+               more_in_document: int, near: NearForms = NearForms(), number: int = -1) -> Hit:
+    """A ranked passage from its stored fields, its snippet marking the query's `terms` (and in recognised text the
+    `near` forms searched); `elsewhere` is (how many other documents hold its text, the first of them). The passage
+    is `approximate` when its `number` is among those the near forms alone found."""
     text = fields.get("text", "")
+    if near.words and fields.get("source") == OCR:
+        terms = {**terms, "exact": terms["exact"] | near.words}
     year = fields.get("year")
     return Hit(
         passage_id=fields["passage_id"],
@@ -65,5 +69,5 @@ def stored_hit(fields: dict, score: float, terms: dict[str, set[str]], elsewhere
         copy_count=elsewhere[0],
         copies=tuple(elsewhere[1]),
         more_in_document=more_in_document,
-        approximate=approximate,
+        approximate=number in near.approximate,
     )

@@ -12,8 +12,8 @@ from index.approximate import NearForms, within
 from index.backends import marked_spans, stored_hit
 from index.counting import copies, count, more_in_documents, pages, top
 from index.query import (
-    MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, SUGGEST_BELOW, CappedPrefixes, ParsedQuery, check_size, combined_filters,
-    parse_query,
+    MAX_CORRECTED_LETTERS, MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, SUGGEST_BELOW, CappedPrefixes, ParsedQuery,
+    check_size, combined_filters, parse_query,
 )
 from index.ranking import PROXIMITY_DEPTH, proximity_phrase, without_common_words
 from index.schema import NO_YEAR
@@ -62,12 +62,10 @@ def search(view: View, text: str, limit: int = 10, offset: int = 0, filters: Fil
     total, facets = count(view, arrays, matches.docnums)
     more = more_in_documents(view, arrays, ranked[:offset + limit], offset, per_document, facets["document_id"])
     stored = view.stored([number for number, _ in shown])
-    near_terms = {"text": terms["text"], "exact": terms["exact"] | approximate.words}
-    hits = tuple(stored_hit(fields, score, near_terms if number in approximate.approximate else terms,
-                            elsewhere[number], more.get(number, 0), number in approximate.approximate)
+    hits = tuple(stored_hit(fields, score, terms, elsewhere[number], more.get(number, 0), approximate, number)
                  for fields, (number, score) in zip(stored, shown))
     listed = sum(min(per_document, texts) for texts in facets["document_id"].values()) if per_document else total
-    suggestion = suggest(view, text, counts, skeletons) if total < SUGGEST_BELOW else None
+    suggestion = suggest(view, text, counts, skeletons) if total < SUGGEST_BELOW and not approximate.approximate else None
     took = round((time.perf_counter() - started) * 1000, 1)
     return SearchResults(text, total, hits, facets, took, suggestion, False, listed, prefixes.narrowed)
 
@@ -215,7 +213,8 @@ def suggest(view: View, text: str, counts: Counts, skeletons: SkeletonIndex | No
     pieces, last = [], 0
     for token in analyzer(text, mode="query", chars=True):
         start, end, word = token.startchar, token.endchar, token.text
-        if (len(word) < 4 or not word.isalpha() or text[end:end + 1] in (":", "*")
+        if (not 4 <= len(word) <= MAX_CORRECTED_LETTERS or not word.isalpha()
+                or text[end:end + 1] in (":", "*")
                 or text[start:end] in ("AND", "OR", "NOT") or any(a <= start < b for a, b in filters)
                 or _found(word, counts, skeletons)):
             continue

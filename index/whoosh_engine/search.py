@@ -20,8 +20,8 @@ from index.backends import marked_spans, stored_hit
 from index.counting import COLLAPSE_COLUMN, FACETS, copies, count, more_in_documents, pages, top
 from index.matches import Matches
 from index.query import (
-    MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, SEARCH_FIELDS, SUGGEST_BELOW, CappedPrefixes, ParsedQuery, check_size,
-    combined_filters, parse_query,
+    MAX_CORRECTED_LETTERS, MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, SEARCH_FIELDS, SUGGEST_BELOW, CappedPrefixes,
+    ParsedQuery, check_size, combined_filters, parse_query,
 )
 from index.ranking import PROXIMITY_DEPTH, proximity_phrase, without_common_words
 from index.seam import FILTER_PATTERN, SORTS, TIME_BUDGET_SECONDS, Filters, QueryError, SearchResults
@@ -196,13 +196,10 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     total, facets = count(searcher, generation, matches.docnums)
     more = more_in_documents(searcher, generation, ranked[:offset + limit], offset, per_document,
                              facets["document_id"])
-    near_terms = {"text": terms["text"], "exact": terms["exact"] | approximate.words}
-    hits = tuple(stored_hit(searcher.stored_fields(docnum), score,
-                            near_terms if docnum in approximate.approximate else terms,
-                            elsewhere[docnum], more.get(docnum, 0), docnum in approximate.approximate)
-                 for docnum, score in shown)
+    hits = tuple(stored_hit(searcher.stored_fields(docnum), score, terms, elsewhere[docnum], more.get(docnum, 0),
+                            approximate, docnum) for docnum, score in shown)
     listed = sum(min(per_document, texts) for texts in facets["document_id"].values()) if per_document else total
-    suggestion = suggest(searcher, text, caches, view) if total < SUGGEST_BELOW else None
+    suggestion = suggest(searcher, text, caches, view) if total < SUGGEST_BELOW and not approximate.approximate else None
     took = round((time.perf_counter() - started) * 1000, 1)
     return SearchResults(text, total, hits, facets, took, suggestion, evaluator.partial, listed, prefixes.narrowed)
 
@@ -275,7 +272,8 @@ def suggest(searcher: Searcher, text: str, caches: IndexCaches | None = None,
     pieces, last = [], 0
     for token in analyzer(text, mode="query", chars=True):
         start, end, word = token.startchar, token.endchar, token.text
-        if (len(word) < 4 or not word.isalpha() or text[end:end + 1] in (":", "*")
+        if (not 4 <= len(word) <= MAX_CORRECTED_LETTERS or not word.isalpha()
+                or text[end:end + 1] in (":", "*")
                 or text[start:end] in ("AND", "OR", "NOT") or any(a <= start < b for a, b in filters)
                 or _found(searcher, word, caches, view)):
             continue

@@ -18,6 +18,8 @@ PASSAGES = [
     IndexedPassage("hidden", "d", "Құпия", 1, "Есептер мұрағатқағы сөреде. " + FILLER, source=OCR),
     *[IndexedPassage(f"other-{n}", "e", "Жаңалық", n + 1, f"Жаңалық {n}. " + FILLER) for n in range(6)],
     IndexedPassage("first-letter", "f", "Хаттар", 2, "Халықаралық уйымдар хат жазды. " + FILLER, source=OCR),
+    IndexedPassage("two-words", "g", "Хаттар", 1, "Үлттық мұражайда объективті деректер. " + FILLER, source=OCR),
+    IndexedPassage("sole", "h", "Есеп", 1, "Субьектілігі туралы анықтама. " + FILLER, source=OCR),
 ]
 
 
@@ -55,6 +57,22 @@ def test_a_kazakh_first_letter_misread_as_its_look_alike_is_found(backend):
     assert [hit.passage_id for hit in found.hits] == ["first-letter"] and found.hits[0].approximate
 
 
+def test_ұ_read_as_ү_is_found(backend):
+    assert ids(backend, "ұлттық") == ["two-words"]
+
+
+def test_a_near_form_is_marked_in_a_scan_that_another_word_found(backend):
+    [hit] = backend.search("үлттық объективті", limit=20).hits  # found by объективті; ұлттық read as үлттық
+    assert [piece for piece, marked in hit.snippet if marked] == ["Үлттық", "объективті"]
+    [hit] = backend.search("ұлттық объективті", limit=20).hits
+    assert not hit.approximate and [piece for piece, marked in hit.snippet if marked] == ["Үлттық", "объективті"]
+
+
+def test_the_misreading_a_word_found_is_not_offered_as_its_correction(backend):
+    found = backend.search("субъектілігі", limit=20)
+    assert [hit.passage_id for hit in found.hits] == ["sole"] and found.suggestion is None
+
+
 def test_the_same_misreading_in_a_text_layer_is_not_found(backend):
     assert "typeset" not in ids(backend, "мұрағаттағы")
 
@@ -82,7 +100,17 @@ def test_short_words_have_no_near_forms_and_long_ones_two_edits(backend):
 def test_the_words_looked_for_and_their_misread_starts():
     assert looked_for("мұрағаттағы қорда бар", ("мұрағаттағы", "қорда", "бар")) == ["мұрағаттағы", "қорда"]
     assert looked_for('"мұрағаттағы" қорда', ("мұрағаттағы", "қорда")) == []
-    assert misread_starts("ұйымдар") == ["уйымдар"]
+    assert misread_starts("ұйымдар") == ["уйымдар", "үйымдар"]
     assert set(misread_starts("қөлік")) == {"қолік", "көлік", "колік"}
     assert within("мұрағаттағы", ["мұрағатгағы", "мұрағатқағы", "мұрағат", "мұрағаттағы"], 2) == [
         "мұрағатгағы", "мұрағатқағы", "мұрағаттағы"]
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_near_forms_of_hidden_documents_do_not_crowd_out_a_viewers_own(engine, tmp_path):
+    crowd = " ".join(f"мұрағат{first}{second}ғы" for first in "аб" for second in "бвгдежзийклмнопрстуфхцчшщыэюя")
+    # 58 near forms, all before the scan's мұрағатгағы in the alphabet
+    backend = open_backend(tmp_path / engine, engine)
+    backend.write([IndexedPassage("scanned", "b", "Хаттар", 1, MISREAD, source=OCR),
+                   IndexedPassage("crowd", "secret", "Құпия", 1, crowd + ". " + FILLER, source=OCR)])
+    assert ids(backend, "мұрағаттағы", hidden=frozenset({"secret"})) == ["scanned"]
