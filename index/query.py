@@ -15,6 +15,7 @@ unless the query itself says its language clearly (a question typed in Russian o
 """
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -163,7 +164,8 @@ class BilingualPhrasePlugin(qparser.PhrasePlugin):
 
 
 class ExactPrefixPlugin(qparser.PrefixPlugin):
-    """`конститу*`: surface words starting so (the prefix is normalised, never stemmed)."""
+    """`конститу*`: surface words starting so (the prefix is normalised, never stemmed); `title:конститу*` and
+    `author:…*`: words of that field starting so (MultifieldPrefixesAside leaves a plain prefix unfielded)."""
 
     class PrefixNode(syntax.TextNode):
         qclass = Prefix
@@ -172,7 +174,7 @@ class ExactPrefixPlugin(qparser.PrefixPlugin):
             return f"{self.text!r}*"
 
         def query(self, parser):
-            fieldname = "exact" if (self.fieldname or parser.fieldname) in SEARCH_FIELDS else self.fieldname
+            fieldname = self.fieldname or "exact"  # a typed field (title:, author:), else the forms as written
             analyzer = parser.schema["exact"].analyzer
             prefixes = []
             for language in parser.languages:
@@ -190,9 +192,28 @@ class ExactPrefixPlugin(qparser.PrefixPlugin):
     nodetype = PrefixNode
 
 
+class MultifieldPrefixesAside(qparser.MultifieldPlugin):
+    """Plain words searched in text and title; a plain prefix left unfielded, for ExactPrefixPlugin to search the
+    forms as written, while a typed `title:` prefix keeps its field."""
+
+    def do_multifield(self, parser, group):
+        for index, node in enumerate(group):
+            if isinstance(node, syntax.GroupNode):
+                group[index] = self.do_multifield(parser, node)
+            elif node.has_fieldname and node.fieldname is None and not isinstance(node, ExactPrefixPlugin.PrefixNode):
+                copies = []
+                for fieldname in self.fieldnames:
+                    fielded = copy.copy(node)
+                    fielded.set_fieldname(fieldname)
+                    fielded.set_boost(self.boosts.get(fieldname, 1.0))
+                    copies.append(fielded)
+                group[index] = self.group(copies)
+        return group
+
+
 def build_parser(schema: Schema, languages: tuple[str, ...]) -> qparser.QueryParser:
     parser = BilingualParser(schema, languages, group=qparser.OrGroup.factory(0.9))
-    parser.add_plugin(qparser.MultifieldPlugin(list(SEARCH_FIELDS)))
+    parser.add_plugin(MultifieldPrefixesAside(list(SEARCH_FIELDS)))
     parser.remove_plugin_class(qparser.PhrasePlugin)
     parser.add_plugin(BilingualPhrasePlugin())
     parser.remove_plugin_class(qparser.WildcardPlugin)

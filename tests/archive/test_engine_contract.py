@@ -50,6 +50,7 @@ QUERIES = [
     "конституция OR парламент",
     "конституция AND қабылданды",
     "title:мектептер",
+    "title:мект*",  # a prefix of the titles' words
     "collection:laws конституция",
     "year:2001..2010",
     "year:2024 мектеп",
@@ -265,3 +266,11 @@ def test_a_prefix_beginning_more_words_than_are_searched_says_which_were(archive
     assert f"қа* begins many words: only the 2 commonest were searched ({', '.join(words)})" in shown.output
     payload = json.loads(run("search", "қа*", "--json", "--archive", archive_dirs[engine]).output)
     assert payload["narrowed_prefixes"] == {"қа": list(words)}
+
+
+@pytest.mark.parametrize("engine", engines())
+def test_a_title_prefix_searches_the_titles(archives, engine):
+    titles = {hit.title for hit in archives[engine].search("title:мект*", limit=100).hits}
+    assert titles == {"Жаңа мектептер"}
+    assert {hit.title for hit in archives[engine].search("title:консти*", limit=100).hits} == {"Конституция туралы"}
+    assert not archives[engine].search("title:референ*", limit=100).hits  # in a text, in no title
