@@ -178,9 +178,11 @@ class ExactPrefixPlugin(qparser.PrefixPlugin):
             analyzer = parser.schema["exact"].analyzer
             prefixes = []
             for language in parser.languages:
-                texts = [token.text for token in analyzer(self.text, mode="query", tokenize=False, removestops=False,
-                                                          language=language)]
-                prefixes.append(texts[0] if texts else "")
+                written = _analysed_whole(analyzer, self.text, language)
+                if fieldname != "exact":  # titles and authors keep stems: a whole word typed as a prefix is cut so
+                    stem = _analysed_whole(parser.schema[fieldname].analyzer, self.text, language)
+                    written = stem if len(stem) >= MIN_PREFIX_CHARS and written.startswith(stem) else written
+                prefixes.append(written)
             if min(map(len, prefixes)) < MIN_PREFIX_CHARS:
                 raise QueryError(
                     f"«{self.text}*» is too short a prefix: type at least {MIN_PREFIX_CHARS} letters before *",
@@ -190,6 +192,12 @@ class ExactPrefixPlugin(qparser.PrefixPlugin):
                                          for prefix in prefixes]), self)
 
     nodetype = PrefixNode
+
+
+def _analysed_whole(analyzer, text: str, language: str) -> str:
+    """A typed prefix as the analyzer leaves it, taken whole (not split into words)."""
+    texts = [token.text for token in analyzer(text, mode="query", tokenize=False, removestops=False, language=language)]
+    return texts[0] if texts else ""
 
 
 class MultifieldPrefixesAside(qparser.MultifieldPlugin):
@@ -406,7 +414,8 @@ class CappedPrefixes:
             return node
         if len(words) > MAX_PREFIX_WORDS:
             words = words[:MAX_PREFIX_WORDS]
-            self.narrowed.setdefault(node.text, tuple(sorted(words, key=sort_key)))
+            typed = node.text if node.fieldname == "exact" else f"{node.fieldname}:{node.text}"  # title:кон beside кон
+            self.narrowed.setdefault(typed, tuple(sorted(words, key=sort_key)))
         terms = [Term(node.fieldname, word, boost=node.boost) for word in sorted(words)]
         return Or(terms) if len(terms) > 1 else terms[0]
 

@@ -266,6 +266,7 @@ def test_a_prefix_beginning_more_words_than_are_searched_says_which_were(archive
     assert f"қа* begins many words: only the 2 commonest were searched ({', '.join(words)})" in shown.output
     payload = json.loads(run("search", "қа*", "--json", "--archive", archive_dirs[engine]).output)
     assert payload["narrowed_prefixes"] == {"қа": list(words)}
+    assert list(archives[engine].search("қа* title:қа*", limit=100).narrowed_prefixes) == ["қа"]  # no title word
 
 
 @pytest.mark.parametrize("engine", engines())
@@ -274,3 +275,5 @@ def test_a_title_prefix_searches_the_titles(archives, engine):
     assert titles == {"Жаңа мектептер"}
     assert {hit.title for hit in archives[engine].search("title:консти*", limit=100).hits} == {"Конституция туралы"}
     assert not archives[engine].search("title:референ*", limit=100).hits  # in a text, in no title
+    # a whole title word typed as a prefix: the title keeps stems, so the prefix is cut to its stem
+    assert {hit.title for hit in archives[engine].search("title:мектептер*", limit=100).hits} == {"Жаңа мектептер"}

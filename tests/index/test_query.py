@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.query import AndNot, Every, NumericRange, Phrase, Prefix, Term
 
-from index.query import QueryError, parse_query, query_schema
+from index.query import CappedPrefixes, QueryError, parse_query, query_schema
 
 SCHEMA = query_schema()  # the query language parses without an index
 
@@ -216,3 +216,9 @@ def test_a_prefix_that_is_a_stop_word_is_still_a_prefix():
 def test_words_left_out_give_no_clue_to_the_querys_language():
     assert leaves(parse("тарих -в -с").query) >= {("Term", "text", "тарих")}  # в and с are Russian clues
     assert parse("тарих -в -с").language is None
+
+
+def test_a_narrowed_prefix_is_named_with_its_field_beside_the_same_letters_in_the_text():
+    prefixes = CappedPrefixes(lambda field, beginning, count: [f"{beginning}{n}" for n in range(count)])
+    prefixes(parse_query("кон* title:кон*", query_schema()).query)
+    assert list(prefixes.narrowed) == ["кон", "title:кон"]
