@@ -10,6 +10,7 @@ from index.approximate import (
     KEPT_LETTERS, NEAR_WEIGHT, NearForms, commonest, distance, looked_for, misread_starts, with_near, within,
 )
 from index.matches import Matches
+from index.ranking import best
 from index.schema import OCR
 from index.tantivy_engine.ranking import RESCORE_DEPTH, Evidence
 from index.tantivy_engine.view import Counts, View
@@ -51,7 +52,7 @@ def with_near_forms(view: View, matches: Matches, forms: list[str], allowed: np.
                                                                                                         NearForms]:
     """The matches with the near forms' OCR passages added at NEAR_WEIGHT of the model's BM25 of the forms (to
     those already found, and as new, approximate matches), within `allowed` (the filters and the viewer's
-    passages); at most RESCORE_DEPTH of them, by tantivy's own score."""
+    passages); past RESCORE_DEPTH of them (by tantivy's own score), below those scored."""
     if not forms:
         return matches, NearForms()
     near = view.matches(Or([Term("exact", form) for form in forms]))
@@ -59,9 +60,13 @@ def with_near_forms(view: View, matches: Matches, forms: list[str], allowed: np.
     if allowed is not None:
         keep &= allowed[near.docnums]
     near = near.where(keep)
-    if len(near) > RESCORE_DEPTH:
-        near = near.where(np.isin(np.arange(len(near)), np.argpartition(-near.scores, RESCORE_DEPTH)[:RESCORE_DEPTH]))
-    evidence = Evidence(view, near.docnums.astype(np.int64))
-    scores = NEAR_WEIGHT * sum((evidence.score("exact", form) for form in forms), np.zeros(len(near)))
+    scored = np.sort(best(near.scores, RESCORE_DEPTH))  # the model's BM25 for the best; the rest just below them
+    evidence = Evidence(view, near.docnums[scored].astype(np.int64))
+    scores = np.zeros(len(near))
+    scores[scored] = NEAR_WEIGHT * sum((evidence.score("exact", form) for form in forms), np.zeros(len(scored)))
+    if len(scored) < len(near):
+        rest = np.ones(len(near), dtype=bool)
+        rest[scored] = False
+        scores[rest] = scores[scored].min() / 2
     combined, new = with_near(matches, Matches(near.docnums, scores, near.terms))
     return combined, NearForms(frozenset(forms), new)

@@ -65,7 +65,7 @@ def search(view: View, text: str, limit: int = 10, offset: int = 0, filters: Fil
     hits = tuple(stored_hit(fields, score, terms, elsewhere[number], more.get(number, 0), approximate, number)
                  for fields, (number, score) in zip(stored, shown))
     listed = sum(min(per_document, texts) for texts in facets["document_id"].values()) if per_document else total
-    suggestion = suggest(view, text, counts, skeletons) if total < SUGGEST_BELOW and not approximate.approximate else None
+    suggestion = suggest(view, text, counts, skeletons, approximate.words) if total < SUGGEST_BELOW else None
     took = round((time.perf_counter() - started) * 1000, 1)
     return SearchResults(text, total, hits, facets, took, suggestion, False, listed, prefixes.narrowed)
 
@@ -205,7 +205,8 @@ def highlight(view: View, text: str, query_text: str, hidden: frozenset[str] = f
     return fragments(text, marked_spans(text, terms))
 
 
-def suggest(view: View, text: str, counts: Counts, skeletons: SkeletonIndex | None = None) -> str | None:
+def suggest(view: View, text: str, counts: Counts, skeletons: SkeletonIndex | None = None,
+            misread: frozenset[str] = frozenset()) -> str | None:
     """The query as typed with each word that found nothing replaced by the nearest word the viewer's passages
     hold (an а/о swap first, then the commonest word two edits away); as the whoosh engine's `suggest`."""
     analyzer = parsing_schema()["exact"].analyzer
@@ -219,7 +220,7 @@ def suggest(view: View, text: str, counts: Counts, skeletons: SkeletonIndex | No
                 or _found(word, counts, skeletons)):
             continue
         near = _nearest(word, counts, skeletons)
-        if near:
+        if near and near not in misread:
             pieces.append(text[last:start] + near)
             last = end
     return "".join(pieces) + text[last:] if pieces else None

@@ -199,7 +199,7 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     hits = tuple(stored_hit(searcher.stored_fields(docnum), score, terms, elsewhere[docnum], more.get(docnum, 0),
                             approximate, docnum) for docnum, score in shown)
     listed = sum(min(per_document, texts) for texts in facets["document_id"].values()) if per_document else total
-    suggestion = suggest(searcher, text, caches, view) if total < SUGGEST_BELOW and not approximate.approximate else None
+    suggestion = suggest(searcher, text, caches, view, approximate.words) if total < SUGGEST_BELOW else None
     took = round((time.perf_counter() - started) * 1000, 1)
     return SearchResults(text, total, hits, facets, took, suggestion, evaluator.partial, listed, prefixes.narrowed)
 
@@ -258,13 +258,14 @@ def _capped_prefixes(searcher: Searcher, view: Visibility) -> CappedPrefixes:
 
 
 def suggest(searcher: Searcher, text: str, caches: IndexCaches | None = None,
-            view: Visibility | None = None) -> str | None:
+            view: Visibility | None = None, misread: frozenset[str] = frozenset()) -> str | None:
     """The query as typed with each word that found nothing replaced by the nearest word the archive holds.
 
     A word that matched in any of its forms is left alone (парламент is not «corrected» to парламенті);
     field names, operators, quotes, prefixes and filters stay as typed. An а typed for о (or о for а),
     the commonest misspelling, is tried first (канституция: конституция), then words two edits away. Only
-    words of the passages in `view` (a viewer's) count as found and are offered.
+    words of the passages in `view` (a viewer's) count as found and are offered; never a `misread` word (the near
+    forms the search found in recognised text: the typed word is right, the scan misread it).
     """
     view = view or Visibility(searcher, _generation(searcher, caches))
     analyzer = searcher.schema["exact"].analyzer
@@ -278,7 +279,7 @@ def suggest(searcher: Searcher, text: str, caches: IndexCaches | None = None,
                 or _found(searcher, word, caches, view)):
             continue
         near = _nearest(searcher, word, caches, view)
-        if near:
+        if near and near not in misread:
             pieces.append(text[last:start] + near)
             last = end
     return "".join(pieces) + text[last:] if pieces else None

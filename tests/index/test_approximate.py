@@ -71,6 +71,8 @@ def test_a_near_form_is_marked_in_a_scan_that_another_word_found(backend):
 def test_the_misreading_a_word_found_is_not_offered_as_its_correction(backend):
     found = backend.search("субъектілігі", limit=20)
     assert [hit.passage_id for hit in found.hits] == ["sole"] and found.suggestion is None
+    found = backend.search("субъектілігі анықтама", limit=20)  # the scan found by both words (and a title)
+    assert found.hits[0].passage_id == "sole" and found.total < 3 and found.suggestion is None
 
 
 def test_the_same_misreading_in_a_text_layer_is_not_found(backend):
@@ -114,3 +116,15 @@ def test_near_forms_of_hidden_documents_do_not_crowd_out_a_viewers_own(engine, t
     backend.write([IndexedPassage("scanned", "b", "Хаттар", 1, MISREAD, source=OCR),
                    IndexedPassage("crowd", "secret", "Құпия", 1, crowd + ". " + FILLER, source=OCR)])
     assert ids(backend, "мұрағаттағы", hidden=frozenset({"secret"})) == ["scanned"]
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_every_passage_a_near_form_finds_is_counted(engine, tmp_path, monkeypatch):
+    import index.tantivy_engine.approximate
+
+    monkeypatch.setattr(index.tantivy_engine.approximate, "RESCORE_DEPTH", 5)  # tantivy's engine scores the best 5
+    backend = open_backend(tmp_path / engine, engine)
+    backend.write([IndexedPassage(f"scan-{n}", f"d{n}", "Хаттар", 1, f"Хат {n}: мұрағатгағы қорда. {FILLER}", source=OCR)
+                   for n in range(12)])
+    found = backend.search("мұрағаттағы", limit=20)
+    assert found.total == 12 and len(found.hits) == 12 and all(hit.approximate for hit in found.hits)
