@@ -192,6 +192,8 @@ class ExactPrefixPlugin(qparser.PrefixPlugin):
                                          for prefix in prefixes]), self)
 
     nodetype = PrefixNode
+    # whoosh's expression less a leading + or -, which say "must" and "leave out" (-демо*), not a letter of it
+    expr = r"(?P<text>[^ \t\r\n*+\-][^ \t\r\n*]*)[*](?= |$|\))"
 
 
 def _analysed_whole(analyzer, text: str, language: str) -> str:

@@ -47,6 +47,7 @@ QUERIES = [
     "мект*",
     "школа",  # analysed as Kazakh and as Russian
     "конституция -референдум",  # a word left out
+    "конституция -референ*",  # a prefix left out
     "конституция OR парламент",
     "конституция AND қабылданды",
     "title:мектептер",

@@ -222,3 +222,9 @@ def test_a_narrowed_prefix_is_named_with_its_field_beside_the_same_letters_in_th
     prefixes = CappedPrefixes(lambda field, beginning, count: [f"{beginning}{n}" for n in range(count)])
     prefixes(parse_query("кон* title:кон*", query_schema()).query)
     assert list(prefixes.narrowed) == ["кон", "title:кон"]
+
+
+def test_a_prefix_left_out_or_required_is_an_operator_and_a_prefix():
+    query = parse_query("құқық -демо*", query_schema()).query
+    assert repr(query.b) == "Prefix('exact', 'демо')" and query.__class__.__name__ == "AndNot"
+    assert "ANDMAYBE" in str(parse_query("+жыл* құқық", query_schema()).query)
