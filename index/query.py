@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from whoosh import qparser
 from whoosh.fields import TEXT, Schema
 from whoosh.qparser import syntax
-from whoosh.query import And, Every, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
+from whoosh.query import And, AndNot, Every, Not, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
 from whoosh.query.compound import CompoundQuery
 
 from index.analysis import exact_analyzer, kazakh_analyzer
@@ -131,6 +131,19 @@ def either(alternatives: list[Query]) -> Query | None:
 def as_ors(query: Query) -> Query:
     """The parsed query with each word's forms an OR (after normalising, which would have flattened them)."""
     return query.accept(lambda node: Or(node.subqueries, boost=node.boost) if isinstance(node, WordForms) else node)
+
+
+def not_as_left_out(node: Query) -> Query:
+    """`форум NOT демократия` as `форум -демократия`: whoosh parses NOT beside words of an OR group into the OR
+    (форум OR NOT демократия, nearly every passage), which nobody means, and which engines read differently."""
+    if not isinstance(node, Or):
+        return node
+    left_out = [part.query for part in node.subqueries if isinstance(part, Not)]
+    kept = [part for part in node.subqueries if not isinstance(part, Not)]
+    if not left_out or not kept:
+        return node
+    return AndNot(kept[0] if len(kept) == 1 else Or(kept, boost=node.boost),
+                  left_out[0] if len(left_out) == 1 else Or(left_out))
 
 
 class BilingualPhrasePlugin(qparser.PhrasePlugin):
@@ -345,6 +358,7 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
     else:
         try:
             query = as_ors(build_parser(schema, query_languages(_LEFT_OUT.sub(" ", words))).parse(prepare(words)))
+            query = query.accept(not_as_left_out)
         except QueryError:
             raise
         except Exception:  # noqa: BLE001 - whoosh raises assorted errors on odd syntax

@@ -48,6 +48,7 @@ QUERIES = [
     "школа",  # analysed as Kazakh and as Russian
     "конституция -референдум",  # a word left out
     "конституция -референ*",  # a prefix left out
+    "конституция NOT референдум",  # NOT as -
     "конституция OR парламент",
     "конституция AND қабылданды",
     "title:мектептер",

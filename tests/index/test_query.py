@@ -228,3 +228,8 @@ def test_a_prefix_left_out_or_required_is_an_operator_and_a_prefix():
     query = parse_query("құқық -демо*", query_schema()).query
     assert repr(query.b) == "Prefix('exact', 'демо')" and query.__class__.__name__ == "AndNot"
     assert "ANDMAYBE" in str(parse_query("+жыл* құқық", query_schema()).query)
+
+
+def test_not_beside_words_leaves_out_as_minus_does():
+    assert parse_query("форум NOT демократия", query_schema()).query == parse_query("форум -демократия",
+                                                                                   query_schema()).query
