@@ -95,7 +95,7 @@ def count(searcher: object, generation: Columns, docnums: np.ndarray) -> tuple[i
             pairs = np.unique(column.codes[copies].astype(np.int64) * texts + copy_texts)
             counts += np.bincount(pairs // texts, minlength=len(column.values))
         facets[name] = {column.values[code]: int(counts[code]) for code in np.flatnonzero(counts)
-                        if _shown_value(name, column.values[code])}
+                        if shown_value(name, column.values[code])}
     return len(repeats), facets
 
 
@@ -159,6 +159,7 @@ def pages(searcher: object, generation: Columns, docnums: np.ndarray) -> dict[in
     return {column.values[code]: int(counts[code]) for code in np.flatnonzero(counts)}
 
 
-def _shown_value(name: str, value) -> bool:
+def shown_value(name: str, value) -> bool:
+    """Whether a facet lists the value: not an empty one, nor the year of undated passages."""
     return value not in (None, "") and not (name == "year" and undated(value))
 

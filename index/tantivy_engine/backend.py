@@ -1,8 +1,8 @@
 """The tantivy engine behind the search seam (index.seam.SearchBackend): for archives past what whoosh serves well.
 
 Muragat's analyzers make the terms (tantivy indexes them pre-tokenized, with positions); the query language,
-the counting, the ranking model and the snippets are the shared ones (index/). Tantivy finds the matches and
-keeps the index; its writer builds segments on several threads and merges them in the background.
+the counting, the ranking model and the snippets are the shared ones (index/). Tantivy finds the matches, counts
+them by its aggregations (index/tantivy_engine/aggregates.py), gives the best of them, and keeps the index; its writer builds segments on several threads and merges them in the background.
 """
 from __future__ import annotations
 

@@ -15,15 +15,17 @@ from index.matches import Column, place_order
 from index.schema import NO_YEAR
 from index.tantivy_engine.schema import STRING_COLUMNS, code
 
-# Buckets asked of an aggregation listing a string column's values: more than any archive holds.
-MAX_VALUES = 2**31 - 1
+# Buckets one tantivy aggregation may give back (tantivy refuses more than 65,000): a column of more distinct values
+# is aggregated in ranges of its codes.
+MAX_BUCKETS = 60_000
 
 
 class Generation:
     """One searcher's live passages, numbered, with their columns (index.matches.Columns)."""
 
-    def __init__(self, searcher: tantivy.Searcher) -> None:
+    def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema) -> None:
         self.searcher = searcher
+        self.schema = schema
         hits = searcher.search(tantivy.Query.all_query(), limit=max(1, searcher.num_docs), count=False).hits
         addresses = [address for _, address in hits]
         segments, documents = _split(addresses)
@@ -37,10 +39,13 @@ class Generation:
             table = np.full(int(documents[mine].max()) + 1, -1, dtype=np.int64)
             table[documents[mine]] = mine
             self._tables[int(segment)] = table
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._arrays: dict[str, np.ndarray] = {}
         self._columns: dict[str, Column] = {}
         self._places: np.ndarray | None = None
+        self._values: dict[str, dict[int, str]] = {}
+        self._ranges: dict[str, list[tantivy.Query]] = {}
+        self._copied: list[int] | None = None
 
     def numbers(self, addresses: list) -> np.ndarray:
         """The passage numbers of documents a search found."""
@@ -77,14 +82,40 @@ class Generation:
         return self._columns[name]
 
     def _strings(self, name: str) -> Column:
-        """A string column: its values from an aggregation, each passage's from its fast column of codes."""
-        buckets = self.searcher.aggregate(tantivy.Query.all_query(),
-                                          {"values": {"terms": {"field": name, "size": MAX_VALUES}}})
-        values = sorted({bucket["key"] for bucket in buckets["values"]["buckets"]} | {""})
+        """A string column: its values from aggregations, each passage's from its fast column of codes."""
+        found = {}
+        for within in self.value_ranges(f"{name}_code"):
+            found.update(buckets(self.searcher, within, name))
+        values = sorted(set(found) | {""})
         hashes = np.array([code(value) for value in values], dtype=np.uint64)
         order = np.argsort(hashes)
         codes = order[np.searchsorted(hashes[order], self.array(f"{name}_code"))]
+        self._values[name] = dict(zip(hashes.tolist(), values))
         return Column(codes.astype(np.int32), values)
+
+    def value_of(self, name: str, hashed: int):
+        """The string a code of a string column stands for."""
+        self.column(None, name)
+        return self._values[name][hashed]
+
+    def value_ranges(self, field: str) -> list[tantivy.Query]:
+        """Queries for every passage, in ranges of a number column's values of at most MAX_BUCKETS values each."""
+        with self._lock:
+            if field not in self._ranges:
+                distinct = np.unique(self.array(field))
+                kind = tantivy.FieldType.Unsigned if distinct.dtype == np.uint64 else tantivy.FieldType.Integer
+                self._ranges[field] = [
+                    tantivy.Query.range_query(self.schema, field, kind, int(part[0]), int(part[-1]))
+                    for part in np.split(distinct, range(MAX_BUCKETS, len(distinct), MAX_BUCKETS)) if len(part)]
+            return self._ranges[field]
+
+    def copied(self) -> list[int]:
+        """The fingerprints of texts standing in more than one passage (copies; index.counting counts them once)."""
+        with self._lock:
+            if self._copied is None:
+                fingerprints, repeats = np.unique(self.array("fingerprint"), return_counts=True)
+                self._copied = fingerprints[repeats > 1].tolist()
+            return self._copied
 
     def places(self, view=None) -> np.ndarray:
         if self._places is None:
@@ -99,6 +130,21 @@ class Generation:
         _, page_of = np.unique(self.array("page_key"), return_inverse=True)
         lengths = np.bincount(page_of, weights=self.array("text_length").astype(np.float64))
         return page_of, lengths
+
+
+def buckets(searcher: tantivy.Searcher, query: tantivy.Query, field: str) -> dict:
+    """{value: passages} of a fast field over a query's matches (at most MAX_BUCKETS values), by tantivy."""
+    found = searcher.aggregate(query, {"values": {"terms": {"field": field, "size": MAX_BUCKETS}}})
+    return {bucket["key"]: bucket["doc_count"] for bucket in found["values"]["buckets"]}
+
+
+def passages_by(generation: Generation, query: tantivy.Query, field: str) -> dict:
+    """{value: passages} of a number column over a query's matches, aggregated in ranges of its values."""
+    found: dict = {}
+    for within in generation.value_ranges(field):
+        found.update(buckets(generation.searcher, tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, query), (tantivy.Occur.Must, within)]), field))
+    return found
 
 
 def _split(addresses: list) -> tuple[np.ndarray, np.ndarray]:

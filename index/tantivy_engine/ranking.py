@@ -1,10 +1,12 @@
 """The ranking model (index/ranking.py) on the tantivy engine: the best candidates tantivy finds, rescored.
 
-Tantivy retrieves every match (and orders them by its own BM25, which knows neither the model's B nor its
-other evidence); the best RESCORE_DEPTH are then scored by the model over their analysed terms, read from the
+Tantivy gives its best matches (by its own BM25, which knows neither the model's B nor its other evidence;
+index/tantivy_engine/search.py reads as many as a page of hits needs); the best RESCORE_DEPTH are scored by the model over their analysed terms, read from the
 stored fields (`stems`, `exact`, title and author analysed again): BM25 with Robertson's idf from tantivy's
 document frequencies, the coordination bonus, the words' families, their pages, the typed forms, the query's
-language, a page's second passage and, among the top PROXIMITY_DEPTH, the words standing close. What it does
+language, a page's second passage and, among the top PROXIMITY_DEPTH, the words standing close; the others
+follow in tantivy's order. A page's evidence reads only the candidates' pages; how many pages of the archive hold
+a word (its idf) is tantivy's estimate. What it does
 not do (whoosh's engine does): statistics of each language of its own (whole-archive idf and lengths here).
 """
 from __future__ import annotations
@@ -167,15 +169,18 @@ class Rescorer:
 
     def _held(self, query: Query) -> np.ndarray:
         """Which candidates tantivy finds the query in."""
-        return np.isin(self.evidence.numbers, self.evidence.view.matches(query).docnums)
+        view = self.evidence.view
+        return np.isin(self.evidence.numbers, view.among(translate(query, view.schema), self.evidence.numbers).docnums)
 
 
 def rescored(view: View, counts: Counts, matches: Matches, searched: Query, typed_words: Sequence[str],
              preference: Callable[[np.ndarray], np.ndarray] | None) -> Matches:
-    """The matches with the best RESCORE_DEPTH (by tantivy's BM25) scored by the model, above all the others."""
+    """The matches (the best tantivy found) with the best RESCORE_DEPTH by tantivy's BM25 scored by the model, above
+    all the others."""
     if not len(matches):
         return matches
-    chosen = np.sort(model.best(matches.scores, RESCORE_DEPTH))
+    order = tantivy_order(matches)
+    chosen = np.sort(order[:RESCORE_DEPTH])
     numbers = matches.docnums[chosen].astype(np.int64)
     page_of, _ = view.pages()
     parts = _parts(searched)
@@ -183,36 +188,39 @@ def rescored(view: View, counts: Counts, matches: Matches, searched: Query, type
                                   counts.commonest_starting("text", beginning, count, at_most)) for part in parts]
     groups = [group for group in ({text for field, text in existing_terms(part, counts) if field == "text"} | family
                                   for part, family in zip(parts, families)) if group]
-    # Each word group's passages; of the candidates' pages, those holding one are all the page evidence needs.
-    holding = [view.matches(Or([Term("text", word) for word in sorted(group)])).docnums for group in groups]
-    on_pages = np.isin(page_of, page_of[numbers])
-    read = np.union1d(numbers, np.concatenate([found[on_pages[found]] for found in holding]) if holding else [])
+    # Each word group's passages on the candidates' pages: all the page evidence needs.
+    group_queries = [translate(Or([Term("text", word) for word in sorted(group)]), view.schema) for group in groups]
+    holding = [view.on_pages(query, numbers).docnums for query in group_queries]
+    read = np.union1d(numbers, np.concatenate(holding) if holding else [])
     everything = Evidence(view, read.astype(np.int64))
     evidence = everything.of(numbers)
     scores = Rescorer(evidence, counts).scored(searched).scores
     for word in frozenset().union(*families):
         scores = scores + model.FAMILY_WEIGHT * evidence.score("text", word)
-    scores = scores + model.PAGE_WEIGHT * page_scores(everything, groups, holding, numbers)
+    pages_holding = [view.pages_holding(query) for query in group_queries]
+    scores = scores + model.PAGE_WEIGHT * page_scores(everything, groups, pages_holding, numbers)
     for word in model.exact_forms(counts, typed_words):
         scores = scores + model.EXACT_FORM_WEIGHT * evidence.score("exact", word)
     if preference is not None:
         scores = scores * preference(numbers)
     scores = model.with_page_diversity(scores, page_of[numbers])
-    all_scores = matches.scores.copy()
-    rest = np.ones(len(matches), dtype=bool)
-    rest[chosen] = False
-    if rest.any():  # below every rescored candidate, in tantivy's order
-        floor = scores.min() if len(scores) else 0.0
-        others = all_scores[rest]
-        all_scores[rest] = floor - 1 - (others.max() - others)
+    all_scores = np.empty(len(matches))
     all_scores[chosen] = scores
+    all_scores[order[RESCORE_DEPTH:]] = scores.min() - 1 - np.arange(len(matches) - len(chosen))  # below, in order
     return Matches(matches.docnums, all_scores, matches.terms)
 
 
-def page_scores(evidence: Evidence, groups: Sequence[set[str]], holding: Sequence[np.ndarray],
+def tantivy_order(matches: Matches) -> np.ndarray:
+    """Indices of the matches (in passage order) by tantivy's score, ties by passage: the order in which tantivy
+    gives its best, so that reading more of them only adds passages after those read."""
+    return np.argsort(-matches.scores, kind="stable")
+
+
+def page_scores(evidence: Evidence, groups: Sequence[set[str]], pages_holding: Sequence[int],
                 numbers: np.ndarray) -> np.ndarray:
     """BM25 of the query's word groups over each candidate's whole page (a word's frequency summed over the page;
-    `holding`: each group's passages; `evidence`: of those on the candidates' pages)."""
+    `pages_holding`: how many pages of the archive hold each group; `evidence`: of the candidates' pages' passages
+    holding one)."""
     view = evidence.view
     page_of, page_lengths = view.pages()
     scores = np.zeros(len(numbers))
@@ -221,13 +229,13 @@ def page_scores(evidence: Evidence, groups: Sequence[set[str]], holding: Sequenc
     pages = np.unique(page_of[numbers])
     where = np.searchsorted(pages, page_of[evidence.numbers])
     average = float(page_lengths.mean())
-    for group, found in zip(groups, holding):
+    for group, holding in zip(groups, pages_holding):
         frequencies = np.zeros(len(pages))
         for word in group:
             np.add.at(frequencies, where, evidence.frequencies("text", word))
         if not frequencies.any():
             continue
-        idf = robertson_idf(len(page_lengths), len(np.unique(page_of[found])))
+        idf = robertson_idf(len(page_lengths), holding)
         tf = frequencies[np.searchsorted(pages, page_of[numbers])]
         scores += bm25(idf, tf, page_lengths[page_of[numbers]], average)
     return scores
@@ -238,7 +246,7 @@ def proximity_scores(view: View, near: Phrase, numbers: Sequence[int]) -> dict[i
     wanted = np.unique(np.asarray(numbers, dtype=np.int64))
     if not len(wanted) or translate(near, view.schema) is None:
         return {}
-    held = np.isin(wanted, view.matches(near).docnums)
+    held = np.isin(wanted, view.among(translate(near, view.schema), wanted).docnums)
     if not held.any():
         return {}
     evidence = Evidence(view, wanted[held])

@@ -13,7 +13,7 @@ import tantivy
 from index.analysis import ANALYZER_VERSION
 
 # The index must be rebuilt when this changes; it is stored beside the index files.
-SCHEMA_VERSION = f"2.{ANALYZER_VERSION}"
+SCHEMA_VERSION = f"3.{ANALYZER_VERSION}"
 VERSION_FILE = "muragat-schema-version"
 # The fields a query searches, indexed from the analyzers' terms (tantivy's `raw` tokenizer never splits them).
 SEARCHED = ("text", "title", "author", "exact")
@@ -40,7 +40,8 @@ def build_schema() -> tantivy.Schema:
     builder.add_integer_field("year", stored=True, indexed=True, fast=True)
     builder.add_integer_field("page", stored=True, fast=True)
     builder.add_unsigned_field("page_key", indexed=True, fast=True)  # a page: its passages are read together
-    for name in ("fingerprint", "text_length", "title_length", "exact_length"):
+    builder.add_unsigned_field("fingerprint", indexed=True, fast=True)  # copies of a text are read to count it once
+    for name in ("text_length", "title_length", "exact_length"):
         builder.add_unsigned_field(name, fast=True)
     return builder.build()
 

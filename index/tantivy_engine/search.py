@@ -3,63 +3,70 @@ tantivy's matches and the shared query language, counting, ranking model and sni
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
+from itertools import accumulate
 from collections.abc import Callable
 
 import numpy as np
-from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
+import tantivy
+from whoosh.query import NullQuery, Phrase, Prefix, Query
 
-from index.approximate import NearForms, within
+from index.approximate import NearForms, with_near, within
 from index.backends import marked_spans, stored_hit
-from index.counting import copies, count, more_in_documents, pages, top
+from index.counting import copies, more_in_documents, pages, top
+from index.matches import Matches, undated
 from index.query import (
     MAX_CORRECTED_LETTERS, MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, SUGGEST_BELOW, CappedPrefixes, ParsedQuery,
     check_size, combined_filters, parse_query,
 )
 from index.ranking import PROXIMITY_DEPTH, proximity_phrase, without_common_words
-from index.schema import NO_YEAR
 from index.seam import FILTER_PATTERN, SORTS, Filters, QueryError, SearchResults
 from index.snippets import Fragments, fragments
-from index.tantivy_engine.approximate import near_forms, with_near_forms
-from index.tantivy_engine.ranking import language_preference, proximity_scores, rescored
-from index.tantivy_engine.view import Counts, View, existing_terms, parsing_schema
+from index.tantivy_engine.aggregates import tally
+from index.tantivy_engine.columns import passages_by
+from index.tantivy_engine.approximate import near_forms, near_matches, near_query
+from index.tantivy_engine.ranking import RESCORE_DEPTH, language_preference, proximity_scores, rescored
+from index.tantivy_engine.view import Counts, View, both, either, existing_terms, parsing_schema, translate, visible
 from index.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
+
+# Passages read for a page of hits: twice those wanted and so many more (copies of a text, and a document's passages
+# past its share, are passed over); four times as many while they fall short.
+READ_MARGIN = 16
 
 
 def search(view: View, text: str, limit: int = 10, offset: int = 0, filters: Filters | None = None,
            sort: str = "relevance", per_document: int = 0, hidden: frozenset[str] = frozenset(),
            skeletons: SkeletonIndex | None = None) -> SearchResults:
     """Rank (or date-order) passages for a query, count them by facet; snippets only for the hits returned
-    (index/whoosh_engine/search.py says what each step means; tantivy finds the matches here)."""
+    (index/whoosh_engine/search.py says what each step means). Tantivy counts the matches; only the best it finds,
+    and the copies of a text, are read as passages."""
     started = time.perf_counter()
     if sort not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}", "bad_sort", sorts=", ".join(SORTS))
     parsed = parse_query(text, parsing_schema())
     if parsed.query is NullQuery:
         return SearchResults(text, 0, ())
-    counts = Counts(view, visible_passages(view, hidden))
+    counts = Counts(view, visible(view, hidden))
     _check_cost(parsed, counts)
     prefixes = CappedPrefixes(counts.commonest_starting)
     query = _expanded(parsed, counts, skeletons, prefixes)
+    narrowed = narrowing(view, combined_filters(parsed.filter, filters), counts.within)
     by_relevance = sort == "relevance"
-    allowed = _both(allowed_passages(view, combined_filters(parsed.filter, filters)), counts.passages)
     searched = without_common_words(query, counts) if by_relevance else query
-    matches = view.matches(searched)
-    if allowed is not None:
-        matches = matches.where(allowed[matches.docnums])
-    preference = language_preference(view, parsed.language) if by_relevance else None
+    found = both(translate(searched, view.schema), narrowed)
+    forms = near_forms(view, counts, text, parsed.words) if by_relevance else []
+    near = near_query(view, forms, narrowed)
+    total, facets, copied = tally(view, either(found, near))
+    arrays = view.arrays
     approximate = NearForms()
     if by_relevance:
-        matches = rescored(view, counts, matches, searched, parsed.words, preference)
-        matches, approximate = with_near_forms(view, matches, near_forms(view, counts, text, parsed.words), allowed)
-    near = proximity_phrase(searched) if by_relevance else None
-    depth = max(offset + limit, PROXIMITY_DEPTH) if near is not None else offset + limit
-    arrays = view.arrays
-    found = top(view, arrays, matches, depth, sort, per_document)
-    ranked = _with_proximity(view, near, found, preference) if near is not None else found
+        ranked, approximate = _ranked(view, counts, found, searched, parsed.words, (forms, near), offset + limit,
+                                      per_document, parsed.language)
+    else:
+        ranked = _dated(view, found, offset + limit, sort, per_document)
     terms = _highlight_terms(query, counts)
     shown = ranked[offset:offset + limit]
-    elsewhere = copies(view, arrays, matches.docnums, [number for number, _ in shown])
-    total, facets = count(view, arrays, matches.docnums)
+    elsewhere = copies(view, arrays, copied.docnums, [number for number, _ in shown])
     more = more_in_documents(view, arrays, ranked[:offset + limit], offset, per_document, facets["document_id"])
     stored = view.stored([number for number, _ in shown])
     hits = tuple(stored_hit(fields, score, terms, elsewhere[number], more.get(number, 0), approximate, number)
@@ -68,6 +75,58 @@ def search(view: View, text: str, limit: int = 10, offset: int = 0, filters: Fil
     suggestion = suggest(view, text, counts, skeletons, approximate.words) if total < SUGGEST_BELOW else None
     took = round((time.perf_counter() - started) * 1000, 1)
     return SearchResults(text, total, hits, facets, took, suggestion, False, listed, prefixes.narrowed)
+
+
+def _ranked(view: View, counts: Counts, found: tantivy.Query | None, searched: Query, typed_words: tuple[str, ...],
+            near_forms_found: tuple[list[str], tantivy.Query | None], wanted: int, per_document: int,
+            language: str | None) -> tuple[list[tuple[int, float]], NearForms]:
+    """(passage, score) of the best `wanted` (PROXIMITY_DEPTH at least, for the proximity bonus), one a text, and the
+    near forms' passages: tantivy's best RESCORE_DEPTH (more when so many are copies, or of one document) rescored
+    by the ranking model, with the near forms' best."""
+    forms, near = near_forms_found
+    phrase = proximity_phrase(searched)
+    wanted = max(wanted, PROXIMITY_DEPTH) if phrase is not None else wanted
+    preference = language_preference(view, language)
+    depth = max(RESCORE_DEPTH, 2 * wanted + READ_MARGIN)
+    while True:
+        candidates = view.found(found, depth)
+        approximate = near_matches(view, near, forms, depth)
+        held = view.among(found, approximate.docnums)  # the near forms' passages the query finds too
+        matches = rescored(view, counts, _joined(candidates, held), searched, typed_words, preference)
+        matches, new = with_near(matches, approximate)
+        ranked = top(view, view.arrays, matches, wanted, "relevance", per_document)
+        if len(ranked) == wanted or (len(candidates) < depth and len(approximate) < depth):
+            break
+        depth *= 4
+    if phrase is not None:
+        ranked = _with_proximity(view, phrase, ranked, preference)
+    return ranked, NearForms(frozenset(forms), new) if forms else NearForms()
+
+
+def _dated(view: View, found: tantivy.Query | None, wanted: int, sort: str,
+           per_document: int) -> list[tuple[int, float]]:
+    """(passage, score) of the first `wanted` by date (undated last), one a text: the matches of the first years
+    only are read, as many years as hold twice the passages wanted (more when so many are copies, or of one
+    document)."""
+    by_year = passages_by(view.arrays, found, "year") if found is not None else {}
+    years = sorted((year for year in by_year if not undated(year)), reverse=sort == "newest")
+    years += [year for year in by_year if undated(year)]
+    passages = list(accumulate(by_year[year] for year in years))  # in the first years, each year added
+    enough = 2 * wanted + READ_MARGIN
+    while True:
+        first = years[:bisect_left(passages, enough) + 1]
+        within = tantivy.Query.term_set_query(view.schema, "year", first) if first else None
+        ranked = top(view, view.arrays, view.found(both(found, within)), wanted, sort, per_document)
+        if len(ranked) == wanted or len(first) == len(years):
+            return ranked
+        enough *= 4
+
+
+def _joined(first: Matches, second: Matches) -> Matches:
+    """The passages of either (ascending numbers, each once)."""
+    docnums, where = np.unique(np.concatenate([first.docnums, second.docnums]), return_index=True)
+    return Matches(docnums, np.concatenate([first.scores, second.scores])[where],
+                   np.concatenate([first.terms, second.terms])[where])
 
 
 def _with_proximity(view: View, near: Phrase, ordered: list[tuple[int, float]],
@@ -82,47 +141,12 @@ def _with_proximity(view: View, near: Phrase, ordered: list[tuple[int, float]],
     return sorted(scored, key=lambda hit: (-hit[1], places[hit[0]])) + rest
 
 
-def visible_passages(view: View, hidden: frozenset[str]) -> np.ndarray | None:
-    """A bool per passage: False for those of the `hidden` documents; None when none is hidden, and no passage is
-    deleted (then every count is taken over the passages, not from tantivy's statistics, which count deleted ones)."""
-    if not hidden and not view.holds_deletions:
-        return None
-    documents = view.arrays.column(view, "document_id")
-    shown = np.fromiter((value not in hidden for value in documents.values), dtype=bool, count=len(documents.values))
-    return shown[documents.codes]
-
-
-def allowed_passages(view: View, query: Query | None) -> np.ndarray | None:
-    """A bool per passage: True where the filters (`collection:`, `year:`, `lang:`, a document) let it through,
-    read from the columns; None when nothing is narrowed."""
-    if query is None:
-        return None
-    if isinstance(query, And):
-        allowed = np.ones(view.arrays.size, dtype=bool)
-        for part in query.subqueries:
-            narrowed = allowed_passages(view, part)
-            if narrowed is not None:
-                allowed &= narrowed
-        return allowed
-    if isinstance(query, NumericRange) and query.fieldname == "year":
-        years = view.arrays.years()
-        low = -np.inf if query.start is None else query.start
-        high = np.inf if query.end is None else query.end
-        return (years >= low) & (years <= high) & (years != NO_YEAR)
-    if isinstance(query, Term) and query.fieldname in ("collection", "document_id", "language"):
-        column = view.arrays.column(view, query.fieldname)
-        if query.text not in column.values:
-            return np.zeros(view.arrays.size, dtype=bool)
-        return column.codes == column.values.index(query.text)
-    allowed = np.zeros(view.arrays.size, dtype=bool)
-    allowed[view.matches(query).docnums] = True
-    return allowed
-
-
-def _both(allowed: np.ndarray | None, visible: np.ndarray | None) -> np.ndarray | None:
-    if allowed is None or visible is None:
-        return visible if allowed is None else allowed
-    return allowed & visible
+def narrowing(view: View, filters: Query | None, seen: tantivy.Query | None) -> tantivy.Query | None:
+    """The passages the filters (`collection:`, `year:`, `lang:`, a document) and the viewer let through; None: all."""
+    if filters is None:
+        return seen
+    chosen = translate(filters, view.schema) or tantivy.Query.empty_query()
+    return chosen if seen is None else both(chosen, seen)
 
 
 def _check_cost(parsed: ParsedQuery, counts: Counts) -> None:
@@ -179,21 +203,19 @@ def matching_pages(view: View, text: str, document_id: str, hidden: frozenset[st
     parsed = parse_query(text, parsing_schema())
     if parsed.query is NullQuery:
         return {}
-    counts = Counts(view, visible_passages(view, hidden))
+    counts = Counts(view, visible(view, hidden))
     _check_cost(parsed, counts)
-    matches = view.matches(_expanded(parsed, counts, skeletons))
-    matches, _ = with_near_forms(view, matches, near_forms(view, counts, text, parsed.words), counts.passages)
-    allowed = _both(allowed_passages(view, combined_filters(parsed.filter, Filters(document_id=document_id))),
-                    counts.passages)
-    matches = matches.where(allowed[matches.docnums])
-    return dict(sorted(pages(view, view.arrays, matches.docnums).items()))
+    narrowed = narrowing(view, combined_filters(parsed.filter, Filters(document_id=document_id)), counts.within)
+    found = both(translate(_expanded(parsed, counts, skeletons), view.schema), narrowed)
+    near = near_query(view, near_forms(view, counts, text, parsed.words), narrowed)
+    return dict(sorted(pages(view, view.arrays, view.found(either(found, near)).docnums).items()))
 
 
 def highlight(view: View, text: str, query_text: str, hidden: frozenset[str] = frozenset(),
               skeletons: SkeletonIndex | None = None, recognised: bool = False) -> Fragments:
     """A whole text (a page) with the words a query matches marked, as the viewer's search chooses them; on a
     `recognised` (OCR) page, the typed words' near forms too."""
-    counts = Counts(view, visible_passages(view, hidden))
+    counts = Counts(view, visible(view, hidden))
     try:
         parsed = parse_query(query_text, parsing_schema())
         query = _expanded(parsed, counts, skeletons)

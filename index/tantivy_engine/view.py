@@ -1,8 +1,9 @@
 """One view of a tantivy index (a searcher and its arrays), what a viewer may see of it, and the parsed query
-(index.query's whoosh query tree) walked into tantivy queries."""
+(index.query's whoosh query tree) walked into tantivy queries, filters included."""
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -12,11 +13,15 @@ from whoosh.query import (
     And, AndMaybe, AndNot, DisjunctionMax, Every, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Require, Term,
 )
 
-from index.matches import Matches
+from index.matches import NO_MATCHES, Matches
 from index.query import query_schema
 from index.ranking import TITLE_BOOST, commonest_first
 from index.tantivy_engine.columns import Generation
-from index.tantivy_engine.schema import SEARCHED
+from index.schema import NO_YEAR
+from index.tantivy_engine.schema import SEARCHED, STRING_COLUMNS
+
+# Page counts a view remembers (index.ranking's page evidence asks them of each query word).
+REMEMBERED_PAGE_COUNTS = 10_000
 
 
 class View:
@@ -30,8 +35,10 @@ class View:
         self.schema = index.schema
         self.searcher = index.searcher()
         self.key = key
-        self.arrays = Generation(self.searcher)
+        self.arrays = Generation(self.searcher, self.schema)
         self._pages: tuple[np.ndarray, np.ndarray] | None = None
+        self._lock = threading.Lock()
+        self._page_counts: dict[str, int] = {}
 
     def reader(self) -> View:
         return self
@@ -58,19 +65,45 @@ class View:
             self._pages = self.arrays.pages()
         return self._pages
 
-    def matches(self, query: Query) -> Matches:
-        """Every passage the query matches, with tantivy's own BM25 (the candidates' order; index.ranking rescores)."""
-        if isinstance(query, Every):  # filters alone: every passage, without tantivy listing them one by one
-            size = self.arrays.size
-            return Matches(np.arange(size, dtype=np.int32), np.full(size, float(query.boost)), np.zeros(size, np.int32))
-        translated = translate(query, self.schema)
-        if translated is None or not self.arrays.size:
-            return Matches(np.empty(0, np.int32), np.empty(0), np.empty(0, np.int32))
-        hits = self.searcher.search(translated, limit=self.arrays.size, count=False).hits
+    def found(self, query: tantivy.Query | None, depth: int | None = None) -> Matches:
+        """The passages a tantivy query matches (the best `depth` by tantivy's BM25; all without it), in number order.
+        Reading a passage's address costs Python objects: a common word's 300,000 matches are counted by
+        aggregations (index/tantivy_engine/aggregates.py), never read."""
+        if query is None or not self.arrays.size:
+            return NO_MATCHES
+        hits = self.searcher.search(query, limit=min(depth or self.arrays.size, self.arrays.size), count=False).hits
         numbers = self.arrays.numbers([address for _, address in hits])
         scores = np.fromiter((score for score, _ in hits), dtype=np.float64, count=len(hits))
         order = np.argsort(numbers)
         return Matches(numbers[order].astype(np.int32), scores[order], np.ones(len(hits), np.int32))
+
+    def count(self, query: tantivy.Query | None) -> int:
+        """How many live passages a tantivy query matches (counted by tantivy, none read)."""
+        return 0 if query is None else self.searcher.search(query, limit=1, count=True).count
+
+    def among(self, query: tantivy.Query | None, numbers: np.ndarray) -> Matches:
+        """Those of some passages (ascending numbers) the query matches, with tantivy's score."""
+        found = self.on_pages(query, numbers)
+        return found.where(np.isin(found.docnums, numbers))
+
+    def on_pages(self, query: tantivy.Query | None, numbers: np.ndarray) -> Matches:
+        """The passages of some passages' pages the query matches: the query narrowed to those pages, so that
+        only they are read, however many passages of the archive it matches."""
+        if query is None or not len(numbers):
+            return NO_MATCHES
+        keys = np.unique(self.arrays.array("page_key")[numbers]).tolist()
+        return self.found(both(query, tantivy.Query.term_set_query(self.schema, "page_key", keys)))
+
+    def pages_holding(self, query: tantivy.Query) -> int:
+        """How many pages have a passage the query matches (tantivy's HyperLogLog estimate, within about 1 %:
+        for an idf; remembered for this view, as common words come back in query after query)."""
+        key = str(query)
+        with self._lock:
+            if key not in self._page_counts:
+                if len(self._page_counts) == REMEMBERED_PAGE_COUNTS:
+                    self._page_counts.clear()
+                self._page_counts[key] = round(self.searcher.cardinality(query, "page_key"))
+            return self._page_counts[key]
 
     def stored(self, numbers: Iterable[int]) -> list[dict]:
         """The stored fields of some passages, each field's first value."""
@@ -90,25 +123,25 @@ class View:
 
 
 class Counts:
-    """The index's counts over the passages a viewer may see (`visible`: a bool each; None: all of them)."""
+    """The index's counts over the passages a viewer may see (`within`: a tantivy query they match, such as not
+    being of a hidden document; None: every live passage), counted by tantivy."""
 
-    def __init__(self, view: View, visible: np.ndarray | None = None) -> None:
+    def __init__(self, view: View, within: tantivy.Query | None = None) -> None:
         self.view = view
-        self.passages = visible
+        self.within = within
 
     @property
     def restricted(self) -> bool:
-        return self.passages is not None
+        """Whether tantivy's term statistics would miscount (they count deleted passages until merged away)."""
+        return self.within is not None or self.view.holds_deletions
 
     def doc_count(self) -> int:
-        return self.view.doc_count() if self.passages is None else int(np.count_nonzero(self.passages))
+        return self.view.doc_count() if self.within is None else self.view.count(self.within)
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
-        if self.passages is None:
+        if not self.restricted or not self.view.doc_frequency(fieldname, text):
             return self.view.doc_frequency(fieldname, text)
-        if not self.view.doc_frequency(fieldname, text):
-            return 0
-        return int(np.count_nonzero(self.passages[self.view.matches(Term(fieldname, text)).docnums]))
+        return self.view.count(both(translate(Term(fieldname, text), self.view.schema), self.within))
 
     def holds(self, fieldname: str, text: str) -> bool:
         return self.doc_frequency(fieldname, text) > 0
@@ -120,6 +153,31 @@ class Counts:
         if self.restricted:
             words = [(word, self.doc_frequency(fieldname, word)) for word, _ in words]
         return commonest_first(((word, frequency) for word, frequency in words if 0 < frequency <= at_most), count)
+
+
+def visible(view: View, hidden: frozenset[str]) -> tantivy.Query | None:
+    """The passages a viewer may see: those not of the `hidden` documents (None: all)."""
+    if not hidden:
+        return None
+    return tantivy.Query.boolean_query([
+        (tantivy.Occur.Must, tantivy.Query.all_query()),
+        (tantivy.Occur.MustNot, tantivy.Query.term_set_query(view.schema, "document_id", sorted(hidden)))])
+
+
+def both(query: tantivy.Query | None, within: tantivy.Query | None) -> tantivy.Query | None:
+    """The query's matches that are `within` too (None: no narrowing); None when the query matches nothing."""
+    if query is None or within is None:
+        return query
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, query),
+                                        (tantivy.Occur.Must, tantivy.Query.const_score_query(within, 0.0))])
+
+
+def either(*queries: tantivy.Query | None) -> tantivy.Query | None:
+    """The passages any of the queries matches (None: none of them matches anything)."""
+    present = [query for query in queries if query is not None]
+    if len(present) < 2:
+        return present[0] if present else None
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, query) for query in present])
 
 
 def existing_terms(query: Query, counts: Counts) -> set[tuple[str, str]]:
@@ -151,7 +209,7 @@ def translate(query: Query, schema: tantivy.Schema) -> tantivy.Query | None:
         return None
     boost = getattr(query, "boost", 1.0)
     if isinstance(query, Term):
-        if query.fieldname not in SEARCHED:
+        if query.fieldname not in SEARCHED + STRING_COLUMNS:
             return None
         found = tantivy.Query.term_query(schema, query.fieldname, query.text)
         boost *= TITLE_BOOST if query.fieldname == "title" else 1.0
@@ -188,8 +246,10 @@ def translate(query: Query, schema: tantivy.Schema) -> tantivy.Query | None:
     elif isinstance(query, Every):
         found = tantivy.Query.all_query()
     elif isinstance(query, NumericRange) and query.fieldname == "year":
-        found = tantivy.Query.range_query(schema, "year", tantivy.FieldType.Integer, query.start, query.end,
+        years = tantivy.Query.range_query(schema, "year", tantivy.FieldType.Integer, query.start, query.end,
                                           include_lower=not query.startexcl, include_upper=not query.endexcl)
+        found = tantivy.Query.boolean_query([(tantivy.Occur.Must, years),  # an undated passage has no year
+                                             (tantivy.Occur.MustNot, tantivy.Query.term_query(schema, "year", NO_YEAR))])
     else:  # a prefix left after its words were chosen (search._expanded) stands for none
         return None
     return found if boost == 1.0 else tantivy.Query.boost_query(found, boost)

@@ -12,7 +12,7 @@ from itertools import islice
 
 import numpy as np
 from whoosh.index import Index
-from whoosh.query import NullQuery, Or, Phrase, Prefix, Query, Term
+from whoosh.query import NullQuery, Phrase, Prefix, Query
 from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
