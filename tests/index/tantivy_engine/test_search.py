@@ -6,7 +6,7 @@ import pytest
 
 from index.schema import IndexedPassage
 from index.seam import SORTS
-from index.tantivy_engine import approximate, columns, ranking, search
+from index.tantivy_engine import aggregates, approximate, columns, ranking, search
 from index.tantivy_engine.backend import TantivyBackend
 
 COPIED = "Барлық құқықтар қорғалған: мемлекет туралы мәтінді көшіруге тыйым салынады."
@@ -65,7 +65,19 @@ def test_the_copied_notice_is_one_text_counted_under_each_document(backend):
     assert results.facets["year"] == {1995: 1, 2001: 1, 2010: 1}  # two documents of 2001 hold one text
 
 
+@pytest.mark.parametrize("query", QUERIES + ("көшіруге тыйым",))
+def test_matches_counted_by_aggregations_are_counted_as_when_read(backend, monkeypatch, query):
+    read = backend.search(query, limit=100, per_document=1)
+    monkeypatch.setattr(aggregates, "READ_ALL_MATCHES", 0)
+    reopened = TantivyBackend(backend.directory, read_only=True)
+    aggregated = reopened.search(query, limit=100, per_document=1)
+    assert (aggregated.total, aggregated.facets, aggregated.listed) == (read.total, read.facets, read.listed)
+    assert [(hit.passage_id, hit.copy_count, hit.copies, hit.more_in_document) for hit in aggregated.hits] == \
+        [(hit.passage_id, hit.copy_count, hit.copies, hit.more_in_document) for hit in read.hits]
+
+
 def test_facets_aggregated_in_ranges_of_a_few_values_are_the_same(backend, monkeypatch):
+    monkeypatch.setattr(aggregates, "READ_ALL_MATCHES", 0)
     whole = {query: backend.search(query).facets for query in QUERIES}
     monkeypatch.setattr(columns, "MAX_BUCKETS", 2)
     reopened = TantivyBackend(backend.directory, read_only=True)
