@@ -56,5 +56,5 @@ def _passages_by_value(view: View, query: tantivy.Query, name: str) -> dict:
     """{value: matched passages} of a facet (a string column's codes aggregated, then named)."""
     if name == "year":
         return passages_by(view.arrays, query, "year")
-    return {view.arrays.value_of(name, hashed): passages
-            for hashed, passages in passages_by(view.arrays, query, f"{name}_code").items()}
+    values = view.arrays.values_of(name)
+    return {values[hashed]: passages for hashed, passages in passages_by(view.arrays, query, f"{name}_code").items()}

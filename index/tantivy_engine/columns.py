@@ -46,6 +46,7 @@ class Generation:
         self._values: dict[str, dict[int, str]] = {}
         self._ranges: dict[str, list[tantivy.Query]] = {}
         self._copied: list[int] | None = None
+        self._averages: dict[str, float] = {}
 
     def numbers(self, addresses: list) -> np.ndarray:
         """The passage numbers of documents a search found."""
@@ -65,6 +66,14 @@ class Generation:
                                               dtype=np.uint64 if name.endswith(("_code", "fingerprint", "page_key"))
                                               else np.int64)
             return self._arrays[name]
+
+    def average(self, name: str) -> float:
+        """A number column's mean over every passage (BM25's average length; 1 in an empty index)."""
+        with self._lock:
+            if name not in self._averages:
+                column = self.array(name)
+                self._averages[name] = float(column.mean()) if len(column) else 1.0
+            return self._averages[name]
 
     # index.matches.Columns: `view` is the searcher these arrays were read from.
 
@@ -93,10 +102,10 @@ class Generation:
         self._values[name] = dict(zip(hashes.tolist(), values))
         return Column(codes.astype(np.int32), values)
 
-    def value_of(self, name: str, hashed: int):
-        """The string a code of a string column stands for."""
+    def values_of(self, name: str) -> dict[int, str]:
+        """{code: the string it stands for} of a string column."""
         self.column(None, name)
-        return self._values[name][hashed]
+        return self._values[name]
 
     def value_ranges(self, field: str) -> list[tantivy.Query]:
         """Queries for every passage, in ranges of a number column's values of at most MAX_BUCKETS values each."""

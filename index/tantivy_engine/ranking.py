@@ -55,8 +55,7 @@ class Evidence:
         self.view = view
         self.numbers = numbers
         self._stored = view.stored_terms(numbers.tolist(), STORED_TERMS) if stored is None else stored
-        self._lengths = {"text": view.arrays.array("text_length"), "title": view.arrays.array("title_length"),
-                         "exact": view.arrays.array("exact_length")}
+        self._lengths = {field: f"{field}_length" for field in ("text", "title", "exact")}
         self._idf = {} if idf is None else idf
 
     def of(self, numbers: np.ndarray) -> Evidence:
@@ -85,8 +84,9 @@ class Evidence:
         if key not in self._idf:
             self._idf[key] = robertson_idf(self.view.doc_count(), self.view.doc_frequency(field, text))
         if field in self._lengths:
-            column = self._lengths[field]
-            lengths, average = column[self.numbers].astype(np.float64), float(column.mean()) if len(column) else 1.0
+            name = self._lengths[field]
+            lengths = self.view.arrays.array(name)[self.numbers].astype(np.float64)
+            average = self.view.arrays.average(name)
         else:  # the author: no length column; not normalised
             lengths = average = 1.0
         return bm25(self._idf[key], tf, lengths, average)
@@ -228,7 +228,7 @@ def page_scores(evidence: Evidence, groups: Sequence[set[str]], pages_holding: S
         return scores
     pages = np.unique(page_of[numbers])
     where = np.searchsorted(pages, page_of[evidence.numbers])
-    average = float(page_lengths.mean())
+    average = view.average_page_length()
     for group, holding in zip(groups, pages_holding):
         frequencies = np.zeros(len(pages))
         for word in group:

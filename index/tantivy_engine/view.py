@@ -37,6 +37,7 @@ class View:
         self.key = key
         self.arrays = Generation(self.searcher, self.schema)
         self._pages: tuple[np.ndarray, np.ndarray] | None = None
+        self._page_average: float | None = None
         self._lock = threading.Lock()
         self._page_counts: dict[str, int] = {}
 
@@ -64,6 +65,13 @@ class View:
         if self._pages is None:
             self._pages = self.arrays.pages()
         return self._pages
+
+    def average_page_length(self) -> float:
+        """The mean of the pages' text lengths (the page evidence's BM25)."""
+        _, lengths = self.pages()
+        if self._page_average is None:
+            self._page_average = float(lengths.mean()) if len(lengths) else 1.0
+        return self._page_average
 
     def found(self, query: tantivy.Query | None, depth: int | None = None) -> Matches:
         """The passages a tantivy query matches (the best `depth` by tantivy's BM25; all without it), in number order.
