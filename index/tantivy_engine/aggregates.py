@@ -18,6 +18,8 @@ from index.tantivy_engine.view import View, both
 # Matches read and counted as passages, as the shared counting does (up to some 25 ms at this many); past them,
 # tantivy aggregates, and only the copies are read (finding them among 22,000 copied texts takes tantivy 50 ms).
 READ_ALL_MATCHES = 50_000
+# The column each facet is aggregated by (a string column by its codes).
+FIELDS = {name: name if name == "year" else f"{name}_code" for name in FACETS}
 
 
 def tally(view: View, query: tantivy.Query | None) -> tuple[int, dict[str, dict], Matches]:
@@ -26,14 +28,15 @@ def tally(view: View, query: tantivy.Query | None) -> tuple[int, dict[str, dict]
     facets: dict[str, dict] = {name: {} for name in FACETS}
     if query is None:
         return 0, facets, NO_MATCHES
-    matched = view.count(query)
+    by_field = passages_by(view.arrays, query, FIELDS.values())
+    matched = sum(by_field["year"].values())  # every passage has a year (NO_YEAR when undated)
     if matched <= READ_ALL_MATCHES:
         found = view.found(query)
         return (*count(view, view.arrays, found.docnums), found)
     copies = _copies(view, query)
     copy_texts, copy_facets = count(view, view.arrays, copies.docnums)
-    for name in FACETS:
-        passages = _passages_by_value(view, query, name)
+    for name, field in FIELDS.items():
+        passages = _named(view, name, by_field[field])
         if len(copies):  # the copies' passages replaced by their texts
             column = view.arrays.column(view, name)
             for code, repeats in zip(*np.unique(column.codes[copies.docnums], return_counts=True)):
@@ -52,9 +55,9 @@ def _copies(view: View, query: tantivy.Query) -> Matches:
     return view.found(both(query, tantivy.Query.term_set_query(view.schema, "fingerprint", copied)))
 
 
-def _passages_by_value(view: View, query: tantivy.Query, name: str) -> dict:
-    """{value: matched passages} of a facet (a string column's codes aggregated, then named)."""
+def _named(view: View, name: str, passages: dict) -> dict:
+    """{value: passages} of a facet from its column's (a string column's codes named)."""
     if name == "year":
-        return passages_by(view.arrays, query, "year")
+        return passages
     values = view.arrays.values_of(name)
-    return {values[hashed]: passages for hashed, passages in passages_by(view.arrays, query, f"{name}_code").items()}
+    return {values[hashed]: count for hashed, count in passages.items()}

@@ -7,6 +7,7 @@ address order once, their fast columns read into arrays then, and every query's 
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection, Iterable
 
 import numpy as np
 import tantivy
@@ -45,6 +46,7 @@ class Generation:
         self._places: np.ndarray | None = None
         self._values: dict[str, dict[int, str]] = {}
         self._ranges: dict[str, list[tantivy.Query]] = {}
+        self._distinct: dict[str, int] = {}
         self._copied: list[int] | None = None
         self._averages: dict[str, float] = {}
 
@@ -94,7 +96,7 @@ class Generation:
         """A string column: its values from aggregations, each passage's from its fast column of codes."""
         found = {}
         for within in self.value_ranges(f"{name}_code"):
-            found.update(buckets(self.searcher, within, name))
+            found.update(buckets(self.searcher, within, [name])[name])
         values = sorted(set(found) | {""})
         hashes = np.array([code(value) for value in values], dtype=np.uint64)
         order = np.argsort(hashes)
@@ -107,11 +109,17 @@ class Generation:
         self.column(None, name)
         return self._values[name]
 
+    def distinct(self, field: str) -> int:
+        """How many different values a number column holds."""
+        self.value_ranges(field)
+        return self._distinct[field]
+
     def value_ranges(self, field: str) -> list[tantivy.Query]:
         """Queries for every passage, in ranges of a number column's values of at most MAX_BUCKETS values each."""
         with self._lock:
             if field not in self._ranges:
                 distinct = np.unique(self.array(field))
+                self._distinct[field] = len(distinct)
                 kind = tantivy.FieldType.Unsigned if distinct.dtype == np.uint64 else tantivy.FieldType.Integer
                 self._ranges[field] = [
                     tantivy.Query.range_query(self.schema, field, kind, int(part[0]), int(part[-1]))
@@ -141,18 +149,32 @@ class Generation:
         return page_of, lengths
 
 
-def buckets(searcher: tantivy.Searcher, query: tantivy.Query, field: str) -> dict:
-    """{value: passages} of a fast field over a query's matches (at most MAX_BUCKETS values), by tantivy."""
-    found = searcher.aggregate(query, {"values": {"terms": {"field": field, "size": MAX_BUCKETS}}})
-    return {bucket["key"]: bucket["doc_count"] for bucket in found["values"]["buckets"]}
+def buckets(searcher: tantivy.Searcher, query: tantivy.Query, fields: Iterable[str]) -> dict[str, dict]:
+    """{field: {value: passages}} of fast fields over a query's matches (at most MAX_BUCKETS values in all), in one
+    aggregation by tantivy (the query is run once)."""
+    found = searcher.aggregate(query, {field: {"terms": {"field": field, "size": MAX_BUCKETS}} for field in fields})
+    return {field: {bucket["key"]: bucket["doc_count"] for bucket in result["buckets"]}
+            for field, result in found.items()}
 
 
-def passages_by(generation: Generation, query: tantivy.Query, field: str) -> dict:
-    """{value: passages} of a number column over a query's matches, aggregated in ranges of its values."""
-    found: dict = {}
-    for within in generation.value_ranges(field):
-        found.update(buckets(generation.searcher, tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, query), (tantivy.Occur.Must, within)]), field))
+def passages_by(generation: Generation, query: tantivy.Query, fields: Collection[str]) -> dict[str, dict]:
+    """{field: {value: passages}} of number columns over a query's matches: the columns of at most MAX_BUCKETS
+    values together in one aggregation (tantivy's bucket limit is for all of them), each other in ranges of its
+    values."""
+    found: dict[str, dict] = {}
+    whole, values = [], 0
+    for field in sorted(fields, key=generation.distinct):
+        if values + generation.distinct(field) <= MAX_BUCKETS:
+            whole.append(field)
+            values += generation.distinct(field)
+    if whole:
+        found.update(buckets(generation.searcher, query, whole))
+    for field in fields:
+        if field not in whole:
+            found[field] = {}
+            for within in generation.value_ranges(field):
+                found[field].update(buckets(generation.searcher, tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Must, query), (tantivy.Occur.Must, within)]), [field])[field])
     return found
 
 

@@ -108,7 +108,7 @@ def _dated(view: View, found: tantivy.Query | None, wanted: int, sort: str,
     """(passage, score) of the first `wanted` by date (undated last), one a text: the matches of the first years
     only are read, as many years as hold twice the passages wanted (more when so many are copies, or of one
     document)."""
-    by_year = passages_by(view.arrays, found, "year") if found is not None else {}
+    by_year = passages_by(view.arrays, found, ["year"])["year"] if found is not None else {}
     years = sorted((year for year in by_year if not undated(year)), reverse=sort == "newest")
     years += [year for year in by_year if undated(year)]
     passages = list(accumulate(by_year[year] for year in years))  # in the first years, each year added
