@@ -55,7 +55,7 @@ _FILTER_OPERATOR = re.compile(r"(?:-|\b(?:NOT|OR)\s+)$")
 # A word left out (`-в`, `NOT с`): no clue to the language the query is searched in.
 _LEFT_OUT = re.compile(r'(?<!\S)(?:-|NOT\s+)(?:"[^"]*"|\S+)')
 # A query whose every word is left out (`-экстремизм`, `-"адам құқықтары"`): nothing to search for.
-_EXCLUDED_ONLY = re.compile(r'\s*(?:-(?:"[^"]*"|\S+)\s*)+')
+_EXCLUDED_ONLY = re.compile(r'\s*(?:(?:-|NOT\s+)(?:"[^"]*"|\S+)\s*)+')
 # Operators and field names: syntax, not words a query means.
 _SYNTAX_WORDS = re.compile(r"\b(?:AND|OR|NOT)\b|\b\w+:")
 
@@ -262,11 +262,10 @@ def prepare(text: str) -> str:
     return text
 
 
-# `year:` followed by no digit but letters (year:abc), outside quotes: once the well-formed ones are taken, it
-# names no year at all (a bare `year:`, or a year with punctuation after it, year:1995, is left as before).
-# `year:` followed by letters (year:abc, year:1932..abc): no year a person meant; a bare `year:` or a year
-# with a stray comma is harmless odd syntax.
-_MALFORMED_YEAR = re.compile(r"(?<![\w:])year:(?=[^\s\"]*[^\W\d_])[^\s\"]+(?=\s|$)")
+# `year:` left once the well-formed filters are taken, outside quotes, followed by letters (year:abc,
+# year:1932..abc) or a comparison (year:>1990, year:..): no year a person meant. A bare `year:` or a year with a
+# stray comma (year:1995,) is harmless odd syntax, searched as words.
+_MALFORMED_YEAR = re.compile(r"(?<![\w:])year:(?=[^\s\"]*[^\W\d_]|[<>=.–])[^\s\"]+")
 _QUOTED = re.compile(r'"[^"]*"')
 
 
@@ -281,10 +280,15 @@ def split_filters(text: str) -> tuple[str, list[Query]]:
                              "use year:FIRST..LAST for several years", "filter_operator", filter=match.group())
         if match.group("language"):
             filters.append(Term("language", passage_language(match.group("language"))))
+        elif match.group("until"):
+            filters.append(NumericRange("year", None, int(match.group("until"))))
         elif match.group("first"):
             first = int(match.group("first"))
-            last = int(match.group("last") or first)
-            filters.append(NumericRange("year", min(first, last), max(first, last)))
+            if match.group("onwards") and not match.group("last"):
+                filters.append(NumericRange("year", first, None))
+            else:
+                last = int(match.group("last") or first)
+                filters.append(NumericRange("year", min(first, last), max(first, last)))
         else:
             filters.append(Term("collection", match.group("quoted") or match.group("name")))
         return " "
@@ -292,7 +296,8 @@ def split_filters(text: str) -> tuple[str, list[Query]]:
     remaining = FILTER_PATTERN.sub(take, text)
     malformed = _MALFORMED_YEAR.search(_QUOTED.sub(" ", remaining))
     if malformed:
-        raise QueryError(f"«{malformed.group()}»: year: takes a year (year:1995) or a range (year:1990..1999)",
+        raise QueryError(f"«{malformed.group()}»: year: takes a year (year:1995) or a range (year:1990..1999, "
+                         "year:..1930, year:2000..)",
                          "bad_year_filter", value=malformed.group())
     return remaining, filters
 

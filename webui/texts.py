@@ -132,7 +132,8 @@ KAZAKH = {
         "prefix_too_short": "«{prefix}*» тым қысқа: * алдында кемінде {letters} әріп жазыңыз.",
         "prefix_too_broad": "«{prefix}*» {limit} түрлі сөзден көбіне сәйкес келеді: * алдында көбірек әріп жазыңыз.",
         "unknown_language": "«{value}» — үзінді тілі емес: kk (қазақша), ru (орысша) не other (басқа) деп жазыңыз.",
-        "bad_year_filter": "«{value}»: year: сүзгісіне жыл (year:1995) не аралық (year:1990..1999) жазыңыз.",
+        "bad_year_filter": "«{value}»: year: сүзгісіне жыл (year:1995) не аралық (year:1990..1999, year:..1930, "
+                           "year:2000..) жазыңыз.",
         "bad_sort": "Мұндай сұрыптау жоқ: {sorts} ғана бар.",
         "bad_year": "Жыл 1995 сияқты сан болуы керек, «{value}» емес.",
         "bad_number": "«{name}» бүтін сан болуы керек ({low}…{high}), «{value}» емес.",
@@ -274,7 +275,8 @@ RUSSIAN = {
         "prefix_too_short": "«{prefix}*» — слишком короткое начало слова: введите перед * не меньше {letters} букв.",
         "prefix_too_broad": "«{prefix}*» соответствует более чем {limit} разным словам: введите перед * больше букв.",
         "unknown_language": "«{value}» — не язык фрагмента: укажите kk (казахский), ru (русский) или other (другой).",
-        "bad_year_filter": "«{value}»: в фильтре year: укажите год (year:1995) или диапазон (year:1990..1999).",
+        "bad_year_filter": "«{value}»: в фильтре year: укажите год (year:1995) или диапазон (year:1990..1999, "
+                           "year:..1930, year:2000..).",
         "bad_sort": "Такой сортировки нет: есть только {sorts}.",
         "bad_year": "Год должен быть числом, например 1995, а не «{value}».",
         "bad_number": "«{name}» должно быть целым числом от {low} до {high}, а не «{value}».",
@@ -416,7 +418,8 @@ ENGLISH = {
         "prefix_too_short": "«{prefix}*» is too short a prefix: type at least {letters} letters before *.",
         "prefix_too_broad": "«{prefix}*» stands for more than {limit} different words; type more letters before *.",
         "unknown_language": "«{value}» is not a passage language: use kk (Kazakh), ru (Russian) or other.",
-        "bad_year_filter": "«{value}»: year: takes a year (year:1995) or a range (year:1990..1999).",
+        "bad_year_filter": "«{value}»: year: takes a year (year:1995) or a range (year:1990..1999, year:..1930, "
+                           "year:2000..).",
         "bad_sort": "There is no such sort: only {sorts}.",
         "bad_year": "A year is a number such as 1995, not «{value}».",
         "bad_number": "{name} must be a whole number from {low} to {high}, not «{value}».",

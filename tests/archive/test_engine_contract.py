@@ -56,6 +56,8 @@ QUERIES = [
     "collection:laws конституция",
     "year:2001..2010",
     "year:2024 мектеп",
+    "year:..2003 конституция",  # open ranges: the undated document in neither
+    "year:2004.. конституция",
     "lang:ru школа",
     "редакцияның рұқсатынсыз",  # boilerplate in three documents: one text
     "конституция құқықтары",

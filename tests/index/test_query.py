@@ -178,7 +178,8 @@ def test_any_text_parses_or_is_refused_with_a_reason(text):
         assert parsed.query is not None
 
 
-@pytest.mark.parametrize("text", ["-экстремизм", "-экстремизм -құқық", '-"адам құқықтары"', "year:2005 -экстремизм"])
+@pytest.mark.parametrize("text", ["-экстремизм", "-экстремизм -құқық", '-"адам құқықтары"', "year:2005 -экстремизм",
+                                  "NOT экстремизм", "NOT экстремизм -құқық"])
 def test_a_query_of_left_out_words_alone_is_refused_with_its_reason(text):
     with pytest.raises(QueryError) as refused:
         parse(text)
@@ -204,6 +205,21 @@ def test_a_filter_left_out_or_or_ed_is_refused_rather_than_applied_as_is(text):
 
 def test_a_filter_beside_words_still_narrows():
     assert parse("құқық year:1937").filter == NumericRange("year", 1937, 1937)
+
+
+@pytest.mark.parametrize("text, years", [("құқық year:..1930", (None, 1930)), ("құқық year:2000..", (2000, None)),
+                                         ("year:1950..1940 құқық", (1940, 1950))])
+def test_a_year_range_may_be_open_at_either_end(text, years):
+    parsed = parse(text)
+    assert parsed.filter == NumericRange("year", *years)
+    assert leaves(parsed.query) == {("Term", "text", "құқық"), ("Term", "title", "құқық")}
+
+
+@pytest.mark.parametrize("text", ["құқық year:>1990", "құқық year:..", "year:1932..abc құқық"])
+def test_a_year_filter_that_names_no_year_is_refused(text):
+    with pytest.raises(QueryError) as refused:
+        parse(text)
+    assert refused.value.reason == "bad_year_filter" and "year:..1930" in str(refused.value)
 
 
 def test_a_prefix_that_is_a_stop_word_is_still_a_prefix():
