@@ -117,10 +117,46 @@ def copies(searcher: object, generation: Columns, docnums: np.ndarray,
     return found
 
 
+def charged_documents(searcher: object, generation: Columns, matches: Matches, sort: str,
+                      texts: dict[str, int]) -> dict[str, int]:
+    """{document: the texts a listing of at most so many passages a document charges to it}: the document facet
+    (`texts`, which counts a text standing in several documents under each of them) with each such text under the
+    document of its first passage in the listing's order only (as `top` lists it: the others are passed over).
+    `matches`: matched passages, among them every copy of a text, with the scores the listing orders them by."""
+    fingerprints = generation.column(searcher, COLLAPSE_COLUMN).codes[matches.docnums].astype(np.int64)
+    _, inverse, repeats = np.unique(fingerprints, return_inverse=True, return_counts=True)
+    copied = repeats[inverse] > 1
+    if not copied.any():
+        return texts
+    documents = generation.column(searcher, "document_id")
+    copy_documents, copy_texts = documents.codes[matches.docnums[copied]].astype(np.int64), fingerprints[copied]
+    places = generation.places(searcher)[matches.docnums[copied]]
+    scores = matches.scores[copied]
+    if sort == "relevance":
+        order = np.lexsort((places, -scores))
+    else:
+        year = generation.years(searcher)[matches.docnums[copied]]
+        order = np.lexsort((places, -scores, year if sort == "oldest" else -year, year == NO_YEAR))
+    first = order[np.unique(copy_texts[order], return_index=True)[1]]  # each text's first passage listed
+    width = int(copy_texts.max()) + 1
+    held = np.unique(copy_documents * width + copy_texts) // width  # each (document, text) once
+    charged = dict(texts)
+    for codes, change in ((held, -1), (copy_documents[first], 1)):
+        for code, count in zip(*np.unique(codes, return_counts=True)):
+            value = documents.values[code]
+            charged[value] = charged.get(value, 0) + change * int(count)
+    return {value: count for value, count in charged.items() if count}
+
+
+def listed_texts(charged: dict[str, int], per_document: int) -> int:
+    """How many passages a listing of at most `per_document` a document holds (`charged`: charged_documents)."""
+    return sum(min(per_document, count) for count in charged.values())
+
+
 def more_in_documents(searcher: object, generation: Columns, ranked: list[tuple[int, float]], offset: int,
                       per_document: int, texts: dict[str, int]) -> dict[int, int]:
     """{passage: more passages of its document} for the listed passages that are their document's last (`texts`:
-    the document facet, how many texts each document's listing shows)."""
+    charged_documents, how many texts each document's listing shows)."""
     if not per_document:
         return {}
     documents = generation.column(searcher, "document_id")

@@ -13,8 +13,8 @@ from whoosh.query import NullQuery, Phrase, Prefix, Query
 
 from index.approximate import NearForms, with_near, within
 from index.backends import marked_spans, stored_hit
-from index.counting import copies, more_in_documents, pages, top
-from index.matches import Matches, undated
+from index.counting import charged_documents, copies, listed_texts, more_in_documents, pages, top
+from index.matches import Matches, locate, undated
 from index.query import (
     MAX_CORRECTED_LETTERS, MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, SUGGEST_BELOW, CappedPrefixes, ParsedQuery,
     check_size, combined_filters, parse_query,
@@ -59,19 +59,22 @@ def search(view: View, text: str, limit: int = 10, offset: int = 0, filters: Fil
     total, facets, copied = tally(view, either(found, near))
     arrays = view.arrays
     approximate = NearForms()
+    listing = copied  # the copies, scored as the listing orders them (for a listing of so many a document)
     if by_relevance:
-        ranked, approximate = _ranked(view, counts, found, searched, parsed.words, (forms, near), offset + limit,
-                                      per_document, parsed.language)
+        ranked, approximate, scored = _ranked(view, counts, found, searched, parsed.words, (forms, near),
+                                              offset + limit, per_document, parsed.language)
+        listing = _as_listed(copied, scored)
     else:
         ranked = _dated(view, found, offset + limit, sort, per_document)
     terms = _highlight_terms(query, counts)
     shown = ranked[offset:offset + limit]
     elsewhere = copies(view, arrays, copied.docnums, [number for number, _ in shown])
-    more = more_in_documents(view, arrays, ranked[:offset + limit], offset, per_document, facets["document_id"])
+    charged = charged_documents(view, arrays, listing, sort, facets["document_id"]) if per_document else {}
+    more = more_in_documents(view, arrays, ranked[:offset + limit], offset, per_document, charged)
     stored = view.stored([number for number, _ in shown])
     hits = tuple(stored_hit(fields, score, terms, elsewhere[number], more.get(number, 0), approximate, number)
                  for fields, (number, score) in zip(stored, shown))
-    listed = sum(min(per_document, texts) for texts in facets["document_id"].values()) if per_document else total
+    listed = listed_texts(charged, per_document) if per_document else total
     suggestion = suggest(view, text, counts, skeletons, approximate.words) if total < SUGGEST_BELOW else None
     took = round((time.perf_counter() - started) * 1000, 1)
     return SearchResults(text, total, hits, facets, took, suggestion, False, listed, prefixes.narrowed)
@@ -79,10 +82,10 @@ def search(view: View, text: str, limit: int = 10, offset: int = 0, filters: Fil
 
 def _ranked(view: View, counts: Counts, found: tantivy.Query | None, searched: Query, typed_words: tuple[str, ...],
             near_forms_found: tuple[list[str], tantivy.Query | None], wanted: int, per_document: int,
-            language: str | None) -> tuple[list[tuple[int, float]], NearForms]:
+            language: str | None) -> tuple[list[tuple[int, float]], NearForms, Matches]:
     """(passage, score) of the best `wanted` (PROXIMITY_DEPTH at least, for the proximity bonus), one a text, and the
     near forms' passages: tantivy's best RESCORE_DEPTH (more when so many are copies, or of one document) rescored
-    by the ranking model, with the near forms' best."""
+    by the ranking model, with the near forms' best; and those read, as scored."""
     forms, near = near_forms_found
     phrase = proximity_phrase(searched)
     wanted = max(wanted, PROXIMITY_DEPTH) if phrase is not None else wanted
@@ -100,7 +103,7 @@ def _ranked(view: View, counts: Counts, found: tantivy.Query | None, searched: Q
         depth *= 4
     if phrase is not None:
         ranked = _with_proximity(view, phrase, ranked, preference)
-    return ranked, NearForms(frozenset(forms), new) if forms else NearForms()
+    return ranked, NearForms(frozenset(forms), new) if forms else NearForms(), matches
 
 
 def _dated(view: View, found: tantivy.Query | None, wanted: int, sort: str,
@@ -120,6 +123,16 @@ def _dated(view: View, found: tantivy.Query | None, wanted: int, sort: str,
         if len(ranked) == wanted or len(first) == len(years):
             return ranked
         enough *= 4
+
+
+def _as_listed(copied: Matches, scored: Matches) -> Matches:
+    """The copies with the scores the listing orders them by: the model's where they were read and scored, else
+    below every one of those, in tantivy's order."""
+    held, at = locate(scored.docnums, copied.docnums)
+    floor = scored.scores.min(initial=0.0) - 1
+    below = floor - (copied.scores.max(initial=0.0) - copied.scores)
+    model = scored.scores[at] if len(scored) else below
+    return Matches(copied.docnums, np.where(held, model, below), copied.terms)
 
 
 def _joined(first: Matches, second: Matches) -> Matches:

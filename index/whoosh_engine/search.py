@@ -17,7 +17,9 @@ from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
 from index.backends import marked_spans, stored_hit
-from index.counting import COLLAPSE_COLUMN, FACETS, copies, count, more_in_documents, pages, top
+from index.counting import (
+    COLLAPSE_COLUMN, FACETS, charged_documents, copies, count, listed_texts, more_in_documents, pages, top,
+)
 from index.matches import Matches
 from index.query import (
     MAX_CORRECTED_LETTERS, MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, SEARCH_FIELDS, SUGGEST_BELOW, CappedPrefixes,
@@ -194,11 +196,11 @@ def search(searcher: Searcher, text: str, limit: int = 10, offset: int = 0,
     shown = ranked[offset:offset + limit]
     elsewhere = copies(searcher, generation, matches.docnums, [docnum for docnum, _ in shown])
     total, facets = count(searcher, generation, matches.docnums)
-    more = more_in_documents(searcher, generation, ranked[:offset + limit], offset, per_document,
-                             facets["document_id"])
+    charged = charged_documents(searcher, generation, matches, sort, facets["document_id"]) if per_document else {}
+    more = more_in_documents(searcher, generation, ranked[:offset + limit], offset, per_document, charged)
     hits = tuple(stored_hit(searcher.stored_fields(docnum), score, terms, elsewhere[docnum], more.get(docnum, 0),
                             approximate, docnum) for docnum, score in shown)
-    listed = sum(min(per_document, texts) for texts in facets["document_id"].values()) if per_document else total
+    listed = listed_texts(charged, per_document) if per_document else total
     suggestion = suggest(searcher, text, caches, view, approximate.words) if total < SUGGEST_BELOW else None
     took = round((time.perf_counter() - started) * 1000, 1)
     return SearchResults(text, total, hits, facets, took, suggestion, evaluator.partial, listed, prefixes.narrowed)

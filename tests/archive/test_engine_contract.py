@@ -172,6 +172,26 @@ def test_at_most_so_many_passages_a_document(archives, engine):
 
 
 @pytest.mark.parametrize("engine", engines())
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+@pytest.mark.parametrize("per_document", [1, 2])
+def test_paging_a_listing_of_so_many_a_document_reaches_what_it_lists(archives, engine, sort, per_document):
+    """A text standing in three documents is listed once, under one of them: it is counted so (the pages
+    offered hold passages to the last, and say rightly how many more each document has)."""
+    for query in ("редакцияның рұқсатынсыз конституция", "мектеп тіл конституция"):
+        first = archives[engine].search(query, limit=1, sort=sort, per_document=per_document)
+        pages = [archives[engine].search(query, limit=1, offset=offset, sort=sort, per_document=per_document)
+                 for offset in range(first.listed + 1)]
+        listed = [hit for page in pages for hit in page.hits]
+        assert len(listed) == len({hit.passage_id for hit in listed}) == first.listed > 0, query
+        every = archives[engine].search(query, limit=100, sort=sort, per_document=100).hits  # each text once
+        for document_id in {hit.document_id for hit in listed}:
+            *others, last = [hit for hit in listed if hit.document_id == document_id]
+            held = sum(hit.document_id == document_id for hit in every)
+            assert last.more_in_document == max(0, held - per_document), (query, document_id)
+            assert not any(hit.more_in_document for hit in others)
+
+
+@pytest.mark.parametrize("engine", engines())
 def test_the_best_hit_is_the_same(archives, engine):
     for query in ("конституция қабылданды", "школы строительство", "мұғалімдер шетелде"):
         assert archives[engine].search(query).hits[0].passage_id == archives[REFERENCE].search(query).hits[0].passage_id

@@ -34,6 +34,7 @@ def every_page(backend: TantivyBackend, query: str, sort: str, per_document: int
     pages = [backend.search(query, limit=1, offset=offset, sort=sort, per_document=per_document)
              for offset in range(first.listed + 1)]
     hits = [hit for page in pages for hit in page.hits]
+    assert len(hits) == first.listed  # the pages a listing offers hold what it says
     return ([(hit.passage_id, hit.copy_count, hit.more_in_document) for hit in hits], first.total, first.facets,
             first.listed)
 
