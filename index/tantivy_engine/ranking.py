@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
+import tantivy
 from whoosh.query import (
     And, AndMaybe, AndNot, DisjunctionMax, Every, NullQuery, NumericRange, Or, Phrase, Query, Require, Term,
 )
@@ -197,8 +198,9 @@ def rescored(view: View, counts: Counts, matches: Matches, searched: Query, type
     scores = Rescorer(evidence, counts).scored(searched).scores
     for word in frozenset().union(*families):
         scores = scores + model.FAMILY_WEIGHT * evidence.score("text", word)
-    pages_holding = [view.pages_holding(query) for query in group_queries]
+    pages_holding = [view.holding(query, "page_key") for query in group_queries]
     scores = scores + model.PAGE_WEIGHT * page_scores(everything, groups, pages_holding, numbers)
+    scores = scores + model.DOCUMENT_WEIGHT * document_scores(view, group_queries, numbers)
     for word in model.exact_forms(counts, typed_words):
         scores = scores + model.EXACT_FORM_WEIGHT * evidence.score("exact", word)
     if preference is not None:
@@ -239,6 +241,16 @@ def page_scores(evidence: Evidence, groups: Sequence[set[str]], pages_holding: S
         tf = frequencies[np.searchsorted(pages, page_of[numbers])]
         scores += bm25(idf, tf, page_lengths[page_of[numbers]], average)
     return scores
+
+
+def document_scores(view: View, group_queries: Sequence[tantivy.Query | None], numbers: np.ndarray) -> np.ndarray:
+    """The word groups' BM25 over each candidate's document (ranking.document_scores), counted by tantivy."""
+    passages = view.document_passages()
+    held = passages[passages > 0]
+    holding = [(view.in_documents(query, numbers), view.holding(query, "document_id_code") if query else 0)
+               for query in group_queries]
+    codes = view.arrays.column(view, "document_id").codes[numbers]
+    return model.document_scores(holding, passages[codes], float(held.mean()) if len(held) else 1.0, len(held))
 
 
 def proximity_scores(view: View, near: Phrase, numbers: Sequence[int]) -> dict[int, float]:

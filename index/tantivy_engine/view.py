@@ -16,12 +16,12 @@ from whoosh.query import (
 from index.matches import NO_MATCHES, Matches
 from index.query import query_schema
 from index.ranking import TITLE_BOOST, commonest_first
-from index.tantivy_engine.columns import Generation
+from index.tantivy_engine.columns import Generation, passages_by
 from index.schema import NO_YEAR
 from index.tantivy_engine.schema import SEARCHED, STRING_COLUMNS
 
-# Page counts a view remembers (index.ranking's page evidence asks them of each query word).
-REMEMBERED_PAGE_COUNTS = 10_000
+# Page and document counts a view remembers (index.ranking's evidence asks them of each query word).
+REMEMBERED_COUNTS = 10_000
 
 
 class View:
@@ -39,7 +39,8 @@ class View:
         self._pages: tuple[np.ndarray, np.ndarray] | None = None
         self._page_average: float | None = None
         self._lock = threading.Lock()
-        self._page_counts: dict[str, int] = {}
+        self._holding: dict[str, int] = {}
+        self._document_passages: np.ndarray | None = None
 
     def reader(self) -> View:
         return self
@@ -102,16 +103,40 @@ class View:
         keys = np.unique(self.arrays.array("page_key")[numbers]).tolist()
         return self.found(both(query, tantivy.Query.term_set_query(self.schema, "page_key", keys)))
 
-    def pages_holding(self, query: tantivy.Query) -> int:
-        """How many pages have a passage the query matches (tantivy's HyperLogLog estimate, within about 1 %:
-        for an idf; remembered for this view, as common words come back in query after query)."""
-        key = str(query)
+    def holding(self, query: tantivy.Query, field: str) -> int:
+        """How many pages (`page_key`) or documents (`document_id_code`) have a passage the query matches (tantivy's
+        HyperLogLog estimate, within about 1 %: for an idf; remembered for this view, as common words come back in
+        query after query)."""
+        key = f"{field} {query}"
         with self._lock:
-            if key not in self._page_counts:
-                if len(self._page_counts) == REMEMBERED_PAGE_COUNTS:
-                    self._page_counts.clear()
-                self._page_counts[key] = round(self.searcher.cardinality(query, "page_key"))
-            return self._page_counts[key]
+            if key not in self._holding:
+                if len(self._holding) == REMEMBERED_COUNTS:
+                    self._holding.clear()
+                self._holding[key] = round(self.searcher.cardinality(query, field))
+            return self._holding[key]
+
+    def document_passages(self) -> np.ndarray:
+        """How many passages each document holds (by its code in the document column)."""
+        if self._document_passages is None:
+            column = self.arrays.column(self, "document_id")
+            self._document_passages = np.bincount(column.codes, minlength=len(column.values))
+        return self._document_passages
+
+    def in_documents(self, query: tantivy.Query | None, numbers: np.ndarray) -> np.ndarray:
+        """How many passages of each passage's document the query matches (counted by tantivy, none read)."""
+        column = self.arrays.column(self, "document_id")
+        codes = column.codes[numbers]
+        if query is None or not len(numbers):
+            return np.zeros(len(numbers))
+        within = tantivy.Query.term_set_query(self.schema, "document_id", [column.values[code] for code in
+                                                                           np.unique(codes)])
+        counted = passages_by(self.arrays, both(query, within), ["document_id_code"])["document_id_code"]
+        by_code = np.zeros(len(column.values))
+        values = self.arrays.values_of("document_id")
+        index = {value: code for code, value in enumerate(column.values)}
+        for hashed, passages in counted.items():
+            by_code[index[values[hashed]]] = passages
+        return by_code[codes]
 
     def stored(self, numbers: Iterable[int]) -> list[dict]:
         """The stored fields of some passages, each field's first value."""

@@ -3,17 +3,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from weakref import WeakKeyDictionary
 
 import numpy as np
 from whoosh.query import Query, Term
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
 
 from index import ranking as model
 from index.matches import Matches
 from index.ranking import _parts, commonest_first, robertson_idf
 from index.whoosh_engine.engine import Evaluator, idf_by_language
-from index.whoosh_engine.postings import locate
+from index.whoosh_engine.postings import Generation, locate
 from index.whoosh_engine.visibility import Visibility, existing_terms
 
 TermKey = tuple[str, str]
@@ -65,7 +67,9 @@ def with_evidence(evaluator: Evaluator, matches: Matches, searched: Query, typed
         scores[inside] += model.FAMILY_WEIGHT * found.scores[where[inside]]
     groups = [frozenset(_terms(part, reader)) | {("text", word) for word in family}
               for part, family in zip(parts, families)]
-    scores += model.PAGE_WEIGHT * page_scores(evaluator, [group for group in groups if group], matches.docnums)
+    groups = [group for group in groups if group]
+    scores += model.PAGE_WEIGHT * page_scores(evaluator, groups, matches.docnums)
+    scores += model.DOCUMENT_WEIGHT * document_scores(evaluator, groups, matches.docnums)
     words = model.exact_forms(evaluator.view, typed_words)
     if words:
         best = np.sort(model.best(scores, model.EVIDENCE_DEPTH))  # ascending passage numbers
@@ -109,6 +113,66 @@ def page_scores(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]], docn
             scores += model.bm25(idf[language[scored]], frequencies[scored], page_lengths[scored],
                                  average[language][scored])
     return scores
+
+
+def document_scores(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]], docnums: np.ndarray) -> np.ndarray:
+    """The word groups' BM25 over each passage's document (ranking.document_scores), from their postings. A
+    passage of a language with statistics of its own sees its document's passages of that language only (the
+    documents, lengths and idf as if that language were an archive of its own), any other passage all of them."""
+    searcher, generation = evaluator.searcher, evaluator.generation
+    parts = _document_parts(generation, searcher)
+    asked, kinds = parts.keys(docnums), parts.part[docnums]  # the part of its document each candidate sees
+    live = generation.live(searcher)
+    holding = []
+    for group in groups:
+        found = [generation.postings(searcher, field, text, evaluator.deadline).docnums
+                 for field, text in group if field == "text"]
+        found = np.unique(np.concatenate(found)) if found else np.empty(0, np.int64)
+        keys, counts = np.unique(parts.keyed(found[live[found]]), return_counts=True)
+        holding.append((_looked_up(keys, counts, asked), np.bincount(keys % parts.width, minlength=parts.width)[kinds]))
+    return model.document_scores(holding, _looked_up(parts.sizes, parts.passages, asked), parts.averages[kinds],
+                                 parts.documents[kinds])
+
+
+class DocumentParts:
+    """Documents as the document evidence counts them, once a generation: each passage's part of its document (its
+    language's, for a language with statistics of its own; else the whole document, 0), and each part's passages."""
+
+    def __init__(self, generation: Generation, searcher: Searcher) -> None:
+        languages = generation.languages(searcher, "text")
+        self.document = generation.column(searcher, "document_id").codes.astype(np.int64)
+        self.own = languages.own[languages.codes]
+        self.part = np.where(self.own, languages.codes.astype(np.int64) + 1, 0)
+        self.width = len(languages.passages) + 1
+        self.sizes, self.passages = np.unique(self.keyed(np.flatnonzero(generation.live(searcher))), return_counts=True)
+        self.documents = np.bincount(self.sizes % self.width, minlength=self.width)  # documents with such a part
+        self.averages = np.bincount(self.sizes % self.width, weights=self.passages,
+                                    minlength=self.width) / np.maximum(self.documents, 1)
+
+    def keys(self, numbers: np.ndarray) -> np.ndarray:
+        """The (document, part) key each passage's document evidence is counted under."""
+        return self.document[numbers] * self.width + self.part[numbers]
+
+    def keyed(self, numbers: np.ndarray) -> np.ndarray:
+        """Each passage's keys: its whole document's, and its language's part's if it has one."""
+        mine = numbers[self.own[numbers]]
+        return np.concatenate([self.document[numbers] * self.width, self.keys(mine)])
+
+
+_PARTS: WeakKeyDictionary[Generation, DocumentParts] = WeakKeyDictionary()
+
+
+def _document_parts(generation: Generation, searcher: Searcher) -> DocumentParts:
+    """A generation's DocumentParts, built once and kept while the generation is."""
+    if generation not in _PARTS:
+        _PARTS[generation] = DocumentParts(generation, searcher)
+    return _PARTS[generation]
+
+
+def _looked_up(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The value of each wanted key (0 where `keys`, ascending, lacks it)."""
+    found, at = locate(keys, wanted)
+    return np.where(found, values[at] if len(values) else 0, 0).astype(np.float64)
 
 
 def language_preference(evaluator: Evaluator, language: str | None) -> Callable[[np.ndarray], np.ndarray] | None:
