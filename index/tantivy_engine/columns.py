@@ -45,6 +45,7 @@ class Generation:
         self._columns: dict[str, Column] = {}
         self._places: np.ndarray | None = None
         self._values: dict[str, dict[int, str]] = {}
+        self._codes: dict[str, dict[int, int]] = {}
         self._ranges: dict[str, list[tantivy.Query]] = {}
         self._distinct: dict[str, int] = {}
         self._copied: list[int] | None = None
@@ -102,12 +103,18 @@ class Generation:
         order = np.argsort(hashes)
         codes = order[np.searchsorted(hashes[order], self.array(f"{name}_code"))]
         self._values[name] = dict(zip(hashes.tolist(), values))
+        self._codes[name] = dict(zip(hashes.tolist(), range(len(values))))
         return Column(codes.astype(np.int32), values)
 
     def values_of(self, name: str) -> dict[int, str]:
-        """{code: the string it stands for} of a string column."""
+        """{hash: the string it stands for} of a string column (its fast column holds the strings' hashes)."""
         self.column(None, name)
         return self._values[name]
+
+    def codes_of(self, name: str) -> dict[int, int]:
+        """{hash: the code of its string in the column (Column.codes)} of a string column."""
+        self.column(None, name)
+        return self._codes[name]
 
     def distinct(self, field: str) -> int:
         """How many different values a number column holds."""

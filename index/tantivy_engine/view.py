@@ -132,10 +132,9 @@ class View:
                                                                            np.unique(codes)])
         counted = passages_by(self.arrays, both(query, within), ["document_id_code"])["document_id_code"]
         by_code = np.zeros(len(column.values))
-        values = self.arrays.values_of("document_id")
-        index = {value: code for code, value in enumerate(column.values)}
+        code_of = self.arrays.codes_of("document_id")
         for hashed, passages in counted.items():
-            by_code[index[values[hashed]]] = passages
+            by_code[code_of[hashed]] = passages
         return by_code[codes]
 
     def stored(self, numbers: Iterable[int]) -> list[dict]:
