@@ -53,9 +53,9 @@ MIN_PREFIX_CHARS = 2
 # A `-`, `NOT` or `OR` just before a filter (at the end of the text before it).
 _FILTER_OPERATOR = re.compile(r"(?:-|\b(?:NOT|OR)\s+)$")
 # A word left out (`-в`, `NOT с`): no clue to the language the query is searched in.
-_LEFT_OUT = re.compile(r'(?<!\S)(?:-|NOT\s+)(?:"[^"]*"|\S+)')
-# A query whose every word is left out (`-экстремизм`, `-"адам құқықтары"`): nothing to search for.
-_EXCLUDED_ONLY = re.compile(r'\s*(?:(?:-|NOT\s+)(?:"[^"]*"|\S+)\s*)+')
+_LEFT_OUT = re.compile(r'(?<!\S)(?:-|NOT\s+)(?:"[^"]*"|\([^)]*\)|\S+)')
+# A query whose every word is left out (`-экстремизм`, `-"адам құқықтары"`, `NOT (a OR b)`): nothing to search for.
+_EXCLUDED_ONLY = re.compile(r'\s*(?:(?:-|NOT\s+)(?:"[^"]*"|\([^)]*\)|\S+)\s*)+')
 # Operators and field names: syntax, not words a query means.
 _SYNTAX_WORDS = re.compile(r"\b(?:AND|OR|NOT)\b|\b\w+:")
 
@@ -134,15 +134,16 @@ def as_ors(query: Query) -> Query:
 
 
 def not_as_left_out(node: Query) -> Query:
-    """`форум NOT демократия` as `форум -демократия`: whoosh parses NOT beside words of an OR group into the OR
-    (форум OR NOT демократия, nearly every passage), which nobody means, and which engines read differently."""
-    if not isinstance(node, Or):
+    """`форум NOT демократия` and `форум AND NOT демократия` as `форум -демократия`: whoosh parses NOT beside words
+    of an OR group into the OR (форум OR NOT демократия, nearly every passage), which nobody means, and beside
+    words of an AND into the AND, which engines read differently."""
+    if not isinstance(node, (Or, And)):
         return node
     left_out = [part.query for part in node.subqueries if isinstance(part, Not)]
     kept = [part for part in node.subqueries if not isinstance(part, Not)]
     if not left_out or not kept:
         return node
-    return AndNot(kept[0] if len(kept) == 1 else Or(kept, boost=node.boost),
+    return AndNot(kept[0] if len(kept) == 1 else type(node)(kept, boost=node.boost),
                   left_out[0] if len(left_out) == 1 else Or(left_out))
 
 
@@ -253,8 +254,9 @@ def prepare(text: str) -> str:
     # A hyphen inside a word (4-бабы, әл-ауқаты, БҰҰ-ның) is part of it, not "leave out":
     # the non-breaking hyphen is no parser syntax, and the analyzer treats it as a hyphen.
     text = re.sub(r"(?<=\w)-(?=\w)", "\u2011", text)
-    # A dash standing between spaces («жинақтаушы - түйнек») is punctuation, not "leave out".
-    text = re.sub(r"-(?![\w\"])", " ", text)
+    # A dash standing between spaces («жинақтаушы - түйнек») is punctuation, not "leave out" (of a word, a phrase
+    # or a group).
+    text = re.sub(r"-(?![\w\"(])", " ", text)
     text = re.sub(r"(\w+):", lambda m: m.group() if m.group(1) in QUERY_FIELDS else m.group(1) + " ", text)
     text = re.sub(r"[?!;,.{}^~<>«»]", " ", text)
     if text.count('"') % 2:
@@ -263,9 +265,10 @@ def prepare(text: str) -> str:
 
 
 # `year:` left once the well-formed filters are taken, outside quotes, followed by letters (year:abc,
-# year:1932..abc) or a comparison (year:>1990, year:..): no year a person meant. A bare `year:` or a year with a
+# year:1932..abc), a comparison (year:>1990) or a range gone wrong (year:.., year:1990..1999..2000): no year a person
+# meant. A bare `year:` or a year with a
 # stray comma (year:1995,) is harmless odd syntax, searched as words.
-_MALFORMED_YEAR = re.compile(r"(?<![\w:])year:(?=[^\s\"]*[^\W\d_]|[<>=.–])[^\s\"]+")
+_MALFORMED_YEAR = re.compile(r"(?<![\w:])year:(?=[^\s\"]*(?:[^\W\d_]|\.\.|–)|[<>=.])[^\s\"]+")
 _QUOTED = re.compile(r'"[^"]*"')
 
 

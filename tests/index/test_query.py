@@ -179,15 +179,17 @@ def test_any_text_parses_or_is_refused_with_a_reason(text):
 
 
 @pytest.mark.parametrize("text", ["-экстремизм", "-экстремизм -құқық", '-"адам құқықтары"', "year:2005 -экстремизм",
-                                  "NOT экстремизм", "NOT экстремизм -құқық"])
+                                  "NOT экстремизм", "NOT экстремизм -құқық", "-(экстремизм OR терроризм)"])
 def test_a_query_of_left_out_words_alone_is_refused_with_its_reason(text):
     with pytest.raises(QueryError) as refused:
         parse(text)
     assert refused.value.reason == "only_excluded" and "add a word to search for" in str(refused.value)
 
 
-def test_a_left_out_word_beside_a_searched_one_is_left_out():
-    assert isinstance(parse("құқық -экстремизм").query, AndNot)
+@pytest.mark.parametrize("text", ["құқық -экстремизм", "құқық NOT экстремизм", "құқық AND NOT экстремизм",
+                                  "құқық -(экстремизм OR терроризм)", "құқық NOT (экстремизм)"])
+def test_a_left_out_word_beside_a_searched_one_is_left_out(text):
+    assert isinstance(parse(text).query, AndNot)
 
 
 def test_range_syntax_is_read_as_plain_words():
@@ -215,7 +217,8 @@ def test_a_year_range_may_be_open_at_either_end(text, years):
     assert leaves(parsed.query) == {("Term", "text", "құқық"), ("Term", "title", "құқық")}
 
 
-@pytest.mark.parametrize("text", ["құқық year:>1990", "құқық year:..", "year:1932..abc құқық"])
+@pytest.mark.parametrize("text", ["құқық year:>1990", "құқық year:..", "year:1932..abc құқық",
+                                  "құқық year:1990..1999..2000"])
 def test_a_year_filter_that_names_no_year_is_refused(text):
     with pytest.raises(QueryError) as refused:
         parse(text)
