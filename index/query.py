@@ -56,6 +56,8 @@ _FILTER_OPERATOR = re.compile(r"(?:-|\b(?:NOT|OR)\s+)$")
 _LEFT_OUT = re.compile(r'(?<!\S)(?:-|NOT\s+)(?:"[^"]*"|\([^)]*\)|\S+)')
 # A query whose every word is left out (`-экстремизм`, `-"адам құқықтары"`, `NOT (a OR b)`): nothing to search for.
 _EXCLUDED_ONLY = re.compile(r'\s*(?:(?:-|NOT\s+)(?:"[^"]*"|\([^)]*\)|\S+)\s*)+')
+# The sign leaving a word out (`-`, `NOT `) where a word begins.
+_LEFT_OUT_SIGN = re.compile(r"(?<!\S)(?:-|NOT\s+)")
 # Operators and field names: syntax, not words a query means.
 _SYNTAX_WORDS = re.compile(r"\b(?:AND|OR|NOT)\b|\b\w+:")
 
@@ -357,25 +359,32 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
                          "query_too_long", length=len(text), limit=MAX_QUERY_CHARS)
     words, filters = split_filters(text)
     if _EXCLUDED_ONLY.fullmatch(words):
-        raise QueryError(f"«{text[:60]}» only leaves words out; add a word to search for (құқық -экстремизм)",
-                         "only_excluded", query=text[:60])
-    if not words.strip():
+        if not filters:
+            raise QueryError(f"«{text[:60]}» only leaves words out; add a word to search for (құқық -экстремизм)",
+                             "only_excluded", query=text[:60])
+        # the filters' passages, less those holding the words (collection:laws -референдум)
+        query = AndNot(Every(), _words_query(_LEFT_OUT_SIGN.sub(" ", words), schema))
+    elif not words.strip():
         query = Every() if filters else NullQuery
-    elif "*" not in words and not typed_words(_SYNTAX_WORDS.sub(" ", words), schema):
-        query = stop_words_only(words, schema)  # a prefix (не*) is a prefix, even of a stop word
     else:
-        try:
-            query = as_ors(build_parser(schema, query_languages(_LEFT_OUT.sub(" ", words))).parse(prepare(words)))
-            query = query.accept(not_as_left_out)
-        except QueryError:
-            raise
-        except Exception:  # noqa: BLE001 - whoosh raises assorted errors on odd syntax
-            query = NullQuery
-        if query is NullQuery:
-            query = plain_words(words, schema)
+        query = _words_query(words, schema)
     typed = typed_words(words, schema)
     return ParsedQuery(query, And(filters) if len(filters) > 1 else (filters[0] if filters else None), typed,
                        preferred_language(_LEFT_OUT.sub(" ", words)))
+
+
+def _words_query(words: str, schema: Schema) -> Query:
+    """The words of a query (filters taken out) parsed: its syntax, else its plain words."""
+    if "*" not in words and not typed_words(_SYNTAX_WORDS.sub(" ", words), schema):
+        return stop_words_only(words, schema)  # a prefix (не*) is a prefix, even of a stop word
+    try:
+        query = as_ors(build_parser(schema, query_languages(_LEFT_OUT.sub(" ", words))).parse(prepare(words)))
+        query = query.accept(not_as_left_out)
+    except QueryError:
+        raise
+    except Exception:  # noqa: BLE001 - whoosh raises assorted errors on odd syntax
+        query = NullQuery
+    return plain_words(words, schema) if query is NullQuery else query
 
 
 def typed_words(text: str, schema: Schema) -> tuple[str, ...]:

@@ -51,6 +51,8 @@ QUERIES = [
     "конституция NOT референдум",  # NOT as -
     "конституция AND NOT референдум",
     "конституция -(референдум OR парламент)",  # a group left out
+    "collection:laws -референдум",  # a filter's passages, less some
+    "year:2000.. NOT мектеп",
     "конституция OR парламент",
     "конституция AND қабылданды",
     "title:мектептер",

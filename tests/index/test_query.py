@@ -178,12 +178,19 @@ def test_any_text_parses_or_is_refused_with_a_reason(text):
         assert parsed.query is not None
 
 
-@pytest.mark.parametrize("text", ["-экстремизм", "-экстремизм -құқық", '-"адам құқықтары"', "year:2005 -экстремизм",
+@pytest.mark.parametrize("text", ["-экстремизм", "-экстремизм -құқық", '-"адам құқықтары"',
                                   "NOT экстремизм", "NOT экстремизм -құқық", "-(экстремизм OR терроризм)"])
 def test_a_query_of_left_out_words_alone_is_refused_with_its_reason(text):
     with pytest.raises(QueryError) as refused:
         parse(text)
     assert refused.value.reason == "only_excluded" and "add a word to search for" in str(refused.value)
+
+
+@pytest.mark.parametrize("text", ["year:2005 -экстремизм", "collection:laws NOT (экстремизм OR терроризм)"])
+def test_left_out_words_beside_a_filter_leave_them_out_of_its_passages(text):
+    parsed = parse(text)
+    assert isinstance(parsed.query, AndNot) and parsed.query.a == Every() and parsed.filter is not None
+    assert {text for _, _, text in leaves(parsed.query.b)} >= {"экстремизм"}
 
 
 @pytest.mark.parametrize("text", ["құқық -экстремизм", "құқық NOT экстремизм", "құқық AND NOT экстремизм",
