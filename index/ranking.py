@@ -75,7 +75,7 @@ FAMILY_WEIGHT = 0.1
 EVIDENCE_DEPTH = 1000
 # How many top results get the proximity bonus (it reads positions: kept to a few).
 PROXIMITY_DEPTH = 40
-# Words within this many positions of each other (in any order) earn the proximity bonus.
+# Words within this many positions of each other, in the order typed, earn the proximity bonus.
 PROXIMITY_SLOP = 8
 PROXIMITY_BOOST = 1.5
 # A typed word found in more than this share of the passages is not searched for on its own
