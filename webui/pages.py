@@ -61,8 +61,6 @@ def search():
     context = search_context(limit=per_page, offset=(page - 1) * per_page, per_document=PASSAGES_PER_DOCUMENT)
     listed = context["results"].listed
     pages = max(1, -(-min(listed, MAX_RESULTS_DEPTH) // per_page))
-    if len(context["results"].hits) < per_page:  # copies listed once make `listed` an upper bound
-        pages = min(pages, page)
     return render_template("search.html", t=texts(), page=page, pages=pages, per_page=per_page, **context)
 
 

@@ -83,6 +83,13 @@ def test_results_are_paged(library):
     assert not {r["snippet"] for r in results_of(first)} & {r["snippet"] for r in results_of(second)}
 
 
+def test_a_page_past_the_last_says_so_and_links_to_the_last(library):
+    html = library.get("/", query_string={"q": "құқық", "page": 7}).get_data(as_text=True)
+    assert not results_of(html) and "Бұл бет нәтижелерден тыс: олар 3 бетке сыяды." in html
+    last = unescape(re.search(r'past-last-page">[^<]*<a href="([^"]+)"', html).group(1))
+    assert len(results_of(library.get(last).get_data(as_text=True))) == 1  # 5 passages, 2 a page
+
+
 def test_collection_facet_counts_and_narrows(library):
     html = library.get("/", query_string={"q": "құқық"}).get_data(as_text=True)
     facet = re.search(r'id="facet-collection">(.*?)</section>', html, re.S).group(1)
