@@ -422,7 +422,7 @@ def status(as_json: bool, archive_dir: str | None) -> None:
         click.echo("a reindex is running or was interrupted (its unfinished index is beside the current one, which "
                    "answers meanwhile): if none is running, run `muragat reindex` again")
     if figures["needs_reindex"]:
-        click.echo("the index was built with older analysis rules: run `muragat reindex`")
+        click.echo("the index was built with older analysis rules or in an older format: run `muragat reindex`")
     elif not figures["index_agrees"]:
         click.echo("the index does not agree with the catalog: run `muragat ingest` again to finish, "
                    "or `muragat reindex`")

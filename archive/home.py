@@ -296,7 +296,8 @@ class Archive:
 
     def _require_current_index(self) -> None:
         if self.needs_reindex:
-            raise Unavailable("the index was built with older analysis rules; run `muragat reindex`", "needs_reindex")
+            raise Unavailable("the index was built with older analysis rules or in an older format; "
+                              "run `muragat reindex`", "needs_reindex")
 
     def warm(self) -> None:
         """Read ahead what the first searches would wait for (the server does it before listening)."""
