@@ -29,8 +29,8 @@ def top(searcher: object, generation: Columns, matches: Matches, limit: int,
         return []
     fingerprints = generation.column(searcher, COLLAPSE_COLUMN).codes
     documents = generation.column(searcher, "document_id").codes if per_document else None
-    places = generation.places(searcher)[matches.docnums]  # ties: by document id, page, passage
     if sort == "relevance":
+        places = generation.places(searcher)[matches.docnums]  # ties: by document id, page, passage
         candidates = min(len(matches), 2 * limit + 16)
         while True:
             order = _best_first(matches, places, candidates)
@@ -38,9 +38,18 @@ def top(searcher: object, generation: Columns, matches: Matches, limit: int,
             if len(chosen) == limit or len(order) == len(matches):
                 return chosen
             candidates = min(len(matches), candidates * 4)
+    return _one_per_text(matches, listing_order(searcher, generation, matches, sort), fingerprints, limit, documents,
+                         per_document)
+
+
+def listing_order(searcher: object, generation: Columns, matches: Matches, sort: str) -> np.ndarray:
+    """Indexes of all the matches in the order a listing shows them: by score, or by year (undated last) then
+    score; ties by document id, page, passage."""
+    places = generation.places(searcher)[matches.docnums]
+    if sort == "relevance":
+        return np.lexsort((places, -matches.scores))
     year = generation.years(searcher)[matches.docnums]
-    order = np.lexsort((places, -matches.scores, year if sort == "oldest" else -year, year == NO_YEAR))
-    return _one_per_text(matches, order, fingerprints, limit, documents, per_document)
+    return np.lexsort((places, -matches.scores, year if sort == "oldest" else -year, year == NO_YEAR))
 
 
 def _best_first(matches: Matches, places: np.ndarray, candidates: int) -> np.ndarray:
@@ -130,13 +139,7 @@ def charged_documents(searcher: object, generation: Columns, matches: Matches, s
         return texts
     documents = generation.column(searcher, "document_id")
     copy_documents, copy_texts = documents.codes[matches.docnums[copied]].astype(np.int64), fingerprints[copied]
-    places = generation.places(searcher)[matches.docnums[copied]]
-    scores = matches.scores[copied]
-    if sort == "relevance":
-        order = np.lexsort((places, -scores))
-    else:
-        year = generation.years(searcher)[matches.docnums[copied]]
-        order = np.lexsort((places, -scores, year if sort == "oldest" else -year, year == NO_YEAR))
+    order = listing_order(searcher, generation, matches.where(copied), sort)
     first = order[np.unique(copy_texts[order], return_index=True)[1]]  # each text's first passage listed
     width = int(copy_texts.max()) + 1
     held = np.unique(copy_documents * width + copy_texts) // width  # each (document, text) once

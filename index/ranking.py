@@ -42,7 +42,6 @@ dev half and our own) and checked on the keyword set.
 from __future__ import annotations
 
 import heapq
-import math
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from typing import Protocol
@@ -101,9 +100,10 @@ def commonest_first(words: Iterable[tuple[str, int]], count: int) -> list[str]:
     return [word for word, _ in heapq.nsmallest(count, words, key=lambda pair: (-pair[1], pair[0]))]
 
 
-def robertson_idf(documents: int, frequency: int) -> float:
-    """log(1 + (N - df + 0.5) / (df + 0.5)): near zero for a word in most passages, never negative."""
-    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+def robertson_idf(documents: int | np.ndarray, frequency: int | np.ndarray) -> float | np.ndarray:
+    """log(1 + (N - df + 0.5) / (df + 0.5)): near zero for a word in most passages, never negative (numbers or
+    arrays of them)."""
+    return np.log1p((documents - np.asarray(frequency) + 0.5) / (np.asarray(frequency) + 0.5))
 
 
 def bm25(idf, tf: np.ndarray, lengths: np.ndarray, average, b: float = B, k1: float = K1) -> np.ndarray:
@@ -119,8 +119,7 @@ def document_scores(holding: Sequence[tuple[np.ndarray, np.ndarray | int]], leng
     documents are counted apart)."""
     scores = np.zeros(len(lengths))
     for passages, held in holding:
-        idf = np.log1p((documents - np.asarray(held) + 0.5) / (np.asarray(held) + 0.5))  # robertson_idf
-        scores += np.where(passages > 0, bm25(idf, passages, lengths, average), 0.0)
+        scores += np.where(passages > 0, bm25(robertson_idf(documents, held), passages, lengths, average), 0.0)
     return scores
 
 

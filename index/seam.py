@@ -30,8 +30,7 @@ SORTS = ("relevance", "newest", "oldest")
 # Seconds a query may spend collecting matches before it answers with what it has (partial).
 TIME_BUDGET_SECONDS = 2.0
 # `collection:NAME`, `collection:"Two words"`, `year:2001`, `year:2001..2010` (`year:..1930`, `year:2000..`), `lang:ru`:
-# filters typed in a
-# query, not scored words (index.query takes them out; the web UI offers the search without them).
+# filters typed in a query, not scored words (index.query takes them out; the web UI offers the search without them).
 FILTER_PATTERN = re.compile(
     r'\b(?:collection:(?:"(?P<quoted>[^"]+)"|(?P<name>\S+))'
     r"|year:(?:(?P<first>\d{1,4})(?:(?P<onwards>\s*(?:\.\.|–)\s*)(?P<last>\d{1,4})?)?|(?:\.\.|–)(?P<until>\d{1,4}))"
@@ -96,7 +95,7 @@ class SearchResults:
     took_ms: float = 0.0
     suggestion: str | None = None  # "did you mean": the query with unknown words corrected
     partial: bool = False  # the time budget ran out: these are the passages found until then
-    listed: int = 0  # passages the listing holds: `total`, or about so many with at most so many a document
+    listed: int = 0  # passages the listing holds: `total`, or those it shows with at most so many a document
     # A prefix standing for more words than are searched (index.query.MAX_PREFIX_WORDS): the words it was searched as.
     narrowed_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 

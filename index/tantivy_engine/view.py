@@ -171,8 +171,9 @@ class Counts:
         return self.view.doc_count() if self.within is None else self.view.count(self.within)
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
-        if not self.restricted or not self.view.doc_frequency(fieldname, text):
-            return self.view.doc_frequency(fieldname, text)
+        frequency = self.view.doc_frequency(fieldname, text)
+        if not self.restricted or not frequency:
+            return frequency
         return self.view.count(both(translate(Term(fieldname, text), self.view.schema), self.within))
 
     def holds(self, fieldname: str, text: str) -> bool:
