@@ -32,7 +32,7 @@ from whoosh.query import (
 from whoosh.searching import Searcher
 
 from index.matches import NO_MATCHES, Matches
-from index.ranking import _coordinated, bm25
+from index.ranking import _coordinated, bm25, robertson_idf
 from index.schema import NO_YEAR
 from index.whoosh_engine.postings import Generation, locate
 from index.whoosh_engine.visibility import Visibility, existing_terms
@@ -287,4 +287,4 @@ def _keys(owner: np.ndarray, position: np.ndarray) -> np.ndarray:
 def idf_by_language(units: np.ndarray, holding: np.ndarray, overall: float, own: np.ndarray) -> np.ndarray:
     """Robertson's idf, log(1 + (N - df + 0.5) / (df + 0.5)), of a term in each language (`units`
     passages or pages, `holding` of them hold it); `overall` where the language is not `own`."""
-    return np.where(own, np.log1p((units - holding + 0.5) / (holding + 0.5)), overall)
+    return np.where(own, robertson_idf(units, holding), overall)
