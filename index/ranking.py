@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from typing import Protocol
 
@@ -50,6 +51,7 @@ import numpy as np
 from whoosh.query import Or, Phrase, Query, Term
 
 from index.language import KAZAKH, RUSSIAN
+from index.matches import locate
 
 # BM25's term-frequency saturation and length normalisation (shorter passages than whoosh's
 # default B=0.75 assumes: the passages are already cut to about 600 characters).
@@ -92,6 +94,9 @@ SAME_PAGE_FACTOR = 0.8
 # A query leaning to one language (a question asked in Russian) ranks the other language's
 # passages at this share of their score: they match it only on what both languages write alike.
 OTHER_LANGUAGE_FACTOR = 0.5
+# A language with fewer passages is ranked with the whole archive's statistics: too few to tell its
+# common words from its rare ones.
+MIN_LANGUAGE_PASSAGES = 1000
 
 
 def commonest_first(words: Iterable[tuple[str, int]], count: int) -> list[str]:
@@ -140,6 +145,73 @@ def with_page_diversity(scores: np.ndarray, pages: np.ndarray) -> np.ndarray:
     scores = scores.copy()
     scores[seconds] *= SAME_PAGE_FACTOR
     return scores
+
+
+@dataclass(frozen=True)
+class LanguageSizes:
+    """The passages (or pages) of each language, by the language column's codes, and their mean length in a field:
+    BM25's statistics taken per language, as if each language were an archive of its own, so that Kazakh passages
+    score as in a Kazakh archive whatever Russian documents stand beside them."""
+
+    codes: np.ndarray  # int32, one per passage (or page)
+    passages: np.ndarray  # int64, live passages (or pages) per code
+    average_lengths: np.ndarray  # float64, per code
+
+    @property
+    def own(self) -> np.ndarray:
+        """Per code: whether the language has passages enough for statistics of its own."""
+        return self.passages >= MIN_LANGUAGE_PASSAGES
+
+
+def language_sizes(codes: np.ndarray, lengths: np.ndarray, count: int | None = None) -> LanguageSizes:
+    """The LanguageSizes of units (passages or pages, the live ones) of these language `codes` and `lengths`
+    (`count`: how many codes there are, when some may have no unit)."""
+    count = (int(codes.max()) + 1 if len(codes) else 0) if count is None else count
+    units = np.bincount(codes, minlength=count)
+    total = np.bincount(codes, weights=lengths, minlength=count)
+    return LanguageSizes(codes, units, total / np.maximum(units, 1))
+
+
+def idf_by_language(units: np.ndarray, holding: np.ndarray, overall: float, own: np.ndarray) -> np.ndarray:
+    """Robertson's idf of a term in each language (`units` passages or pages, `holding` of them hold it);
+    `overall` where the language is not `own`."""
+    return np.where(own, robertson_idf(units, holding), overall)
+
+
+class DocumentParts:
+    """Documents as the document evidence counts them: each passage's part of its document (its language's, for a
+    language with statistics of its own; else the whole document, 0), and each part's passages."""
+
+    def __init__(self, documents: np.ndarray, languages: LanguageSizes, live: np.ndarray) -> None:
+        """`documents`: each passage's document code; `languages`: the passages' LanguageSizes; `live`: the numbers
+        of the live passages."""
+        self.document = documents.astype(np.int64)
+        self.own = languages.own[languages.codes]
+        self.part = np.where(self.own, languages.codes.astype(np.int64) + 1, 0)
+        self.width = len(languages.passages) + 1
+        self.sizes, self.passages = np.unique(self.keyed(live), return_counts=True)
+        self.documents = np.bincount(self.sizes % self.width, minlength=self.width)  # documents with such a part
+        self.averages = np.bincount(self.sizes % self.width, weights=self.passages,
+                                    minlength=self.width) / np.maximum(self.documents, 1)
+
+    def keys(self, numbers: np.ndarray) -> np.ndarray:
+        """The (document, part) key each passage's document evidence is counted under."""
+        return self.document[numbers] * self.width + self.part[numbers]
+
+    def keyed(self, numbers: np.ndarray) -> np.ndarray:
+        """Each passage's keys: its whole document's, and its language's part's if it has one."""
+        mine = numbers[self.own[numbers]]
+        return np.concatenate([self.document[numbers] * self.width, self.keys(mine)])
+
+    def size(self, numbers: np.ndarray) -> np.ndarray:
+        """The passages of the part of its document each passage's evidence is counted in."""
+        return looked_up(self.sizes, self.passages, self.keys(numbers))
+
+
+def looked_up(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The value of each wanted key (0 where `keys`, ascending, lacks it)."""
+    found, at = locate(keys, wanted)
+    return np.where(found, values[at] if len(values) else 0, 0).astype(np.float64)
 
 
 def language_weights(languages: Sequence[str], language: str | None) -> np.ndarray | None:

@@ -73,7 +73,7 @@ class TantivyBackend:
         view.arrays.places()
         view.pages()
         view.average_page_length()
-        view.document_passages()
+        view.document_parts()
         view.arrays.copied()
         for name in ("document_id", "collection", "language", "source", "fingerprint"):
             view.arrays.column(view, name)

@@ -6,8 +6,8 @@ stored fields (`stems`, `exact`, title and author analysed again): BM25 with Rob
 document frequencies, the coordination bonus, the words' families, their pages, the typed forms, the query's
 language, a page's second passage and, among the top PROXIMITY_DEPTH, the words standing close; the others
 follow in tantivy's order. A page's evidence reads only the candidates' pages; how many pages of the archive hold
-a word (its idf) is tantivy's estimate. What it does
-not do (whoosh's engine does): statistics of each language of its own (whole-archive idf and lengths here).
+a word (its idf) is tantivy's estimate. Each language with statistics of its own is scored with them, in the
+passage, its page and its document (index.ranking.LanguageSizes), as on whoosh's engine.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from whoosh.query import (
 from index import ranking as model
 from index.analysis import term_positions
 from index.matches import Matches
-from index.ranking import _coordinated, _parts, bm25, robertson_idf
+from index.ranking import LanguageSizes, _coordinated, _parts, bm25, robertson_idf
 from index.schema import NO_YEAR
 from index.tantivy_engine.view import Counts, View, existing_terms, translate
 
@@ -52,7 +52,7 @@ class Evidence:
     """
 
     def __init__(self, view: View, numbers: np.ndarray, stored: list[dict[str, str]] | None = None,
-                 idf: dict[tuple[str, str], float] | None = None) -> None:
+                 idf: dict[tuple, float | np.ndarray] | None = None) -> None:
         self.view = view
         self.numbers = numbers
         self._stored = view.stored_terms(numbers.tolist(), STORED_TERMS) if stored is None else stored
@@ -77,20 +77,37 @@ class Evidence:
         return counts * model.TITLE_BOOST if field == "title" else counts
 
     def score(self, field: str, text: str) -> np.ndarray:
-        """The term's BM25 in each passage (0 where it is absent)."""
+        """The term's BM25 in each passage (0 where it is absent), with the statistics of the passage's language
+        where it has its own (index.ranking.LanguageSizes), as whoosh's engine scores it."""
         tf = self.frequencies(field, text)
         if not tf.any():
             return tf
+        if field not in self._lengths:  # the author: no length column; not normalised, whole-archive idf
+            return bm25(self._overall_idf(field, text), tf, 1.0, 1.0)
+        name = self._lengths[field]
+        sizes = self.view.languages(name)
+        codes = sizes.codes[self.numbers]
+        lengths = self.view.arrays.array(name)[self.numbers].astype(np.float64)
+        average = np.where(sizes.own, sizes.average_lengths, self.view.arrays.average(name))[codes]
+        return bm25(self._language_idf(field, text, sizes, codes), tf, lengths, average)
+
+    def _overall_idf(self, field: str, text: str) -> float:
         key = (field, text)
         if key not in self._idf:
             self._idf[key] = robertson_idf(self.view.doc_count(), self.view.doc_frequency(field, text))
-        if field in self._lengths:
-            name = self._lengths[field]
-            lengths = self.view.arrays.array(name)[self.numbers].astype(np.float64)
-            average = self.view.arrays.average(name)
-        else:  # the author: no length column; not normalised
-            lengths = average = 1.0
-        return bm25(self._idf[key], tf, lengths, average)
+        return self._idf[key]
+
+    def _language_idf(self, field: str, text: str, sizes: LanguageSizes, codes: np.ndarray) -> np.ndarray:
+        """The term's idf for each passage (`codes`: their languages): its language's where that has statistics of
+        its own, else the whole archive's."""
+        idf = np.full(len(codes), self._overall_idf(field, text))
+        for language in np.unique(codes[sizes.own[codes]]).tolist():
+            key = (field, text, language)
+            if key not in self._idf:
+                holding = self.view.language_frequency(field, text, language)
+                self._idf[key] = float(robertson_idf(int(sizes.passages[language]), holding))
+            idf[codes == language] = self._idf[key]
+        return idf
 
 
 class Scored:
@@ -198,8 +215,7 @@ def rescored(view: View, counts: Counts, matches: Matches, searched: Query, type
     scores = Rescorer(evidence, counts).scored(searched).scores
     for word in frozenset().union(*families):
         scores = scores + model.FAMILY_WEIGHT * evidence.score("text", word)
-    pages_holding = [view.holding(query, "page_key") for query in group_queries]
-    scores = scores + model.PAGE_WEIGHT * page_scores(everything, groups, pages_holding, numbers)
+    scores = scores + model.PAGE_WEIGHT * page_scores(everything, groups, group_queries, numbers)
     scores = scores + model.DOCUMENT_WEIGHT * document_scores(view, group_queries, numbers)
     for word in model.exact_forms(counts, typed_words):
         scores = scores + model.EXACT_FORM_WEIGHT * evidence.score("exact", word)
@@ -218,39 +234,54 @@ def tantivy_order(matches: Matches) -> np.ndarray:
     return np.argsort(-matches.scores, kind="stable")
 
 
-def page_scores(evidence: Evidence, groups: Sequence[set[str]], pages_holding: Sequence[int],
+def page_scores(evidence: Evidence, groups: Sequence[set[str]], group_queries: Sequence[tantivy.Query],
                 numbers: np.ndarray) -> np.ndarray:
-    """BM25 of the query's word groups over each candidate's whole page (a word's frequency summed over the page;
-    `pages_holding`: how many pages of the archive hold each group; `evidence`: of the candidates' pages' passages
-    holding one)."""
+    """BM25 of the query's word groups over each candidate's whole page (a word's frequency summed over the page),
+    with each language's page statistics, as the passages' own BM25 (index.ranking.LanguageSizes); `evidence`: of
+    the candidates' pages' passages holding a group. How many pages hold a group is tantivy's estimate."""
     view = evidence.view
     page_of, page_lengths = view.pages()
     scores = np.zeros(len(numbers))
     if not groups or not len(numbers):
         return scores
-    pages = np.unique(page_of[numbers])
+    own = view.languages("text_length").own
+    by_page = view.page_languages()
+    scored = page_of[numbers]
+    language = by_page.codes[scored]
+    average = np.where(own, by_page.average_lengths, view.average_page_length())[language]
+    pages = np.unique(scored)
     where = np.searchsorted(pages, page_of[evidence.numbers])
-    average = view.average_page_length()
-    for group, holding in zip(groups, pages_holding):
+    for group, query in zip(groups, group_queries):
         frequencies = np.zeros(len(pages))
         for word in group:
             np.add.at(frequencies, where, evidence.frequencies("text", word))
         if not frequencies.any():
             continue
-        idf = robertson_idf(len(page_lengths), holding)
-        tf = frequencies[np.searchsorted(pages, page_of[numbers])]
-        scores += bm25(idf, tf, page_lengths[page_of[numbers]], average)
+        idf = np.full(len(numbers), robertson_idf(len(page_lengths), view.holding(query, "page_key")))
+        for code in np.unique(language[own[language]]).tolist():
+            holding = view.holding(view.in_language(query, code), "page_key")
+            idf[language == code] = robertson_idf(int(by_page.passages[code]), holding)
+        tf = frequencies[np.searchsorted(pages, scored)]
+        scores += bm25(idf, tf, page_lengths[scored], average)
     return scores
 
 
 def document_scores(view: View, group_queries: Sequence[tantivy.Query | None], numbers: np.ndarray) -> np.ndarray:
-    """The word groups' BM25 over each candidate's document (ranking.document_scores), counted by tantivy."""
-    passages = view.document_passages()
-    held = passages[passages > 0]
-    holding = [(view.in_documents(query, numbers), view.holding(query, "document_id_code") if query else 0)
-               for query in group_queries]
-    codes = view.arrays.column(view, "document_id").codes[numbers]
-    return model.document_scores(holding, passages[codes], float(held.mean()) if len(held) else 1.0, len(held))
+    """The word groups' BM25 over each candidate's document (ranking.document_scores), counted by tantivy. A candidate
+    of a language with statistics of its own sees its document's passages of that language only, as on whoosh's
+    engine (index.ranking.DocumentParts)."""
+    parts = view.document_parts()
+    kinds = parts.part[numbers]  # 0: the whole document; a language's code + 1: that language's passages of it
+    holding = []
+    for query in group_queries:
+        passages, documents = np.zeros(len(numbers)), np.zeros(len(numbers))
+        for kind in np.unique(kinds).tolist():
+            mine = kinds == kind
+            narrowed = query if kind == 0 or query is None else view.in_language(query, kind - 1)
+            passages[mine] = view.in_documents(narrowed, numbers[mine])
+            documents[mine] = view.holding(narrowed, "document_id_code") if narrowed is not None else 0
+        holding.append((passages, documents))
+    return model.document_scores(holding, parts.size(numbers), parts.averages[kinds], parts.documents[kinds])
 
 
 def proximity_scores(view: View, near: Phrase, numbers: Sequence[int]) -> dict[int, float]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import numpy as np
@@ -15,7 +15,7 @@ from whoosh.query import (
 
 from index.matches import NO_MATCHES, Matches
 from index.query import query_schema
-from index.ranking import TITLE_BOOST, commonest_first
+from index.ranking import TITLE_BOOST, DocumentParts, LanguageSizes, commonest_first, language_sizes
 from index.tantivy_engine.columns import Generation, passages_by
 from index.schema import NO_YEAR
 from index.tantivy_engine.schema import SEARCHED, STRING_COLUMNS
@@ -39,8 +39,9 @@ class View:
         self._pages: tuple[np.ndarray, np.ndarray] | None = None
         self._page_average: float | None = None
         self._lock = threading.Lock()
-        self._holding: dict[str, int] = {}
-        self._document_passages: np.ndarray | None = None
+        self._remembered: dict[str, int] = {}
+        self._languages: dict[str, LanguageSizes] = {}
+        self._document_parts: DocumentParts | None = None
 
     def reader(self) -> View:
         return self
@@ -107,20 +108,57 @@ class View:
         """How many pages (`page_key`) or documents (`document_id_code`) have a passage the query matches (tantivy's
         HyperLogLog estimate, within about 1 %: for an idf; remembered for this view, as common words come back in
         query after query)."""
-        key = f"{field} {query}"
-        with self._lock:
-            if key not in self._holding:
-                if len(self._holding) == REMEMBERED_COUNTS:
-                    self._holding.clear()
-                self._holding[key] = round(self.searcher.cardinality(query, field))
-            return self._holding[key]
+        return self._remember(f"{field} {query}", lambda: round(self.searcher.cardinality(query, field)))
 
-    def document_passages(self) -> np.ndarray:
-        """How many passages each document holds (by its code in the document column)."""
-        if self._document_passages is None:
-            column = self.arrays.column(self, "document_id")
-            self._document_passages = np.bincount(column.codes, minlength=len(column.values))
-        return self._document_passages
+    def language_frequency(self, fieldname: str, text: str, language: int) -> int:
+        """How many passages of a language (its code in the language column) hold a term (remembered)."""
+        query = self.in_language(tantivy.Query.term_query(self.schema, fieldname, text), language)
+        return self._remember(f"{query}", lambda: self.count(query))
+
+    def _remember(self, key: str, counted: Callable[[], int]) -> int:
+        with self._lock:
+            if key in self._remembered:
+                return self._remembered[key]
+        value = counted()
+        with self._lock:
+            if len(self._remembered) >= REMEMBERED_COUNTS:
+                self._remembered.clear()
+            self._remembered[key] = value
+        return value
+
+    def languages(self, length: str) -> LanguageSizes:
+        """Each passage's language (its code in the language column), and each language's passages and mean length
+        (`length`: a length column): BM25's statistics of each language (index.ranking.LanguageSizes)."""
+        with self._lock:
+            if length not in self._languages:
+                column = self.arrays.column(self, "language")
+                lengths = self.arrays.array(length).astype(np.float64)
+                self._languages[length] = language_sizes(column.codes, lengths, len(column.values))
+            return self._languages[length]
+
+    def page_languages(self) -> LanguageSizes:
+        """The same per page (`passages` counting pages): each page's language (its passages', the last one's where
+        they differ), each language's pages and mean page length; for the page's BM25."""
+        with self._lock:
+            if "pages" not in self._languages:
+                page_of, page_lengths = self.pages()
+                column = self.arrays.column(self, "language")
+                codes = np.zeros(len(page_lengths), np.int32)
+                codes[page_of] = column.codes
+                self._languages["pages"] = language_sizes(codes, page_lengths, len(column.values))
+            return self._languages["pages"]
+
+    def in_language(self, query: tantivy.Query, language: int) -> tantivy.Query:
+        """The query's matches in one language (its code in the language column)."""
+        value = self.arrays.column(self, "language").values[language]
+        return both(query, tantivy.Query.term_query(self.schema, "language", value))
+
+    def document_parts(self) -> DocumentParts:
+        """The documents as the document evidence counts them (index.ranking.DocumentParts)."""
+        if self._document_parts is None:
+            documents = self.arrays.column(self, "document_id").codes
+            self._document_parts = DocumentParts(documents, self.languages("text_length"), np.arange(self.arrays.size))
+        return self._document_parts
 
     def in_documents(self, query: tantivy.Query | None, numbers: np.ndarray) -> np.ndarray:
         """How many passages of each passage's document the query matches (counted by tantivy, none read)."""

@@ -32,7 +32,7 @@ from whoosh.query import (
 from whoosh.searching import Searcher
 
 from index.matches import NO_MATCHES, Matches
-from index.ranking import _coordinated, bm25, robertson_idf
+from index.ranking import _coordinated, bm25, idf_by_language
 from index.schema import NO_YEAR
 from index.whoosh_engine.postings import Generation, locate
 from index.whoosh_engine.visibility import Visibility, existing_terms
@@ -104,7 +104,7 @@ class Evaluator:
     def _bm25(self, field: str, text, docnums: np.ndarray, weights: np.ndarray,
               every_posting: bool = False) -> np.ndarray:
         """Whoosh's BM25F term score (scoring.bm25: idf, average field length, B, K1), each passage scored
-        with its own language's statistics where that language is big enough (LanguageSizes.own):
+        with its own language's statistics where that language is big enough (index.ranking.LanguageSizes):
         Kazakh passages score as in a Kazakh archive, whatever Russian documents stand beside them.
 
         The term's passages in each language are counted from its postings given `every_posting`;
@@ -282,9 +282,3 @@ def _has_positions(searcher: Searcher, field: str) -> bool:
 def _keys(owner: np.ndarray, position: np.ndarray) -> np.ndarray:
     """One number per (passage index, position) pair."""
     return owner * (1 << 32) + position
-
-
-def idf_by_language(units: np.ndarray, holding: np.ndarray, overall: float, own: np.ndarray) -> np.ndarray:
-    """Robertson's idf, log(1 + (N - df + 0.5) / (df + 0.5)), of a term in each language (`units`
-    passages or pages, `holding` of them hold it); `overall` where the language is not `own`."""
-    return np.where(own, robertson_idf(units, holding), overall)

@@ -29,6 +29,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from index.matches import Column, locate, place_order, undated
+from index.ranking import LanguageSizes, language_sizes
 from index.schema import NO_YEAR
 from index.whoosh_engine.storage import MappedFile
 
@@ -42,9 +43,6 @@ _BLOCK_LENGTH = struct.Struct("!i")
 _BLOCK_INFO_BYTES = 128
 # Terms whose block headers (not postings) are kept: a few dozen bytes a block.
 MAX_BLOCK_MAPS = 4096
-# A language with fewer passages is ranked with the whole archive's statistics: too few to tell its
-# common words from its rare ones.
-MIN_LANGUAGE_PASSAGES = 1000
 
 
 @dataclass(frozen=True)
@@ -85,20 +83,6 @@ class TermPostings:
     def nbytes(self) -> int:
         return (self.docnums.nbytes + self.weights.nbytes + (self.blocks.last.nbytes * 5 if self.blocks else 0)
                 + (self.positions.nbytes if self.positions else 0))
-
-
-@dataclass(frozen=True)
-class LanguageSizes:
-    """The passages of each language (by the language column's codes), and their mean length in a field."""
-
-    codes: np.ndarray  # int32, one per passage
-    passages: np.ndarray  # int64, live passages per code
-    average_lengths: np.ndarray  # float64, per code
-
-    @property
-    def own(self) -> np.ndarray:
-        """Per code: whether the language has passages enough for statistics of its own."""
-        return self.passages >= MIN_LANGUAGE_PASSAGES
 
 
 EMPTY = TermPostings(np.empty(0, np.int32), np.empty(0, np.float32))
@@ -153,9 +137,8 @@ class Generation:
             codes = self.column(searcher, "language").codes
             live = self.live(searcher)
             count = int(codes.max()) + 1 if len(codes) else 0
-            passages = np.bincount(codes[live], minlength=count)
-            total = np.bincount(codes[live], weights=self.lengths(searcher, field)[live], minlength=count)
-            self._languages[field] = LanguageSizes(codes, passages, total / np.maximum(passages, 1))
+            sizes = language_sizes(codes[live], self.lengths(searcher, field)[live], count)
+            self._languages[field] = LanguageSizes(codes, sizes.passages, sizes.average_lengths)
         return self._languages[field]
 
     def page_languages(self, searcher: Searcher) -> LanguageSizes:
@@ -166,9 +149,7 @@ class Generation:
             passages = self.languages(searcher, "text")
             codes = np.zeros(len(page_lengths), np.int32)
             codes[page_of] = passages.codes
-            pages = np.bincount(codes, minlength=len(passages.passages))
-            total = np.bincount(codes, weights=page_lengths, minlength=len(pages))
-            self._languages["pages"] = LanguageSizes(codes, pages, total / np.maximum(pages, 1))
+            self._languages["pages"] = language_sizes(codes, page_lengths, len(passages.passages))
         return self._languages["pages"]
 
     def column(self, searcher: Searcher, name: str) -> Column:

@@ -13,8 +13,8 @@ from whoosh.searching import Searcher
 
 from index import ranking as model
 from index.matches import Matches
-from index.ranking import _parts, commonest_first, robertson_idf
-from index.whoosh_engine.engine import Evaluator, idf_by_language
+from index.ranking import DocumentParts, _parts, commonest_first, idf_by_language, looked_up, robertson_idf
+from index.whoosh_engine.engine import Evaluator
 from index.whoosh_engine.postings import Generation, locate
 from index.whoosh_engine.visibility import Visibility, existing_terms
 
@@ -90,7 +90,7 @@ def commonest_starting(reader: IndexReader, field: str, beginning: str, count: i
 
 def page_scores(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]], docnums: np.ndarray) -> np.ndarray:
     """BM25 of the query's words over each passage's whole page (a word's frequency summed over the page),
-    with each language's page statistics, as the passages' own BM25 (LanguageSizes.own)."""
+    with each language's page statistics, as the passages' own BM25 (index.ranking.LanguageSizes)."""
     searcher, generation = evaluator.searcher, evaluator.generation
     page_of, page_lengths = generation.pages(searcher)
     own = generation.languages(searcher, "text").own  # the languages with statistics of their own
@@ -129,34 +129,8 @@ def document_scores(evaluator: Evaluator, groups: Sequence[frozenset[TermKey]], 
                  for field, text in group if field == "text"]
         found = np.unique(np.concatenate(found)) if found else np.empty(0, np.int64)
         keys, counts = np.unique(parts.keyed(found[live[found]]), return_counts=True)
-        holding.append((_looked_up(keys, counts, asked), np.bincount(keys % parts.width, minlength=parts.width)[kinds]))
-    return model.document_scores(holding, _looked_up(parts.sizes, parts.passages, asked), parts.averages[kinds],
-                                 parts.documents[kinds])
-
-
-class DocumentParts:
-    """Documents as the document evidence counts them, once a generation: each passage's part of its document (its
-    language's, for a language with statistics of its own; else the whole document, 0), and each part's passages."""
-
-    def __init__(self, generation: Generation, searcher: Searcher) -> None:
-        languages = generation.languages(searcher, "text")
-        self.document = generation.column(searcher, "document_id").codes.astype(np.int64)
-        self.own = languages.own[languages.codes]
-        self.part = np.where(self.own, languages.codes.astype(np.int64) + 1, 0)
-        self.width = len(languages.passages) + 1
-        self.sizes, self.passages = np.unique(self.keyed(np.flatnonzero(generation.live(searcher))), return_counts=True)
-        self.documents = np.bincount(self.sizes % self.width, minlength=self.width)  # documents with such a part
-        self.averages = np.bincount(self.sizes % self.width, weights=self.passages,
-                                    minlength=self.width) / np.maximum(self.documents, 1)
-
-    def keys(self, numbers: np.ndarray) -> np.ndarray:
-        """The (document, part) key each passage's document evidence is counted under."""
-        return self.document[numbers] * self.width + self.part[numbers]
-
-    def keyed(self, numbers: np.ndarray) -> np.ndarray:
-        """Each passage's keys: its whole document's, and its language's part's if it has one."""
-        mine = numbers[self.own[numbers]]
-        return np.concatenate([self.document[numbers] * self.width, self.keys(mine)])
+        holding.append((looked_up(keys, counts, asked), np.bincount(keys % parts.width, minlength=parts.width)[kinds]))
+    return model.document_scores(holding, parts.size(docnums), parts.averages[kinds], parts.documents[kinds])
 
 
 _PARTS: WeakKeyDictionary[Generation, DocumentParts] = WeakKeyDictionary()
@@ -165,14 +139,10 @@ _PARTS: WeakKeyDictionary[Generation, DocumentParts] = WeakKeyDictionary()
 def _document_parts(generation: Generation, searcher: Searcher) -> DocumentParts:
     """A generation's DocumentParts, built once and kept while the generation is."""
     if generation not in _PARTS:
-        _PARTS[generation] = DocumentParts(generation, searcher)
+        languages = generation.languages(searcher, "text")
+        documents = generation.column(searcher, "document_id").codes
+        _PARTS[generation] = DocumentParts(documents, languages, np.flatnonzero(generation.live(searcher)))
     return _PARTS[generation]
-
-
-def _looked_up(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """The value of each wanted key (0 where `keys`, ascending, lacks it)."""
-    found, at = locate(keys, wanted)
-    return np.where(found, values[at] if len(values) else 0, 0).astype(np.float64)
 
 
 def language_preference(evaluator: Evaluator, language: str | None) -> Callable[[np.ndarray], np.ndarray] | None:

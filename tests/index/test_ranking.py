@@ -1,5 +1,5 @@
-"""The ranking model's evidence beyond the passage, on every engine: a passage of a document about what is asked
-outranks the same words met in passing."""
+"""The ranking model on every engine: a passage of a document about what is asked outranks the same words met in
+passing; each language is scored with its own statistics."""
 from __future__ import annotations
 
 import pytest
@@ -40,3 +40,23 @@ def test_without_the_document_evidence_the_two_would_be_tied(backend, monkeypatc
     monkeypatch.setattr(ranking, "DOCUMENT_WEIGHT", 0.0)
     hits = backend.search("Уәлиханов Қашғарға", limit=2).hits
     assert [hit.passage_id for hit in hits] == ["aside", "about"] and hits[0].score == pytest.approx(hits[1].score)
+
+
+SCHOOLS = ["Ауылдағы мектептерде мұғалімдер жетіспейді.", "Мұғалімдер жаңа мектеп ашылғанын хабарлады, мектеп үлкен.",
+           "Облыстағы ауруханалар жөнделді."]
+KAZAKH = [IndexedPassage(f"kk-{n}", "kk-report", "Есеп", n + 1, text) for n, text in enumerate(SCHOOLS)]
+RUSSIAN = [IndexedPassage(f"ru-{n}", f"ru-{n // 2}", "Отчёт", n % 2 + 1,
+                          f"Министерство сообщило о строительстве больниц в районе номер {n}. "
+                          "Учителя и врачи получили новые квартиры в этом году.") for n in range(6)]
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_kazakh_passages_score_alike_whatever_russian_documents_stand_beside_them(engine, tmp_path, monkeypatch):
+    monkeypatch.setattr(ranking, "MIN_LANGUAGE_PASSAGES", 3)
+    alone, beside = open_backend(tmp_path / "alone", engine), open_backend(tmp_path / "beside", engine)
+    alone.write(KAZAKH)
+    beside.write(KAZAKH + RUSSIAN)
+    for question in ("мектептің мұғалімі", "мектеп ашылды ма"):
+        scores = [{hit.passage_id: hit.score for hit in backend.search(question, limit=20).hits}
+                  for backend in (alone, beside)]
+        assert scores[0] and scores[1] == pytest.approx(scores[0])

@@ -119,28 +119,9 @@ def test_words_close_together_earn_the_proximity_bonus(ix):
     assert passages["far"] not in bonus  # both words, but far apart
 
 
-KAZAKH_SCHOOLS = [
-    IndexedPassage("kk-1", "k", "Есеп", 1, "Ауылдағы мектептерде мұғалімдер жетіспейді. " + FILLER),
-    IndexedPassage("kk-2", "k", "Есеп", 2, "Мұғалімдер жаңа мектеп ашылғанын хабарлады, мектеп үлкен. " + FILLER),
-    IndexedPassage("kk-3", "k", "Есеп", 3, "Облыстағы ауруханалар жөнделді. " + FILLER),
-]
 RUSSIAN_NEWS = [IndexedPassage(f"ru-{n}", "r", "Отчёт", n + 1,
                                f"Министерство сообщило о строительстве больниц в районе номер {n}. "
                                "Учителя и врачи получили новые квартиры в этом году.") for n in range(6)]
-
-
-def scores(ix, text: str) -> dict[str, float]:
-    cache = SearcherCache(ix)
-    return {hit.passage_id: hit.score for hit in search(cache.get(), text, limit=20, caches=cache.caches).hits}
-
-
-def test_kazakh_passages_score_alike_whatever_russian_documents_stand_beside_them(tmp_path, monkeypatch):
-    monkeypatch.setattr("index.whoosh_engine.postings.MIN_LANGUAGE_PASSAGES", 3)
-    alone, beside = create_index(tmp_path / "alone"), create_index(tmp_path / "beside")
-    write_passages(alone, KAZAKH_SCHOOLS)
-    write_passages(beside, KAZAKH_SCHOOLS + RUSSIAN_NEWS)
-    for question in ("мектептің мұғалімі", "мектеп ашылды ма"):
-        assert scores(beside, question) == pytest.approx(scores(alone, question))
 
 
 def test_a_question_asked_in_russian_ranks_russian_passages_before_kazakh_ones_holding_its_words(tmp_path):
