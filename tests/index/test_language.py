@@ -92,11 +92,13 @@ def test_a_quotation_in_a_later_sentence_is_found_where_it_stands():
     assert segments[-1][1] == len(text)
 
 
-def test_a_query_is_searched_in_one_language_only_when_it_says_so_clearly():
+def test_a_query_is_searched_in_russian_alone_only_when_it_says_so_clearly():
     assert query_languages("школа") == (KAZAKH, RUSSIAN)
     assert query_languages("учитель мұғалім") == (KAZAKH, RUSSIAN)
     assert query_languages("Какие школы были построены в этом году?") == (RUSSIAN,)
-    assert query_languages("Абай қай жылы туған?") == (KAZAKH,)
+    # Kazakh words beside a Russian one: its Russian forms are still searched
+    assert query_languages("мектеп мұғалім оқулық школа") == (KAZAKH, RUSSIAN)
+    assert query_languages("Абай қай жылы туған?") == (KAZAKH, RUSSIAN)
 
 
 def test_a_query_leans_to_the_language_with_more_clues_by_any_margin():

@@ -232,6 +232,8 @@ def test_kazakh_words_still_find_kazakh_forms(bilingual):
 
 def test_a_mixed_query_finds_both_languages(bilingual):
     assert set(ids(run(bilingual, "учитель мұғалім"))) == {"ru", "kk"}
+    # two Kazakh words beside a Russian one, which still finds its Russian forms
+    assert set(ids(run(bilingual, "мұғалімдер жетіспейді учителей"))) == {"ru", "kk"}
 
 
 def test_a_quoted_russian_phrase_matches_its_inflections(bilingual):
