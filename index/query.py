@@ -279,10 +279,12 @@ def split_filters(text: str) -> tuple[str, list[Query]]:
     filters: list[Query] = []
 
     def take(match: re.Match) -> str:
-        if _FILTER_OPERATOR.search(match.string, 0, match.start()):
-            # filters narrow the whole query: `-year:1937` or `year:1937 OR year:2001` would do the opposite
-            raise QueryError(f"«{match.group()}» cannot be left out or OR-ed: a filter narrows the whole query; "
-                             "use year:FIRST..LAST for several years", "filter_operator", filter=match.group())
+        if _FILTER_OPERATOR.search(match.string, 0, match.start()) or _in_brackets(match.string, match.start()):
+            # filters narrow the whole query: `-year:1937`, `year:1937 OR year:2001` or `(құқық OR year:2001)` would
+            # do the opposite
+            raise QueryError(f"«{match.group()}» cannot be left out, OR-ed or put in brackets: a filter narrows the "
+                             "whole query; use year:FIRST..LAST for several years", "filter_operator",
+                             filter=match.group())
         if match.group("language"):
             filters.append(Term("language", passage_language(match.group("language"))))
         elif match.group("until"):
@@ -305,6 +307,12 @@ def split_filters(text: str) -> tuple[str, list[Query]]:
                          "year:..1930, year:2000..)",
                          "bad_year_filter", value=malformed.group())
     return remaining, filters
+
+
+def _in_brackets(text: str, position: int) -> bool:
+    """Whether `position` stands inside an open bracket of the query (brackets inside quotes are words)."""
+    before = _QUOTED.sub(" ", text[:position])
+    return before.count("(") > before.count(")")
 
 
 def filter_query(filters: Filters) -> Query | None:

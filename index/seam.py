@@ -29,12 +29,12 @@ __all__ = [
 SORTS = ("relevance", "newest", "oldest")
 # Seconds a query may spend collecting matches before it answers with what it has (partial).
 TIME_BUDGET_SECONDS = 2.0
-# `collection:NAME`, `collection:"Two words"`, `year:2001`, `year:2001..2010` (`year:..1930`, `year:2000..`), `lang:ru`:
+# `collection:NAME` (a name with spaces or brackets in quotes: `collection:"Two words"`), `year:2001`, `year:2001..2010` (`year:..1930`, `year:2000..`), `lang:ru`:
 # filters typed in a query, not scored words (index.query takes them out; the web UI offers the search without them).
 FILTER_PATTERN = re.compile(
-    r'\b(?:collection:(?:"(?P<quoted>[^"]+)"|(?P<name>\S+))'
+    r'\b(?:collection:(?:"(?P<quoted>[^"]+)"|(?P<name>[^\s()]+))'
     r"|year:(?:(?P<first>\d{1,4})(?:(?P<onwards>\s*(?:\.\.|–)\s*)(?P<last>\d{1,4})?)?|(?:\.\.|–)(?P<until>\d{1,4}))"
-    r"|lang:(?P<language>\S+))(?=\s|$)"
+    r"|lang:(?P<language>[^\s()]+))(?=[\s)]|$)"
 )
 
 

@@ -216,8 +216,19 @@ def test_a_filter_left_out_or_or_ed_is_refused_rather_than_applied_as_is(text):
     assert refused.value.reason == "filter_operator"
 
 
+@pytest.mark.parametrize("text", ["(құқық OR year:2001)", "(year:1930 OR year:2001) құқық", "құқық (collection:news)",
+                                  "құқық (lang:ru)"])
+def test_a_filter_in_brackets_is_refused_rather_than_read_as_something_else(text):
+    with pytest.raises(QueryError) as refused:  # it was applied to the whole query, dropped, or read as `news)`
+        parse(text)
+    assert refused.value.reason == "filter_operator"
+
+
 def test_a_filter_beside_words_still_narrows():
     assert parse("құқық year:1937").filter == NumericRange("year", 1937, 1937)
+    assert parse("(құқық OR заң) year:1937").filter == NumericRange("year", 1937, 1937)
+    assert parse("құқық year:1937)").filter == NumericRange("year", 1937, 1937)  # a stray bracket
+    assert parse('құқық collection:"Қор (1)"').filter == Term("collection", "Қор (1)")
 
 
 @pytest.mark.parametrize("text, years", [("құқық year:..1930", (None, 1930)), ("құқық year:2000..", (2000, None)),
