@@ -13,18 +13,20 @@ FACET_VALUES = 20
 
 
 def search_payload(results: SearchResults) -> dict:
-    """`{"query", "total", "partial", "narrowed_prefixes", "results": [{document_id, title, page, passage_id, text,
-    snippet, score, language, copy_count, copies, approximate}]}`.
+    """`{"query", "total", "partial", "narrowed_prefixes", "suggestion", "results": [{document_id, title, page,
+    passage_id, text, snippet, score, language, copy_count, copies, approximate}]}`.
 
     `partial` is true when the query ran out of its time budget: the passages found until then.
     `narrowed_prefixes` names each prefix that begins more words than are searched, with the words it was
-    searched as (its commonest): `{"жыл": ["жыл", "жылы", …]}`.
+    searched as (its commonest): `{"жыл": ["жыл", "жылы", …]}`. `suggestion`: a corrected query when few passages
+    matched (did you mean), else null.
     """
     return {
         "query": results.query,
         "total": results.total,
         "partial": results.partial,
         "narrowed_prefixes": {prefix: list(words) for prefix, words in results.narrowed_prefixes.items()},
+        "suggestion": results.suggestion,
         "results": [hit_payload(hit) for hit in results.hits],
     }
 
@@ -48,14 +50,12 @@ def hit_payload(hit: Hit) -> dict:
 
 
 def faceted_search_payload(results: SearchResults, documents: Mapping[str, Document]) -> dict:
-    """The command line's shape with more added (never renamed): date, year, collection, facets, took_ms,
-    suggestion (a corrected query when few passages matched, else null)."""
+    """The command line's shape with more added (never renamed): date, year, collection, facets, took_ms."""
     payload = search_payload(results)
     for hit, entry in zip(results.hits, payload["results"]):
         document = documents.get(hit.document_id)
         entry.update(date=document.date if document else "", year=hit.year, collection=hit.collection)
-    payload.update(took_ms=results.took_ms, facets=facets_payload(results, documents),
-                   suggestion=results.suggestion)
+    payload.update(took_ms=results.took_ms, facets=facets_payload(results, documents))
     return payload
 
 

@@ -106,6 +106,8 @@ def test_search_plain_output_and_empty_query(sample_archive_dir, run_cli):
     assert empty.exit_code == 1 and "empty" in empty.stderr
     misspelt = run_cli("search", "демокартия", "--archive", sample_archive_dir)
     assert misspelt.stdout.splitlines()[:2] == ["0 passages", "did you mean: демократия"]
+    as_json = run_cli("search", "демокартия", "--json", "--archive", sample_archive_dir)
+    assert json.loads(as_json.stdout)["suggestion"] == "демократия"
 
 
 def test_search_without_archive_says_what_to_do(tmp_path, run_cli):
