@@ -259,7 +259,10 @@ def prepare(text: str) -> str:
     # A dash standing between spaces («жинақтаушы - түйнек») is punctuation, not "leave out" (of a word, a phrase
     # or a group).
     text = re.sub(r"-(?![\w\"(])", " ", text)
-    text = re.sub(r"(\w+):", lambda m: m.group() if m.group(1) in QUERY_FIELDS else m.group(1) + " ", text)
+    text = re.sub(r"(\w+):", lambda m: f"{m.group(1).lower()}:" if m.group(1).lower() in QUERY_FIELDS
+                  else m.group(1) + " ", text)
+    # An operator with nothing on one side (`құқық OR`, `AND құқық`) is a slip, not a word to search for.
+    text = re.sub(r"^\s*(?:AND|OR)\b|\b(?:AND|OR|NOT)\s*$", " ", text)
     text = re.sub(r"[?!;,.{}^~<>«»]", " ", text)
     if text.count('"') % 2:
         text = text.replace('"', " ")
@@ -376,7 +379,7 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
         query = Every() if filters else NullQuery
     else:
         query = _words_query(words, schema)
-    typed = typed_words(words, schema)
+    typed = typed_words(_SYNTAX_WORDS.sub(" ", words), schema)  # the words, not the operators or field names
     return ParsedQuery(query, And(filters) if len(filters) > 1 else (filters[0] if filters else None), typed,
                        preferred_language(_LEFT_OUT.sub(" ", words)))
 

@@ -34,7 +34,8 @@ TIME_BUDGET_SECONDS = 2.0
 FILTER_PATTERN = re.compile(
     r'\b(?:collection:(?:"(?P<quoted>[^"]+)"|(?P<name>[^\s()]+))'
     r"|year:(?:(?P<first>\d{1,4})(?:(?P<onwards>\s*(?:\.\.|–)\s*)(?P<last>\d{1,4})?)?|(?:\.\.|–)(?P<until>\d{1,4}))"
-    r"|lang:(?P<language>[^\s()]+))(?=[\s)]|$)"
+    r"|lang:(?P<language>[^\s()]+))(?=[\s)]|$)",
+    re.IGNORECASE,  # LANG:ru, Year:2001
 )
 
 

@@ -224,6 +224,19 @@ def test_a_filter_in_brackets_is_refused_rather_than_read_as_something_else(text
     assert refused.value.reason == "filter_operator"
 
 
+@pytest.mark.parametrize("text", ["құқық OR", "AND құқық", "құқық NOT"])
+def test_an_operator_with_nothing_on_one_side_is_no_word(text):
+    parsed = parse(text)
+    assert parsed.words == ("құқық",) and leaves(parsed.query) == {("Term", "text", "құқық"), ("Term", "title", "құқық")}
+
+
+def test_field_names_are_read_in_any_letter_case():
+    assert parse("LANG:ru құқық").filter == Term("language", "ru")
+    assert parse("Year:1937 құқық").filter == NumericRange("year", 1937, 1937)
+    title = parse("TITLE:құқық")
+    assert leaves(title.query) == {("Term", "title", "құқық")} and title.words == ("құқық",)
+
+
 def test_a_filter_beside_words_still_narrows():
     assert parse("құқық year:1937").filter == NumericRange("year", 1937, 1937)
     assert parse("(құқық OR заң) year:1937").filter == NumericRange("year", 1937, 1937)
