@@ -18,6 +18,7 @@ from pathlib import Path
 from statistics import median
 
 import index.kazakh as kazakh
+from index.language import RUSSIAN, has_kazakh_letter, text_language
 from ingest.clean import HYPHENS
 from ingest.extract import RawPage
 
@@ -39,11 +40,24 @@ MARKED_BREAKS_MIN = 3
 # line-end hyphens are the author's, and one without evidence either way is kept.
 UNHYPHENATED_MIN = 5
 # Evidence that a line-end hyphen broke a word.
-BREAK_EVIDENCE = frozenset({"document", "corpus", "suffix chain", "lexicon word"})
+BREAK_EVIDENCE = frozenset({"document", "corpus", "suffix chain", "lexicon word", "russian break"})
 # Conjunctions no word ends in: a hyphen before one is suspended (`микро- және шағын`), it stays
 # with a space after it.
 _CONJUNCTIONS = frozenset({"және", "немесе", "или", "либо"})
 _VOWELS = kazakh.VOWELS | frozenset("aeiouy")
+# Russian compounds a line end may fall on: a particle after the hyphen (кто-то, что-либо, какой-нибудь), a word
+# standing before one (кое-где, вице-президент, премьер-министр), по- before an adverb (по-русски, по-новому), and
+# compound adjectives (научно-технический, северо-западный, историко-культурный). Any other break in a Russian word
+# is a break: Russian typesetting hyphenates, and there is no Russian lexicon here to ask.
+_RUSSIAN_PARTICLES = frozenset({"то", "либо", "нибудь", "ка", "таки", "де"})
+_RUSSIAN_FIRST_WORDS = frozenset({"кое", "кой", "вице", "экс", "лейб", "обер", "унтер", "штаб", "премьер", "генерал",
+                                  "контр", "экспресс", "интернет", "бизнес", "пресс", "медиа"})
+_RUSSIAN_ADVERB_ENDINGS = ("ски", "цки", "ому", "ему")
+# The last letters of the first half of a compound adjective (научно-, историко-, северо-, англо-), and the endings of
+# the adjective after it.
+_RUSSIAN_LINKED_ENDINGS = ("но", "ко", "ро", "ло", "во")
+_RUSSIAN_ADJECTIVE_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым",
+                              "им", "ом", "ем", "ую", "юю", "ых", "их", "ыми", "ими")
 # Suffixes that make an adjective of a noun (моральды, корректорлы, экономикалық): two such
 # words joined by a hyphen are a pair compound (моральды-психологиялық, дренажды-корректорлы).
 _ADJECTIVE_SUFFIXES = ("лы", "лі", "ды", "ді", "ты", "ті", "лық", "лік", "дық", "дік", "тық", "тік",
@@ -149,15 +163,16 @@ class Verdict:
 
 
 def decide_break(left: str, right: str, mark: str, vocabulary: Vocabulary, *, marked_breaks: bool = False,
-                 hyphenating: bool = True) -> Verdict:
+                 hyphenating: bool = True, russian: bool = False) -> Verdict:
     """Decide whether the hyphen between `left-` (line end) and `right` (next line) is real.
 
     Evidence in order of strength: the mark itself (with `marked_breaks`, the producer
     writes its breaks as U+00AD or U+2010, so an ASCII hyphen is the author's), a conjunction
     after it, numbers and abbreviations, a capital after the hyphen, how the document writes
     the word elsewhere, how often Kazakh text writes it whole or hyphenated (`corpus_vocabulary`),
-    suffix chains, the Kazakh lexicon, reduplication; with no evidence the
-    hyphen is a break (most line-end hyphens are), unless the document is not `hyphenating`.
+    suffix chains, the Kazakh lexicon, reduplication; in a `russian` document, the shape of a Russian compound
+    (`_russian_compound`), else a break. With no evidence the hyphen is a break (most line-end hyphens are), unless
+    the document is not `hyphenating`.
     """
     if mark == SOFT_HYPHEN or not left or not right:
         return Verdict(False, "soft hyphen" if mark == SOFT_HYPHEN else "no word")
@@ -190,15 +205,28 @@ def decide_break(left: str, right: str, mark: str, vocabulary: Vocabulary, *, ma
         return Verdict(True, "adjective pair")
     if kazakh.is_known_word(low_left) and kazakh.is_known_word(low_right):
         return Verdict(True, "two words")
+    if russian and not has_kazakh_letter(joined):
+        return Verdict(_russian_compound(low_left, low_right), "russian break")
     return Verdict(not hyphenating, "default")
 
 
-def hyphenates(breaks: list[tuple[str, str, str]], vocabulary: Vocabulary, marked_breaks: bool) -> bool:
+def _russian_compound(left: str, right: str) -> bool:
+    """Whether `left-` / `right` has the shape of a Russian hyphenated word (see _RUSSIAN_PARTICLES)."""
+    if right in _RUSSIAN_PARTICLES or left in _RUSSIAN_FIRST_WORDS:
+        return True
+    if left == "по":
+        return right.endswith(_RUSSIAN_ADVERB_ENDINGS)
+    return (len(left) >= 4 and left.endswith(_RUSSIAN_LINKED_ENDINGS) and len(right) >= 5
+            and right.endswith(_RUSSIAN_ADJECTIVE_ENDINGS))
+
+
+def hyphenates(breaks: list[tuple[str, str, str]], vocabulary: Vocabulary, marked_breaks: bool,
+               russian: bool = False) -> bool:
     """Whether the producer broke words at line ends: some line-end hyphen (left, right, mark) is shown to
     be a break, or there are too few to tell."""
     if marked_breaks or len(breaks) < UNHYPHENATED_MIN:
         return True
-    verdicts = (decide_break(left, right, mark, vocabulary) for left, right, mark in breaks)
+    verdicts = (decide_break(left, right, mark, vocabulary, russian=russian) for left, right, mark in breaks)
     return any(not verdict.keep and verdict.evidence in BREAK_EVIDENCE for verdict in verdicts)
 
 
@@ -257,14 +285,15 @@ def join_pages(pages: list[RawPage], recognised: Collection[int] = ()) -> list[t
              for line, new_paragraph in zip(page.lines, _paragraph_breaks(page))]
     breaks = [(_broken_word(text), right.group(1) if (right := _LEADING_WORD.match(following)) else "", text[-1])
               for (_, text, _), (_, following, _) in zip(lines, lines[1:]) if _ends_broken(text)]
-    hyphenating = hyphenates(breaks, vocabulary, marked_breaks)
+    russian = text_language(" ".join(text for _, text, _ in lines)) == RUSSIAN
+    hyphenating = hyphenates(breaks, vocabulary, marked_breaks, russian)
     texts: list[list[str]] = [[] for _ in pages]
     pending: tuple[int, str, str] | None = None  # (page index, left word, hyphen mark)
 
     for index, text, new_paragraph in lines:
         if pending:
             marked = marked_breaks and pages[pending[0]].number not in recognised
-            text, pending = _complete_word(texts, pending, text, vocabulary, marked, hyphenating)
+            text, pending = _complete_word(texts, pending, text, vocabulary, marked, hyphenating, russian)
             new_paragraph = False
             if not text:
                 continue
@@ -295,13 +324,14 @@ def _line_ends(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 def _complete_word(texts: list[list[str]], pending: tuple[int, str, str], text: str, vocabulary: Vocabulary,
-                   marked_breaks: bool, hyphenating: bool) -> tuple[str, tuple[int, str, str] | None]:
+                   marked_breaks: bool, hyphenating: bool, russian: bool) -> tuple[str, tuple[int, str, str] | None]:
     """Attach the first word of `text` to the broken word on its page; return the rest, and the word still
     broken when `text` is that one word, broken again at its end (`жауап-` / `кершілі-` / `гі`)."""
     page_index, left, mark = pending
     match = _LEADING_WORD.match(text)
     right = match.group(1) if match else ""
-    verdict = decide_break(left, right, mark, vocabulary, marked_breaks=marked_breaks, hyphenating=hyphenating)
+    verdict = decide_break(left, right, mark, vocabulary, marked_breaks=marked_breaks, hyphenating=hyphenating,
+                           russian=russian)
     if verdict.suspended:
         texts[page_index].append("-")
         return text, None

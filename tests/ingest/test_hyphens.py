@@ -256,3 +256,26 @@ def test_in_a_hyphenated_document_a_break_without_evidence_joins(tmp_path):
     lines = UNHYPHENATED[:-1] + ["сай көлдері мен бағдарлама-", "ларды да атады."]
     text = page_texts(write_pdf(tmp_path / "hyphenated.pdf", [lines]))[0]
     assert "Каджисай көлдері мен бағдарламаларды" in text
+
+
+# A Russian newspaper column: no word broken here is written whole elsewhere, and the Kazakh evidence knows none.
+RUSSIAN_COLUMN = [
+    "В управ-",
+    "лении образования сообщили, что к началу учеб-",
+    "ного года школы получат новые учебники. Мо-",
+    "лодые учителя, как объясня-",
+    "ет министерство, поедут в сельские школы, где стоимос-",
+    "ти жилья ниже. Научно-",
+    "технический совет обсудил, кто-",
+    "то из депутатов выступил, и вице-",
+    "президент ответил по-",
+    "русски.",
+]
+
+
+def test_a_russian_page_has_its_breaks_joined_and_its_compounds_kept(tmp_path):
+    text = page_texts(write_pdf(tmp_path / "russian.pdf", [RUSSIAN_COLUMN]))[0]
+    for word in ("управлении", "учебного", "Молодые", "объясняет", "стоимости"):
+        assert word in text
+    for compound in ("Научно-технический", "кто-то", "вице-президент", "по-русски"):
+        assert compound in text
