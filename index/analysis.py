@@ -35,7 +35,7 @@ __all__ = ["stem", "russian_stem", "kazakh_analyzer", "exact_analyzer", "term_po
            "ANALYZER_VERSION"]
 
 # Bump whenever tokenizing, normalising, stop words or stemming change what goes in the index.
-ANALYZER_VERSION = "8"
+ANALYZER_VERSION = "9"
 
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060"
 _WORD = rf"[^\W_](?:[^\W_]|[{_INVISIBLE}])*"

@@ -39,6 +39,9 @@ RUSSIAN_FUNCTION_WORDS = frozenset("""
 кто кого кому какой какая какое какие каким каких какого какую каком какому сколько почему зачем
 куда откуда чей чья чье чьи каков какова каково каковы
 """.split())
+# Endings of Russian words that no Kazakh word has (a clue where a Russian quotation has no function word).
+RUSSIAN_ENDINGS = ("ого", "его", "ому", "ему", "ыми", "ими", "ями", "ться", "ется", "ются", "ской", "ских", "ных",
+                   "ной")
 
 # A sentence ends at . ! ? … (and closing quotes or brackets) before white space and a word
 # that is not lowercase, unless the dot ends an initial (А. Байтұрсынұлы); or at a blank line.
@@ -188,7 +191,14 @@ def _word_clues(word: str) -> tuple[bool, float, int]:
     """(whether it is Cyrillic, its Kazakh clue, its Russian clue): a word that is not Cyrillic is no clue."""
     if not _CYRILLIC.search(word):
         return False, 0.0, 0
-    return True, _kazakh_clue(word), int(word.lower() in RUSSIAN_FUNCTION_WORDS)
+    return True, _kazakh_clue(word), int(word.lower() in RUSSIAN_FUNCTION_WORDS or _russian_ending(word))
+
+
+def _russian_ending(word: str) -> bool:
+    """A lowercase word ending as only Russian words do (казахского, методическими, обеспечивается): Kazakh
+    suffixes have no о and no such endings. Capitalised words are left out: Russian surnames stand in Kazakh text."""
+    return (len(word) >= 5 and word.islower() and not has_kazakh_letter(word)
+            and word.endswith(RUSSIAN_ENDINGS))
 
 
 def _kazakh_clue(word: str) -> float:
