@@ -441,7 +441,6 @@ class Archive:
         engine's index is removed.
         """
         engine = checked_engine(engine or self.engine)
-        previous = self.index_dir
         target = index_folder(self.root, engine)
         documents = self.catalog.documents()
         ids = [document.id for document in documents]
@@ -461,10 +460,16 @@ class Archive:
         self.catalog.record_engine(engine)
         with self._backend_lock:
             self._open_backend(engine)
-        if previous != target:
-            shutil.rmtree(previous, ignore_errors=True)
+        for other in self._other_indexes():  # the previous engine's, or one a move stopped before recording
+            shutil.rmtree(other, ignore_errors=True)
         self.catalog.mark_indexed(ids)
         return total
+
+    def _other_indexes(self) -> list[Path]:
+        """Index folders of engines the archive does not use: left by a move to another engine that stopped after
+        building its index (the catalog still names the old engine) or before removing the old one."""
+        return [folder for name in sorted(ENGINES) if (folder := index_folder(self.root, name)) != self.index_dir
+                and folder.exists()]
 
     def optimize(self) -> None:
         """Merge the index into one segment: searches get faster; takes long on a large index."""
@@ -506,7 +511,7 @@ class Archive:
             "engine_outgrown": self.engine == "whoosh" and passages_indexed >= WHOOSH_PASSAGES_SERVED_WELL,
             "needs_reindex": self.needs_reindex,
             # any engine's: a move to another engine builds under that engine's folder name
-            "reindex_left_over": any(self.root.glob(f"index*{STAGING_SUFFIX}")),
+            "reindex_left_over": any(self.root.glob(f"index*{STAGING_SUFFIX}")) or bool(self._other_indexes()),
             "uncertain_pages": [{"document_id": document_id, "page": page, "confidence": confidence}
                                 for document_id, page, confidence
                                 in self.catalog.uncertain_pages(UNCERTAIN_READING)[:UNCERTAIN_LISTED]],

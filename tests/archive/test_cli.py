@@ -302,3 +302,14 @@ def test_status_lists_recognised_pages_read_with_little_confidence(own_archive_d
 def test_status_sees_a_move_to_another_engine_left_unfinished(own_archive_dir, run_cli):
     (own_archive_dir / "index-tantivy-rebuilding").mkdir()  # a `reindex --engine tantivy` stopped while building
     assert json.loads(run_cli("status", "--json", "--archive", own_archive_dir).stdout)["reindex_left_over"]
+
+
+def test_another_engines_index_left_by_a_stopped_move_is_seen_and_removed_by_the_next_reindex(own_archive_dir, run_cli):
+    # `reindex --engine tantivy` stopped after building its index, before the catalog recorded the move
+    stray = own_archive_dir / "index-tantivy"
+    stray.mkdir()
+    (stray / "meta.json").write_text("{}")
+    assert json.loads(run_cli("status", "--json", "--archive", own_archive_dir).stdout)["reindex_left_over"]
+    assert run_cli("reindex", "--archive", own_archive_dir).exit_code == 0
+    figures = json.loads(run_cli("status", "--json", "--archive", own_archive_dir).stdout)
+    assert not stray.exists() and not figures["reindex_left_over"] and figures["engine"] == "whoosh"
