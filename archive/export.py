@@ -8,13 +8,13 @@ from collections.abc import Callable, Iterable, Mapping
 from archive.catalog import Document
 from index.seam import Hit
 
-CSV_COLUMNS = ("title", "author", "date", "collection", "page", "passage", "link")
+CSV_COLUMNS = ("title", "author", "date", "collection", "language", "page", "passage", "link")
 # A cell starting so is a formula to a spreadsheet (=HYPERLINK…): such text is kept as text with a leading '.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def results_csv(hits: Iterable[Hit], documents: Mapping[str, Document], link: Callable[[Hit], str]) -> str:
-    """The hits as CSV (a header row, then title, author, date, collection, page, passage, link), with a BOM so
+    """The hits as CSV (a header row, then title, author, date, collection, language, page, passage, link), with a BOM so
     that spreadsheets read the Kazakh letters as UTF-8."""
     out = io.StringIO()
     writer = csv.writer(out)
@@ -22,7 +22,8 @@ def results_csv(hits: Iterable[Hit], documents: Mapping[str, Document], link: Ca
     for hit in hits:
         document = documents.get(hit.document_id)
         date = (document.date if document else "") or (str(hit.year) if hit.year is not None else "")
-        row = [hit.title, document.author if document else "", date, hit.collection, hit.page, hit.text, link(hit)]
+        row = [hit.title, document.author if document else "", date, hit.collection, hit.language, hit.page, hit.text,
+               link(hit)]
         writer.writerow([_as_text(value) for value in row])
     return "\ufeff" + out.getvalue()
 

@@ -168,7 +168,7 @@ def test_export_the_results_as_csv(page, tmp_path):
     download.save_as(saved)
     rows = saved.read_text(encoding="utf-8-sig").splitlines()
     assert download.suggested_filename == "muragat-results.csv"
-    assert rows[0] == "title,author,date,collection,page,passage,link" and len(rows) == 1 + 3
+    assert rows[0] == "title,author,date,collection,language,page,passage,link" and len(rows) == 1 + 3
 
 
 def test_switch_the_interface_language_and_keep_it(page):

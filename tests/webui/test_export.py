@@ -22,11 +22,12 @@ def test_the_search_page_exports_its_results_as_csv_with_the_filters_kept(librar
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = csv_rows(response)
-    assert rows[0] == ["title", "author", "date", "collection", "page", "passage", "link"]
+    assert rows[0] == ["title", "author", "date", "collection", "language", "page", "passage", "link"]
+    assert {row[4] for row in rows[1:]} == {"kk"}  # each passage's language (kk, ru, other)
     assert len(rows) == 1 + 3 and {row[3] for row in rows[1:]} == {"Газеттер"}  # every passage the filter lets through
     newspaper = [row for row in rows[1:] if row[0] == "Егемен Қазақстан"]
     assert {row[1] for row in newspaper} == {"Редакция"} and {row[2] for row in newspaper} == {"2008-06-12"}
-    assert all(re.fullmatch(r"http://127\.0\.0\.1:8080/documents/\w+/pages/\d+\?q=[^#]+#passage-[\w-]+", row[6])
+    assert all(re.fullmatch(r"http://127\.0\.0\.1:8080/documents/\w+/pages/\d+\?q=[^#]+#passage-[\w-]+", row[7])
                for row in rows[1:])
 
 
