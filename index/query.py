@@ -44,8 +44,6 @@ MAX_PREFIX_SCAN = 50 * MAX_PREFIX_TERMS
 MAX_PREFIX_WORDS = 8
 # Fewer matching passages than this, and the results offer a corrected query.
 SUGGEST_BELOW = 3
-# Words longer than this are not corrected (each а/о swap tried searches again: a 480-letter word took seconds).
-MAX_CORRECTED_LETTERS = 40
 SEARCH_FIELDS = ("text", "title")
 # Field names a person may type before a colon; any other `word:` is plain text.
 QUERY_FIELDS = frozenset({"title", "author", "exact"})

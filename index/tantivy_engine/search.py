@@ -11,16 +11,17 @@ import numpy as np
 import tantivy
 from whoosh.query import NullQuery, Phrase, Prefix, Query
 
-from index.approximate import NearForms, with_near, within
+from index import corrections
+from index.approximate import NearForms, with_near
 from index.backends import marked_spans, stored_hit
 from index.counting import charged_documents, copies, listed_texts, more_in_documents, pages, top
 from index.matches import Matches, locate, undated
 from index.query import (
-    MAX_CORRECTED_LETTERS, MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, SUGGEST_BELOW, CappedPrefixes, ParsedQuery,
+    MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, SUGGEST_BELOW, CappedPrefixes, ParsedQuery,
     check_size, combined_filters, parse_query,
 )
 from index.ranking import PROXIMITY_DEPTH, proximity_phrase, without_common_words
-from index.seam import FILTER_PATTERN, SORTS, Filters, QueryError, SearchResults
+from index.seam import SORTS, Filters, QueryError, SearchResults
 from index.snippets import Fragments, fragments
 from index.tantivy_engine.aggregates import tally
 from index.tantivy_engine.columns import passages_by
@@ -242,23 +243,12 @@ def highlight(view: View, text: str, query_text: str, hidden: frozenset[str] = f
 
 def suggest(view: View, text: str, counts: Counts, skeletons: SkeletonIndex | None = None,
             misread: frozenset[str] = frozenset()) -> str | None:
-    """The query as typed with each word that found nothing replaced by the nearest word the viewer's passages
-    hold (an а/о swap first, then the commonest word two edits away); as the whoosh engine's `suggest`."""
-    analyzer = parsing_schema()["exact"].analyzer
-    filters = [match.span() for match in FILTER_PATTERN.finditer(text)]
-    pieces, last = [], 0
-    for token in analyzer(text, mode="query", chars=True):
-        start, end, word = token.startchar, token.endchar, token.text
-        if (not 4 <= len(word) <= MAX_CORRECTED_LETTERS or not word.isalpha()
-                or text[end:end + 1] in (":", "*")
-                or text[start:end] in ("AND", "OR", "NOT") or any(a <= start < b for a, b in filters)
-                or _found(word, counts, skeletons)):
-            continue
-        near = _nearest(word, counts, skeletons)
-        if near and near not in misread:
-            pieces.append(text[last:start] + near)
-            last = end
-    return "".join(pieces) + text[last:] if pieces else None
+    """Did you mean (index.corrections), as the whoosh engine's `suggest`: words of the viewer's passages only."""
+    tokens = ((token.text, token.startchar, token.endchar)
+              for token in parsing_schema()["exact"].analyzer(text, mode="query", chars=True))
+    return corrections.suggest(
+        text, tokens, lambda word: _found(word, counts, skeletons),
+        lambda field, beginning: (word for word, _ in view.starting(field, beginning)), counts.doc_frequency, misread)
 
 
 def _found(word: str, counts: Counts, skeletons: SkeletonIndex | None) -> bool:
@@ -267,19 +257,3 @@ def _found(word: str, counts: Counts, skeletons: SkeletonIndex | None) -> bool:
     except QueryError:
         return False
     return bool(existing_terms(_expanded(parsed, counts, skeletons), counts))
-
-
-def _nearest(word: str, counts: Counts, skeletons: SkeletonIndex | None) -> str | None:
-    swaps = {"а": "о", "о": "а"}
-    for index, letter in enumerate(word):
-        if letter in swaps:
-            swapped = word[:index] + swaps[letter] + word[index + 1:]
-            if _found(swapped, counts, skeletons):
-                return swapped
-    candidates = counts.view.starting("exact", word[:2])
-    close = set(within(word, [term for term, _ in candidates], 2)) - {word}
-    near = [(frequency, term) for term, frequency in candidates if term in close]
-    if counts.restricted:
-        near = [(counts.doc_frequency("exact", term), term) for _, term in near]
-    held = [pair for pair in near if pair[0] > 0]
-    return min(held, key=lambda pair: (-pair[0], pair[1]))[1] if held else None

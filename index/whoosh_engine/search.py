@@ -17,16 +17,17 @@ from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
 from index.backends import marked_spans, stored_hit
+from index import corrections
 from index.counting import (
     COLLAPSE_COLUMN, FACETS, charged_documents, copies, count, listed_texts, more_in_documents, pages, top,
 )
 from index.matches import Matches
 from index.query import (
-    MAX_CORRECTED_LETTERS, MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, SEARCH_FIELDS, SUGGEST_BELOW, CappedPrefixes,
+    MAX_PREFIX_SCAN, MAX_PREFIX_TERMS, SEARCH_FIELDS, SUGGEST_BELOW, CappedPrefixes,
     ParsedQuery, check_size, combined_filters, parse_query,
 )
 from index.ranking import PROXIMITY_DEPTH, proximity_phrase, without_common_words
-from index.seam import FILTER_PATTERN, SORTS, TIME_BUDGET_SECONDS, Filters, QueryError, SearchResults
+from index.seam import SORTS, TIME_BUDGET_SECONDS, Filters, QueryError, SearchResults
 from index.snippets import Fragments, fragments
 from index.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
 from index.whoosh_engine.approximate import NearForms, near_forms, with_near_forms
@@ -261,30 +262,16 @@ def _capped_prefixes(searcher: Searcher, view: Visibility) -> CappedPrefixes:
 
 def suggest(searcher: Searcher, text: str, caches: IndexCaches | None = None,
             view: Visibility | None = None, misread: frozenset[str] = frozenset()) -> str | None:
-    """The query as typed with each word that found nothing replaced by the nearest word the archive holds.
-
-    A word that matched in any of its forms is left alone (парламент is not «corrected» to парламенті);
-    field names, operators, quotes, prefixes and filters stay as typed. An а typed for о (or о for а),
-    the commonest misspelling, is tried first (канституция: конституция), then words two edits away. Only
-    words of the passages in `view` (a viewer's) count as found and are offered; never a `misread` word (the near
-    forms the search found in recognised text: the typed word is right, the scan misread it).
-    """
+    """Did you mean (index.corrections): only words of the passages in `view` (a viewer's) count as found and are
+    offered. A word that matched in any of its forms is left alone (парламент is not «corrected» to парламенті)."""
     view = view or Visibility(searcher, _generation(searcher, caches))
-    analyzer = searcher.schema["exact"].analyzer
-    filters = [match.span() for match in FILTER_PATTERN.finditer(text)]
-    pieces, last = [], 0
-    for token in analyzer(text, mode="query", chars=True):
-        start, end, word = token.startchar, token.endchar, token.text
-        if (not 4 <= len(word) <= MAX_CORRECTED_LETTERS or not word.isalpha()
-                or text[end:end + 1] in (":", "*")
-                or text[start:end] in ("AND", "OR", "NOT") or any(a <= start < b for a, b in filters)
-                or _found(searcher, word, caches, view)):
-            continue
-        near = _nearest(searcher, word, caches, view)
-        if near and near not in misread:
-            pieces.append(text[last:start] + near)
-            last = end
-    return "".join(pieces) + text[last:] if pieces else None
+    reader = searcher.reader()
+    tokens = ((token.text, token.startchar, token.endchar)
+              for token in searcher.schema["exact"].analyzer(text, mode="query", chars=True))
+    return corrections.suggest(
+        text, tokens, lambda word: _found(searcher, word, caches, view),
+        lambda field, beginning: (searcher.schema[field].from_bytes(word) for word in reader.expand_prefix(field, beginning)),
+        view.doc_frequency, misread)
 
 
 def _found(searcher: Searcher, word: str, caches: IndexCaches | None, view: Visibility) -> bool:
@@ -296,20 +283,6 @@ def _found(searcher: Searcher, word: str, caches: IndexCaches | None, view: Visi
         return False
     query = _expanded(parsed, searcher, caches, view)
     return bool(existing_terms(query, searcher.reader(), view))
-
-
-def _nearest(searcher: Searcher, word: str, caches: IndexCaches | None, view: Visibility) -> str | None:
-    """The word with one а/о swapped, when that finds something; else the nearest word two edits away that the
-    view's passages hold (the commonest, as whoosh's corrector ranks them; then in alphabetical order)."""
-    swaps = {"а": "о", "о": "а"}
-    for index, letter in enumerate(word):
-        if letter in swaps:
-            swapped = word[:index] + swaps[letter] + word[index + 1:]
-            if _found(searcher, swapped, caches, view):
-                return swapped
-    near = searcher.reader().terms_within("exact", word, 2, prefix=2)
-    held = [(view.frequency("exact", term), term) for term in near if view.holds("exact", term)]
-    return min(held, key=lambda pair: (-pair[0], pair[1]))[1] if held else None
 
 
 def matching_pages(searcher: Searcher, text: str, document_id: str, caches: IndexCaches | None = None,

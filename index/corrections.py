@@ -1,0 +1,73 @@
+"""Did you mean: the query as typed, each word that found nothing replaced by the nearest word the viewer's passages
+hold. Shared by the engines, which say what a word finds and which words the archive holds.
+
+A letter typed for its look-alike in sound or on the keyboard is the commonest slip: а for о (канституция), and in
+Kazakh a plain letter for a Kazakh one or the vowel of the other row (мұғалым: мұғалім, мактеп: мектеп); one such swap
+is tried first. Then the words two edits away that share the word's first letter (a slip in the second letter is
+as common as in the others), the commonest first; the typed word's stems are compared as well, so that a slip in a
+word the archive holds only in other forms is corrected to its stem (мұғалым: мұғалім, held as мұғалімдер).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from index.approximate import within
+from index.seam import FILTER_PATTERN
+
+# Words shorter or longer are not corrected (each swap tried searches again: a 480-letter word took seconds).
+MIN_CORRECTED_LETTERS = 4
+MAX_CORRECTED_LETTERS = 40
+# Edits between a word and its correction.
+MAX_EDITS = 2
+# Letters typed for one another, each swap tried alone before any edit: а/о, the Kazakh letters and the plain ones a
+# Russian keyboard offers for them, and the vowels of the two rows (ы/і, а/е, о/ө, ұ/ү).
+SWAPS: dict[str, tuple[str, ...]] = {
+    "а": ("о", "ә", "е"), "о": ("а", "ө"), "ә": ("а", "е"), "е": ("ә", "а"), "ө": ("о",), "у": ("ұ", "ү"),
+    "ұ": ("у", "ү"), "ү": ("у", "ұ"), "ы": ("і",), "і": ("ы", "и"), "и": ("і",), "к": ("қ",), "қ": ("к",),
+    "г": ("ғ",), "ғ": ("г",), "н": ("ң",), "ң": ("н",), "х": ("һ",), "һ": ("х",),
+}
+
+
+def suggest(text: str, tokens: Iterable[tuple[str, int, int]], found: Callable[[str], bool],
+            starting: Callable[[str, str], Iterable[str]], frequency: Callable[[str, str], int],
+            misread: frozenset[str] = frozenset()) -> str | None:
+    """The query `text` with each of its words (`tokens`: (word, start, end), as the exact field reads them) that finds
+    nothing replaced by its nearest correction; None when none is. Field names, prefixes, operators and filters stay
+    as typed. `found(word)`: whether the word, searched as the search box searches it, matches the viewer's passages;
+    `starting(field, beginning)`: the indexed words of a field beginning so; `frequency(field, word)`: the viewer's
+    passages holding it. Never a `misread` word (a near form the search found in recognised text: the typed word is
+    right, the scan misread it)."""
+    filters = [match.span() for match in FILTER_PATTERN.finditer(text)]
+    pieces, last = [], 0
+    for word, start, end in tokens:
+        if (not MIN_CORRECTED_LETTERS <= len(word) <= MAX_CORRECTED_LETTERS or not word.isalpha()
+                or text[end:end + 1] in (":", "*") or text[start:end] in ("AND", "OR", "NOT")
+                or any(first <= start < after for first, after in filters) or found(word)):
+            continue
+        near = nearest(word, found, starting, frequency)
+        if near and near not in misread:
+            pieces.append(text[last:start] + near)
+            last = end
+    return "".join(pieces) + text[last:] if pieces else None
+
+
+def nearest(word: str, found: Callable[[str], bool], starting: Callable[[str, str], Iterable[str]],
+            frequency: Callable[[str, str], int]) -> str | None:
+    """The word with one letter swapped for its look-alike (SWAPS), when that finds something; else the commonest
+    indexed word (as typed, then a stem) at most MAX_EDITS away beginning with the same letter."""
+    for swapped in swaps(word):
+        if found(swapped):
+            return swapped
+    for field in ("exact", "text"):
+        near = set(within(word, starting(field, word[:1]), MAX_EDITS)) - {word}
+        held = [(frequency(field, term), term) for term in sorted(near)]
+        held = [pair for pair in held if pair[0] > 0]
+        if held:
+            return min(held, key=lambda pair: (-pair[0], pair[1]))[1]
+    return None
+
+
+def swaps(word: str) -> list[str]:
+    """The word with one letter replaced by each of its look-alikes (SWAPS), in the order of the letters."""
+    return [word[:index] + other + word[index + 1:] for index, letter in enumerate(word)
+            for other in SWAPS.get(letter, ())]
