@@ -134,6 +134,7 @@ KAZAKH = {
         "prefix_too_short": "«{prefix}*» тым қысқа: * алдында кемінде {letters} әріп жазыңыз.",
         "prefix_too_broad": "«{prefix}*» {limit} түрлі сөзден көбіне сәйкес келеді: * алдында көбірек әріп жазыңыз.",
         "unknown_language": "«{value}» — үзінді тілі емес: kk (қазақша), ru (орысша) не other (басқа) деп жазыңыз.",
+        "languages_differ": "Үзінді тілі екі түрлі сұралды ({languages}): біреуін ғана беріңіз.",
         "bad_year_filter": "«{value}»: year: сүзгісіне жыл (year:1995) не аралық (year:1990..1999, year:..1930, "
                            "year:2000..) жазыңыз.",
         "bad_sort": "Мұндай сұрыптау жоқ: {sorts} ғана бар.",
@@ -279,6 +280,7 @@ RUSSIAN = {
         "prefix_too_short": "«{prefix}*» — слишком короткое начало слова: введите перед * не меньше {letters} букв.",
         "prefix_too_broad": "«{prefix}*» соответствует более чем {limit} разным словам: введите перед * больше букв.",
         "unknown_language": "«{value}» — не язык фрагмента: укажите kk (казахский), ru (русский) или other (другой).",
+        "languages_differ": "Запрошены разные языки фрагментов ({languages}): укажите один.",
         "bad_year_filter": "«{value}»: в фильтре year: укажите год (year:1995) или диапазон (year:1990..1999, "
                            "year:..1930, year:2000..).",
         "bad_sort": "Такой сортировки нет: есть только {sorts}.",
@@ -424,6 +426,7 @@ ENGLISH = {
         "prefix_too_short": "«{prefix}*» is too short a prefix: type at least {letters} letters before *.",
         "prefix_too_broad": "«{prefix}*» stands for more than {limit} different words; type more letters before *.",
         "unknown_language": "«{value}» is not a passage language: use kk (Kazakh), ru (Russian) or other.",
+        "languages_differ": "Two different passage languages were asked for ({languages}): give one.",
         "bad_year_filter": "«{value}»: year: takes a year (year:1995) or a range (year:1990..1999, year:..1930, "
                            "year:2000..).",
         "bad_sort": "There is no such sort: only {sorts}.",

@@ -50,12 +50,19 @@ def test_lang_in_the_api_is_a_filter_not_the_interface_language(bilingual_client
 
 
 @pytest.mark.parametrize("url", ["/api/search?q=2024&lang=xx", "/api/search?q=2024&language=en",
-                                 "/api/search?q=2024+lang:xx"])
+                                 "/api/search?q=2024+lang:xx", "/api/search?q=2024&language=xx&lang=kk"])
 def test_an_unknown_language_is_a_400_in_the_one_error_shape(bilingual_client, url):
     response = bilingual_client.get(url)
     message = response.get_json()["error"]["message"]
     assert response.status_code == 400 and response.get_json() == {"error": {"status": 400, "message": message}}
     assert re.search(r"kk \(Kazakh\), (lang:)?ru \(Russian\) or (lang:)?other", message)
+
+
+def test_two_different_languages_asked_for_are_refused_not_one_chosen(bilingual_client):
+    response = bilingual_client.get("/api/search", query_string={"q": "2024", "lang": "kk", "language": "ru"})
+    assert response.status_code == 400 and "different passage languages (kk, ru)" in response.get_json()["error"]["message"]
+    same = bilingual_client.get("/api/search", query_string={"q": "2024", "lang": "ru", "language": "ru"})
+    assert same.status_code == 200 and {hit["language"] for hit in same.get_json()["results"]} == {"ru"}
 
 
 def test_the_search_page_shows_each_hit_language_and_a_language_facet(bilingual_client):
