@@ -135,13 +135,20 @@ def query_languages(text: str) -> tuple[str, ...]:
     QUERY_CLUE_MARGIN (a question typed in Russian, whose words the Kazakh rules would cut into noise), else both.
 
     Never Kazakh alone: a word with a Kazakh letter is analysed as Kazakh anyway (index.analysis), and a word
-    without one beside Kazakh words may be Russian (`мектеп мұғалім оқулық школа`, a name, a quoted form); its
-    Russian analysis costs the Kazakh questions nothing measurable (KazQAD dev 0.755 -> 0.754).
+    without one beside Kazakh words may be Russian (`мектеп мұғалім оқулық школа`, a name, a quoted form); of such a
+    query (leans_kazakh), only the words the Kazakh lexicon does not know are analysed as Russian too.
     """
     kazakh, russian = _clues(_WORD.findall(text))
     if russian >= kazakh + QUERY_CLUE_MARGIN:
         return (RUSSIAN,)
     return (KAZAKH, RUSSIAN)
+
+
+def leans_kazakh(text: str) -> bool:
+    """Whether a query's Kazakh clues outnumber its Russian ones by QUERY_CLUE_MARGIN: its words the Kazakh lexicon
+    knows are then searched as Kazakh alone (index.query), the others in both languages."""
+    kazakh, russian = _clues(_WORD.findall(text))
+    return kazakh >= russian + QUERY_CLUE_MARGIN
 
 
 def preferred_language(text: str) -> str | None:

@@ -26,9 +26,10 @@ from whoosh.qparser import syntax
 from whoosh.query import And, AndNot, Every, Not, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
 from whoosh.query.compound import CompoundQuery
 
-from index.analysis import exact_analyzer, kazakh_analyzer
+from index import kazakh
+from index.analysis import exact_analyzer, kazakh_analyzer, normalized
 from index.kazakh import sort_key
-from index.language import LANGUAGES, preferred_language, query_languages
+from index.language import KAZAKH, LANGUAGES, leans_kazakh, preferred_language, query_languages
 from index.seam import FILTER_PATTERN, Filters, QueryError
 
 MAX_QUERY_CHARS = 500
@@ -90,16 +91,18 @@ class ParsedQuery:
 class BilingualParser(qparser.QueryParser):
     """A parser whose words are analysed in each of `languages`, and searched as either."""
 
-    def __init__(self, schema: Schema, languages: tuple[str, ...], **kwargs) -> None:
+    def __init__(self, schema: Schema, languages: tuple[str, ...], leans_kazakh: bool = False, **kwargs) -> None:
         super().__init__(None, schema, **kwargs)
         self.languages = languages
+        self.leans_kazakh = leans_kazakh
 
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
         field = self.schema[fieldname] if self.schema and fieldname in self.schema else None
         if field is None or field.self_parsing():
             return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
         alternatives = []
-        for language in self.languages:
+        languages = (KAZAKH,) if self.leans_kazakh and _known_kazakh(text) else self.languages
+        for language in languages:
             texts = list(field.process_text(text, mode="query", tokenize=tokenize, removestops=removestops,
                                             language=language))
             if len(texts) > 1:
@@ -111,6 +114,13 @@ class BilingualParser(qparser.QueryParser):
             elif texts:
                 alternatives.append(termclass(fieldname, texts[0], boost=boost))
         return either(alternatives)
+
+
+def _known_kazakh(word: str) -> bool:
+    """A lowercase word the Kazakh lexicon knows (алдын, аты, неше): beside Kazakh words it is Kazakh, and its
+    Russian analysis (алд, ат) would be a common Kazakh stem, not a Russian word. A capitalised one may be a name,
+    whatever the lexicon says (Сидоренко)."""
+    return word.islower() and kazakh.is_known_word(normalized(word, KAZAKH))
 
 
 class WordForms(CompoundQuery):
@@ -235,8 +245,10 @@ class MultifieldPrefixesAside(qparser.MultifieldPlugin):
         return group
 
 
-def build_parser(schema: Schema, languages: tuple[str, ...]) -> qparser.QueryParser:
-    parser = BilingualParser(schema, languages, group=qparser.OrGroup.factory(0.9))
+def build_parser(schema: Schema, languages: tuple[str, ...], leans_kazakh: bool = False) -> qparser.QueryParser:
+    """The query parser: words analysed in each of `languages`, a word the Kazakh lexicon knows in Kazakh alone when the
+    query `leans_kazakh` (index.language.leans_kazakh)."""
+    parser = BilingualParser(schema, languages, leans_kazakh, group=qparser.OrGroup.factory(0.9))
     parser.add_plugin(MultifieldPrefixesAside(list(SEARCH_FIELDS)))
     parser.remove_plugin_class(qparser.PhrasePlugin)
     parser.add_plugin(BilingualPhrasePlugin())
@@ -387,7 +399,8 @@ def _words_query(words: str, schema: Schema) -> Query:
     if "*" not in words and not typed_words(_SYNTAX_WORDS.sub(" ", words), schema):
         return stop_words_only(words, schema)  # a prefix (не*) is a prefix, even of a stop word
     try:
-        query = as_ors(build_parser(schema, query_languages(_LEFT_OUT.sub(" ", words))).parse(prepare(words)))
+        searched = _LEFT_OUT.sub(" ", words)
+        query = as_ors(build_parser(schema, query_languages(searched), leans_kazakh(searched)).parse(prepare(words)))
         query = query.accept(not_as_left_out)
     except QueryError:
         raise

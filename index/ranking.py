@@ -269,10 +269,14 @@ def _common_limit(counts: PassageCounts) -> float:
 
 
 def _typed_term(part: Query) -> Term | None:
-    """The term a typed word stands for: the term itself, or the first of it and its variants (an OR)."""
-    if isinstance(part, Or) and part.subqueries and all(isinstance(sub, Term) for sub in part.subqueries):
-        return part.subqueries[0]
-    return part if isinstance(part, Term) else None
+    """The term a typed word stands for: the term itself, or the first of it and its analyses and variants (ORs of
+    terms, nested where a word's analyses in two languages each have variants)."""
+    if isinstance(part, Term):
+        return part
+    if isinstance(part, Or) and part.subqueries:
+        terms = [_typed_term(sub) for sub in part.subqueries]
+        return terms[0] if all(term is not None for term in terms) else None
+    return None
 
 
 def proximity_phrase(query: Query, field: str = "text") -> Phrase | None:

@@ -257,10 +257,13 @@ def page_scores(evidence: Evidence, groups: Sequence[set[str]], group_queries: S
             np.add.at(frequencies, where, evidence.frequencies("text", word))
         if not frequencies.any():
             continue
-        idf = np.full(len(numbers), robertson_idf(len(page_lengths), view.holding(query, "page_key")))
-        for code in np.unique(language[own[language]]).tolist():
-            holding = view.holding(view.in_language(query, code), "page_key")
-            idf[language == code] = robertson_idf(int(by_page.passages[code]), holding)
+        idf = np.empty(len(numbers))
+        for code in np.unique(language).tolist():  # each language's pages, or all where it has no statistics
+            if own[code]:
+                holding = view.holding(view.in_language(query, code), "page_key")
+                idf[language == code] = robertson_idf(int(by_page.passages[code]), holding)
+            else:
+                idf[language == code] = robertson_idf(len(page_lengths), view.holding(query, "page_key"))
         tf = frequencies[np.searchsorted(pages, scored)]
         scores += bm25(idf, tf, page_lengths[scored], average)
     return scores

@@ -152,6 +152,13 @@ def test_a_question_clearly_in_russian_is_analysed_in_it_alone():
     assert ("Term", "text", "школ") in russian and ("Term", "text", "школы") not in russian
 
 
+def test_beside_kazakh_words_a_word_the_kazakh_lexicon_knows_is_kazakh_alone():
+    # its Russian analyses (неш, ауылд) would only be noise; alone, the query says no language and gets both
+    assert leaves(parse("мұғалімдер жетіспейді неше ауылда").query) >= {("Term", "text", "неше"), ("Term", "text", "ауыл")}
+    assert not {("Term", "text", "неш"), ("Term", "text", "ауылд")} & leaves(parse("мұғалімдер жетіспейді неше ауылда").query)
+    assert ("Term", "text", "ауылд") in leaves(parse("неше ауылда").query)
+
+
 def test_a_kazakh_question_searches_its_words_without_kazakh_letters_in_russian_too():
     kazakh = leaves(parse("Абай қай жылы туған?").query)
     assert {("Term", "text", "абай"), ("Term", "text", "аба")} <= kazakh  # Абая, Абаю in Russian text

@@ -3,6 +3,7 @@ passing; each language is scored with its own statistics."""
 from __future__ import annotations
 
 import pytest
+from whoosh.query import Or, Term
 
 from index import ranking
 from index.schema import IndexedPassage
@@ -60,3 +61,24 @@ def test_kazakh_passages_score_alike_whatever_russian_documents_stand_beside_the
         scores = [{hit.passage_id: hit.score for hit in backend.search(question, limit=20).hits}
                   for backend in (alone, beside)]
         assert scores[0] and scores[1] == pytest.approx(scores[0])
+
+
+class Counted:
+    """Passage counts of a few words in an archive of 100,000 passages."""
+
+    def __init__(self, frequencies: dict[str, int]) -> None:
+        self.frequencies = frequencies
+
+    def doc_count(self) -> int:
+        return 100_000
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        return self.frequencies.get(text, 0)
+
+
+def test_a_common_word_is_left_out_beside_a_rare_one_in_whatever_forms_it_was_analysed():
+    # «Отырар» beside Kazakh words: its Kazakh analysis (отыр, «sits»: common), its Russian one, and their variants
+    common = Or([Or([Term("text", "отыр"), Term("text", "отырған")]), Term("text", "отырар")])
+    query = Or([Term("text", "қайыр"), common])
+    kept = ranking.without_common_words(query, Counted({"отыр": 40_000, "қайыр": 280}))
+    assert kept == Or([Term("text", "қайыр")])
