@@ -1,6 +1,7 @@
 """The data behind each page, built once per request and rendered as HTML (pages) or JSON (api)."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_left
 
@@ -78,18 +79,23 @@ def check_depth(limit: int, offset: int) -> None:
 
 
 def search_context(limit: int, offset: int, language_arguments: tuple[str, ...] = PAGE_LANGUAGE_ARGUMENTS,
-                   per_document: int = 0) -> dict:
+                   per_document: int = 0, every_language: bool = False) -> dict:
     """A page of ranked passages for the request's query, filters and sort, with facet counts, and why the
-    filters let nothing through when they cannot."""
+    filters let nothing through when they cannot. With `every_language`, the language facet counts every language
+    when one is chosen (the search page's facet; the API's facets count what the filters let through)."""
     check_depth(limit, offset)
     archive = current_archive()
     query, filters, sort = query_text(), chosen_filters(language_arguments), chosen_sort()
     results = archive.search(query, limit=limit, offset=offset, filters=filters, sort=sort,
                              per_document=0 if filters.document_id else per_document)
     documents = archive.documents_of(results)
+    facets = facets_payload(results, documents)
+    if every_language and filters.language:  # the reader can switch languages without removing the filter first
+        unfiltered = archive.search(query, limit=1, filters=dataclasses.replace(filters, language=""), sort=sort)
+        facets["language"] = facets_payload(unfiltered)["language"]
     return {
         "query": query, "filters": filters, "sort": sort, "results": results, "documents": documents,
-        "facets": facets_payload(results, documents), "limit": limit, "offset": offset,
+        "facets": facets, "limit": limit, "offset": offset,
         "problems": archive.filter_problems(filters),
         "leading_wildcard": bool(LEADING_WILDCARD.search(query)),
         "without_typed_filters": without_typed_filters(query),

@@ -58,7 +58,8 @@ def search():
     page = number_argument("page", 1, 1, MAX_RESULTS_DEPTH)
     if not query_text():
         return render_template("home.html", t=texts(), query="", overview=current_archive().overview())
-    context = search_context(limit=per_page, offset=(page - 1) * per_page, per_document=PASSAGES_PER_DOCUMENT)
+    context = search_context(limit=per_page, offset=(page - 1) * per_page, per_document=PASSAGES_PER_DOCUMENT,
+                             every_language=True)
     listed = context["results"].listed
     pages = max(1, -(-min(listed, MAX_RESULTS_DEPTH) // per_page))
     return render_template("search.html", t=texts(), page=page, pages=pages, per_page=per_page, **context)

@@ -79,6 +79,10 @@ def test_the_search_page_shows_each_hit_language_and_a_language_facet(bilingual_
     narrowed = bilingual_client.get(link).get_data(as_text=True)
     assert [hit["meta"].split(" · ")[-1] for hit in results_of(narrowed)] == ["Орысша", "Орысша"]
     assert re.search(r'Тілі: Орысша <a href="[^"]+">алып тастау</a>', narrowed)
+    # the facet still counts every language: the reader can switch to another without removing the filter
+    facet = re.search(r'id="facet-language">(.*?)</section>', narrowed, re.S).group(1)
+    assert re.findall(r'>([^<>]+)</a> <span class="count">(\d+)</span>', facet) == [
+        ("Қазақша", "2"), ("Орысша", "2"), ("Басқа", "1")]
     assert 'name="language" value="ru"' in narrowed  # the year form keeps the language chosen
 
 
