@@ -159,8 +159,11 @@ class LanguageSizes:
 
     @property
     def own(self) -> np.ndarray:
-        """Per code: whether the language has passages enough for statistics of its own."""
-        return self.passages >= MIN_LANGUAGE_PASSAGES
+        """Per code: whether the language has statistics of its own: passages enough, beside another language that
+        has them too (in an archive of one language and a few passages of others, the whole archive's statistics
+        are that language's, and cost no count a language)."""
+        own = self.passages >= MIN_LANGUAGE_PASSAGES
+        return own if own.sum() > 1 else np.zeros_like(own)
 
 
 def language_sizes(codes: np.ndarray, lengths: np.ndarray, count: int | None = None) -> LanguageSizes:
