@@ -24,6 +24,8 @@ KAZAKH_UPPER = KAZAKH_LOWER.upper()
 ALPHABET_ORDER = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
 _IN_ALPHABET_ORDER = str.maketrans({letter: chr(0xE000 + index) for index, letter in enumerate(ALPHABET_ORDER)})
 BACK_VOWELS = frozenset("аоұы")
+# Letters only Kazakh writes: a word holding one is Kazakh, whatever its sentence.
+KAZAKH_ONLY_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 FRONT_VOWELS = frozenset("әеөүі")
 VOWELS = frozenset("аоұыәеөүіиэюяёу")
 
@@ -618,6 +620,10 @@ def _irregular_first_letters() -> dict[str, frozenset[str]]:
     for form, lemma in IRREGULAR.items():
         letters.setdefault(lemma, set()).add(form[0])
     return {lemma: frozenset(found) for lemma, found in letters.items()}
+
+
+def has_kazakh_letter(word: str) -> bool:
+    return not KAZAKH_ONLY_LETTERS.isdisjoint(word)
 
 
 def is_known_word(word: str) -> bool:

@@ -15,12 +15,13 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
+from index.kazakh import has_kazakh_letter
+
 KAZAKH = "kk"
 RUSSIAN = "ru"
 OTHER = "other"  # letters, but none Cyrillic: Latin script (English, Kazakh Latin)
 LANGUAGES = (KAZAKH, RUSSIAN, OTHER)
 
-KAZAKH_ONLY_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 # Latin letters that PDFs put for Kazakh-only ones (Негiзгi): a Kazakh clue inside a Cyrillic word.
 _LATIN_FOR_KAZAKH = frozenset("iıəIƏ")
 
@@ -167,10 +168,6 @@ def word_language(word: str, sentence_language: str | None) -> str | None:
     """A word that is Kazakh by itself (a Kazakh-only letter, a Kazakh function word) is Kazakh whatever
     its sentence: a name in Russian text, or a typed query word, whose Russian analysis would be noise."""
     return KAZAKH if has_kazakh_letter(word) or word.lower() in KAZAKH_FUNCTION_WORDS else sentence_language
-
-
-def has_kazakh_letter(word: str) -> bool:
-    return not KAZAKH_ONLY_LETTERS.isdisjoint(word)
 
 
 class SegmentLookup:

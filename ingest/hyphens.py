@@ -18,7 +18,6 @@ from pathlib import Path
 from statistics import median
 
 import index.kazakh as kazakh
-from index.language import RUSSIAN, has_kazakh_letter, text_language
 from ingest.clean import HYPHENS
 from ingest.extract import RawPage
 
@@ -26,6 +25,7 @@ from ingest.extract import RawPage
 WORD_COUNTS = Path(__file__).with_name("data") / "kazakh_word_counts.tsv.gz"
 _WORD_CHARS = r"[^\W_]"
 _TOKEN = re.compile(rf"{_WORD_CHARS}+(?:-{_WORD_CHARS}+)*")
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
 _LONE_LINE_FEED = re.compile(r"(?<!\n)\n(?!\n)")
 _LEADING_WORD = re.compile(rf"^({_WORD_CHARS}+)")
 _TRAILING_WORD = re.compile(rf"({_WORD_CHARS}+)$")
@@ -39,23 +39,36 @@ MARKED_BREAKS_MIN = 3
 # producer that does not hyphenate (a word processor, or a language it has no patterns for): its
 # line-end hyphens are the author's, and one without evidence either way is kept.
 UNHYPHENATED_MIN = 5
+# A page of at least so many Cyrillic words, at most this share of them holding a Kazakh-only letter (names), is
+# Russian text (Kazakh text has one in every third word or so).
+RUSSIAN_PAGE_WORDS = 10
+RUSSIAN_PAGE_KAZAKH_SHARE = 0.05
 # Evidence that a line-end hyphen broke a word.
 BREAK_EVIDENCE = frozenset({"document", "corpus", "suffix chain", "lexicon word", "russian break"})
 # Conjunctions no word ends in: a hyphen before one is suspended (`микро- және шағын`), it stays
 # with a space after it.
 _CONJUNCTIONS = frozenset({"және", "немесе", "или", "либо"})
 _VOWELS = kazakh.VOWELS | frozenset("aeiouy")
-# Russian compounds a line end may fall on: a particle after the hyphen (кто-то, что-либо, какой-нибудь), a word
-# standing before one (кое-где, вице-президент, премьер-министр), по- before an adverb (по-русски, по-новому), and
-# compound adjectives (научно-технический, северо-западный, историко-культурный). Any other break in a Russian word
-# is a break: Russian typesetting hyphenates, and there is no Russian lexicon here to ask.
-_RUSSIAN_PARTICLES = frozenset({"то", "либо", "нибудь", "ка", "таки", "де"})
-_RUSSIAN_FIRST_WORDS = frozenset({"кое", "кой", "вице", "экс", "лейб", "обер", "унтер", "штаб", "премьер", "генерал",
-                                  "контр", "экспресс", "интернет", "бизнес", "пресс", "медиа"})
+# Russian compounds a line end may fall on: a particle after a pronoun or adverb (кто-то, что-либо, где-нибудь), a word
+# standing before one (кое-где, вице-президент, премьер-министр), по- before an adverb (по-русски, по-новому), из-за,
+# из-под, во- before an ordinal (во-первых), compound adjectives (научно-технический, северо-западный, сине-зелёный) and
+# the cardinal points (юго-восток, северо-запад). Any other break in a Russian word is a break: Russian typesetting
+# hyphenates, and there is no Russian lexicon here to ask (noun pairs such as диван-кровать are joined).
+_RUSSIAN_PARTICLES = frozenset({"то", "либо", "нибудь"})
+_RUSSIAN_PRONOUNS = frozenset("""
+кто что какой какая какое какие каким какую каких какого какому где когда куда откуда как чей чья чьё чье чьи почему
+зачем сколько кого чего кому чему кем чем ком чём кое
+""".split())
+_RUSSIAN_FIRST_WORDS = frozenset({"кое", "кой", "вице", "лейб", "унтер", "штаб", "премьер", "генерал", "контр",
+                                  "интернет", "экспресс", "пол"})
 _RUSSIAN_ADVERB_ENDINGS = ("ски", "цки", "ому", "ему")
-# The last letters of the first half of a compound adjective (научно-, историко-, северо-, англо-), and the endings of
-# the adjective after it.
+_RUSSIAN_ORDINALS = ("первых", "вторых", "третьих", "четвертых", "четвёртых", "пятых")
+_CARDINAL_POINTS = ("север", "юг", "запад", "восток")
+# The last letters of the first half of a compound adjective (научно-, историко-, северо-, англо-) of six letters or
+# more, and short first halves that are words of their own (юго-, сине-, черно-); the endings of the adjective after.
 _RUSSIAN_LINKED_ENDINGS = ("но", "ко", "ро", "ло", "во")
+_RUSSIAN_SHORT_LINKED = frozenset({"юго", "сине", "черно", "бело", "ярко", "темно", "светло", "желто", "жёлто", "серо",
+                                   "зелено", "красно", "англо", "франко", "греко", "физико", "химико", "медико"})
 _RUSSIAN_ADJECTIVE_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым",
                               "им", "ом", "ем", "ую", "юю", "ых", "их", "ыми", "ими")
 # Suffixes that make an adjective of a noun (моральды, корректорлы, экономикалық): two such
@@ -176,6 +189,8 @@ def decide_break(left: str, right: str, mark: str, vocabulary: Vocabulary, *, ma
     """
     if mark == SOFT_HYPHEN or not left or not right:
         return Verdict(False, "soft hyphen" if mark == SOFT_HYPHEN else "no word")
+    if russian and right.lower() in _RUSSIAN_PARTICLES and left.lower() in _RUSSIAN_PRONOUNS:
+        return Verdict(True, "russian compound")  # что-либо: no conjunction after a pronoun
     if right.lower() in _CONJUNCTIONS and (mark in ASCII_HYPHENS or not marked_breaks):
         return Verdict(True, "conjunction", suspended=True)
     if marked_breaks:
@@ -205,28 +220,35 @@ def decide_break(left: str, right: str, mark: str, vocabulary: Vocabulary, *, ma
         return Verdict(True, "adjective pair")
     if kazakh.is_known_word(low_left) and kazakh.is_known_word(low_right):
         return Verdict(True, "two words")
-    if russian and not has_kazakh_letter(joined):
+    if russian and _CYRILLIC_WORD.fullmatch(joined) and not kazakh.has_kazakh_letter(joined):
         return Verdict(_russian_compound(low_left, low_right), "russian break")
     return Verdict(not hyphenating, "default")
 
 
 def _russian_compound(left: str, right: str) -> bool:
     """Whether `left-` / `right` has the shape of a Russian hyphenated word (see _RUSSIAN_PARTICLES)."""
-    if right in _RUSSIAN_PARTICLES or left in _RUSSIAN_FIRST_WORDS:
-        return True
+    if right in _RUSSIAN_PARTICLES:
+        return left in _RUSSIAN_PRONOUNS
+    if left in _RUSSIAN_FIRST_WORDS:
+        return len(right) >= 4
     if left == "по":
         return right.endswith(_RUSSIAN_ADVERB_ENDINGS)
-    return (len(left) >= 4 and left.endswith(_RUSSIAN_LINKED_ENDINGS) and len(right) >= 5
-            and right.endswith(_RUSSIAN_ADJECTIVE_ENDINGS))
+    if left == "из":
+        return right in ("за", "под")
+    if left == "во":
+        return right.startswith(_RUSSIAN_ORDINALS)
+    if left in ("юго", "северо"):
+        return right.startswith(_CARDINAL_POINTS)
+    linked = left in _RUSSIAN_SHORT_LINKED or (len(left) >= 6 and left.endswith(_RUSSIAN_LINKED_ENDINGS))
+    return linked and len(right) >= 5 and right.endswith(_RUSSIAN_ADJECTIVE_ENDINGS)
 
 
-def hyphenates(breaks: list[tuple[str, str, str]], vocabulary: Vocabulary, marked_breaks: bool,
-               russian: bool = False) -> bool:
-    """Whether the producer broke words at line ends: some line-end hyphen (left, right, mark) is shown to
-    be a break, or there are too few to tell."""
+def hyphenates(breaks: list[tuple[str, str, str, bool]], vocabulary: Vocabulary, marked_breaks: bool) -> bool:
+    """Whether the producer broke words at line ends: some line-end hyphen (left, right, mark, on a Russian page) is
+    shown to be a break, or there are too few to tell."""
     if marked_breaks or len(breaks) < UNHYPHENATED_MIN:
         return True
-    verdicts = (decide_break(left, right, mark, vocabulary, russian=russian) for left, right, mark in breaks)
+    verdicts = (decide_break(left, right, mark, vocabulary, russian=russian) for left, right, mark, russian in breaks)
     return any(not verdict.keep and verdict.evidence in BREAK_EVIDENCE for verdict in verdicts)
 
 
@@ -283,17 +305,18 @@ def join_pages(pages: list[RawPage], recognised: Collection[int] = ()) -> list[t
     marked_breaks = sum(ends[mark] for mark in BREAK_MARKS) >= MARKED_BREAKS_MIN
     lines = [(index, " ".join(line.text.split()), new_paragraph) for index, page in enumerate(pages)
              for line, new_paragraph in zip(page.lines, _paragraph_breaks(page))]
-    breaks = [(_broken_word(text), right.group(1) if (right := _LEADING_WORD.match(following)) else "", text[-1])
-              for (_, text, _), (_, following, _) in zip(lines, lines[1:]) if _ends_broken(text)]
-    russian = text_language(" ".join(text for _, text, _ in lines)) == RUSSIAN
-    hyphenating = hyphenates(breaks, vocabulary, marked_breaks, russian)
+    russian = [_russian(page) for page in pages]
+    breaks = [(_broken_word(text), right.group(1) if (right := _LEADING_WORD.match(following)) else "", text[-1],
+               russian[index]) for (index, text, _), (_, following, _) in zip(lines, lines[1:]) if _ends_broken(text)]
+    hyphenating = hyphenates(breaks, vocabulary, marked_breaks)
     texts: list[list[str]] = [[] for _ in pages]
     pending: tuple[int, str, str] | None = None  # (page index, left word, hyphen mark)
 
     for index, text, new_paragraph in lines:
         if pending:
             marked = marked_breaks and pages[pending[0]].number not in recognised
-            text, pending = _complete_word(texts, pending, text, vocabulary, marked, hyphenating, russian)
+            text, pending = _complete_word(texts, pending, text, vocabulary, marked, hyphenating,
+                                           russian[pending[0]])
             new_paragraph = False
             if not text:
                 continue
@@ -304,6 +327,14 @@ def join_pages(pages: list[RawPage], recognised: Collection[int] = ()) -> list[t
     if pending:
         texts[pending[0]].append("-")
     return [_line_ends("".join(parts)) for parts in texts]
+
+
+def _russian(page: RawPage) -> bool:
+    """Whether a page is Russian text: Cyrillic words, hardly any holding a Kazakh-only letter (a Kazakh page has one
+    in every few words). Decided a page at a time: a Russian page in a Kazakh document is repaired as Russian."""
+    words = _CYRILLIC_WORD.findall(" ".join(line.text for line in page.lines))
+    kazakh_words = sum(map(kazakh.has_kazakh_letter, words))
+    return len(words) >= RUSSIAN_PAGE_WORDS and kazakh_words <= RUSSIAN_PAGE_KAZAKH_SHARE * len(words)
 
 
 def _ends_broken(text: str) -> bool:

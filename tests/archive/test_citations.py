@@ -39,10 +39,10 @@ def test_results_csv_has_a_row_a_passage_and_keeps_formulas_as_text():
     text = results_csv(hits, {"abc": LAW}, lambda hit: f"https://archive.example.kz/{hit.passage_id}")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:])))
-    assert rows[0] == ["title", "author", "date", "collection", "page", "passage", "link"]
-    assert rows[1] == [LAW.title, "Н. Назарбаев", "1995-08-30", "laws & acts", "2", "'=HYPERLINK(\"http://evil\")",
+    assert rows[0] == ["title", "author", "date", "collection", "language", "page", "passage", "link"]
+    assert rows[1] == [LAW.title, "Н. Назарбаев", "1995-08-30", "laws & acts", "", "2", "'=HYPERLINK(\"http://evil\")",
                        "https://archive.example.kz/abc-1"]
-    assert rows[2] == ["Жазба", "", "", "", "1", "Құқық туралы.", "https://archive.example.kz/xyz-1"]
+    assert rows[2] == ["Жазба", "", "", "", "", "1", "Құқық туралы.", "https://archive.example.kz/xyz-1"]
 
 
 def test_bibtex_keeps_a_url_verbatim_and_closed():

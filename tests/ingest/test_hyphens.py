@@ -279,3 +279,35 @@ def test_a_russian_page_has_its_breaks_joined_and_its_compounds_kept(tmp_path):
         assert word in text
     for compound in ("Научно-технический", "кто-то", "вице-президент", "по-русски"):
         assert compound in text
+
+
+# The trials' harder cases: particles only after pronouns, ordinals, cardinal points, colours; and breaks that look
+# like compounds (a syllable «ка» or «то», a long first syllable ending in -но, a listed first word's syllable).
+RUSSIAN_HARDER = [
+    "Кто-",
+    "либо из них, во-",
+    "первых, приехал с юго-",
+    "востока, где сине-",
+    "зелёный лес. Ошиб-",
+    "ка в том, что мес-",
+    "то для эконо-",
+    "мической экс-",
+    "педиции генерал-",
+    "ами не найдено из-",
+    "под снега.",
+]
+
+
+def test_russian_compounds_and_breaks_that_look_alike_are_told_apart(tmp_path):
+    text = page_texts(write_pdf(tmp_path / "russian.pdf", [RUSSIAN_HARDER]))[0]
+    for compound in ("Кто-либо", "во-первых", "юго-востока", "сине-зелёный", "из-под"):
+        assert compound in text
+    for word in ("Ошибка", "место", "экономической", "экспедиции", "генералами"):
+        assert word in text
+
+
+def test_a_russian_page_in_a_kazakh_document_has_its_breaks_joined(tmp_path):
+    kazakh = ["Қазақстан Республикасының Үкіметі бүгін жаңа бағдарламаны қабылдады, ол білім беру саласына арналған."]
+    text = page_texts(write_pdf(tmp_path / "mixed.pdf", [kazakh, RUSSIAN_COLUMN]))[1]
+    for word in ("управлении", "учебного", "Молодые", "объясняет", "стоимости"):
+        assert word in text
