@@ -41,6 +41,9 @@ RUSSIAN_FUNCTION_WORDS = frozenset("""
 куда откуда чей чья чье чьи каков какова каково каковы
 """.split())
 # Endings of Russian words that no Kazakh word has (a clue where a Russian quotation has no function word).
+# Such a word is half a clue: Soviet-era Kazakh text writes Russian terms inside Kazakh sentences (Ол народного
+# комиссариатына, областной комитетке сайланды), whose Kazakh words need not hold a Kazakh letter.
+RUSSIAN_ENDING_CLUE = 0.5
 RUSSIAN_ENDINGS = ("ого", "его", "ому", "ему", "ыми", "ими", "ями", "ться", "ется", "ются", "ской", "ских", "ных",
                    "ной")
 
@@ -182,7 +185,7 @@ class SegmentLookup:
         return self._languages[index] if index >= 0 else None
 
 
-def _clues(words: list[str]) -> tuple[float, int]:
+def _clues(words: list[str]) -> tuple[float, float]:
     """(Kazakh clues, Russian clues) among the Cyrillic words."""
     if not words:
         return 0.0, 0
@@ -191,11 +194,12 @@ def _clues(words: list[str]) -> tuple[float, int]:
 
 
 @lru_cache(maxsize=WORD_CLUES_CACHE_SIZE)
-def _word_clues(word: str) -> tuple[bool, float, int]:
+def _word_clues(word: str) -> tuple[bool, float, float]:
     """(whether it is Cyrillic, its Kazakh clue, its Russian clue): a word that is not Cyrillic is no clue."""
     if not _CYRILLIC.search(word):
         return False, 0.0, 0
-    return True, _kazakh_clue(word), int(word.lower() in RUSSIAN_FUNCTION_WORDS or _russian_ending(word))
+    russian = 1.0 if word.lower() in RUSSIAN_FUNCTION_WORDS else RUSSIAN_ENDING_CLUE if _russian_ending(word) else 0.0
+    return True, _kazakh_clue(word), russian
 
 
 def _russian_ending(word: str) -> bool:

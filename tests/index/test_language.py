@@ -104,7 +104,8 @@ def test_a_query_is_searched_in_russian_alone_only_when_it_says_so_clearly():
 def test_a_query_leans_to_the_language_with_more_clues_by_any_margin():
     assert preferred_language("Какая работа Мартина Лютера стала известна?") == RUSSIAN  # one clue, searched both ways
     assert query_languages("Какая работа Мартина Лютера стала известна?") == (KAZAKH, RUSSIAN)
-    assert query_languages("Какая работа Мартина Лютера стала популярной?") == (RUSSIAN,)  # -ной: a second clue
+    assert query_languages("Какая работа Мартина Лютера стала популярной?") == (KAZAKH, RUSSIAN)  # -ной: half a clue
+    assert query_languages("Какая работа Мартина Лютера стала популярной в Германии?") == (RUSSIAN,)
     assert preferred_language("мектеп туралы") == KAZAKH
     assert preferred_language("школа") is None
     assert preferred_language("учитель мұғалім") == KAZAKH  # a Kazakh letter is a clue, a plain Russian noun none
@@ -115,3 +116,8 @@ def test_a_russian_quotation_without_function_words_is_russian_by_its_endings():
     assert ("«учителей казахского языка необходимо обеспечить методическими пособиями»", RUSSIAN) in languages(text)
     # a Russian surname in Kazakh text is no clue
     assert text_language("Достоевский Семейде жер аударылып жүрді.") == KAZAKH
+
+
+def test_russian_terms_inside_a_kazakh_sentence_do_not_make_it_russian():
+    assert text_language("Ол народного комиссариатына, областной комитетке сайланды.\n\nКейін ол ауылға оралды.") == KAZAKH
+    assert text_language("Бала кезінде областной детской больницасында емделді.") == KAZAKH
