@@ -466,10 +466,12 @@ class Archive:
         return total
 
     def _other_indexes(self) -> list[Path]:
-        """Index folders of engines the archive does not use: left by a move to another engine that stopped after
-        building its index (the catalog still names the old engine) or before removing the old one."""
-        return [folder for name in sorted(ENGINES) if (folder := index_folder(self.root, name)) != self.index_dir
-                and folder.exists()]
+        """Index folders of engines the archive does not use (and their half-built or retired copies): left by a move
+        to another engine that stopped while building, after building (the catalog still names the old engine) or
+        before removing the old one."""
+        others = [folder for name in sorted(ENGINES) if (folder := index_folder(self.root, name)) != self.index_dir]
+        return [folder for other in others for suffix in ("", STAGING_SUFFIX, RETIRED_SUFFIX)
+                if (folder := other.with_name(other.name + suffix)).exists()]
 
     def optimize(self) -> None:
         """Merge the index into one segment: searches get faster; takes long on a large index."""

@@ -309,7 +309,10 @@ def test_another_engines_index_left_by_a_stopped_move_is_seen_and_removed_by_the
     stray = own_archive_dir / "index-tantivy"
     stray.mkdir()
     (stray / "meta.json").write_text("{}")
+    half_built = own_archive_dir / "index-tantivy-rebuilding"  # and one stopped while building
+    half_built.mkdir()
     assert json.loads(run_cli("status", "--json", "--archive", own_archive_dir).stdout)["reindex_left_over"]
     assert run_cli("reindex", "--archive", own_archive_dir).exit_code == 0
     figures = json.loads(run_cli("status", "--json", "--archive", own_archive_dir).stdout)
-    assert not stray.exists() and not figures["reindex_left_over"] and figures["engine"] == "whoosh"
+    assert not stray.exists() and not half_built.exists()
+    assert not figures["reindex_left_over"] and figures["engine"] == "whoosh"
