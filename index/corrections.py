@@ -17,6 +17,9 @@ from index.seam import FILTER_PATTERN
 # Words shorter or longer are not corrected (each swap tried searches again: a 480-letter word took seconds).
 MIN_CORRECTED_LETTERS = 4
 MAX_CORRECTED_LETTERS = 40
+# Words of one query corrected at most (each costs a search for every swap, then a look through the words sharing
+# its first letter: a query of 32 misspelt words took 2 s).
+MAX_CORRECTED_WORDS = 4
 # Edits between a word and its correction.
 MAX_EDITS = 2
 # Letters typed for one another, each swap tried alone before any edit: а/о, the Kazakh letters and the plain ones a
@@ -38,12 +41,13 @@ def suggest(text: str, tokens: Iterable[tuple[str, int, int]], found: Callable[[
     passages holding it. Never a `misread` word (a near form the search found in recognised text: the typed word is
     right, the scan misread it)."""
     filters = [match.span() for match in FILTER_PATTERN.finditer(text)]
-    pieces, last = [], 0
+    pieces, last, tried = [], 0, 0
     for word, start, end in tokens:
-        if (not MIN_CORRECTED_LETTERS <= len(word) <= MAX_CORRECTED_LETTERS or not word.isalpha()
-                or text[end:end + 1] in (":", "*") or text[start:end] in ("AND", "OR", "NOT")
+        if (tried == MAX_CORRECTED_WORDS or not MIN_CORRECTED_LETTERS <= len(word) <= MAX_CORRECTED_LETTERS
+                or not word.isalpha() or text[end:end + 1] in (":", "*") or text[start:end] in ("AND", "OR", "NOT")
                 or any(first <= start < after for first, after in filters) or found(word)):
             continue
+        tried += 1
         near = nearest(word, found, starting, frequency)
         if near and near not in misread:
             pieces.append(text[last:start] + near)
@@ -53,11 +57,12 @@ def suggest(text: str, tokens: Iterable[tuple[str, int, int]], found: Callable[[
 
 def nearest(word: str, found: Callable[[str], bool], starting: Callable[[str, str], Iterable[str]],
             frequency: Callable[[str, str], int]) -> str | None:
-    """The word with one letter swapped for its look-alike (SWAPS), when that finds something; else the commonest
-    indexed word (as typed, then a stem) at most MAX_EDITS away beginning with the same letter."""
-    for swapped in swaps(word):
-        if found(swapped):
-            return swapped
+    """The word with one letter swapped for its look-alike (SWAPS), when that finds something (the commonest such
+    form); else the commonest indexed word (as typed, then a stem) at most MAX_EDITS away beginning with the same
+    letter."""
+    held = [(frequency("exact", swapped), swapped) for swapped in swaps(word) if found(swapped)]
+    if held:  # the commonest (оқулык: оқулық, not the misspelling окулык some page holds)
+        return min(held, key=lambda pair: (-pair[0], pair[1]))[1]
     for field in ("exact", "text"):
         near = set(within(word, starting(field, word[:1]), MAX_EDITS)) - {word}
         held = [(frequency(field, term), term) for term in sorted(near)]
