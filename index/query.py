@@ -399,7 +399,7 @@ def parse_query(text: str, schema: Schema) -> ParsedQuery:
                              "only_excluded", query=text[:60])
         # the filters' passages, less those holding the words (collection:laws -референдум)
         query = AndNot(Every(), _words_query(_LEFT_OUT_SIGN.sub(" ", words), schema))
-    elif not words.strip():
+    elif not re.search(r"\w", _SYNTAX_WORDS.sub(" ", words)):  # nothing but a stray operator or bracket
         query = Every() if filters else NullQuery
     else:
         query = _words_query(words, schema)

@@ -237,6 +237,12 @@ def test_an_operator_with_nothing_on_one_side_is_no_word(text):
     assert parsed.words == ("құқық",) and leaves(parsed.query) == {("Term", "text", "құқық"), ("Term", "title", "құқық")}
 
 
+@pytest.mark.parametrize("text", ["lang:ru OR", "lang:ru -", "lang:ru )", "year:1995 (", 'year:1995 "("',
+                                  "collection:laws AND"])
+def test_a_filter_beside_a_stray_operator_or_bracket_is_the_filter_alone(text):
+    assert parse(text).query == Every()
+
+
 def test_field_names_are_read_in_any_letter_case():
     assert parse("LANG:ru құқық").filter == Term("language", "ru")
     assert parse("Year:1937 құқық").filter == NumericRange("year", 1937, 1937)
