@@ -1,6 +1,7 @@
 """Where an archive lives on disk, and the operations the CLI and the web UI share."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import shutil
@@ -289,10 +290,21 @@ class Archive:
                sort: str = "relevance", per_document: int = 0) -> SearchResults:
         self._require_current_index()
         try:
-            return self.backend.search(query, limit=limit, offset=offset, filters=filters, sort=sort,
-                                       per_document=per_document, hidden=self.hidden)
+            results = self.backend.search(query, limit=limit, offset=offset, filters=filters, sort=sort,
+                                          per_document=per_document, hidden=self.hidden)
+            if results.suggestion and not self._finds(results.suggestion, filters):
+                results = dataclasses.replace(results, suggestion=None)
+            return results
         except QueryError as error:
             raise _refused(query, error) from error
+
+    def _finds(self, query: str, filters: Filters | None) -> bool:
+        """Whether a corrected query finds something under the same filters (its words were corrected against the
+        whole of what the viewer sees: мұғалім is no help among the Russian passages)."""
+        try:
+            return self.backend.search(query, limit=1, filters=filters, hidden=self.hidden).total > 0
+        except QueryError:
+            return False
 
     def _require_current_index(self) -> None:
         if self.needs_reindex:

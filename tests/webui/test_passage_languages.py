@@ -58,6 +58,12 @@ def test_an_unknown_language_is_a_400_in_the_one_error_shape(bilingual_client, u
     assert re.search(r"kk \(Kazakh\), (lang:)?ru \(Russian\) or (lang:)?other", message)
 
 
+def test_a_correction_is_offered_only_when_it_finds_something_under_the_filters(bilingual_client):
+    assert api(bilingual_client, q="мұғалым")["suggestion"] == "мұғалім"
+    assert api(bilingual_client, q="мұғалым", lang="ru")["suggestion"] is None  # no Russian passage holds it
+    assert api(bilingual_client, q="мұғалым lang:ru")["suggestion"] is None
+
+
 def test_two_different_languages_asked_for_are_refused_not_one_chosen(bilingual_client):
     response = bilingual_client.get("/api/search", query_string={"q": "2024", "lang": "kk", "language": "ru"})
     assert response.status_code == 400 and "different passage languages (kk, ru)" in response.get_json()["error"]["message"]
