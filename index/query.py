@@ -310,8 +310,8 @@ def split_filters(text: str) -> tuple[str, list[Query]]:
             # filters narrow the whole query: `-year:1937`, `year:1937 OR year:2001` or `(құқық OR year:2001)` would
             # do the opposite
             raise QueryError(f"«{match.group()}» cannot be left out, OR-ed or put in brackets: a filter narrows the "
-                             "whole query; use year:FIRST..LAST for several years", "filter_operator",
-                             filter=match.group())
+                             "whole query; write it beside the words (year:FIRST..LAST for several years)",
+                             "filter_operator", filter=match.group())
         if match.group("language"):
             filters.append(Term("language", passage_language(match.group("language"))))
         elif match.group("until"):
