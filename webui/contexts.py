@@ -43,19 +43,20 @@ def chosen_filters(language_arguments: tuple[str, ...] = PAGE_LANGUAGE_ARGUMENTS
 def _passage_language(names: tuple[str, ...]) -> str:
     """The passage language these arguments ask for: kk, ru or other ("" when none is given); each value given is
     checked, and two that differ (`lang=kk&language=ru`) are refused rather than one of them chosen."""
-    chosen = {}
+    chosen: dict[str, str] = {}
     for name in names:
-        value = request.args.get(name, "").strip()
-        if value:
+        for value in (value.strip() for value in request.args.getlist(name)):
+            if not value:
+                continue
             if value.lower() not in PASSAGE_LANGUAGES:
                 raise MuragatError(f"{name} must be kk (Kazakh), ru (Russian) or other, not {value[:20]!r}",
                                    "unknown_language", value=value[:20])
-            chosen[name] = value.lower()
-    if len(set(chosen.values())) > 1:
-        raise MuragatError(f"{' and '.join(chosen)} ask for different passage languages "
-                           f"({', '.join(chosen.values())}): give one", "languages_differ",
-                           languages=", ".join(chosen.values()))
-    return next(iter(chosen.values()), "")
+            chosen.setdefault(value.lower(), name)
+    if len(chosen) > 1:
+        languages = ", ".join(chosen)
+        raise MuragatError(f"{' and '.join(dict.fromkeys(chosen.values()))} ask for different passage languages "
+                           f"({languages}): give one", "languages_differ", languages=languages)
+    return next(iter(chosen), "")
 
 
 def _year(name: str) -> int | None:

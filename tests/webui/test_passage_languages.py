@@ -67,6 +67,8 @@ def test_a_correction_is_offered_only_when_it_finds_something_under_the_filters(
 def test_two_different_languages_asked_for_are_refused_not_one_chosen(bilingual_client):
     response = bilingual_client.get("/api/search", query_string={"q": "2024", "lang": "kk", "language": "ru"})
     assert response.status_code == 400 and "different passage languages (kk, ru)" in response.get_json()["error"]["message"]
+    twice = bilingual_client.get("/api/search?q=2024&lang=ru&lang=kk")
+    assert twice.status_code == 400 and "different passage languages (ru, kk)" in twice.get_json()["error"]["message"]
     same = bilingual_client.get("/api/search", query_string={"q": "2024", "lang": "ru", "language": "ru"})
     assert same.status_code == 200 and {hit["language"] for hit in same.get_json()["results"]} == {"ru"}
 
