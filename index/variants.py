@@ -10,6 +10,8 @@ and gets back the parsed query (a whoosh query tree, index.query) with the varia
 """
 from __future__ import annotations
 
+import json
+import os
 import re
 import threading
 import time
@@ -17,6 +19,7 @@ from collections import defaultdict
 
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Protocol
 
 from whoosh.query import Or, Query, Term
@@ -61,6 +64,10 @@ class LexiconSource(Protocol):
     def reader(self) -> AbstractContextManager[Lexicon]: ...
 
 
+# The file in an index's folder that keeps the map of its generation (SkeletonIndex).
+SKELETONS_FILE = "muragat-skeletons.json"
+
+
 def skeleton(word: str) -> str:
     """The word as a Russian keyboard would type it (қазақстан → казакстан)."""
     return word.translate(_SKELETON)
@@ -94,8 +101,12 @@ class SkeletonIndex:
 
     REFRESH_SECONDS = 60.0
 
-    def __init__(self, source: LexiconSource | None = None) -> None:
+    def __init__(self, source: LexiconSource | None = None, cache: Path | None = None) -> None:
+        """`cache`: a file in the index's folder where the map of each generation is kept for the next process (a
+        `muragat search` from the command line would otherwise stem every indexed word again: 3 s at 200k
+        passages)."""
         self._source = source
+        self._cache = cache
         self._lock = threading.Lock()
         self._generation: int | None = None
         self._built_at = 0.0
@@ -124,18 +135,46 @@ class SkeletonIndex:
                 self._building = True
                 threading.Thread(target=self._build_in_background, daemon=True, name="muragat-skeletons").start()
                 return self._stems
-            self._stems, self._generation = _group_by_skeleton(searcher.reader()), generation
-            self._built_at = time.monotonic()
+            self._stems = self._kept(generation)
+            if self._stems is None:
+                self._stems = _group_by_skeleton(searcher.reader())
+                self._keep(generation, self._stems)
+            self._generation, self._built_at = generation, time.monotonic()
             return self._stems
 
     def _build_in_background(self) -> None:
         try:
             with self._source.reader() as reader:
                 stems, generation = _group_by_skeleton(reader), reader.generation()
+            self._keep(generation, stems)
             with self._lock:
                 self._stems, self._generation, self._built_at = stems, generation, time.monotonic()
         finally:
             self._building = False
+
+
+    def _kept(self, generation: int) -> dict[str, frozenset[str]] | None:
+        """The map kept for this generation, if the cache holds it."""
+        try:
+            kept = json.loads(self._cache.read_text(encoding="utf-8")) if self._cache else None
+        except (OSError, ValueError):
+            return None
+        if not isinstance(kept, dict) or kept.get("generation") != generation:
+            return None
+        return {key: frozenset(stems) for key, stems in kept["stems"].items()}
+
+    def _keep(self, generation: int, stems: dict[str, frozenset[str]]) -> None:
+        """Write the map for the next process (atomically; an archive read from a read-only folder keeps none)."""
+        if self._cache is None:
+            return
+        try:
+            partial = self._cache.with_name(self._cache.name + ".partial")
+            partial.write_text(json.dumps({"generation": generation,
+                                           "stems": {key: sorted(values) for key, values in stems.items()}},
+                                          ensure_ascii=False), encoding="utf-8")
+            os.replace(partial, self._cache)
+        except OSError:
+            pass
 
 
 def _group_by_skeleton(reader: Lexicon) -> dict[str, frozenset[str]]:

@@ -23,7 +23,7 @@ from index.tantivy_engine.writer import (
     VERSION_FILE, PassageWriter, create_index, delete_documents, index_exists, needs_rebuild, open_index, optimize,
     size_on_disk, write_parts, write_passages,
 )
-from index.variants import SkeletonIndex
+from index.variants import SKELETONS_FILE, SkeletonIndex
 
 
 class TantivyBackend:
@@ -37,7 +37,7 @@ class TantivyBackend:
         self._local = threading.local()
         self._index = None
         self._view: View | None = None
-        self._skeletons = SkeletonIndex()
+        self._skeletons = SkeletonIndex(cache=self.directory / SKELETONS_FILE)
         self._version = VersionCheck(self.directory / VERSION_FILE, lambda: needs_rebuild(self.directory))
 
     @property

@@ -9,6 +9,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 
 import numpy as np
 from whoosh.index import Index
@@ -29,7 +30,7 @@ from index.query import (
 from index.ranking import PROXIMITY_DEPTH, proximity_phrase, without_common_words
 from index.seam import SORTS, TIME_BUDGET_SECONDS, Filters, QueryError, SearchResults
 from index.snippets import Fragments, fragments
-from index.variants import VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
+from index.variants import SKELETONS_FILE, VARIANT_FIELDS, SkeletonIndex, typed_variants, with_variants
 from index.whoosh_engine.approximate import NearForms, near_forms, with_near_forms
 from index.whoosh_engine.engine import Evaluator
 from index.whoosh_engine.postings import Generation, IndexArrays
@@ -105,7 +106,7 @@ class SearcherCache:
     def __init__(self, ix: Index) -> None:
         self._ix = ix
         self._local = threading.local()
-        self.caches = IndexCaches(SkeletonIndex(ix))
+        self.caches = IndexCaches(SkeletonIndex(ix, Path(ix.storage.folder) / SKELETONS_FILE))
 
     def get(self) -> Searcher:
         searcher = getattr(self._local, "searcher", None)

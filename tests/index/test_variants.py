@@ -64,3 +64,18 @@ def test_the_first_query_of_a_fresh_server_gets_variants(tmp_path):
     with ix.searcher() as searcher:
         variants = typed_variants(["qazaqstan"], searcher, SkeletonIndex(ix))
     assert "қазақстан" in set().union(*variants.values())
+
+
+def test_the_map_is_kept_for_the_next_process_and_rebuilt_for_a_new_generation(searcher, tmp_path, monkeypatch):
+    cache = tmp_path / "skeletons.json"
+    built = typed_variants(["кукык"], searcher, SkeletonIndex(cache=cache))
+    assert cache.exists()
+
+    def stem_every_word_again(reader):
+        raise AssertionError("the kept map was not used")
+
+    monkeypatch.setattr("index.variants._group_by_skeleton", stem_every_word_again)
+    assert typed_variants(["кукык"], searcher, SkeletonIndex(cache=cache)) == built  # a new process, say
+    cache.write_text(cache.read_text(encoding="utf-8").replace('"generation": ', '"generation": 1000', 1))
+    with pytest.raises(AssertionError, match="not used"):  # another generation's map is not this one's
+        typed_variants(["кукык"], searcher, SkeletonIndex(cache=cache))
