@@ -35,7 +35,7 @@ __all__ = ["stem", "russian_stem", "kazakh_analyzer", "exact_analyzer", "term_po
            "ANALYZER_VERSION"]
 
 # Bump whenever tokenizing, normalising, stop words or stemming change what goes in the index.
-ANALYZER_VERSION = "9"
+ANALYZER_VERSION = "10"
 
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060"
 _WORD = rf"[^\W_](?:[^\W_]|[{_INVISIBLE}])*"
@@ -256,9 +256,20 @@ class LanguageStemFilter(Filter):
             yield token
 
 
+# Ends every Russian stem: the two languages' stems are different terms even where they are spelt alike (Kazakh
+# болған and Russian более both stem to бол), so that a word finds its own language's forms only. A private-use
+# character: no text holds it, and a stem still begins as the word does (prefixes and families find both).
+RUSSIAN_MARK = "\ue000"
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
+
+
 def stemmed(word: str, language: str | None) -> str:
-    """A normalised word stemmed by its language's rules (Snowball Russian for Russian, else the Kazakh rules)."""
-    return russian_stem(word) if language == RUSSIAN else stem(word)
+    """A normalised word stemmed by its language's rules (Snowball Russian for Russian, a Cyrillic stem marked
+    RUSSIAN_MARK: numbers and Latin words are no language's; else the Kazakh rules)."""
+    if language != RUSSIAN:
+        return stem(word)
+    russian = russian_stem(word)
+    return russian + RUSSIAN_MARK if _CYRILLIC_LETTER.search(russian) else russian
 
 
 class OneTermPerWord(Filter):

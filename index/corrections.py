@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from index.analysis import RUSSIAN_MARK
 from index.approximate import within
 from index.seam import FILTER_PATTERN
 
@@ -67,8 +68,8 @@ def nearest(word: str, found: Callable[[str], bool], starting: Callable[[str, st
         near = set(within(word, starting(field, word[:1]), MAX_EDITS)) - {word}
         held = [(frequency(field, term), term) for term in sorted(near)]
         held = [pair for pair in held if pair[0] > 0]
-        if held:
-            return min(held, key=lambda pair: (-pair[0], pair[1]))[1]
+        if held:  # a Russian stem offered as it is spelt
+            return min(held, key=lambda pair: (-pair[0], pair[1]))[1].rstrip(RUSSIAN_MARK)
     return None
 
 

@@ -27,7 +27,7 @@ from whoosh.query import And, AndNot, Every, Not, NullQuery, NumericRange, Or, P
 from whoosh.query.compound import CompoundQuery
 
 from index import kazakh
-from index.analysis import exact_analyzer, kazakh_analyzer, normalized
+from index.analysis import RUSSIAN_MARK, exact_analyzer, kazakh_analyzer, normalized
 from index.kazakh import sort_key
 from index.language import KAZAKH, LANGUAGES, leans_kazakh, preferred_language, query_languages
 from index.seam import FILTER_PATTERN, Filters, QueryError
@@ -484,7 +484,8 @@ class CappedPrefixes:
         if len(words) > MAX_PREFIX_WORDS:
             words = words[:MAX_PREFIX_WORDS]
             typed = node.text if node.fieldname == "exact" else f"{node.fieldname}:{node.text}"  # title:кон beside кон
-            self.narrowed.setdefault(typed, tuple(sorted(words, key=sort_key)))
+            shown = dict.fromkeys(word.rstrip(RUSSIAN_MARK) for word in words)  # a Russian stem shown as spelt
+            self.narrowed.setdefault(typed, tuple(sorted(shown, key=sort_key)))
         terms = [Term(node.fieldname, word, boost=node.boost) for word in sorted(words)]
         return Or(terms) if len(terms) > 1 else terms[0]
 

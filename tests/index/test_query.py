@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.query import AndNot, Every, NumericRange, Phrase, Prefix, Term
 
+from index.analysis import RUSSIAN_MARK
 from index.query import CappedPrefixes, QueryError, parse_query, query_schema
 
 SCHEMA = query_schema()  # the query language parses without an index
@@ -96,15 +97,19 @@ def test_author_field_is_searchable():
     assert parse("author:Роговтың").query == Term("author", "рогов")
 
 
+def ru(stem: str) -> str:
+    return stem + RUSSIAN_MARK
+
+
 def test_a_word_is_searched_as_its_kazakh_or_its_russian_stem():
     assert leaves(parse("школах").query) == {
-        ("Term", "text", "школах"), ("Term", "text", "школ"), ("Term", "title", "школах"), ("Term", "title", "школ"),
+        ("Term", "text", "школах"), ("Term", "text", ru("школ")), ("Term", "title", "школах"), ("Term", "title", ru("школ")),
     }
 
 
-def test_a_word_with_kazakh_letters_or_one_analysis_is_one_term():
+def test_a_word_with_kazakh_letters_is_one_term_and_a_number_one_too():
     assert leaves(parse("құқықтары").query) == {("Term", "text", "құқық"), ("Term", "title", "құқық")}
-    assert leaves(parse("школ").query) == {("Term", "text", "школ"), ("Term", "title", "школ")}
+    assert leaves(parse("1995").query) == {("Term", "text", "1995"), ("Term", "title", "1995")}
 
 
 def test_a_stop_word_of_one_language_keeps_the_others_term():
@@ -117,7 +122,7 @@ def test_a_stop_word_of_one_language_keeps_the_others_term():
 
 def test_a_question_typed_in_russian_is_analysed_as_russian():
     russian = leaves(parse("Кто был последним премьер-министром?").query)
-    assert ("Term", "text", "последн") in russian
+    assert ("Term", "text", ru("последн")) in russian
     assert not {("Term", "text", "кто"), ("Term", "text", "был"), ("Term", "text", "последним")} & russian
 
 
@@ -130,7 +135,7 @@ def test_a_phrase_is_the_kazakh_phrase_or_the_russian_one():
     phrases = {(leaf.fieldname, tuple(leaf.words)) for leaf in nodes(parse('"строительство школ"').query)
                if isinstance(leaf, Phrase)}
     assert phrases == {(field, words) for field in ("text", "title")
-                       for words in (("строительство", "школ"), ("строительств", "школ"))}
+                       for words in (("строительство", "школ"), (ru("строительств"), ru("школ")))}
 
 
 def test_a_russian_prefix_with_yo_is_searched_as_written_and_with_ye():
@@ -140,7 +145,7 @@ def test_a_russian_prefix_with_yo_is_searched_as_written_and_with_ye():
 def test_a_words_analyses_stay_one_or_per_field_as_ranking_reads_words():
     query = parse("школах құқық").query
     assert [type(part).__name__ for part in query.subqueries] == ["Or", "Or", "Term", "Term"]
-    assert {(term.fieldname, term.text) for term in query.subqueries[0].subqueries} == {("text", "школах"), ("text", "школ")}
+    assert {(term.fieldname, term.text) for term in query.subqueries[0].subqueries} == {("text", "школах"), ("text", ru("школ"))}
 
 
 def test_a_kazakh_function_word_has_no_russian_analysis():
@@ -149,19 +154,19 @@ def test_a_kazakh_function_word_has_no_russian_analysis():
 
 def test_a_question_clearly_in_russian_is_analysed_in_it_alone():
     russian = leaves(parse("Какие школы были построены в этом году?").query)
-    assert ("Term", "text", "школ") in russian and ("Term", "text", "школы") not in russian
+    assert ("Term", "text", ru("школ")) in russian and ("Term", "text", "школы") not in russian
 
 
 def test_beside_kazakh_words_a_word_the_kazakh_lexicon_knows_is_kazakh_alone():
     # its Russian analyses (неш, ауылд) would only be noise; alone, the query says no language and gets both
     assert leaves(parse("мұғалімдер жетіспейді неше ауылда").query) >= {("Term", "text", "неше"), ("Term", "text", "ауыл")}
-    assert not {("Term", "text", "неш"), ("Term", "text", "ауылд")} & leaves(parse("мұғалімдер жетіспейді неше ауылда").query)
-    assert ("Term", "text", "ауылд") in leaves(parse("неше ауылда").query)
+    assert not {("Term", "text", ru("неш")), ("Term", "text", ru("ауылд"))} & leaves(parse("мұғалімдер жетіспейді неше ауылда").query)
+    assert ("Term", "text", ru("ауылд")) in leaves(parse("неше ауылда").query)
 
 
 def test_a_kazakh_question_searches_its_words_without_kazakh_letters_in_russian_too():
     kazakh = leaves(parse("Абай қай жылы туған?").query)
-    assert {("Term", "text", "абай"), ("Term", "text", "аба")} <= kazakh  # Абая, Абаю in Russian text
+    assert {("Term", "text", "абай"), ("Term", "text", ru("аба"))} <= kazakh  # Абая, Абаю in Russian text
     assert ("Term", "text", "ту") in kazakh and ("Term", "text", "туға") not in kazakh  # ғ: Kazakh alone
 
 
