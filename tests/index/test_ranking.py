@@ -82,3 +82,13 @@ def test_a_common_word_is_left_out_beside_a_rare_one_in_whatever_forms_it_was_an
     query = Or([Term("text", "қайыр"), common])
     kept = ranking.without_common_words(query, Counted({"отыр": 40_000, "қайыр": 280}))
     assert kept == Or([Term("text", "қайыр")])
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_a_kazakh_and_a_russian_word_stemmed_alike_find_their_own_language_only(engine, tmp_path):
+    backend = open_backend(tmp_path, engine)
+    backend.write([IndexedPassage("kk", "kk-doc", "Есеп", 1, "Ол мұнда болған, бала кезінде ауылда болған."),
+                   IndexedPassage("ru", "ru-doc", "Отчёт", 1, "Более ста человек пришли на площадь, и это было много.")])
+    # both stem to бол: Kazakh болған, Russian более
+    assert [hit.passage_id for hit in backend.search("болған").hits] == ["kk"]
+    assert [hit.passage_id for hit in backend.search("Более ста человек").hits] == ["ru"]
