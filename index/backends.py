@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from index.analysis import term_spans
+from whoosh.query import Phrase, Query, Term
+
+from index.analysis import RUSSIAN_STOP_WORDS, STOP_WORDS, term_spans
 from index.approximate import NearForms
 from index.schema import NO_YEAR, OCR, IndexedPassage
 from index.seam import Hit, PassageWriter
@@ -40,10 +42,52 @@ class VersionCheck:
         return self._seen[1]
 
 
-def marked_spans(text: str, terms: dict[str, set[str]]) -> list[tuple[int, int]]:
-    """Where the text holds the query's terms (`terms` by field): stemmed words, then exact forms."""
-    return [span for field, exact in (("text", False), ("exact", True)) if terms[field]
-            for span in match_spans(term_spans(text, exact, among=terms[field]), terms[field])]
+def marked_spans(text: str, terms: dict) -> list[tuple[int, int]]:
+    """Where the text holds the query's terms (`terms` by field, as `marked_terms` gives them): stemmed words, then
+    exact forms, then the words of its phrases where they stand as the phrase (a phrase's word standing alone elsewhere
+    is not what was asked for)."""
+    spans = [span for field, exact in (("text", False), ("exact", True)) if terms[field]
+             for span in match_spans(term_spans(text, exact, among=terms[field]), terms[field])]
+    for field, phrases in terms.get("phrases", {}).items():
+        words = _words(term_spans(text, field == "exact"), skip_stop_words=field != "exact")
+        for phrase in phrases:
+            spans += [span for start in range(len(words) - len(phrase) + 1)
+                      if all(term in words[start + offset][0] for offset, term in enumerate(phrase))
+                      for offset in range(len(phrase)) for span in [words[start + offset][1]]]
+    return spans
+
+
+def marked_terms(query: Query, held: Iterable[tuple[str, str]]) -> dict:
+    """The terms a snippet marks, by field (`held`: the query's (field, term) pairs the index holds, prefixes
+    expanded): `text` (stems, any field but exact), `exact`, and `phrases` ({field: [its words' terms]}: a word only a
+    phrase holds is marked where the phrase stands, not alone)."""
+    marks: dict = {"text": set(), "exact": set(), "phrases": {"text": set(), "exact": set()}}
+    for field, term in held:
+        marks["exact" if field == "exact" else "text"].add(term)
+    alone = {("exact" if leaf.fieldname == "exact" else "text", leaf.text) for leaf in query.leaves()
+             if isinstance(leaf, Term)}
+    for leaf in query.leaves():
+        if isinstance(leaf, Phrase):
+            field = "exact" if leaf.fieldname == "exact" else "text"
+            if all(word in marks[field] for word in leaf.words):
+                marks["phrases"][field].add(tuple(leaf.words))
+    for field, phrases in marks["phrases"].items():
+        marks[field] -= {word for phrase in phrases for word in phrase if (field, word) not in alone}
+    return marks
+
+
+def _words(tokens: list[tuple[str, int, int]], skip_stop_words: bool) -> list[tuple[set[str], tuple[int, int]]]:
+    """A text's words in order, each with its terms (a compound's parts and whole are one word) and its span; without
+    the stop words, which a phrase of stems leaves out too (`құқықтары мен бостандықтарын`: құқық бостандық)."""
+    words: list[tuple[set[str], tuple[int, int]]] = []
+    for term, start, end in tokens:
+        if skip_stop_words and (term in STOP_WORDS or term in RUSSIAN_STOP_WORDS):
+            continue
+        if words and start < words[-1][1][1]:  # inside the last word: a part of a compound
+            words[-1][0].add(term)
+        else:
+            words.append(({term}, (start, end)))
+    return words
 
 
 def stored_hit(fields: dict, score: float, terms: dict[str, set[str]], elsewhere: tuple[int, list[tuple[str, int]]],

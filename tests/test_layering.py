@@ -63,6 +63,7 @@ SHARED_WHOOSH = {
     ROOT / "index" / "query.py": ("whoosh.qparser", "whoosh.query", "whoosh.fields"),
     ROOT / "index" / "ranking.py": ("whoosh.query",),
     ROOT / "index" / "variants.py": ("whoosh.query",),
+    ROOT / "index" / "backends.py": ("whoosh.query",),  # the words a snippet marks, read off the parsed query
 }
 # Another engine walks the parsed query (whoosh's query tree, index.query) into its own queries: of whoosh, it may
 # read those node classes and nothing else.

@@ -13,7 +13,7 @@ from whoosh.query import NullQuery, Phrase, Prefix, Query
 
 from index import corrections
 from index.approximate import NearForms, with_near
-from index.backends import marked_spans, stored_hit
+from index.backends import marked_spans, marked_terms, stored_hit
 from index.counting import charged_documents, copies, listed_texts, more_in_documents, pages, top
 from index.matches import Matches, locate, undated
 from index.query import (
@@ -203,12 +203,9 @@ def _expanded(parsed: ParsedQuery, counts: Counts, skeletons: SkeletonIndex | No
     return with_variants(query, variants)
 
 
-def _highlight_terms(query: Query, counts: Counts) -> dict[str, set[str]]:
-    """Analysed terms of the query that the viewer's passages hold, by field (stems, exact forms)."""
-    by_field: dict[str, set[str]] = {"text": set(), "exact": set()}
-    for fieldname, term in existing_terms(query, counts):
-        by_field["exact" if fieldname == "exact" else "text"].add(term)
-    return by_field
+def _highlight_terms(query: Query, counts: Counts) -> dict:
+    """The terms a snippet marks (index.backends.marked_terms) of those of the query the index holds."""
+    return marked_terms(query, existing_terms(query, counts))
 
 
 def matching_pages(view: View, text: str, document_id: str, hidden: frozenset[str] = frozenset(),

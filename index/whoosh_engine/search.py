@@ -17,7 +17,7 @@ from whoosh.query import NullQuery, Phrase, Prefix, Query
 from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
-from index.backends import marked_spans, stored_hit
+from index.backends import marked_spans, marked_terms, stored_hit
 from index import corrections
 from index.counting import (
     COLLAPSE_COLUMN, FACETS, charged_documents, copies, count, listed_texts, more_in_documents, pages, top,
@@ -333,12 +333,9 @@ def _prefix_words(reader, prefix: Prefix, view: Visibility) -> int:
     return held
 
 
-def _highlight_terms(query: Query, searcher: Searcher) -> dict[str, set[str]]:
-    """Analysed terms of the query that exist in the index, prefixes expanded, by field."""
-    by_field: dict[str, set[str]] = {"text": set(), "exact": set()}
-    for fieldname, term in existing_terms(query, searcher.reader()):
-        by_field["exact" if fieldname == "exact" else "text"].add(term)
-    return by_field
+def _highlight_terms(query: Query, searcher: Searcher) -> dict:
+    """The terms a snippet marks (index.backends.marked_terms) of those of the query the index holds."""
+    return marked_terms(query, existing_terms(query, searcher.reader()))
 
 
 def highlight(searcher: Searcher, text: str, query_text: str, caches: IndexCaches | None = None,

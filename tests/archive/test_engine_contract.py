@@ -224,6 +224,16 @@ def test_pages_marks_and_suggestions_are_the_same(archives, engine):
 
 
 @pytest.mark.parametrize("engine", engines())
+def test_a_phrase_marks_its_words_where_they_stand_as_the_phrase_only(archives, engine):
+    hits = archives[engine].search('"жаңа мектептер"').hits
+    marks = {hit.page: [text for text, marked in hit.snippet if marked] for hit in hits}
+    # not «Мектептерде», «Мектеп» alone (page 3 matches by the title «Жаңа мектептер» only)
+    assert marks == {1: ["жаңа", "мектептер"], 2: ["Жаңа", "мектептер"], 3: []}
+    with_word = archives[engine].search('"жаңа мектептер" мектеп').hits  # the word typed alone too: marked alone too
+    assert any("Мектептерде" in [text for text, marked in hit.snippet if marked] for hit in with_word)
+
+
+@pytest.mark.parametrize("engine", engines())
 @pytest.mark.parametrize("typed, meant", [
     ("мұғалым", "мұғалім"),  # ы for і, a word held only in other forms (мұғалімдер)
     ("мактептер", "мектептер"),  # а for е
