@@ -51,6 +51,9 @@ def suggest(text: str, tokens: Iterable[tuple[str, int, int]], found: Callable[[
         tried += 1
         near = nearest(word, found, starting, frequency)
         if near and near not in misread:
+            typed = text[start:end]
+            if typed[:1].isupper():  # a name stays capitalised (Назарбаиев: Назарбаев)
+                near = near.upper() if typed.isupper() and len(typed) > 1 else near[:1].upper() + near[1:]
             pieces.append(text[last:start] + near)
             last = end
     return "".join(pieces) + text[last:] if pieces else None

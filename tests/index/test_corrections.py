@@ -45,3 +45,9 @@ def test_only_so_many_words_of_a_query_are_corrected():
         start += len(word) + 1
     suggestion = corrections.suggest(typed, tokens, found, starting, frequency)
     assert suggestion.split() == ["мектеп"] * corrections.MAX_CORRECTED_WORDS + ["мнктеп"] * 2
+
+
+def test_a_capitalised_word_is_corrected_capitalised():
+    typed = "Мнктеп МНКТЕП"
+    assert corrections.suggest(typed, [("мнктеп", 0, 6), ("мнктеп", 7, 13)], found, starting, frequency) == \
+        "Мектеп МЕКТЕП"
