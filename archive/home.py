@@ -92,6 +92,11 @@ def without_typed_filters(query: str) -> str:
     return " ".join(FILTER_PATTERN.sub(" ", query).split())
 
 
+def without_typed_language(query: str) -> str:
+    """The query without a `lang:` typed in it (the search page's language facet chooses the language instead)."""
+    return " ".join(FILTER_PATTERN.sub(lambda match: " " if match.group("language") else match.group(), query).split())
+
+
 def _refused(query: str, error: QueryError) -> MuragatError:
     """A query the index refused, as the one error a person sees (its reason kept for the web UI's languages)."""
     return MuragatError(f"query {query[:80]!r}: {error}", error.reason, **error.details)

@@ -58,6 +58,17 @@ def test_an_unknown_language_is_a_400_in_the_one_error_shape(bilingual_client, u
     assert re.search(r"kk \(Kazakh\), (lang:)?ru \(Russian\) or (lang:)?other", message)
 
 
+def test_a_language_typed_in_the_query_can_be_switched_from_the_facet(bilingual_client):
+    html = bilingual_client.get("/", query_string={"q": "2024 lang:ru"}).get_data(as_text=True)
+    facet = re.search(r'id="facet-language">(.*?)</section>', html, re.S).group(1)
+    assert re.findall(r'>([^<>]+)</a> <span class="count">(\d+)</span>', facet) == [
+        ("Қазақша", "2"), ("Орысша", "2"), ("Басқа", "1")]
+    link = unescape(re.search(r'href="([^"]+)">Қазақша</a>', facet).group(1))
+    assert "lang%3Aru" not in link and "lang:ru" not in link and "language=kk" in link
+    switched = bilingual_client.get(link).get_data(as_text=True)
+    assert [hit["meta"].split(" · ")[-1] for hit in results_of(switched)] == ["Қазақша", "Қазақша"]
+
+
 def test_a_correction_is_offered_only_when_it_finds_something_under_the_filters(bilingual_client):
     assert api(bilingual_client, q="мұғалым")["suggestion"] == "мұғалім"
     assert api(bilingual_client, q="мұғалым", lang="ru")["suggestion"] is None  # no Russian passage holds it
