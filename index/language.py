@@ -204,9 +204,10 @@ def _word_clues(word: str) -> tuple[bool, float, float]:
 
 def _russian_ending(word: str) -> bool:
     """A lowercase word ending as only Russian words do (казахского, методическими, обеспечивается): Kazakh
-    suffixes have no о and no such endings. Capitalised words are left out: Russian surnames stand in Kazakh text."""
-    return (len(word) >= 5 and word.islower() and not has_kazakh_letter(word)
-            and word.endswith(RUSSIAN_ENDINGS))
+    suffixes have no о and no such endings. Capitalised words are left out (Russian surnames stand in Kazakh text),
+    not words all in capitals (ПОСТАНОВЛЕНИЕ ПРАВИТЕЛЬСТВА РЕСПУБЛИКИ: a heading)."""
+    return (len(word) >= 5 and (word.islower() or word.isupper()) and not has_kazakh_letter(word)
+            and word.lower().endswith(RUSSIAN_ENDINGS))
 
 
 def _kazakh_clue(word: str) -> float:

@@ -121,3 +121,7 @@ def test_a_russian_quotation_without_function_words_is_russian_by_its_endings():
 def test_russian_terms_inside_a_kazakh_sentence_do_not_make_it_russian():
     assert text_language("Ол народного комиссариатына, областной комитетке сайланды.\n\nКейін ол ауылға оралды.") == KAZAKH
     assert text_language("Бала кезінде областной детской больницасында емделді.") == KAZAKH
+
+
+def test_a_russian_heading_in_capitals_is_russian():
+    assert text_language("ПОСТАНОВЛЕНИЕ ПРАВИТЕЛЬСТВА РЕСПУБЛИКИ КАЗАХСТАН О МЕРАХ ГОСУДАРСТВЕННОЙ ПОДДЕРЖКИ") == RUSSIAN
