@@ -86,15 +86,12 @@ def indexed_passage(passage_id: str, document: Document, page: int, text: str,
                           document.author, language_hint(document.language), source)
 
 
-def without_typed_filters(query: str) -> str:
+def without_typed_filters(query: str, only: str | None = None) -> str:
     """The query without the filters typed in it (`year:1990..1999`, `collection:laws`, `lang:ru`): what to
-    search when they let nothing through."""
-    return " ".join(FILTER_PATTERN.sub(" ", query).split())
-
-
-def without_typed_language(query: str) -> str:
-    """The query without a `lang:` typed in it (the search page's language facet chooses the language instead)."""
-    return " ".join(FILTER_PATTERN.sub(lambda match: " " if match.group("language") else match.group(), query).split())
+    search when they let nothing through; with `only` (a group of FILTER_PATTERN: "language"), without those alone
+    (the search page's language facet chooses the language instead of a typed `lang:`)."""
+    kept = FILTER_PATTERN.sub(lambda match: " " if only is None or match.group(only) else match.group(), query)
+    return " ".join(kept.split())
 
 
 def _refused(query: str, error: QueryError) -> MuragatError:
@@ -297,7 +294,8 @@ class Archive:
         try:
             results = self.backend.search(query, limit=limit, offset=offset, filters=filters, sort=sort,
                                           per_document=per_document, hidden=self.hidden)
-            if results.suggestion and not self._finds(results.suggestion, filters):
+            narrowed = (filters is not None and filters != Filters()) or FILTER_PATTERN.search(query)
+            if results.suggestion and narrowed and not self._finds(results.suggestion, filters):
                 results = dataclasses.replace(results, suggestion=None)
             return results
         except QueryError as error:
@@ -305,7 +303,7 @@ class Archive:
 
     def _finds(self, query: str, filters: Filters | None) -> bool:
         """Whether a corrected query finds something under the same filters (its words were corrected against the
-        whole of what the viewer sees: мұғалім is no help among the Russian passages)."""
+        whole of what the viewer sees: мұғалім is no help among the Russian passages; without filters it does)."""
         try:
             return self.backend.search(query, limit=1, filters=filters, hidden=self.hidden).total > 0
         except QueryError:

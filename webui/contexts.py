@@ -8,7 +8,7 @@ from bisect import bisect_left
 from flask import current_app, request, url_for
 
 from archive.errors import MuragatError
-from archive.home import PASSAGE_LANGUAGES, SORTS, Filters, without_typed_filters, without_typed_language
+from archive.home import PASSAGE_LANGUAGES, SORTS, Filters, without_typed_filters
 from archive.catalog import LISTING_SORTS
 from archive.payloads import document_payload, facets_payload, page_payload
 from webui.archive_access import current_archive
@@ -91,7 +91,7 @@ def search_context(limit: int, offset: int, language_arguments: tuple[str, ...] 
                              per_document=0 if filters.document_id else per_document)
     documents = archive.documents_of(results)
     facets = facets_payload(results, documents)
-    language_query = without_typed_language(query)  # `lang:ru` typed in the query: the facet's links replace it
+    language_query = without_typed_filters(query, only="language")  # the facet's links replace a typed lang:
     if every_language and (filters.language or language_query != query):  # switch without removing the filter first
         unfiltered = archive.search(language_query, limit=1, filters=dataclasses.replace(filters, language=""),
                                     sort=sort)
