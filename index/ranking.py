@@ -175,6 +175,15 @@ def language_sizes(codes: np.ndarray, lengths: np.ndarray, count: int | None = N
     return LanguageSizes(codes, units, total / np.maximum(units, 1))
 
 
+def page_language_sizes(page_of: np.ndarray, page_lengths: np.ndarray, passages: LanguageSizes) -> LanguageSizes:
+    """The LanguageSizes of pages (`passages` counting pages): each page's language (its passages', the last one's
+    where they differ), each language's pages and mean page length; for the page's BM25. `page_of`: each passage's
+    page."""
+    codes = np.zeros(len(page_lengths), np.int32)
+    codes[page_of] = passages.codes
+    return language_sizes(codes, page_lengths, len(passages.passages))
+
+
 def idf_by_language(units: np.ndarray, holding: np.ndarray, overall: float, own: np.ndarray) -> np.ndarray:
     """Robertson's idf of a term in each language (`units` passages or pages, `holding` of them hold it);
     `overall` where the language is not `own`."""

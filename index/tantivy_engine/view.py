@@ -15,7 +15,9 @@ from whoosh.query import (
 
 from index.matches import NO_MATCHES, Matches
 from index.query import query_schema
-from index.ranking import TITLE_BOOST, DocumentParts, LanguageSizes, commonest_first, language_sizes
+from index.ranking import (
+    TITLE_BOOST, DocumentParts, LanguageSizes, commonest_first, language_sizes, page_language_sizes,
+)
 from index.tantivy_engine.columns import Generation, passages_by
 from index.schema import NO_YEAR
 from index.tantivy_engine.schema import SEARCHED, STRING_COLUMNS
@@ -137,15 +139,12 @@ class View:
             return self._languages[length]
 
     def page_languages(self) -> LanguageSizes:
-        """The same per page (`passages` counting pages): each page's language (its passages', the last one's where
-        they differ), each language's pages and mean page length; for the page's BM25."""
+        """The same per page (index.ranking.page_language_sizes)."""
+        passages = self.languages("text_length")
         with self._lock:
             if "pages" not in self._languages:
                 page_of, page_lengths = self.pages()
-                column = self.arrays.column(self, "language")
-                codes = np.zeros(len(page_lengths), np.int32)
-                codes[page_of] = column.codes
-                self._languages["pages"] = language_sizes(codes, page_lengths, len(column.values))
+                self._languages["pages"] = page_language_sizes(page_of, page_lengths, passages)
             return self._languages["pages"]
 
     def in_language(self, query: tantivy.Query, language: int) -> tantivy.Query:

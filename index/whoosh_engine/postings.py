@@ -29,7 +29,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from index.matches import Column, locate, place_order, undated
-from index.ranking import LanguageSizes, language_sizes
+from index.ranking import LanguageSizes, language_sizes, page_language_sizes
 from index.schema import NO_YEAR
 from index.whoosh_engine.storage import MappedFile
 
@@ -142,14 +142,10 @@ class Generation:
         return self._languages[field]
 
     def page_languages(self, searcher: Searcher) -> LanguageSizes:
-        """The same per page (`passages` counting pages): each page's language (its passages', the last one's
-        where they differ), each language's pages and mean page length; for the page's BM25."""
+        """The same per page (index.ranking.page_language_sizes)."""
         if "pages" not in self._languages:
             page_of, page_lengths = self.pages(searcher)
-            passages = self.languages(searcher, "text")
-            codes = np.zeros(len(page_lengths), np.int32)
-            codes[page_of] = passages.codes
-            self._languages["pages"] = language_sizes(codes, page_lengths, len(passages.passages))
+            self._languages["pages"] = page_language_sizes(page_of, page_lengths, self.languages(searcher, "text"))
         return self._languages["pages"]
 
     def column(self, searcher: Searcher, name: str) -> Column:
