@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from index.analysis import RUSSIAN_MARK
 from index.approximate import within
 from index.seam import FILTER_PATTERN
+from index.variants import KEYBOARD_STAND_INS
 
 # Words shorter or longer are not corrected (each swap tried searches again: a 480-letter word took seconds).
 MIN_CORRECTED_LETTERS = 4
@@ -23,13 +24,12 @@ MAX_CORRECTED_LETTERS = 40
 MAX_CORRECTED_WORDS = 4
 # Edits between a word and its correction.
 MAX_EDITS = 2
-# Letters typed for one another, each swap tried alone before any edit: а/о, the Kazakh letters and the plain ones a
-# Russian keyboard offers for them, and the vowels of the two rows (ы/і, а/е, о/ө, ұ/ү).
-SWAPS: dict[str, tuple[str, ...]] = {
-    "а": ("о", "ә", "е"), "о": ("а", "ө"), "ә": ("а", "е"), "е": ("ә", "а"), "ө": ("о",), "у": ("ұ", "ү"),
-    "ұ": ("у", "ү"), "ү": ("у", "ұ"), "ы": ("і",), "і": ("ы", "и"), "и": ("і",), "к": ("қ",), "қ": ("к",),
-    "г": ("ғ",), "ғ": ("г",), "н": ("ң",), "ң": ("н",), "х": ("һ",), "һ": ("х",),
-}
+# Letters typed for one another, each swap tried alone before any edit: a Kazakh letter and the one a Russian keyboard
+# offers for it (index.variants), both ways; а/о; and the vowels of the two rows (ы/і, а/е, ә/е, ұ/ү).
+_PAIRS = [*KEYBOARD_STAND_INS.items(), ("а", "о"), ("ы", "і"), ("а", "е"), ("ә", "е"), ("ұ", "ү")]
+SWAPS: dict[str, tuple[str, ...]] = {letter: tuple(other for one, two in _PAIRS for other in (two, one)
+                                                   if letter in (one, two) and other != letter)
+                                     for letter in {letter for pair in _PAIRS for letter in pair}}
 
 
 def suggest(text: str, tokens: Iterable[tuple[str, int, int]], found: Callable[[str], bool],

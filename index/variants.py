@@ -30,8 +30,9 @@ VARIANT_BOOST = 0.6
 VARIANT_FIELDS = frozenset({"text", "title"})
 
 # Kazakh letters folded to the Russian letter a Russian keyboard offers instead.
-_SKELETON = str.maketrans({"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х",
-                           "і": "и", "й": "и", "ё": "е", "э": "е"})
+# The letter a Russian keyboard offers for each Kazakh-only one.
+KEYBOARD_STAND_INS = {"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и"}
+_SKELETON = str.maketrans({**KEYBOARD_STAND_INS, "й": "и", "ё": "е", "э": "е"})
 # The 2021 Kazakh Latin alphabet and its plain-ASCII typing, to Cyrillic.
 _LATIN_DIGRAPHS = (("sh", "ш"), ("ch", "ч"), ("ts", "ц"), ("ia", "я"), ("iu", "ю"), ("ya", "я"), ("yu", "ю"))
 _LATIN = str.maketrans({

@@ -226,9 +226,8 @@ def decide_break(left: str, right: str, mark: str, vocabulary: Vocabulary, *, ma
 
 
 def _russian_compound(left: str, right: str) -> bool:
-    """Whether `left-` / `right` has the shape of a Russian hyphenated word (see _RUSSIAN_PARTICLES)."""
-    if right in _RUSSIAN_PARTICLES:
-        return left in _RUSSIAN_PRONOUNS
+    """Whether `left-` / `right` has the shape of a Russian hyphenated word (see _RUSSIAN_PARTICLES; a particle after a
+    pronoun is settled before, in decide_break)."""
     if left in _RUSSIAN_FIRST_WORDS:
         return len(right) >= 4
     if left == "по":
