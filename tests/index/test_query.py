@@ -167,7 +167,8 @@ def test_beside_kazakh_words_a_word_the_kazakh_lexicon_knows_is_kazakh_alone():
 def test_a_kazakh_question_searches_its_words_without_kazakh_letters_in_russian_too():
     kazakh = leaves(parse("Абай қай жылы туған?").query)
     assert {("Term", "text", "абай"), ("Term", "text", ru("аба"))} <= kazakh  # Абая, Абаю in Russian text
-    assert {leaf for leaf in kazakh if leaf[2].startswith("ту")} == {("Term", "text", "ту"), ("Term", "title", "ту")}  # ғ: Kazakh alone
+    born = {leaf for leaf in kazakh if leaf[2].startswith("ту")}
+    assert born == {("Term", "text", "ту"), ("Term", "title", "ту")}  # туған has ғ: its Kazakh analysis alone
 
 
 @pytest.mark.parametrize("text, expected", [
