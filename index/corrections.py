@@ -5,11 +5,14 @@ A letter typed for its look-alike in sound or on the keyboard is the commonest s
 Kazakh a plain letter for a Kazakh one or the vowel of the other row (мұғалым: мұғалім, мактеп: мектеп); one such swap
 is tried first. Then the words two edits away that share the word's first letter (a slip in the second letter is
 as common as in the others), the commonest first; the typed word's stems are compared as well, so that a slip in a
-word the archive holds only in other forms is corrected to its stem (мұғалым: мұғалім, held as мұғалімдер).
+word the archive holds only in other forms is corrected to its stem where the stem is a word (мұғалым: мұғалім, held
+as мұғалімдер), else to the held form nearest the typed word (учитиль: учителя, the stem учител being no word).
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+
+from rapidfuzz.distance import Levenshtein
 
 from index.analysis import RUSSIAN_MARK
 from index.approximate import within
@@ -71,9 +74,22 @@ def nearest(word: str, found: Callable[[str], bool], starting: Callable[[str, st
         near = set(within(word, starting(field, word[:1]), MAX_EDITS)) - {word}
         held = [(frequency(field, term), term) for term in sorted(near)]
         held = [pair for pair in held if pair[0] > 0]
-        if held:  # a Russian stem offered as it is spelt
-            return min(held, key=lambda pair: (-pair[0], pair[1]))[1].rstrip(RUSSIAN_MARK)
+        if held:
+            term = min(held, key=lambda pair: (-pair[0], pair[1]))[1]
+            return term if field == "exact" else held_form(word, term.rstrip(RUSSIAN_MARK), starting, frequency)
     return None
+
+
+def held_form(word: str, stem: str, starting: Callable[[str, str], Iterable[str]],
+              frequency: Callable[[str, str], int]) -> str:
+    """A word the archive holds for a stem correction: the stem itself where it is a word (мұғалім), else the form
+    beginning with it nearest the typed word (учитиль: учителя, not the stem учител, which no one writes)."""
+    if frequency("exact", stem):
+        return stem
+    forms = sorted(starting("exact", stem))
+    if not forms:
+        return stem
+    return min(forms, key=lambda form: (Levenshtein.distance(word, form), -frequency("exact", form), form))
 
 
 def swaps(word: str) -> list[str]:

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from index import corrections
+from index.analysis import RUSSIAN_MARK
 
 # The archive's words as typed (exact) and as stems (text), with the passages holding each.
-EXACT = {"оқулық": 40, "окулык": 1, "мұғалімдер": 12, "мектеп": 30, "құрылыс": 9}
-STEMS = {"оқулық": 41, "мұғалім": 12, "мектеп": 30, "құрылыс": 9}
+EXACT = {"оқулық": 40, "окулык": 1, "мұғалімдер": 12, "мектеп": 30, "құрылыс": 9,
+         "учителей": 7, "учителям": 3, "учителями": 2}
+STEMS = {"оқулық": 41, "мұғалім": 12, "мектеп": 30, "құрылыс": 9, "учител" + RUSSIAN_MARK: 12}
 WORDS = {"exact": EXACT, "text": STEMS}
 
 
@@ -35,6 +37,11 @@ def test_a_slip_anywhere_after_the_first_letter_is_corrected_by_edits_and_stems(
     assert nearest("мнктеп") == "мектеп"  # the second letter
     assert nearest("мұғалым") == "мұғалім"  # a stem: the archive holds only мұғалімдер
     assert nearest("баспасөз") is None
+
+
+def test_a_stem_that_is_no_word_is_offered_as_the_held_form_nearest_the_typed_one():
+    # No held form is two edits away; the stem учител is, but nobody writes it: the nearest held form, the commonest.
+    assert nearest("учитиль") == "учителей"
 
 
 def test_only_so_many_words_of_a_query_are_corrected():
