@@ -14,7 +14,7 @@ FACET_VALUES = 20
 
 def search_payload(results: SearchResults) -> dict:
     """`{"query", "total", "partial", "narrowed_prefixes", "suggestion", "results": [{document_id, title, page,
-    passage_id, text, snippet, score, language, copy_count, copies, approximate}]}`.
+    passage_id, text, snippet, title_marked, score, language, copy_count, copies, approximate}]}`.
 
     `partial` is true when the query ran out of its time budget: the passages found until then.
     `narrowed_prefixes` names each prefix that begins more words than are searched, with the words it was
@@ -39,6 +39,8 @@ def hit_payload(hit: Hit) -> dict:
         "passage_id": hit.passage_id,
         "text": hit.text,
         "snippet": to_html(hit.snippet),
+        # the title with the query's words in <mark> (a passage found through its document's title shows why)
+        "title_marked": to_html(hit.title_marks),
         "score": round(hit.score, 4),
         "language": hit.language,
         # the same text in other documents (copies of one file), listed once: how many, the first ten

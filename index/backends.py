@@ -11,7 +11,7 @@ from index.analysis import RUSSIAN_STOP_WORDS, STOP_WORDS, term_spans
 from index.approximate import NearForms
 from index.schema import NO_YEAR, OCR, IndexedPassage
 from index.seam import Hit, PassageWriter
-from index.snippets import match_spans, snippet
+from index.snippets import fragments, match_spans, snippet
 
 
 def write_committed(writer: PassageWriter, passages: Iterable[IndexedPassage],
@@ -92,17 +92,18 @@ def _words(tokens: list[tuple[str, int, int]], skip_stop_words: bool) -> list[tu
 
 def stored_hit(fields: dict, score: float, terms: dict[str, set[str]], elsewhere: tuple[int, list[tuple[str, int]]],
                more_in_document: int, near: NearForms = NearForms(), number: int = -1) -> Hit:
-    """A ranked passage from its stored fields, its snippet marking the query's `terms` (and in recognised text the
-    `near` forms searched); `elsewhere` is (how many other documents hold its text, the first of them). The passage
-    is `approximate` when its `number` is among those the near forms alone found."""
+    """A ranked passage from its stored fields, its snippet and title marking the query's `terms` (and in recognised
+    text the `near` forms searched); `elsewhere` is (how many other documents hold its text, the first of them).
+    The passage is `approximate` when its `number` is among those the near forms alone found."""
     text = fields.get("text", "")
     if near.words and fields.get("source") == OCR:
         terms = {**terms, "exact": terms["exact"] | near.words}
     year = fields.get("year")
+    title = fields.get("title", "")
     return Hit(
         passage_id=fields["passage_id"],
         document_id=fields["document_id"],
-        title=fields.get("title", ""),
+        title=title,
         page=fields["page"],
         text=text,
         score=float(score),
@@ -114,4 +115,5 @@ def stored_hit(fields: dict, score: float, terms: dict[str, set[str]], elsewhere
         copies=tuple(elsewhere[1]),
         more_in_document=more_in_document,
         approximate=number in near.approximate,
+        title_marks=fragments(title, marked_spans(title, terms)),
     )

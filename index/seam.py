@@ -81,6 +81,8 @@ class Hit:
     more_in_document: int = 0
     # Found only through near forms of the typed words, in recognised (OCR) text (index/whoosh_engine/approximate.py)
     approximate: bool = False
+    # The title with the query's words marked: a passage found through its document's title shows why
+    title_marks: Fragments = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -85,8 +85,8 @@ def test_search_json_marks_inflected_forms(sample_archive_dir, run_cli):
     payload = json.loads(result.stdout)
     assert payload["query"] == "құқық" and payload["total"] >= 10
     first = payload["results"][0]
-    assert set(first) == {"document_id", "title", "page", "passage_id", "text", "snippet", "score", "language",
-                          "copy_count", "copies", "approximate"}
+    assert set(first) == {"document_id", "title", "page", "passage_id", "text", "snippet", "title_marked", "score",
+                          "language", "copy_count", "copies", "approximate"}
     assert first["language"] == "kk"
     assert first["title"] == "Демократия жөніндегі алғашқы әлемдік форум"
     marked = {word for result in payload["results"] for word in _marks(result["snippet"])}

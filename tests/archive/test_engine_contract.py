@@ -234,6 +234,13 @@ def test_a_phrase_marks_its_words_where_they_stand_as_the_phrase_only(archives, 
 
 
 @pytest.mark.parametrize("engine", engines())
+def test_a_passage_found_through_its_title_has_the_title_words_marked(archives, engine):
+    hit = next(hit for hit in archives[engine].search('"жаңа мектептер"').hits if hit.page == 3)
+    assert not any(marked for _, marked in hit.snippet)  # the boilerplate page holds neither word
+    assert hit.title_marks == [("Жаңа", True), (" ", False), ("мектептер", True)]
+
+
+@pytest.mark.parametrize("engine", engines())
 @pytest.mark.parametrize("typed, meant", [
     ("мұғалым", "мұғалім"),  # ы for і, a word held only in other forms (мұғалімдер)
     ("мактептер", "мектептер"),  # а for е

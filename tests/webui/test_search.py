@@ -17,7 +17,8 @@ def results_of(html: str) -> list[dict]:
     found = []
     for block in re.findall(r'<li class="result">(.*?)</li>', html, re.S):
         found.append({
-            "title": unescape(re.search(r'class="title"[^>]*>(.*?)</a>', block, re.S).group(1)),
+            "title": unescape(re.sub(r"<[^>]+>", "", re.search(r'class="title"[^>]*>(.*?)</a>', block, re.S).group(1))),
+            "title_html": re.search(r'class="title"[^>]*>(.*?)</a>', block, re.S).group(1),
             "meta": " ".join(unescape(re.sub(r"<[^>]+>", "", re.search(r'<p class="meta">(.*?)</p>', block, re.S)
                                                     .group(1))).split()),
             "snippet": re.search(r'<p class="snippet">(.*?)</p>', block, re.S).group(1),
@@ -198,6 +199,17 @@ def test_a_misspelt_word_gets_a_did_you_mean_link(client):
     link = re.search(r'class="suggestion">[^<]*<a href="([^"]+)">([^<]+)</a>', html)
     assert link and link.group(2) == "Страсбург"  # as typed, capitalised
     assert "<mark>" in client.get(unescape(link.group(1))).get_data(as_text=True)
+
+
+def test_a_passage_found_through_its_title_shows_the_title_words_marked(copies):
+    """The newspaper's second page says nothing of a newspaper: its title is why it is found, and is marked."""
+    found = results_of(copies.get("/", query_string={"q": "газет"}).get_data(as_text=True))
+    assert found and all(result["title_html"] == "<mark>Газет</mark> 2008" for result in found)
+    assert all("<mark>" not in result["snippet"] for result in found)
+    hits = copies.get("/api/search", query_string={"q": "газет"}).get_json()["results"]
+    assert {hit["title_marked"] for hit in hits} == {"<mark>Газет</mark> 2008"}
+    unmarked = copies.get("/api/search", query_string={"q": "құқығы"}).get_json()["results"]
+    assert unmarked and all(hit["title_marked"] == hit["title"] for hit in unmarked)  # a word of the texts only
 
 
 def test_api_carries_the_suggestion(client):
