@@ -80,7 +80,9 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
     ingested INTEGER NOT NULL DEFAULT 0,
     already_present INTEGER NOT NULL DEFAULT 0,
     failed INTEGER NOT NULL DEFAULT 0,
-    pages INTEGER NOT NULL DEFAULT 0
+    pages INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0,
+    without_text INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS collections (
     name TEXT PRIMARY KEY,
@@ -116,12 +118,13 @@ CREATE TABLE IF NOT EXISTS settings (
 );
 """
 # Bumped with every change to SCHEMA; `_migrate` brings older catalog files up to it.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # Columns added after version 1 (the foundation), by table: added in place to older files.
 ADDED_COLUMNS = {
     "documents": {"language": "TEXT NOT NULL DEFAULT ''", "source": "TEXT NOT NULL DEFAULT ''",
                   "access": "TEXT NOT NULL DEFAULT ''"},
     "document_paths": {"size": "INTEGER", "mtime_ns": "INTEGER"},
+    "ingest_runs": {"skipped": "INTEGER NOT NULL DEFAULT 0", "without_text": "INTEGER NOT NULL DEFAULT 0"},
     "pages": {"source": "TEXT NOT NULL DEFAULT 'text_layer'", "confidence": "REAL",
               "line_ends": "TEXT NOT NULL DEFAULT ''"},
 }
@@ -192,6 +195,8 @@ class IngestRun:
     already_present: int
     failed: int
     pages: int
+    skipped: int = 0
+    without_text: int = 0
 
 
 @dataclass(frozen=True)
@@ -508,10 +513,14 @@ class Catalog:
                                      (now(), json.dumps(paths, ensure_ascii=False)))
         return cursor.lastrowid
 
-    def finish_run(self, run_id: int, ingested: int, already_present: int, failed: int, pages: int) -> None:
+    def finish_run(self, run_id: int, ingested: int, already_present: int, failed: int, pages: int, skipped: int = 0,
+                   without_text: int = 0) -> None:
+        """Record a run's figures: `skipped` files failed before (not tried again), `without_text` documents
+        ingested with no text found (scans waiting for OCR, blank files)."""
         with self.db:
             self.db.execute("UPDATE ingest_runs SET finished_at = ?, ingested = ?, already_present = ?, failed = ?,"
-                            " pages = ? WHERE id = ?", (now(), ingested, already_present, failed, pages, run_id))
+                            " pages = ?, skipped = ?, without_text = ? WHERE id = ?",
+                            (now(), ingested, already_present, failed, pages, skipped, without_text, run_id))
 
     def last_run(self) -> IngestRun | None:
         row = self.db.execute("SELECT * FROM ingest_runs ORDER BY id DESC LIMIT 1").fetchone()

@@ -409,7 +409,8 @@ def status(as_json: bool, archive_dir: str | None) -> None:
     if last:
         state = f"finished {last['finished_at']}" if last["finished_at"] else "interrupted: run it again to finish"
         click.echo(f"{'last ingest':>20}: started {last['started_at']}, {state}; ingested {last['ingested']}, "
-                   f"already present {last['already_present']}, failed {last['failed']}")
+                   f"already present {last['already_present']}, failed {last['failed']}, skipped {last['skipped']}, "
+                   f"with no text {last['without_text']}")
     if figures["engine_outgrown"]:
         click.echo(f"the archive holds {figures['indexed_passages']:,} passages, more than the whoosh engine serves "
                    f"well: move it with `muragat reindex --engine tantivy --archive {figures['archive']}`")

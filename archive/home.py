@@ -538,5 +538,7 @@ class Archive:
                 "ingested": last_run.ingested,
                 "already_present": last_run.already_present,
                 "failed": last_run.failed,
+                "skipped": last_run.skipped,
+                "without_text": last_run.without_text,
             },
         }

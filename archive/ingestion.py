@@ -193,7 +193,8 @@ def ingest(archive: Archive, paths: Iterable[str | os.PathLike], on_file: Callab
             writer.index.cancel()  # after an interruption: what was not committed is indexed next run
     report = writer.report
     report.forgotten = forgotten
-    catalog.finish_run(run_id, len(report.ingested), len(report.already_present), len(report.failed), report.pages)
+    catalog.finish_run(run_id, len(report.ingested), len(report.already_present), len(report.failed), report.pages,
+                       len(report.skipped), report.documents_without_text)
     return report
 
 

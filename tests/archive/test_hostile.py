@@ -168,6 +168,9 @@ def test_failed_files_are_skipped_on_the_next_run_until_retried(tmp_path, run_cl
     again = run_cli("ingest", folder, "--archive", archive, "--silent")
     assert again.exit_code == 1
     assert "already present 1, failed 0, skipped 1" in again.stdout and "--retry-failed" in again.stderr
+    last = json.loads(run_cli("status", "--json", "--archive", archive).stdout)["last_ingest"]
+    assert (last["already_present"], last["failed"], last["skipped"]) == (1, 0, 1)  # what a later `status` says too
+    assert "failed 0, skipped 1, with no text 0" in run_cli("status", "--archive", archive).stdout
 
     write_pdf(tmp_path / "fixed.pdf", [["Қайта көшірілген есеп."]])
     broken.write_bytes((tmp_path / "fixed.pdf").read_bytes())

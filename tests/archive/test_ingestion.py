@@ -161,6 +161,24 @@ def test_a_catalog_from_the_first_version_is_migrated_in_place(tmp_path, run_cli
     assert newer.exit_code == 1 and "upgrade Muragat" in newer.stderr and "Traceback" not in newer.stderr
 
 
+def test_a_catalog_of_version_5_keeps_its_ingest_runs_with_the_counts_added_since(tmp_path):
+    path = tmp_path / "catalog.sqlite"
+    with sqlite3.connect(path) as db:
+        db.executescript(FOUNDATION_SCHEMA + """
+            CREATE TABLE ingest_runs (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT,
+                paths TEXT NOT NULL, ingested INTEGER NOT NULL DEFAULT 0, already_present INTEGER NOT NULL DEFAULT 0,
+                failed INTEGER NOT NULL DEFAULT 0, pages INTEGER NOT NULL DEFAULT 0);
+            INSERT INTO ingest_runs VALUES (1, '2026-01-01', '2026-01-02', '["/old"]', 3, 1, 2, 9);
+            PRAGMA user_version = 5;""")
+    catalog = Catalog(path)
+    last = catalog.last_run()
+    assert (last.ingested, last.already_present, last.failed, last.pages, last.skipped, last.without_text) == \
+        (3, 1, 2, 9, 0, 0)
+    catalog.finish_run(catalog.start_run(["/new"]), 1, 0, 0, 2, skipped=4, without_text=1)
+    assert (catalog.last_run().skipped, catalog.last_run().without_text) == (4, 1)
+    catalog.close()
+
+
 def test_adding_a_document_whose_content_is_catalogued_already_adds_nothing(own_archive_dir):
     first, second = Catalog(own_archive_dir / "catalog.sqlite"), Catalog(own_archive_dir / "catalog.sqlite")
     document = first.documents()[0]
