@@ -9,8 +9,8 @@ import pytest
 
 from webui import create_app
 
-CLI_KEYS = {"document_id", "title", "page", "passage_id", "text", "snippet", "score", "language", "copy_count", "copies",
-            "approximate"}
+CLI_KEYS = {"document_id", "title", "page", "passage_id", "text", "snippet", "title_marked", "score", "language",
+            "copy_count", "copies", "approximate"}
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
