@@ -6,7 +6,7 @@ import multiprocessing
 import os
 import traceback
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from archive.pins import require
@@ -121,28 +121,41 @@ class PassageWriter:
         self._ix = ix
         self._writer: SegmentWriter | None = None
         self.uncommitted = 0
+        self._added: set[str] = set()  # documents whose passages wait for the next commit
 
     def add(self, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
-        """Queue passages for the next commit, first deleting every passage of `replace_documents`."""
+        """Queue passages for the next commit, first deleting every passage of `replace_documents`. A document
+        added since the last commit is committed before it is replaced: whoosh deletes only committed passages
+        (two copies of one file in one batch, the second bringing the manifest's details, were indexed twice)."""
+        replaced = list(replace_documents)
+        if not self._added.isdisjoint(replaced):
+            self.commit()
         if self._writer is None:
             self._writer = _writer(self._ix)
             self._writer.mergetype = merge_tiers
-        for document_id in replace_documents:
+        for document_id in replaced:
             self._writer.delete_by_term("document_id", document_id)
-        count = _add(self._writer, passages)
+        count = _add(self._writer, self._noted(passages))
         self.uncommitted += count
         return count
+
+    def _noted(self, passages: Iterable[IndexedPassage]) -> Iterator[IndexedPassage]:
+        for passage in passages:
+            self._added.add(passage.document_id)
+            yield passage
 
     def commit(self) -> None:
         if self._writer is not None:
             self._writer.commit()
             self._writer, self.uncommitted = None, 0
+            self._added.clear()
 
     def cancel(self) -> None:
         """Drop what was added since the last commit (the catalog still says it is not indexed)."""
         if self._writer is not None:
             self._writer.cancel()
             self._writer, self.uncommitted = None, 0
+            self._added.clear()
 
 
 def write_passages(ix: Index, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:

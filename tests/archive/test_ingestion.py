@@ -6,8 +6,11 @@ import os
 import shutil
 import sqlite3
 
+import pytest
+
 from archive.catalog import SCHEMA_VERSION, Catalog
 from archive.originals import sha256_of
+from index.seam import ENGINES
 from tests.pdfs import write_pdf
 
 
@@ -30,6 +33,26 @@ def test_one_file_under_two_paths_is_one_document_knowing_both(tmp_path, run_cli
         paths = [row[0] for row in db.execute("SELECT path FROM document_paths ORDER BY path")]
     assert paths == [str(first.resolve()), str(second.resolve())]
     assert _search(run_cli, archive, "жарлық")["total"] == 1
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_two_copies_in_one_batch_the_second_bringing_the_manifests_details_are_indexed_once(tmp_path, run_cli,
+                                                                                            engine):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    original = write_pdf(folder / "b хабарлама.pdf", [["Достастығы туралы хабарлама."]])
+    shutil.copy(original, folder / "a көшірме.pdf")  # first in the batch, no row of its own
+    (folder / "manifest.csv").write_text("path,title,date,collection\nb хабарлама.pdf,Хабарлама,1994-10-09,Баспасөз\n",
+                                         encoding="utf-8")
+    archive = tmp_path / "a"
+    result = run_cli("ingest", folder, "--metadata", folder / "manifest.csv", "--archive", archive, "--silent",
+                     "--workers", "1", "--engine", engine)
+    assert result.exit_code == 0, result.output
+    status = json.loads(run_cli("status", "--json", "--archive", archive).stdout)
+    assert status["index_agrees"] and status["indexed_passages"] == status["passages"] == 1
+    hit, = _search(run_cli, archive, "достастығы")["results"]
+    assert hit["title"] == "Хабарлама"  # the manifest's details, not the first copy's file name
+    assert _search(run_cli, archive, "collection:Баспасөз достастығы")["total"] == 1
 
 
 def test_manifest_then_pdf_info_then_file_name(tmp_path, run_cli):
