@@ -72,6 +72,12 @@ CREATE TABLE IF NOT EXISTS failures (
     reason TEXT NOT NULL,
     failed_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS removed (
+    sha256 TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    removed_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS ingest_runs (
     id INTEGER PRIMARY KEY,
     started_at TEXT NOT NULL,
@@ -118,7 +124,7 @@ CREATE TABLE IF NOT EXISTS settings (
 );
 """
 # Bumped with every change to SCHEMA; `_migrate` brings older catalog files up to it.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # Columns added after version 1 (the foundation), by table: added in place to older files.
 ADDED_COLUMNS = {
     "documents": {"language": "TEXT NOT NULL DEFAULT ''", "source": "TEXT NOT NULL DEFAULT ''",
@@ -235,6 +241,16 @@ class PassageRecord:
     start: int
     end: int
     text: str
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A document taken out with `muragat remove`: ingests leave its file out until asked to add it again."""
+
+    sha256: str
+    document_id: str
+    title: str
+    removed_at: str
 
 
 @dataclass(frozen=True)
@@ -393,6 +409,7 @@ class Catalog:
             if added:
                 self._add_path(document.id, path, size, mtime_ns)
                 self._insert_content(pages, passages)
+                self.db.execute("DELETE FROM removed WHERE sha256 = ?", (document.sha256,))  # added again
         return bool(added)
 
     def replace_content(self, document_id: str, pages: list[PageRecord], passages: list[PassageRecord]) -> None:
@@ -460,8 +477,16 @@ class Catalog:
         return [row["id"] for row in self.db.execute("SELECT id FROM documents WHERE indexed = 0 ORDER BY id")]
 
     def remove_document(self, document_id: str) -> None:
+        """Delete a document and everything of it, remembering its content as removed (Removal)."""
         with self.db:
+            self.db.execute("INSERT OR REPLACE INTO removed SELECT sha256, id, title, ? FROM documents WHERE id = ?",
+                            (now(), document_id))
             self.db.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+
+    def removal(self, sha256: str) -> Removal | None:
+        """The removal of a document of this content, if it was removed and not added again."""
+        row = self.db.execute("SELECT * FROM removed WHERE sha256 = ?", (sha256,)).fetchone()
+        return Removal(**row) if row else None
 
     # Pages and passages
 

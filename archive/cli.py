@@ -103,6 +103,8 @@ def main() -> None:
 @click.option("--retry-failed", is_flag=True,
               help="Try the files in the failure ledger again (those no longer there are taken off it), and recognise "
                    "pages left waiting for OCR.")
+@click.option("--readd-removed", is_flag=True,
+              help="Add again the files whose document `muragat remove` took out (left out otherwise).")
 @click.option("--ocr", type=click.Choice(OCR_MODES), default="auto", show_default=True,
               help="Recognise pages with Tesseract: those without a usable text layer, every page, or none.")
 @click.option("--ocr-timeout", type=click.FloatRange(min=1), default=PAGE_TIMEOUT_SECONDS, show_default=True,
@@ -121,12 +123,13 @@ def main() -> None:
 @archive_option
 @reports_errors
 def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, workers: int, timeout: float, memory: int,
-           retry_failed: bool, ocr: str, ocr_timeout: float, cluster: str, verify: bool, silent: bool,
-           engine: str | None, wait: bool, archive_dir: str | None) -> None:
+           retry_failed: bool, readd_removed: bool, ocr: str, ocr_timeout: float, cluster: str, verify: bool,
+           silent: bool, engine: str | None, wait: bool, archive_dir: str | None) -> None:
     """Add PDF and UTF-8 text files, and folders of them (recursively), to the archive.
 
     Runs again do only what is left: files already in the archive are recognised by content,
-    files that failed before are skipped unless --retry-failed. A text file's pages are
+    files that failed before are skipped unless --retry-failed, and the files of documents taken
+    out with `muragat remove` stay out unless --readd-removed. A text file's pages are
     separated by form feeds. Scanned pages are recognised with Tesseract (kaz+rus+eng); where it
     is not installed they wait, and `--retry-failed` recognises them once it is. With
     --cluster, files are read on a Dask cluster (each file's bytes go with its task) and the
@@ -149,6 +152,7 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
         workers=workers,
         limits=Limits(timeout=timeout, memory_mib=memory),
         retry_failed=retry_failed,
+        readd_removed=readd_removed,
         ocr=ocr,
         ocr_timeout=ocr_timeout,
         cluster=cluster.strip(),
@@ -172,6 +176,11 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
         click.echo(f"muragat: {_counted(len(report.forgotten), 'failed file')} no longer there, taken off the list "
                    f"of failures: {', '.join(report.forgotten[:FAILURES_SHOWN])}"
                    + (" …" if len(report.forgotten) > FAILURES_SHOWN else ""), err=True)
+    if report.removed_before:
+        click.echo(f"muragat: {_counted(len(report.removed_before), 'file')} of removed documents left out ("
+                   + ", ".join(document for _, document in report.removed_before[:FAILURES_SHOWN])
+                   + (" …" if len(report.removed_before) > FAILURES_SHOWN else "")
+                   + "); `--readd-removed` adds them again", err=True)
     if report.skipped:
         click.echo(f"muragat: {len(report.skipped)} files failed before and were skipped; "
                    f"`muragat failures` says why, `--retry-failed` tries them again", err=True)
@@ -194,7 +203,8 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
                    f"from the manifest or --collection)")
     elif report.already_present and not report.ingested and not report.failed and not report.skipped:
         click.echo("nothing new: every file is already in the archive")
-    elif paths and not (report.ingested or report.already_present or report.failed or report.skipped):
+    elif paths and not (report.ingested or report.already_present or report.failed or report.skipped
+                        or report.removed_before):
         click.echo(f"muragat: found no .pdf or .txt file in {', '.join(paths)}", err=True)
     if report.failed or report.skipped:
         sys.exit(1)
@@ -502,14 +512,15 @@ def optimize(wait: bool, archive_dir: str | None) -> None:
 @archive_option
 @reports_errors
 def remove(document_id: str, wait: bool, archive_dir: str | None) -> None:
-    """Remove a document from the catalog, the index and the store.
+    """Remove a document from the catalog, the index and the store. Later ingests leave its file
+    out (wherever it lies) unless `muragat ingest --readd-removed`.
 
     Example: muragat remove 3fa9c2d1e0b74a55
     """
     archive = Archive.existing(resolve_root(archive_dir))
     with writing(archive.root, "remove", wait):
         document = archive.remove(document_id)
-    click.echo(f"removed {document.id} ({document.title})")
+    click.echo(f"removed {document.id} ({document.title}); later ingests leave its file out unless --readd-removed")
 
 
 @main.command()

@@ -57,6 +57,7 @@ class IngestOptions:
     ocr_timeout: float = PAGE_TIMEOUT_SECONDS
     cluster: str = ""  # a Dask scheduler's address, or "local": extract there instead of in local processes
     verify: bool = False  # hash every file, even one whose path, size and mtime the catalog knows
+    readd_removed: bool = False  # ingest files whose document was removed (`muragat remove`) as new
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class IngestReport:
     updated: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # files whose document `muragat remove` took out, left out again: (path, the document's id and title)
+    removed_before: list[tuple[str, str]] = field(default_factory=list)
     pages: int = 0
     pages_without_text: int = 0
     documents_without_text: int = 0
@@ -132,6 +135,12 @@ class _Unreadable:
 class _FailedBefore:
     path: str
     reason: str
+
+
+@dataclass(frozen=True)
+class _RemovedBefore:
+    path: str
+    document: str  # its id and title, as `muragat remove` named it
 
 
 def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -245,6 +254,10 @@ def _plan(archive: Archive, files: list[Path], options: IngestOptions) -> Iterat
             if sha256 in started or catalog.document_by_sha256(sha256):
                 yield _Present(absolute, sha256, stat.st_size, stat.st_mtime_ns)
                 continue
+            removal = None if options.readd_removed else catalog.removal(sha256)
+            if removal:
+                yield _RemovedBefore(absolute, f"{removal.document_id} ({removal.title})")
+                continue
             failure = catalog.failure(absolute)
             if failure and failure.sha256 == sha256 and not options.retry_failed:
                 yield _FailedBefore(absolute, failure.reason)
@@ -305,6 +318,9 @@ class _Writer:
         elif isinstance(item, _FailedBefore):
             self.report.skipped.append((item.path, item.reason))
             self.notify(FileEvent(item.path, SKIPPED, reason=item.reason))
+        elif isinstance(item, _RemovedBefore):
+            self.report.removed_before.append((item.path, item.document))
+            self.notify(FileEvent(item.path, SKIPPED, reason=f"removed before: {item.document}"))
         if self.index.uncommitted >= INDEX_BATCH_PASSAGES or (
                 self.pending and time.monotonic() - self.last_flush >= INDEX_BATCH_SECONDS):
             self.flush()

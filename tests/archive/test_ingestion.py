@@ -137,13 +137,21 @@ def test_remove_takes_a_document_out_everywhere(tmp_path, run_cli):
     archive = tmp_path / "a"
     run_cli("ingest", pdf, "--archive", archive, "--silent")
     document_id = _search(run_cli, archive, "Алаш")["results"][0]["document_id"]
-    assert run_cli("remove", document_id, "--archive", archive).exit_code == 0
+    removed = run_cli("remove", document_id, "--archive", archive)
+    assert removed.exit_code == 0 and "later ingests leave its file out unless --readd-removed" in removed.stdout
     assert _search(run_cli, archive, "Алаш")["total"] == 0
     assert not list((archive / "originals").rglob("*.pdf"))
     status = json.loads(run_cli("status", "--json", "--archive", archive).stdout)
     assert status["documents"] == 0 and status["index_agrees"]
-    back = run_cli("ingest", pdf, "--archive", archive, "--silent")
+    # The folder ingested again, as archivists do: the removed document stays out, and the run says so.
+    copy = shutil.copy(pdf, tmp_path / "elsewhere.pdf")  # its content, wherever it lies
+    again = run_cli("ingest", pdf, copy, "--archive", archive, "--silent")
+    assert again.exit_code == 0 and "ingested 0, already present 0, failed 0" in again.stdout
+    assert f"2 files of removed documents left out ({document_id} (doc), {document_id} (doc))" in again.stderr
+    assert "--readd-removed" in again.stderr and _search(run_cli, archive, "Алаш")["total"] == 0
+    back = run_cli("ingest", pdf, "--readd-removed", "--archive", archive, "--silent")
     assert "ingested 1," in back.stdout and _search(run_cli, archive, "Алаш")["total"] == 1
+    assert "removed" not in run_cli("ingest", copy, "--archive", archive, "--silent").stderr  # back for good
 
 
 # The catalog as the first Muragat wrote it (schema version 1, no user_version set).
