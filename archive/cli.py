@@ -158,6 +158,10 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
         cluster=cluster.strip(),
         verify=verify,
     )
+    for row in options.manifest.missing[:FAILURES_SHOWN]:
+        click.echo(f"muragat: {row}: the row is not applied; check its path", err=True)
+    if len(options.manifest.missing) > FAILURES_SHOWN:
+        click.echo(f"muragat: … and {len(options.manifest.missing) - FAILURES_SHOWN} more rows naming no file", err=True)
     archive = Archive.create(resolve_root(archive_dir), engine)
     progress = IngestProgress(silent)
     try:

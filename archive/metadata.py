@@ -62,10 +62,12 @@ class Metadata:
 
 @dataclass(frozen=True)
 class Manifest:
-    """Rows of a manifest file, found by a file's absolute path or by its sha256."""
+    """Rows of a manifest file, found by a file's absolute path or by its sha256; `missing` says which rows name a
+    path where there is no file (a misspelt name: their details would be lost without a word)."""
 
     by_path: dict[str, Metadata]
     by_sha256: dict[str, Metadata]
+    missing: tuple[str, ...] = ()
 
     def lookup(self, path: str, sha256: str) -> Metadata:
         return self.by_sha256.get(sha256) or self.by_path.get(path) or Metadata()
@@ -110,6 +112,7 @@ def load_manifest(path: str | os.PathLike) -> Manifest:
     rows = _json_rows(path, text) if path.suffix.lower() == ".json" else _csv_rows(path, text)
     by_path: dict[str, Metadata] = {}
     by_sha256: dict[str, Metadata] = {}
+    missing: list[str] = []
     for where, row in rows:
         unknown = set(row) - set(KEYS) - set(FIELDS)
         if unknown:
@@ -127,10 +130,13 @@ def load_manifest(path: str | os.PathLike) -> Manifest:
                 raise MuragatError(f"{path}: {where}: {sha256!r} is not a sha256 (64 hex digits)")
             by_sha256[sha256] = metadata
         elif values.get("path"):
-            by_path[str((path.parent / values["path"]).resolve())] = metadata
+            named = (path.parent / values["path"]).resolve()
+            by_path[str(named)] = metadata
+            if not named.is_file():
+                missing.append(f"{path.name}: {where}: no file {values['path']}")
         else:
             raise MuragatError(f"{path}: {where}: give each row a path or a sha256")
-    return Manifest(by_path, by_sha256)
+    return Manifest(by_path, by_sha256, tuple(missing))
 
 
 def _csv_rows(path: Path, text: str) -> list[tuple[str, dict]]:
@@ -138,6 +144,9 @@ def _csv_rows(path: Path, text: str) -> list[tuple[str, dict]]:
     if not reader.fieldnames:
         raise MuragatError(f"{path}: the manifest is empty; its first line names the columns ({', '.join(KEYS + FIELDS)})")
     reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
+    unknown = [name for name in reader.fieldnames if name not in KEYS + FIELDS]
+    if unknown:
+        raise MuragatError(f"{path}: line 1: unknown column {unknown[0]!r}; the columns are {', '.join(KEYS + FIELDS)}")
     rows = []
     for row in reader:
         if None in row:

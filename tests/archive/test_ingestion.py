@@ -105,8 +105,18 @@ def test_a_bad_manifest_is_one_line_and_nothing_is_ingested(tmp_path, run_cli):
     manifest.write_text("path,titel\ndoc.pdf,Атау\n", encoding="utf-8")
     result = run_cli("ingest", pdf, "--metadata", manifest, "--archive", tmp_path / "a", "--silent")
     assert result.exit_code == 1
-    assert result.stderr.count("\n") == 1 and "m.csv" in result.stderr and "'titel'" in result.stderr
+    assert result.stderr.count("\n") == 1 and "m.csv: line 1: unknown column 'titel'" in result.stderr
     assert not (tmp_path / "a" / "originals").exists()
+
+
+def test_a_manifest_row_naming_no_file_is_named_and_the_rest_goes_in(tmp_path, run_cli):
+    write_pdf(tmp_path / "хат 2.pdf", [["Хат мәтіні."]])
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("path,title,date\nхат2.pdf,Екінші хат,1931\nхат 2.pdf,Хат,1930\n", encoding="utf-8")
+    result = run_cli("ingest", tmp_path, "--metadata", manifest, "--archive", tmp_path / "a", "--silent")
+    assert result.exit_code == 0 and "ingested 1," in result.stdout
+    assert "m.csv: line 2: no file хат2.pdf: the row is not applied; check its path" in result.stderr
+    assert _search(run_cli, tmp_path / "a", "хат")["results"][0]["title"] == "Хат"
 
 
 def test_plain_text_files_are_ingested_page_by_page(tmp_path, run_cli):
