@@ -1,6 +1,7 @@
 """HTML pages: the search page, the document page view, and the original PDF."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, send_file, url_for
@@ -135,4 +136,10 @@ def original(document_id: str):
     archive.record_view(document, "original")
     kind = document.kind
     return send_file(path, mimetype=ORIGINAL_TYPES.get(kind, "application/octet-stream"), as_attachment=False,
-                     download_name=f"{document_id}.{kind}")
+                     download_name=_download_name(archive.file_names(document_id), f"{document_id}.{kind}"))
+
+
+def _download_name(names: list[str], fallback: str) -> str:
+    """The name a saved original gets: the file's own name when it was ingested (Жылдық есеп 2017.pdf), control
+    characters replaced; else the document's id."""
+    return re.sub(r"[\x00-\x1f\x7f]", "_", names[0]) if names else fallback

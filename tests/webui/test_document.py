@@ -86,6 +86,7 @@ def test_original_pdf_is_served_inline(client, sample_pdf):
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("inline")
+    assert f"filename={sample_pdf.name}" in response.headers["Content-Disposition"]  # saved under its own name
     assert response.data == sample_pdf.read_bytes()
     assert "Content-Security-Policy" in response.headers
 
@@ -100,6 +101,7 @@ def test_a_text_original_is_served_as_text(library, library_ids):
     response = library.get(f"/documents/{library_ids['undated_notes.txt']}/original")
     assert response.status_code == 200 and response.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert "құқық туралы ой" in response.get_data(as_text=True)
+    assert "filename=undated_notes.txt" in response.headers["Content-Disposition"]
 
 
 def test_a_text_original_is_linked_as_a_text_file_without_a_page(library, library_ids):
