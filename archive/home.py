@@ -6,7 +6,7 @@ import functools
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from archive.access import EVERYTHING, Viewer, hidden_documents
@@ -86,11 +86,11 @@ def indexed_passage(passage_id: str, document: Document, page: int, text: str,
                           document.author, language_hint(document.language), source)
 
 
-def without_typed_filters(query: str, only: str | None = None) -> str:
+def without_typed_filters(query: str, only: Collection[str] = ()) -> str:
     """The query without the filters typed in it (`year:1990..1999`, `collection:laws`, `lang:ru`): what to
-    search when they let nothing through; with `only` (a group of FILTER_PATTERN: "language"), without those alone
-    (the search page's language facet chooses the language instead of a typed `lang:`)."""
-    kept = FILTER_PATTERN.sub(lambda match: " " if only is None or match.group(only) else match.group(), query)
+    search when they let nothing through; with `only` (groups of FILTER_PATTERN: "language"; "quoted", "name"),
+    without those alone (the search page's facets choose a language or a collection instead of a typed one)."""
+    kept = FILTER_PATTERN.sub(lambda match: " " if not only or any(map(match.group, only)) else match.group(), query)
     return " ".join(kept.split())
 
 

@@ -22,6 +22,9 @@ LEADING_WILDCARD = re.compile(r"(?<![\w*])\*+\w")
 # The arguments that narrow to a passage language. On the pages `lang=` chooses the interface
 # language (kk, ru, en, kept in a cookie), so there it is `language=`; the API takes `lang=` too.
 PAGE_LANGUAGE_ARGUMENTS = ("language",)
+# Facets the search page lets a reader switch between values of, the chosen one's filter aside: facet -> (its filter,
+# the FILTER_PATTERN groups of the same filter typed in the query, which the facet's links replace).
+SWITCHABLE = {"language": ("language", ("language",)), "collection": ("collection", ("quoted", "name"))}
 API_LANGUAGE_ARGUMENTS = ("lang", "language")
 
 
@@ -80,10 +83,10 @@ def check_depth(limit: int, offset: int) -> None:
 
 
 def search_context(limit: int, offset: int, language_arguments: tuple[str, ...] = PAGE_LANGUAGE_ARGUMENTS,
-                   per_document: int = 0, every_language: bool = False) -> dict:
+                   per_document: int = 0, every_value: bool = False) -> dict:
     """A page of ranked passages for the request's query, filters and sort, with facet counts, and why the
-    filters let nothing through when they cannot. With `every_language`, the language facet counts every language
-    when one is chosen (the search page's facet; the API's facets count what the filters let through)."""
+    filters let nothing through when they cannot. With `every_value`, the language and collection facets count
+    every value when one is chosen (the search page's facets; the API's count what the filters let through)."""
     check_depth(limit, offset)
     archive = current_archive()
     query, filters, sort = query_text(), chosen_filters(language_arguments), chosen_sort()
@@ -91,14 +94,15 @@ def search_context(limit: int, offset: int, language_arguments: tuple[str, ...] 
                              per_document=0 if filters.document_id else per_document)
     documents = archive.documents_of(results)
     facets = facets_payload(results, documents)
-    language_query = without_typed_filters(query, only="language")  # the facet's links replace a typed lang:
-    if every_language and (filters.language or language_query != query):  # switch without removing the filter first
-        unfiltered = archive.search(language_query, limit=1, filters=dataclasses.replace(filters, language=""),
-                                    sort=sort)
-        facets["language"] = facets_payload(unfiltered)["language"]
+    facet_queries = {facet: without_typed_filters(query, only=groups) for facet, (_, groups) in SWITCHABLE.items()}
+    for facet, (field, _) in SWITCHABLE.items() if every_value else ():  # switch without removing the filter first
+        if getattr(filters, field) or facet_queries[facet] != query:
+            unfiltered = archive.search(facet_queries[facet], limit=1, sort=sort,
+                                        filters=dataclasses.replace(filters, **{field: ""}))
+            facets[facet] = facets_payload(unfiltered)[facet]
     return {
         "query": query, "filters": filters, "sort": sort, "results": results, "documents": documents,
-        "facets": facets, "language_query": language_query, "limit": limit, "offset": offset,
+        "facets": facets, "facet_queries": facet_queries, "limit": limit, "offset": offset,
         "problems": archive.filter_problems(filters),
         "leading_wildcard": bool(LEADING_WILDCARD.search(query)),
         "without_typed_filters": without_typed_filters(query),

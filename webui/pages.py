@@ -60,7 +60,7 @@ def search():
     if not query_text():
         return render_template("home.html", t=texts(), query="", overview=current_archive().overview())
     context = search_context(limit=per_page, offset=(page - 1) * per_page, per_document=PASSAGES_PER_DOCUMENT,
-                             every_language=True)
+                             every_value=True)
     listed = context["results"].listed
     pages = max(1, -(-min(listed, MAX_RESULTS_DEPTH) // per_page))
     return render_template("search.html", t=texts(), page=page, pages=pages, per_page=per_page, **context)

@@ -100,6 +100,21 @@ def test_collection_facet_counts_and_narrows(library):
     assert "Табылған үзінділер: 3" in narrowed
     assert {tuple(r["meta"].split(" · ")[-2:]) for r in results_of(narrowed)} == {("Газеттер", "Қазақша")}
     assert "Жинақ: Газеттер" in narrowed  # the active filter, with a link that removes it
+    # the facet still counts every collection: the reader can switch to another without removing the filter
+    narrowed_facet = re.search(r'id="facet-collection">(.*?)</section>', narrowed, re.S).group(1)
+    everywhere = re.findall(r'>([^<>]+)</a> <span class="count">(\d+)</span>', facet)
+    assert re.findall(r'>([^<>]+)</a> <span class="count">(\d+)</span>', narrowed_facet) == everywhere
+    assert len(everywhere) > 1
+
+
+def test_a_collection_typed_in_the_query_is_replaced_by_the_facets_choice(library):
+    html = library.get("/", query_string={"q": "құқық collection:Газеттер"}).get_data(as_text=True)
+    facet = re.search(r'id="facet-collection">(.*?)</section>', html, re.S).group(1)
+    other = next(name for name in re.findall(r'>([^<>]+)</a> <span class="count">', facet) if name != "Газеттер")
+    link = unescape(re.search(rf'href="([^"]+)">{re.escape(other)}</a>', facet).group(1))
+    assert "collection%3A" not in link and "collection:" not in link
+    switched = library.get(link).get_data(as_text=True)
+    assert {r["meta"].split(" · ")[-2] for r in results_of(switched)} == {unescape(other)}
 
 
 def test_year_range_and_year_facet(library):
