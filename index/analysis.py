@@ -35,13 +35,19 @@ __all__ = ["stem", "russian_stem", "kazakh_analyzer", "exact_analyzer", "term_po
            "ANALYZER_VERSION"]
 
 # Bump whenever tokenizing, normalising, stop words or stemming change what goes in the index.
-ANALYZER_VERSION = "10"
+ANALYZER_VERSION = "11"
 
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060"
 _WORD = rf"[^\W_](?:[^\W_]|[{_INVISIBLE}])*"
 _TOKEN = re.compile(rf"{_WORD}(?:[-\u2010\u2011]{_WORD})*")
 _DROP_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE), None)
 _HYPHEN = re.compile(r"[-\u2010\u2011]")
+
+# Roman numerals typed with Cyrillic look-alikes (ХІХ ғасыр, ІІ Николай, ХШ for XIII: a Kazakh keyboard has І, Х
+# and Ш, no Latin letters) are indexed as the Latin numerals most texts print (XIX ғасыр), so that either finds the
+# other. Capitals, two letters or more: a lone І, Х or Ш is as often an initial (І. Жансүгіров, Ш. Уәлиханов).
+_ROMAN_LOOKALIKES = str.maketrans({"І": "I", "Х": "X", "Ш": "III"})
+_ROMAN_NUMERAL = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
 
 # Ordinal endings written after a hyphen on numbers (5-ші, 1990-шы жылдар).
 _ORDINAL = re.compile(r"[ыі]?н?ш[ыі]")
@@ -208,9 +214,20 @@ def normalized(text: str, language: str | None) -> str:
     text = text.translate(_DROP_INVISIBLE)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    if numeral := roman_numeral(text):
+        return numeral
     if language == RUSSIAN:
         return fold_lookalikes(text.lower(), kazakh=False).replace("ё", "е")
     return fold_lookalikes(text.lower())
+
+
+def roman_numeral(word: str) -> str | None:
+    """The Latin numeral, lowercase, that a word in capitals written with Cyrillic look-alikes stands for (ХІХ: xix,
+    ХVІІ: xvii, ХШ: xiii); None for any other word."""
+    if len(word) < 2 or not word.isupper():
+        return None
+    folded = word.translate(_ROMAN_LOOKALIKES)
+    return folded.lower() if folded != word and _ROMAN_NUMERAL.fullmatch(folded) else None
 
 
 class LanguageStopFilter(Filter):
@@ -431,6 +448,9 @@ def _written_as(letters: frozenset[str]) -> frozenset[str]:
     for latin, cyrillic in LOOKALIKES.items():
         if cyrillic.lower() in letters:
             written |= {chr(latin), chr(latin).upper(), chr(latin).lower()}
+    for cyrillic, latin in zip("ІХ", "IX"):  # a Roman numeral typed in Cyrillic begins so (roman_numeral)
+        if latin.lower() in letters:
+            written.add(cyrillic)
     return frozenset(written | {letter.upper() for letter in written})
 
 
@@ -444,6 +464,8 @@ def _word_starts(word: str) -> frozenset[str]:
         head = unicodedata.normalize("NFC", part.translate(_DROP_INVISIBLE)[:3])[:2].lower()
         for folded in (head, head.translate(LOOKALIKES), head.translate(SHARED_LOOKALIKES).replace("ё", "е")):
             starts |= {folded[:1], folded}
+        if numeral := roman_numeral(part):
+            starts |= {numeral[:1], numeral[:2]}
     return frozenset(starts)
 
 

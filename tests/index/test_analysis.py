@@ -39,6 +39,13 @@ def test_lowercase_covers_all_kazakh_letters_and_latin_lookalikes_fold():
     assert [t[0] for t in tokens("ӘҒҚҢӨҰҮҺІ Негiзгi")] == ["әғқңөұүһі", "негізгі"]
 
 
+def test_a_roman_numeral_typed_with_cyrillic_lookalikes_is_the_latin_numeral():
+    """A Kazakh keyboard has no Latin letters: ХІХ (Cyrillic Х, Kazakh І) and ХШ (Ш for III) are typed for XIX, XIII."""
+    assert [t[0] for t in tokens("ХІХ XIX ХIХ хіх ХШ ХVІІІ ІІ")] == ["xix", "xix", "xix", "хіх", "xiii", "xviii", "ii"]
+    # an initial, a word that is no numeral, a Roman-looking abbreviation: as written
+    assert [t[0] for t in tokens("І. Ш. Х. ІІМ ХІІХ")] == ["і", "ш", "х", "іім", "хііх"]
+
+
 def test_soft_hyphen_and_zero_width_characters_vanish():
     assert [t[0] for t in tokens("құ\u00adқық ха\u200bлық")] == ["құқық", "халық"]
 
@@ -58,6 +65,13 @@ def test_whoosh_round_trip_finds_and_marks_another_form(tmp_path):
     hit = results.hits[0]
     assert (hit.passage_id, hit.page) == ("d-0", 3)
     assert ("құқықтарын", True) in hit.snippet
+
+
+def test_a_century_typed_in_cyrillic_finds_and_marks_the_latin_numeral(tmp_path):
+    ix = create_index(tmp_path)
+    write_passages(ix, [IndexedPassage("d-0", "d", "Тарих", 1, "Бекініс XIX ғасырдың басында салынды.")])
+    hit, = search(SearcherCache(ix).get(), "ХІХ ғасыр").hits
+    assert [text for text, marked in hit.snippet if marked] == ["XIX", "ғасырдың"]
 
 
 def ru(stem: str) -> str:
@@ -87,6 +101,8 @@ TRICKY = [
     # Kazakh, Russian, a Russian quotation, a sentence without clues, the same words in each.
     "Министр: «Мы строим школы в каждом районе», — деді ол. Школы жаңа. Ещё школы, школы. "
     "В школах не хватает учителей; северо-западные районы. Строительство школ. Москва, 1995.",
+    # Roman numerals in Latin letters, in Cyrillic look-alikes, mixed; initials that are no numerals.
+    "ХІХ ғасыр, XIX ғасыр, ХVІІ-ХVІІІ ғасырлар, ХШ ғасыр; І. Жансүгіров, ІІ Николай, Ш. Уәлиханов, ІІМ.",
 ]
 
 
