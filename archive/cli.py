@@ -180,6 +180,11 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
         click.echo(f"muragat: {_counted(len(report.forgotten), 'failed file')} no longer there, taken off the list "
                    f"of failures: {', '.join(report.forgotten[:FAILURES_SHOWN])}"
                    + (" …" if len(report.forgotten) > FAILURES_SHOWN else ""), err=True)
+    if report.kept_restricted:
+        click.echo(f"muragat: kept restricted: {_counted(len(report.kept_restricted), 'document')} moved out of a "
+                   f"restricted collection ({', '.join(report.kept_restricted[:FAILURES_SHOWN])}"
+                   f"{' …' if len(report.kept_restricted) > FAILURES_SHOWN else ''}); a manifest row with "
+                   f"access=public publishes one", err=True)
     if report.removed_before:
         click.echo(f"muragat: {_counted(len(report.removed_before), 'file')} of removed documents left out ("
                    + ", ".join(document for _, document in report.removed_before[:FAILURES_SHOWN])

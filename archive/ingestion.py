@@ -9,6 +9,7 @@ into the index), so nothing is indexed twice and nothing is missing.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import os
 import sqlite3
@@ -80,6 +81,8 @@ class IngestReport:
     updated: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # documents moved out of a restricted collection (by --collection or a manifest row), kept restricted: id (title)
+    kept_restricted: list[str] = field(default_factory=list)
     # files whose document `muragat remove` took out, left out again: (path, the document's id and title)
     removed_before: list[tuple[str, str]] = field(default_factory=list)
     pages: int = 0
@@ -396,6 +399,10 @@ class _Writer:
                                       if getattr(document, key) != value}
         if "date" in changes:
             changes["year"] = given.year
+        if changes and given.access != "public" and self.catalog.is_restricted(document) \
+                and not self.catalog.is_restricted(dataclasses.replace(document, **changes)):
+            changes["access"] = "restricted"  # moved out of a restricted collection: published only on purpose
+            self.report.kept_restricted.append(f"{document.id} ({document.title})")
         if changes:
             self.catalog.update_metadata(document.id, changes)
             self.queue(document.id)

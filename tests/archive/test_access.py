@@ -154,6 +154,29 @@ def test_a_collection_restricted_before_its_first_document(tmp_path, sample_pdf,
     assert sorted(document["access"] for document in documents) == ["public", "restricted"]
 
 
+def test_a_copy_of_a_restricted_document_ingested_into_a_public_collection_stays_restricted(tmp_path, sample_pdf,
+                                                                                           run_cli):
+    archive = tmp_path / "archive"
+    (tmp_path / "private.csv").write_text(f"path,collection\n{sample_pdf},Жеке істер\n", encoding="utf-8")
+    assert run_cli("ingest", sample_pdf, "--metadata", tmp_path / "private.csv", "--archive", archive,
+                   "--silent").exit_code == 0
+    assert run_cli("collection", "Жеке істер", "--access", "restricted", "--archive", archive).exit_code == 0
+    (tmp_path / "batch").mkdir()
+    copy = tmp_path / "batch" / "newspaper_1961_03.pdf"
+    copy.write_bytes(sample_pdf.read_bytes())
+    moved = run_cli("ingest", tmp_path / "batch", "--collection", "Газеттер", "--archive", archive, "--silent")
+    assert moved.exit_code == 0
+    assert f"kept restricted: 1 document moved out of a restricted collection ({DOCUMENT} (" in moved.stderr
+    catalog = Catalog(archive / "catalog.sqlite")
+    assert catalog.document(DOCUMENT).collection == "Газеттер"  # the move is made, the restriction kept
+    assert hidden_documents(catalog, ANONYMOUS) == {DOCUMENT}
+    # only a manifest row saying so publishes it
+    (tmp_path / "public.csv").write_text(f"path,access\n{copy},public\n", encoding="utf-8")
+    published = run_cli("ingest", copy, "--metadata", tmp_path / "public.csv", "--archive", archive, "--silent")
+    assert published.exit_code == 0 and "kept restricted" not in published.stderr
+    assert hidden_documents(Catalog(archive / "catalog.sqlite"), ANONYMOUS) == frozenset()
+
+
 def test_a_catalog_of_version_4_gains_the_access_tables(own_archive_dir):
     path = own_archive_dir / "catalog.sqlite"
     with sqlite3.connect(path) as db:
