@@ -6,6 +6,7 @@ import datetime
 import json
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -70,7 +71,7 @@ class Manifest:
     missing: tuple[str, ...] = ()
 
     def lookup(self, path: str, sha256: str) -> Metadata:
-        return self.by_sha256.get(sha256) or self.by_path.get(path) or Metadata()
+        return self.by_sha256.get(sha256) or self.by_path.get(_composed(path)) or Metadata()
 
 
 NO_MANIFEST = Manifest({}, {})
@@ -131,12 +132,30 @@ def load_manifest(path: str | os.PathLike) -> Manifest:
             by_sha256[sha256] = metadata
         elif values.get("path"):
             named = (path.parent / values["path"]).resolve()
-            by_path[str(named)] = metadata
-            if not named.is_file():
+            by_path[_composed(str(named))] = metadata
+            if not _is_file(named):
+                if metadata.access == "restricted":  # ingested without its row, the file would be public
+                    raise MuragatError(f"{path}: {where}: no file {values['path']}, and its row restricts it; correct "
+                                       f"the path (nothing was ingested)")
                 missing.append(f"{path.name}: {where}: no file {values['path']}")
         else:
             raise MuragatError(f"{path}: {where}: give each row a path or a sha256")
     return Manifest(by_path, by_sha256, tuple(missing))
+
+
+def _composed(path: str) -> str:
+    """A path with its letters composed (NFC): a file copied from macOS names й as и + a combining breve (NFD), the
+    manifest typed beside it as one letter."""
+    return unicodedata.normalize("NFC", path)
+
+
+def _is_file(path: Path) -> bool:
+    """Whether a file is there under this name, its letters composed or not."""
+    if path.is_file():
+        return True
+    composed = _composed(path.name)
+    return path.parent.is_dir() and any(_composed(other.name) == composed and other.is_file()
+                                        for other in path.parent.iterdir())
 
 
 def _csv_rows(path: Path, text: str) -> list[tuple[str, dict]]:

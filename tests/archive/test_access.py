@@ -177,6 +177,29 @@ def test_a_copy_of_a_restricted_document_ingested_into_a_public_collection_stays
     assert hidden_documents(Catalog(archive / "catalog.sqlite"), ANONYMOUS) == frozenset()
 
 
+def test_a_restricted_row_finds_its_file_named_in_decomposed_letters_and_one_naming_no_file_stops_the_ingest(
+        tmp_path, sample_pdf, run_cli):
+    import unicodedata
+
+    folder = tmp_path / "from mac"
+    folder.mkdir()
+    name = "Жеке іс Әбілқайыр.pdf"  # й as и + a combining breve, as files copied from macOS are named
+    (folder / unicodedata.normalize("NFD", name)).write_bytes(sample_pdf.read_bytes())
+    manifest = folder / "manifest.csv"
+    manifest.write_text(f"path,access\n{name},restricted\n", encoding="utf-8")
+    archive = tmp_path / "archive"
+    result = run_cli("ingest", folder, "--metadata", manifest, "--archive", archive, "--silent")
+    assert result.exit_code == 0 and "no file" not in result.stderr
+    assert hidden_documents(Catalog(archive / "catalog.sqlite"), ANONYMOUS) == {DOCUMENT}
+
+    manifest.write_text("path,access\nreport.pdf,restricted\n", encoding="utf-8")  # the file is Report.PDF
+    (folder / "Report.PDF").write_bytes(sample_pdf.read_bytes() + b"\n% another file\n")
+    refused = run_cli("ingest", folder, "--metadata", manifest, "--archive", archive, "--silent")
+    assert refused.exit_code == 1 and refused.stderr.count("\n") == 1
+    assert "manifest.csv: line 2: no file report.pdf, and its row restricts it; correct the path" in refused.stderr
+    assert json.loads(run_cli("status", "--json", "--archive", archive).stdout)["documents"] == 1
+
+
 def test_a_catalog_of_version_4_gains_the_access_tables(own_archive_dir):
     path = own_archive_dir / "catalog.sqlite"
     with sqlite3.connect(path) as db:
