@@ -22,6 +22,7 @@ _PAGE_NUMBER = re.compile(
     r"(?:\s*-?\s*(?:бет|стр\.?|б\.))?\W*$",
     re.IGNORECASE,
 )
+_BARE_NUMBER = re.compile(r"^\W*(\d{1,4})\W*$")
 # A hyphen written as U+2010 or U+2011 between letters is the author's hyphen.
 _INNER_HYPHEN = re.compile(r"(?<=\w)[\u2010\u2011](?=\w)")
 _CID = re.compile(r"\(cid:\d+\)")
@@ -30,6 +31,10 @@ EDGE_ROWS = 2
 # A margin line repeated on at least this share of the pages is a running header or footer
 # (odd and even pages often carry different ones, so a little under half).
 RUNNING_SHARE = 0.4
+# Lines repeated at the edges are running lines in a document of this many pages or more; in a shorter one only when
+# set apart from the body (a gap, another type size): on two short pages a body line standing at the same row of both
+# is as likely (a trial lost one).
+MIN_RUNNING_PAGES = 3
 # Near-identical running lines (a chapter title or a date that changes): lines in the same
 # edge row (within ROW_TOLERANCE points) of the pages up to NEAR_WINDOW pages away that share
 # their first and last words (numbers masked) for at least NEAR_SHARE of the shorter line's
@@ -65,8 +70,36 @@ def normalize_line(text: str) -> str:
 
 
 def is_page_number(text: str) -> bool:
-    """`12`, `— 12 —`, `12 бет`, `Бет 12`, `- 3 -`: a line that only numbers the page."""
-    return bool(_PAGE_NUMBER.match(text.strip()))
+    """`12`, `— 12 —`, `12 бет`, `Бет 12`, `- 3 -`: a line that only numbers the page (a decree's `№ 1045` does not)."""
+    return bool(_PAGE_NUMBER.match(text.strip())) and "№" not in text
+
+
+def _bare_number(text: str) -> int | None:
+    """The number of a page-number line that says nothing else (`12`, `— 12 —`): it may as well be a year or a
+    decree's number standing alone at the page's edge. None for `12 бет`, `стр. 7`, `5 / 40`, which say what they
+    number."""
+    found = _BARE_NUMBER.match(text.strip())
+    return int(found.group(1)) if found else None
+
+
+def _page_number_offsets(pages: list[RawPage], bands: list[list[str | None]]) -> set[int]:
+    """How far printed page numbers stand from the pages' own (0, or 244 for an excerpt printed from page 245 on):
+    the offsets that bare numbers at the edges keep on two pages or more, and 0."""
+    pages_at: Counter = Counter()
+    for page, page_bands in zip(pages, bands):
+        pages_at.update({number - page.number for line, band in zip(page.lines, page_bands)
+                         if band and is_page_number(line.text) and (number := _bare_number(line.text)) is not None})
+    return {0} | {offset for offset, count in pages_at.items() if count >= 2}
+
+
+def _numbers_page(line: Line, page: RawPage, offsets: set[int], pages: int) -> bool:
+    """Whether an edge line is the page's number: it says so (`12 бет`), its bare number keeps an offset from the
+    page's own that the document's page numbers keep, or could number one of its `pages` (a lone `1997` or `1938`
+    at an edge of a short document is text: a year, a heading)."""
+    if not is_page_number(line.text):
+        return False
+    number = _bare_number(line.text)
+    return number is None or number - page.number in offsets or number <= pages
 
 
 def is_garbage(text: str) -> bool:
@@ -254,10 +287,12 @@ def strip_running_lines(pages: list[RawPage], known_running: Iterable[str] = ())
     threshold = max(2, math.ceil(len(pages) * RUNNING_SHARE))
     repeated = {key for key, count in keys.items() if count >= threshold}
     running = _near_running(pages, bands, apart)
+    offsets = _page_number_offsets(pages, bands)
     for page_index, (page, page_bands) in enumerate(zip(pages, bands)):
         for index, (line, band) in enumerate(zip(page.lines, page_bands)):
-            if band and (not repeated.isdisjoint(_running_keys(band, line, page.number))
-                         or is_page_number(line.text)
+            if band and ((not repeated.isdisjoint(_running_keys(band, line, page.number))
+                          and (len(pages) >= MIN_RUNNING_PAGES or apart[page_index][index]))
+                         or _numbers_page(line, page, offsets, len(pages))
                          or (page.number > first and " ".join(line.text.split()).casefold() in known)):
                 running.add((page_index, index))
     running |= _running_rows(pages, bands, apart, running, body)

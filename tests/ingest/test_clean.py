@@ -30,7 +30,7 @@ def test_page_number_lines_are_recognised(line):
     assert is_page_number(line)
 
 
-@pytest.mark.parametrize("line", ["1995 жылы қабылданды", "91-бабы", "Бет пен жүз"])
+@pytest.mark.parametrize("line", ["1995 жылы қабылданды", "91-бабы", "Бет пен жүз", "№ 1045", "№12"])
 def test_text_is_not_a_page_number(line):
     assert not is_page_number(line)
 
@@ -39,6 +39,46 @@ def test_running_header_and_page_numbers_leave_the_text(tmp_path):
     pages = [numbered_body(number) for number in range(1, 5)]
     path = write_pdf(tmp_path / "running.pdf", pages, header="Заң журналы, 2012 жыл", footer_numbers=True)
     assert page_texts(path) == [" ".join(lines) for lines in pages]
+
+
+def footed_pdf(path, pages: list[tuple[str, list[str], str]]):
+    """Pages of (a line at the top edge, body lines, a line at the foot of the page), as a printer sets them."""
+    from reportlab.pdfgen import canvas
+    from tests.pdfs import register_font
+    font = register_font()
+    pdf = canvas.Canvas(str(path))
+    for head, lines, foot in pages:
+        pdf.setFont(font, 11)
+        pdf.drawString(60, 800, head)
+        for row, line in enumerate(lines):
+            pdf.drawString(60, 770 - 15 * row, line)
+        pdf.drawCentredString(300, 30, foot)
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def test_a_decree_number_and_years_at_the_edges_are_text_not_page_numbers(tmp_path):
+    pages = [("№ 1045", numbered_body(1), "1997"), ("1938", numbered_body(2), "Алматы")]
+    path = footed_pdf(tmp_path / "decree.pdf", pages)
+    assert [" ".join(text.split()) for text in page_texts(path)] == [" ".join([head, *lines, foot])
+                                                                      for head, lines, foot in pages]
+
+
+def test_a_body_line_at_the_same_row_of_two_short_pages_is_kept(tmp_path):
+    same = "Мемлекет азаматтардың құқықтарын қорғайды."
+    pages = [("Бірінші хат", [same, "Бірінші беттің мәтіні."], "Алматы"),
+             ("Екінші хат", [same, "Екінші беттің мәтіні."], "Астана")]
+    path = footed_pdf(tmp_path / "letters.pdf", pages)
+    assert all(same in text for text in page_texts(path))
+
+
+def test_page_numbers_printed_from_another_number_on_are_page_numbers(tmp_path):
+    """An excerpt of a book printed from page 245 on: its numbers keep one offset from the PDF's pages."""
+    pages = [(head, numbered_body(number), str(244 + number))
+             for number, head in enumerate(["Алғысөз", "Кіріспе", "Қорытынды"], start=1)]
+    path = footed_pdf(tmp_path / "excerpt.pdf", pages)
+    assert [" ".join(text.split()) for text in page_texts(path)] == [" ".join([head, *lines]) for head, lines, _ in pages]
 
 
 def test_alternating_headers_leave_the_text(tmp_path):
