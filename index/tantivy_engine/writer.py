@@ -12,7 +12,8 @@ import os
 import shutil
 import tempfile
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import connection
 from pathlib import Path
@@ -148,14 +149,15 @@ class PassageWriter:
 
     def add_analysed(self, passages: Iterable[Analysed], replace_documents: Iterable[str] = ()) -> int:
         """Queue analysed passages for the next commit, first deleting every passage of `replace_documents`."""
-        if self._writer is None:
-            self._writer = self._index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=WRITER_THREADS)
-        for document_id in replace_documents:
-            self._writer.delete_documents_by_term("document_id", document_id)
-        count = 0
-        for passage in passages:
-            self._writer.add_document(document(passage))
-            count += 1
+        with _write_errors():
+            if self._writer is None:
+                self._writer = self._index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=WRITER_THREADS)
+            for document_id in replace_documents:
+                self._writer.delete_documents_by_term("document_id", document_id)
+            count = 0
+            for passage in passages:
+                self._writer.add_document(document(passage))
+                count += 1
         self.uncommitted += count
         return count
 
@@ -165,8 +167,9 @@ class PassageWriter:
 
     def commit(self) -> None:
         if self._writer is not None:
-            self._writer.commit()
-            self._writer.wait_merging_threads()  # also releases the index's lock
+            with _write_errors():
+                self._writer.commit()
+                self._writer.wait_merging_threads()  # also releases the index's lock
             self._writer, self.uncommitted = None, 0
             self._index.reload()
 
@@ -176,6 +179,19 @@ class PassageWriter:
             self._writer.rollback()
             self._writer.wait_merging_threads()
             self._writer, self.uncommitted = None, 0
+
+
+@contextmanager
+def _write_errors() -> Iterator[None]:
+    """tantivy's failures to write its files (a full disk: "An index writer was killed.. (io::Error most likely)",
+    raised as a ValueError) as the OSError they are, which the commands report in one line."""
+    try:
+        yield
+    except ValueError as error:
+        if "io::Error" not in str(error) and "IoError" not in str(error):
+            raise
+        raise OSError(errno.EIO, f"the search index could not be written (is the disk full? tantivy: "
+                                 f"{' '.join(str(error).split())[:160]})") from error
 
 
 def write_passages(index: tantivy.Index, passages: Iterable[IndexedPassage],

@@ -251,7 +251,7 @@ def test_an_archive_removed_mid_run_stops_the_ingest_in_one_line(tmp_path, run_c
 FILL_THE_DISK = """
 set -e
 mount -t tmpfs -o size=1m tmpfs "$1"
-python -m archive ingest "$2" --archive "$1/a" --workers 1 --silent 2>"$3/first.err" || echo $? >"$3/first.rc"
+python -m archive ingest "$2" --archive "$1/a" --workers 1 --silent --engine "$4" 2>"$3/first.err" || echo $? >"$3/first.rc"
 python -m archive status --json --archive "$1/a" >"$3/full.json"
 mount -o remount,size=256m "$1"
 python -m archive ingest "$2" --archive "$1/a" --workers 1 --silent >"$3/second.out"
@@ -259,7 +259,8 @@ python -m archive status --json --archive "$1/a" >"$3/after.json"
 """
 
 
-def test_a_disk_that_fills_mid_run_stops_the_ingest_in_one_line_and_a_rerun_finishes(tmp_path, run_cli):
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_a_disk_that_fills_mid_run_stops_the_ingest_in_one_line_and_a_rerun_finishes(tmp_path, run_cli, engine):
     """A 1 MiB tmpfs in a mount namespace of the test's own, grown once the first run has failed."""
     mount_point, results = tmp_path / "disk", tmp_path / "results"
     mount_point.mkdir()
@@ -270,19 +271,19 @@ def test_a_disk_that_fills_mid_run_stops_the_ingest_in_one_line_and_a_rerun_fini
         pytest.skip(f"cannot mount a small filesystem here (unshare/mount: {probe.stderr.decode().strip()})")
     files = scans(tmp_path / "in", 8)
     env = {**ENV, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    subprocess.run(["unshare", "--mount", "sh", "-c", FILL_THE_DISK, "sh", str(mount_point), str(files), str(results)],
-                   env=env, check=True, timeout=600)
+    subprocess.run(["unshare", "--mount", "sh", "-c", FILL_THE_DISK, "sh", str(mount_point), str(files), str(results),
+                    engine], env=env, check=True, timeout=600)
 
     assert (results / "first.rc").read_text().strip() == "1"
     error = (results / "first.err").read_text()
     assert error.count("\n") == 1 and error.startswith("muragat: ") and "Traceback" not in error
-    assert "full" in error or "No space left" in error
+    assert "full" in error or "No space left" in error, error
     assert error.endswith("run the same command again: what was committed is kept\n")
     full = json.loads((results / "full.json").read_text())
     assert 0 < full["documents"] < 8, "the disk should fill in the middle of the run"
 
     clean = tmp_path / "clean"
-    assert run_cli("ingest", files, "--archive", clean, "--workers", "1", "--silent").exit_code == 0
+    assert run_cli("ingest", files, "--archive", clean, "--workers", "1", "--silent", "--engine", engine).exit_code == 0
     expected = json.loads(run_cli("status", "--json", "--archive", clean).stdout)
     after = json.loads((results / "after.json").read_text())
     assert after["index_agrees"] and after["failures"] == 0

@@ -2,6 +2,7 @@
 refusal of another tantivy release. What it answers is the contract suite's (tests/archive/test_engine_contract.py)."""
 from __future__ import annotations
 
+import errno
 import inspect
 
 import pytest
@@ -97,3 +98,20 @@ def test_an_index_on_a_disk_this_user_may_not_write_is_read_where_it_stands(tmp_
     assert reader.passage_count() == 3 and reader.search("құқықтары").total == 3
     with pytest.raises(ValueError, match="Lockfile"):
         TantivyBackend(tmp_path).passage_count()  # a writer gets the refusal, not a copy
+
+
+def test_tantivy_failing_to_write_its_files_is_an_os_error_the_commands_report_in_one_line(tmp_path, monkeypatch):
+    """A full disk as tantivy reports it (a ValueError from its threads): found on a 16 MiB tmpfs by a trial."""
+    from index.tantivy_engine import writer as tantivy_writer
+
+    def killed(_analysed):
+        raise ValueError("An error occurred in a thread: 'An index writer was killed.. A worker thread encountered "
+                         "an error (io::Error most likely) or panicked.'")
+
+    monkeypatch.setattr(tantivy_writer, "document", killed)
+    with pytest.raises(OSError, match=r"the search index could not be written \(is the disk full\?") as error:
+        TantivyBackend(tmp_path).writer().add(passages("doc", 1))
+    assert error.value.errno == errno.EIO
+    monkeypatch.setattr(tantivy_writer, "document", lambda _analysed: (_ for _ in ()).throw(ValueError("a bad query")))
+    with pytest.raises(ValueError, match="a bad query"):  # anything else stays what it is
+        TantivyBackend(tmp_path / "other").writer().add(passages("doc", 1))
