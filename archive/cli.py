@@ -15,7 +15,7 @@ import click
 from archive.errors import MuragatError
 from archive.catalog import LISTING_SORTS
 from archive.home import (
-    DEFAULT_ENGINE, ENGINES, PASSAGE_LANGUAGES, TIME_BUDGET_SECONDS, UNCERTAIN_READING, Archive, Filters,
+    DEFAULT_ENGINE, ENGINES, PASSAGE_LANGUAGES, TIME_BUDGET_SECONDS, UNCERTAIN_READING, Archive, Filters, IndexDamaged,
     checked_engine, resolve_root,
 )
 from archive.lock import writing
@@ -64,7 +64,7 @@ def reports_errors(command):
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except (MuragatError, ExtractionError, WrongVersion) as error:  # WrongVersion: an engine is opened only now
+        except (MuragatError, ExtractionError, WrongVersion, IndexDamaged) as error:  # engines are opened only now
             click.echo(f"muragat: {error}", err=True)
         except BrokenPipeError:  # the reader of our output went away (`| head`): nothing to say, nowhere to say it
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -14,8 +14,8 @@ from archive.catalog import LISTING_SORTS, Catalog, Document, Listing, PageRecor
 from archive.errors import MuragatError, NotFound, Unavailable
 from archive.metadata import language_hint
 from archive.payloads import most_first
-from index.seam import (  # noqa: F401 - SORTS and ENGINES re-exported for the web UI and the command line
-    DEFAULT_ENGINE, ENGINES, FILTER_PATTERN, SORTS, TEXT_LAYER, TIME_BUDGET_SECONDS, Filters, Fragments,
+from index.seam import (  # noqa: F401 - SORTS, ENGINES, IndexDamaged re-exported for the web UI and the command line
+    DEFAULT_ENGINE, ENGINES, FILTER_PATTERN, SORTS, TEXT_LAYER, TIME_BUDGET_SECONDS, Filters, Fragments, IndexDamaged,
     IndexedPassage, QueryError, SearchBackend, SearchResults, UnknownEngine, known_engine, open_backend,
 )
 from index.seam import LANGUAGES as PASSAGE_LANGUAGES

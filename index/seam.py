@@ -22,7 +22,7 @@ from index.snippets import Fragments
 
 __all__ = [
     "DEFAULT_ENGINE", "ENGINES", "FILTER_PATTERN", "LANGUAGES", "SORTS", "TEXT_LAYER", "TIME_BUDGET_SECONDS",
-    "Filters", "Fragments", "Hit", "IndexedPassage", "PassageWriter", "QueryError", "SearchBackend",
+    "Filters", "Fragments", "Hit", "IndexDamaged", "IndexedPassage", "PassageWriter", "QueryError", "SearchBackend",
     "SearchResults", "UnknownEngine", "known_engine", "open_backend",
 ]
 
@@ -37,6 +37,15 @@ FILTER_PATTERN = re.compile(
     r"|lang:(?P<language>[^\s()]+))(?=[\s)]|$)",
     re.IGNORECASE,  # LANG:ru, Year:2001
 )
+
+
+class IndexDamaged(RuntimeError):
+    """The index's files cannot be read (truncated, overwritten, copied in half): the catalog holds everything, and a
+    reindex builds the index anew from it."""
+
+    def __init__(self, directory: Path, detail: str) -> None:
+        super().__init__(f"{directory}: the search index cannot be read ({' '.join(detail.split())[:160]}); run "
+                         f"`muragat reindex` to build it anew from the catalog, which holds everything")
 
 
 class QueryError(ValueError):

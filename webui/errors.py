@@ -5,6 +5,7 @@ from flask import Flask, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from archive.errors import MuragatError
+from archive.home import IndexDamaged
 from webui.contexts import query_text
 from webui.texts import explain, texts
 
@@ -35,6 +36,12 @@ def register(app: Flask) -> None:
         if error.status == 401:  # how to authenticate: a session, or an API token (RFC 6750)
             response.headers["WWW-Authenticate"] = 'Bearer realm="Muragat"'
         return response
+
+    @app.errorhandler(IndexDamaged)
+    def damaged_index(error: IndexDamaged):
+        app.logger.error("%s", error)  # the folder and what to do, for whoever runs the server
+        return error_response(503, "the search index cannot be read; an archivist can build it anew from the "
+                                   "catalog with `muragat reindex`", "index_damaged")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

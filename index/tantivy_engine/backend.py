@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from index.backends import VersionCheck
-from index.seam import TIME_BUDGET_SECONDS, Filters, Fragments, IndexedPassage, SearchResults
+from index.seam import TIME_BUDGET_SECONDS, Filters, Fragments, IndexDamaged, IndexedPassage, SearchResults
 from index.tantivy_engine import search as searching
 from index.tantivy_engine.aggregates import FIELDS
 from index.tantivy_engine.view import View
@@ -43,10 +44,20 @@ class TantivyBackend:
     @property
     def index(self):
         """The tantivy index, opened (or created) once."""
-        with self._lock:
+        with self._lock, self._damage_told():
             if self._index is None:
                 self._index = open_index(self.directory, create=not self.read_only)
             return self._index
+
+    @contextmanager
+    def _damage_told(self) -> Iterator[None]:
+        """Files tantivy cannot read (`Data corrupted`, a meta.json cut short) as IndexDamaged."""
+        try:
+            yield
+        except ValueError as error:
+            if "corrupt" not in str(error).lower():
+                raise
+            raise IndexDamaged(self.directory, str(error)) from error
 
     def _stamp(self) -> int:
         """The index's commit as files show it: meta.json changes with every commit, the folder with a reindex."""
@@ -60,7 +71,7 @@ class TantivyBackend:
             return pinned
         index = self.index
         stamp = self._stamp()
-        with self._lock:
+        with self._lock, self._damage_told():
             if self._view is None or self._view.key != stamp:
                 index.reload()
                 self._view = View(index, stamp, _holds_deletions(self.directory))

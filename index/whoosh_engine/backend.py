@@ -1,14 +1,18 @@
 """The whoosh engine behind the search seam (index.seam.SearchBackend): Muragat's embedded default."""
 from __future__ import annotations
 
+import pickle
+import struct
 import threading
-from collections.abc import Callable, Iterable, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh.searching import Searcher
 
 from index.backends import VersionCheck
-from index.seam import TIME_BUDGET_SECONDS, Filters, Fragments, IndexedPassage, SearchResults
+from index.seam import TIME_BUDGET_SECONDS, Filters, Fragments, IndexDamaged, IndexedPassage, SearchResults
 from index.counting import languages_by_document, live_counts
 from index.whoosh_engine.search import SearcherCache, highlight, matching_pages, search
 from index.whoosh_engine.writer import (
@@ -34,7 +38,7 @@ class WhooshBackend:
     @property
     def index(self):
         """The whoosh index, opened (or created) once."""
-        with self._lock:
+        with self._lock, self._damage_told():
             if self._index is None:
                 self._index = open_index(self.directory, create=not self.read_only)
                 self._searchers = SearcherCache(self._index)
@@ -45,11 +49,21 @@ class WhooshBackend:
         if pinned is not None:
             return pinned
         self.index  # noqa: B018 - opening the index creates the searcher cache
-        return self._searchers.get()
+        with self._damage_told():
+            return self._searchers.get()
+
+    @contextmanager
+    def _damage_told(self) -> Iterator[None]:
+        """A segment whoosh cannot read (truncated, overwritten) as IndexDamaged: whoosh says only `struct.error`."""
+        try:
+            yield
+        except (struct.error, EOFError, zlib.error, pickle.UnpicklingError) as error:
+            raise IndexDamaged(self.directory, f"{type(error).__module__}.{type(error).__name__}: {error}") from error
 
     def warm(self) -> None:
         self.index  # noqa: B018 - opening the index creates the searcher cache
-        self._searchers.warm()
+        with self._damage_told():
+            self._searchers.warm()
 
     def pin(self) -> None:
         self._local.pinned = None
@@ -98,7 +112,8 @@ class WhooshBackend:
         return highlight(searcher, text, query, caches=self._searchers.caches, hidden=hidden, recognised=recognised)
 
     def document_ids(self) -> set[str]:
-        return indexed_document_ids(self.index)
+        with self._damage_told():
+            return indexed_document_ids(self.index)
 
     def passage_count(self) -> int:
         return self.index.doc_count()
