@@ -98,7 +98,7 @@ def main() -> None:
               help="Extraction processes.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=Limits.timeout, show_default=True,
               metavar="SECONDS", help="Give up on a file after this long.")
-@click.option("--memory", type=click.IntRange(min=0), default=Limits.memory_mib, show_default=True, metavar="MIB",
+@click.option("--memory", type=click.IntRange(0, 10 ** 7), default=Limits.memory_mib, show_default=True, metavar="MIB",
               help="Memory one file may take (0: no cap).")
 @click.option("--retry-failed", is_flag=True,
               help="Try the files in the failure ledger again (those no longer there are taken off it), and recognise "
@@ -333,7 +333,7 @@ def search(query: str, limit: int, time_budget: float, as_json: bool, archive_di
               help="Only documents with passages in this language.")
 @click.option("--sort", type=click.Choice(LISTING_SORTS), default=LISTING_SORTS[0], show_default=True)
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000))
-@click.option("--offset", default=0, show_default=True, type=click.IntRange(0))
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0, 10 ** 9))
 @json_option
 @archive_option
 @reports_errors

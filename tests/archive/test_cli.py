@@ -316,3 +316,9 @@ def test_another_engines_index_left_by_a_stopped_move_is_seen_and_removed_by_the
     figures = json.loads(run_cli("status", "--json", "--archive", own_archive_dir).stdout)
     assert not stray.exists() and not half_built.exists()
     assert not figures["reindex_left_over"] and figures["engine"] == "whoosh"
+
+
+@pytest.mark.parametrize("args", [("list", "--offset", str(2 ** 63)), ("ingest", ".", "--memory", str(2 ** 63))])
+def test_numbers_past_what_the_archive_can_hold_are_refused_in_one_line(own_archive_dir, run_cli, args):
+    result = run_cli(*args, "--archive", own_archive_dir)
+    assert result.exit_code == 2 and "is not in the range" in result.stderr and "Traceback" not in result.output
