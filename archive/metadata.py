@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import json
 import os
 import re
@@ -119,7 +120,12 @@ def load_manifest(path: str | os.PathLike) -> Manifest:
         if unknown:
             raise MuragatError(f"{path}: {where}: unknown column {sorted(unknown)[0]!r}; "
                                f"the columns are {', '.join(KEYS + FIELDS)}")
-        values = {key: str(value if value is not None else "").strip() for key, value in row.items()}
+        bad = next((key for key, value in row.items() if not isinstance(value, (str, int)) and value is not None), None)
+        if bad:  # a JSON object, list or fraction: no title, date or collection is one
+            raise MuragatError(f"{path}: {where}: {bad} must be text (or a whole number), not {row[bad]!r:.40}")
+        # a cell of several lines (Alt+Enter in a spreadsheet) is one line of words; a path is as written
+        values = {key: str(value if value is not None else "").strip() if key in KEYS else
+                  " ".join(str(value if value is not None else "").split()) for key, value in row.items()}
         values["access"] = values.get("access", "").lower()
         if values["access"] not in ("", *ACCESS_LEVELS):
             raise MuragatError(f"{path}: {where}: access must be public or restricted, not {values['access'][:40]!r}")
@@ -159,18 +165,23 @@ def _is_file(path: Path) -> bool:
 
 
 def _csv_rows(path: Path, text: str) -> list[tuple[str, dict]]:
-    reader = csv.DictReader(text.splitlines())
+    """The rows of a CSV manifest, each with the line it starts on; cells may hold several lines (quoted), and a
+    spreadsheet saving with semicolons or tabs (as Excel does where a comma is the decimal mark) is read so too."""
+    header = text.split("\n", 1)[0]
+    delimiter = next((mark for mark in ",;\t" if mark in header), ",")
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     if not reader.fieldnames:
         raise MuragatError(f"{path}: the manifest is empty; its first line names the columns ({', '.join(KEYS + FIELDS)})")
     reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
     unknown = [name for name in reader.fieldnames if name not in KEYS + FIELDS]
     if unknown:
         raise MuragatError(f"{path}: line 1: unknown column {unknown[0]!r}; the columns are {', '.join(KEYS + FIELDS)}")
-    rows = []
+    rows, starts = [], reader.line_num + 1
     for row in reader:
         if None in row:
-            raise MuragatError(f"{path}: line {reader.line_num}: more values than columns; quote values with commas")
-        rows.append((f"line {reader.line_num}", row))
+            raise MuragatError(f"{path}: line {starts}: more values than columns; quote values with commas")
+        rows.append((f"line {starts}", row))
+        starts = reader.line_num + 1
     return rows
 
 

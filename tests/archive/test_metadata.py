@@ -1,6 +1,9 @@
 """The manifest as archivists type it: dates in their usual forms come out as ISO 8601."""
 from __future__ import annotations
 
+import pytest
+
+from archive.errors import MuragatError
 from archive.metadata import load_manifest
 
 
@@ -16,3 +19,26 @@ def test_typed_dates_are_kept_as_iso_dates_and_what_is_no_day_stays_as_typed(tmp
                      "e.pdf": "1995-09-12", "f.pdf": "1995", "g.pdf": "31.02.1995", "h.pdf": "1930-жылдар",
                      "i.pdf": "1995-09-12", "j.pdf": "1995-09-12"}
     assert manifest.by_path[str(tmp_path / "h.pdf")].year == 1930
+
+
+def test_a_spreadsheets_csv_with_semicolons_and_cells_of_several_lines_is_read_as_typed(tmp_path):
+    """Excel saves CSV with semicolons where a comma is the decimal mark (Kazakh and Russian settings), and a cell
+    typed with Alt+Enter holds a line break."""
+    (tmp_path / "manifest.csv").write_text('path;title;date\na.pdf;"Жылдық есеп\n2017";2017\nb.pdf;Хат;1930\n',
+                                           encoding="utf-8")
+    manifest = load_manifest(tmp_path / "manifest.csv")
+    assert manifest.by_path[str(tmp_path / "a.pdf")].title == "Жылдық есеп 2017"
+    assert (manifest.by_path[str(tmp_path / "b.pdf")].title, manifest.by_path[str(tmp_path / "b.pdf")].year) == \
+        ("Хат", 1930)
+    (tmp_path / "bad.csv").write_text('path,title\na.pdf,"two\nlines"\nb.pdf,x,y\n', encoding="utf-8")
+    with pytest.raises(MuragatError, match="bad.csv: line 4: more values than columns"):  # the line the row starts on
+        load_manifest(tmp_path / "bad.csv")
+
+
+def test_a_json_value_that_is_no_text_is_refused_naming_the_item(tmp_path):
+    (tmp_path / "manifest.json").write_text('[{"path": "a.pdf", "date": 1995}, {"path": "b.pdf", "title": {"a": 1}}]',
+                                            encoding="utf-8")
+    with pytest.raises(MuragatError, match=r"manifest.json: item 2: title must be text \(or a whole number\)"):
+        load_manifest(tmp_path / "manifest.json")
+    (tmp_path / "manifest.json").write_text('[{"path": "a.pdf", "date": 1995}]', encoding="utf-8")
+    assert load_manifest(tmp_path / "manifest.json").by_path[str(tmp_path / "a.pdf")].year == 1995
