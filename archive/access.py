@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -159,9 +160,19 @@ def _known_user(catalog: Catalog, name: str) -> User:
 
 def _known_collection(catalog: Catalog, collection: str) -> None:
     if collection not in catalog.collections() and collection not in catalog.collection_access():
-        known = ", ".join(repr(name) for name in catalog.collections() if name) or "none"
-        raise MuragatError(f"no collection {collection!r} in this archive (collections: {known}); check the name "
-                           "(`muragat status` lists them)")
+        raise MuragatError(f"no collection {collection!r} in this archive; "
+                           f"{named_collections(collection, catalog.collections())}")
+
+
+def named_collections(typed: str, collections: Iterable[str], shown: int = 10) -> str:
+    """What to say of the collections when a typed name is none of them: the one it names in other capitals
+    (хаттар: Хаттар), else the names there are."""
+    alike = [name for name in collections if name.casefold() == typed.casefold()]
+    if alike:
+        return f"did you mean {alike[0]!r}? (names are matched as written)"
+    names = sorted(name for name in collections if name)
+    return (f"its collections: {', '.join(names[:shown])}{' …' if len(names) > shown else ''}" if names
+            else "it has no named collections")
 
 
 def _check_role(role: str) -> None:

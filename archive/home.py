@@ -9,7 +9,7 @@ import threading
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
-from archive.access import EVERYTHING, Viewer, hidden_documents
+from archive.access import EVERYTHING, Viewer, hidden_documents, named_collections
 from archive.catalog import LISTING_SORTS, Catalog, Document, Listing, PageRecord, PassageRecord
 from archive.errors import MuragatError, NotFound, Unavailable
 from archive.metadata import language_hint
@@ -366,8 +366,10 @@ class Archive:
         if filters.year_from is not None and filters.year_to is not None and filters.year_from > filters.year_to:
             problems.append(MuragatError(f"year_from ({filters.year_from}) is after year_to ({filters.year_to})",
                                          "year_range", year_from=filters.year_from, year_to=filters.year_to))
-        if filters.collection and filters.collection not in self.collections():
-            problems.append(MuragatError(f"no collection {filters.collection[:80]!r} in this archive",
+        collections = self.collections()
+        if filters.collection and filters.collection not in collections:
+            problems.append(MuragatError(f"no collection {filters.collection[:80]!r} in this archive; "
+                                         f"{named_collections(filters.collection, collections)}",
                                          "unknown_collection", collection=filters.collection[:80]))
         if filters.document_id and not self.holds(filters.document_id):
             problems.append(MuragatError(f"no document {filters.document_id[:40]!r} in this archive",
