@@ -385,7 +385,11 @@ def serve(host: str, port: int, threads: int, base_url: str | None, proxies: int
     from webui import create_app, public_base_url
 
     root = resolve_root(archive_dir)
-    Archive.existing(root)
+    archive = Archive.existing(root)
+    if not all(os.access(path, os.W_OK) for path in (root, root / "catalog.sqlite")) and \
+            archive.catalog.hidden_documents("", sees_everything=False):
+        click.echo("muragat: this user cannot write the archive's catalog, where views of its restricted documents "
+                   "are recorded: they are refused to everyone; serve it as a user who may write it", err=True)
     app = create_app({"ARCHIVE": str(root), "TIME_BUDGET": time_budget,
                       "BASE_URL": public_base_url(base_url, host, port), "PROXIES": proxies})
     app.extensions["muragat"].warm()

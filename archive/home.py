@@ -267,7 +267,12 @@ class Archive:
     def record_view(self, document: Document, what: str, page: int | None = None) -> None:
         """Add a view of a restricted document (its page, original, citation) to the audit trail: who, what, when."""
         if self.catalog.is_restricted(document):
-            self._audit_catalog.record_view(self.viewer.name, document.id, page, what)
+            try:
+                self._audit_catalog.record_view(self.viewer.name, document.id, page, what)
+            except MuragatError as error:  # cannot write: nothing restricted is shown unrecorded, no path is told
+                raise Unavailable("views of restricted documents are recorded in the audit trail, and this server "
+                                  "cannot write the catalog: serve the archive as a user who may write it",
+                                  "audit_unwritable") from error
 
     def pin_searcher(self) -> None:
         """Take one view of the index for everything this thread does until `release_searcher` (one web request);

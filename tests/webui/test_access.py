@@ -346,6 +346,25 @@ def test_views_of_restricted_material_are_audited(viewers, ids, archives):
     assert f"keeper\toriginal\t{ids['medical_1997.txt']}" in printed
 
 
+def test_a_restricted_view_the_server_cannot_record_is_refused_without_the_servers_path(viewers, ids, archives,
+                                                                                       monkeypatch):
+    """A read-only archive (a mounted snapshot) served with restricted material: nothing restricted is shown
+    unrecorded, and the refusal names no path on the server."""
+    from archive.catalog import Catalog
+    from archive.errors import cannot_write
+
+    def read_only(self, *_args):
+        raise cannot_write(archives["mixed"] / "catalog.sqlite", "attempt to write a readonly database")
+
+    monkeypatch.setattr(Catalog, "record_view", read_only)
+    response = viewers["keeper"].get(f"/api/documents/{ids['medical_1997.txt']}")
+    assert response.status_code == 503 and "cannot write the catalog" in response.get_json()["error"]["message"]
+    assert str(archives["mixed"]) not in response.get_data(as_text=True)
+    page = viewers["keeper"].get(f"/documents/{ids['medical_1997.txt']}/pages/1").get_data(as_text=True)
+    assert "журналға жазылады" in page and str(archives["mixed"]) not in page
+    assert viewers["keeper"].get(f"/documents/{ids['decree_1995.pdf']}/pages/1").status_code == 200  # public
+
+
 def test_a_public_page_is_marked_and_counted_as_in_the_public_archive(viewers, ids):
     """The words a prefix or a typed variant stands for are chosen among the passages the viewer may see: a
     restricted word never displaces a public one in a page's marks or its pages with hits."""
