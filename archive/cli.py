@@ -385,7 +385,7 @@ def serve(host: str, port: int, threads: int, base_url: str | None, proxies: int
     from webui import create_app, public_base_url
 
     root = resolve_root(archive_dir)
-    archive = Archive.existing(root)
+    archive = Archive.existing(root, read_only=True)
     if not all(os.access(path, os.W_OK) for path in (root, root / "catalog.sqlite")) and \
             archive.catalog.hidden_documents("", sees_everything=False):
         click.echo("muragat: this user cannot write the archive's catalog, where views of its restricted documents "
