@@ -539,13 +539,15 @@ class Catalog:
         return cursor.lastrowid
 
     def finish_run(self, run_id: int, ingested: int, already_present: int, failed: int, pages: int, skipped: int = 0,
-                   without_text: int = 0) -> None:
+                   without_text: int = 0, finished: bool = True) -> None:
         """Record a run's figures: `skipped` files failed before (not tried again), `without_text` documents
-        ingested with no text found (scans waiting for OCR, blank files)."""
+        ingested with no text found (scans waiting for OCR, blank files); not `finished`: those of a run
+        interrupted, which stays marked so."""
         with self.db:
             self.db.execute("UPDATE ingest_runs SET finished_at = ?, ingested = ?, already_present = ?, failed = ?,"
                             " pages = ?, skipped = ?, without_text = ? WHERE id = ?",
-                            (now(), ingested, already_present, failed, pages, skipped, without_text, run_id))
+                            (now() if finished else None, ingested, already_present, failed, pages, skipped,
+                             without_text, run_id))
 
     def last_run(self) -> IngestRun | None:
         row = self.db.execute("SELECT * FROM ingest_runs ORDER BY id DESC LIMIT 1").fetchone()

@@ -169,7 +169,10 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
             report = run_ingest(archive, paths, on_file=progress.file_done, options=options, on_start=progress.start)
     except KeyboardInterrupt:
         progress.finish()
-        click.echo("muragat: interrupted; run the same command again to finish the job", err=True)
+        last = archive.catalog.last_run()
+        done = (f" after {last.ingested} files ingested, {last.already_present} already present, {last.failed} failed"
+                if last and last.finished_at is None else "")
+        click.echo(f"muragat: interrupted{done}; run the same command again to finish the job", err=True)
         sys.exit(130)
     progress.finish()
     for path, reason in report.failed[:FAILURES_SHOWN]:

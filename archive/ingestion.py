@@ -200,14 +200,21 @@ def ingest(archive: Archive, paths: Iterable[str | os.PathLike], on_file: Callab
     except (OSError, sqlite3.Error):
         archive.check_present()  # the plainer line when the archive went away under the run
         raise
+    except KeyboardInterrupt:
+        _record(catalog, run_id, writer.report, finished=False)  # what `status` tells of the interrupted run
+        raise
     finally:
         with contextlib.suppress(OSError):  # a failed disk must not hide the error that stopped the run
             writer.index.cancel()  # after an interruption: what was not committed is indexed next run
     report = writer.report
     report.forgotten = forgotten
-    catalog.finish_run(run_id, len(report.ingested), len(report.already_present), len(report.failed), report.pages,
-                       len(report.skipped), report.documents_without_text)
+    _record(catalog, run_id, report)
     return report
+
+
+def _record(catalog: Catalog, run_id: int, report: IngestReport, finished: bool = True) -> None:
+    catalog.finish_run(run_id, len(report.ingested), len(report.already_present), len(report.failed), report.pages,
+                       len(report.skipped), report.documents_without_text, finished)
 
 
 def _pool(options: IngestOptions, workers: int) -> Pool:

@@ -81,6 +81,33 @@ def test_sigkill_in_the_middle_then_the_same_command_finishes_the_job(tmp_path, 
     _every_document_found_once(run_cli, archive, count)
 
 
+def test_ctrl_c_says_what_the_run_did_and_status_keeps_it(tmp_path, run_cli):
+    count = 12
+    folder = _folder_of_documents(tmp_path / "in", count)
+    archive = tmp_path / "a"
+    command = [sys.executable, "-m", "archive", "ingest", str(folder), "--archive", str(archive), "--workers", "1",
+               "--silent"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    victim = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(600):
+            if _catalogued(archive) >= 3 or victim.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert victim.poll() is None, "the ingest finished before it could be interrupted"
+        os.killpg(victim.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole group
+        _, stderr = victim.communicate(timeout=60)
+    finally:
+        if victim.poll() is None:
+            os.killpg(victim.pid, signal.SIGKILL)
+    assert victim.returncode == 130
+    last = json.loads(run_cli("status", "--json", "--archive", archive).stdout)["last_ingest"]
+    assert last["finished_at"] is None and last["ingested"] >= 3
+    assert stderr.strip().endswith(f"interrupted after {last['ingested']} files ingested, 0 already present, 0 failed; "
+                                   f"run the same command again to finish the job"), stderr
+
+
 def test_documents_indexed_but_not_flagged_are_not_indexed_twice(tmp_path, run_cli):
     """The narrowest window: the index commit made it to disk, the `indexed` flag did not."""
     folder = _folder_of_documents(tmp_path / "in", 3, pages=2)
