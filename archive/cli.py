@@ -80,6 +80,16 @@ def reports_errors(command):
     return wrapper
 
 
+# Control characters a file name or a title may hold (a newline in a name makes a fake line of output), written as
+# escapes wherever a line names them.
+_CONTROLS = {code: ascii(chr(code))[1:-1] for code in (*range(32), 127)}
+
+
+def one_line(text: str) -> str:
+    """A name or a message as one line of output: its control characters written as escapes (\\n, \\x1b)."""
+    return text.translate(_CONTROLS)
+
+
 def emit_json(payload: dict) -> None:
     click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
 
@@ -176,7 +186,7 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
         sys.exit(130)
     progress.finish()
     for path, reason in report.failed[:FAILURES_SHOWN]:
-        click.echo(f"muragat: failed: {reason}", err=True)
+        click.echo(f"muragat: failed: {one_line(reason)}", err=True)
     if len(report.failed) > FAILURES_SHOWN:
         click.echo(f"muragat: … and {len(report.failed) - FAILURES_SHOWN} more: see `muragat failures`", err=True)
     if report.forgotten:
@@ -185,12 +195,12 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
                    + (" …" if len(report.forgotten) > FAILURES_SHOWN else ""), err=True)
     if report.kept_restricted:
         click.echo(f"muragat: kept restricted: {_counted(len(report.kept_restricted), 'document')} moved out of a "
-                   f"restricted collection ({', '.join(report.kept_restricted[:FAILURES_SHOWN])}"
+                   f"restricted collection ({one_line(', '.join(report.kept_restricted[:FAILURES_SHOWN]))}"
                    f"{' …' if len(report.kept_restricted) > FAILURES_SHOWN else ''}); a manifest row with "
                    f"access=public publishes one", err=True)
     if report.removed_before:
         click.echo(f"muragat: {_counted(len(report.removed_before), 'file')} of removed documents left out ("
-                   + ", ".join(document for _, document in report.removed_before[:FAILURES_SHOWN])
+                   + one_line(", ".join(document for _, document in report.removed_before[:FAILURES_SHOWN]))
                    + (" …" if len(report.removed_before) > FAILURES_SHOWN else "")
                    + "); `--readd-removed` adds them again", err=True)
     if report.skipped:
@@ -324,7 +334,7 @@ def search(query: str, limit: int, time_budget: float, as_json: bool, archive_di
         marked = "".join(f"[{text}]" if is_match else text for text, is_match in hit.snippet)
         notes = (["approximate match: recognised text (OCR)"] if hit.approximate else []) + (
             [f"the same text in {_counted(hit.copy_count, 'other document')}"] if hit.copy_count else [])
-        click.echo(f"\n{hit.title} — page {hit.page}, {hit.language}  ({hit.score:.2f})\n  {marked}"
+        click.echo(f"\n{one_line(hit.title)} — page {hit.page}, {hit.language}  ({hit.score:.2f})\n  {marked}"
                    + "".join(f"\n  ({note})" for note in notes))
 
 
@@ -361,7 +371,7 @@ def list_documents(collection: str, year_from: int | None, year_to: int | None, 
     for document in listing.documents:
         restricted = "  [restricted]" if archive.catalog.is_restricted(document) else ""
         click.echo(f"{document.id}  {document.year or '----'}  {document.page_count:>4} p.  "
-                   f"{document.collection or '-'}  {document.title}{restricted}")
+                   f"{one_line(document.collection) or '-'}  {one_line(document.title)}{restricted}")
 
 
 @main.command()
@@ -469,7 +479,7 @@ def failures(as_json: bool, archive_dir: str | None) -> None:
         emit_json({"failures": [failure.__dict__ for failure in listed]})
         return
     for failure in listed:
-        click.echo(f"{failure.path}\t{failure.reason}")
+        click.echo(f"{one_line(failure.path)}\t{one_line(failure.reason)}")
     click.echo(f"{len(listed)} failed files" + ("; try them again with `muragat ingest --retry-failed`" if listed else ""))
 
 
@@ -536,7 +546,7 @@ def remove(document_id: str, wait: bool, archive_dir: str | None) -> None:
     archive = Archive.existing(resolve_root(archive_dir))
     with writing(archive.root, "remove", wait):
         document = archive.remove(document_id)
-    click.echo(f"removed {document.id} ({document.title}); later ingests leave its file out unless --readd-removed")
+    click.echo(f"removed {document.id} ({one_line(document.title)}); later ingests leave its file out unless --readd-removed")
 
 
 @main.command()

@@ -211,7 +211,7 @@ def from_info(info: dict[str, str]) -> Metadata:
 
 def from_file_name(path: str | os.PathLike) -> Metadata:
     """The last resort: the file name without its extension is the title."""
-    return Metadata(title=Path(path).stem.replace("_", " ").strip())
+    return Metadata(title=" ".join(Path(path).stem.replace("_", " ").split()))  # a newline in a name: a space
 
 
 def resolve(given: Metadata, collection: str, info: dict[str, str], path: str | os.PathLike) -> Metadata:

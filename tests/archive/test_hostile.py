@@ -156,6 +156,21 @@ def test_a_failed_file_deleted_since_is_taken_off_the_ledger_by_a_retry(tmp_path
     assert json.loads(run_cli("status", "--json", "--archive", archive).stdout)["documents"] == 1
 
 
+def test_a_file_name_holding_a_line_break_cannot_forge_a_line_of_output(tmp_path, run_cli):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "evil\nmuragat: failed: fake.pdf").write_bytes(b"%PDF-1.4\n cut short")
+    write_pdf(folder / "Жылдық\nесеп.pdf", GOOD_LINES)
+    archive = tmp_path / "a"
+    result = run_cli("ingest", folder, "--archive", archive, "--silent")
+    assert result.exit_code == 1
+    assert [line for line in result.stderr.splitlines() if line.startswith("muragat: failed:")] == [
+        line for line in result.stderr.splitlines() if "evil\\nmuragat: failed: fake.pdf" in line]
+    failures = run_cli("failures", "--archive", archive).stdout.splitlines()
+    assert len(failures) == 2 and "evil\\nmuragat" in failures[0]  # the ledger's line, then how to retry
+    assert "Жылдық есеп" in run_cli("list", "--archive", archive).stdout  # a title taken from the name: one line
+
+
 def test_failed_files_are_skipped_on_the_next_run_until_retried(tmp_path, run_cli):
     folder = tmp_path / "batch"
     folder.mkdir()
