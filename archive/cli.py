@@ -546,7 +546,8 @@ def remove(document_id: str, wait: bool, archive_dir: str | None) -> None:
     archive = Archive.existing(resolve_root(archive_dir))
     with writing(archive.root, "remove", wait):
         document = archive.remove(document_id)
-    click.echo(f"removed {document.id} ({one_line(document.title)}); later ingests leave its file out unless --readd-removed")
+    click.echo(f"removed {document.id} ({one_line(document.title)}); later ingests leave its file out unless "
+               f"--readd-removed")
 
 
 @main.command()

@@ -168,7 +168,7 @@ def test_a_file_name_holding_a_line_break_cannot_forge_a_line_of_output(tmp_path
         line for line in result.stderr.splitlines() if "evil\\nmuragat: failed: fake.pdf" in line]
     failures = run_cli("failures", "--archive", archive).stdout.splitlines()
     assert len(failures) == 2 and "evil\\nmuragat" in failures[0]  # the ledger's line, then how to retry
-    assert "Жылдық есеп" in run_cli("list", "--archive", archive).stdout  # a title taken from the name: one line
+    assert "Жылдық есеп" in run_cli("list", "--archive", archive).stdout  # a title from the name: one line
 
 
 def test_failed_files_are_skipped_on_the_next_run_until_retried(tmp_path, run_cli):
