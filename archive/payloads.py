@@ -104,9 +104,10 @@ def document_payload(document: Document, file_names: list[str], restricted: bool
 
 
 def page_payload(document: Document, page: PageRecord, query: str, marked: Fragments,
-                 hit_pages: dict[int, int], exact: Fragments | None = None) -> dict:
+                 hit_pages: dict[int, int], exact: Fragments | None = None, shown: int | None = None) -> dict:
     """A page's text, the query's words marked in it (on a recognised page, near forms too: `exact` is the
-    page marked for the words as typed alone), and the document's other pages with hits."""
+    page marked for the words as typed alone), and the document's other pages with hits. `shown`: how much of the
+    text is marked, when not all of it (`cut_at` then says where)."""
     marks = _marks(marked)
     return {
         "document_id": document.id,
@@ -118,6 +119,7 @@ def page_payload(document: Document, page: PageRecord, query: str, marked: Fragm
         "text": page.text_with_lines,  # its lines as extracted
         "query": query,
         "highlighted": to_html(marked),
+        "cut_at": shown if shown is not None and shown < len(page.text_with_lines) else None,
         "marks": marks,
         "approximate_marks": 0 if exact is None else max(0, marks - _marks(exact)),
         "hit_pages": [{"page": number, "passages": count} for number, count in hit_pages.items()],

@@ -22,6 +22,8 @@ LEADING_WILDCARD = re.compile(r"(?<![\w*])\*+\w")
 # The arguments that narrow to a passage language. On the pages `lang=` chooses the interface
 # language (kk, ru, en, kept in a cookie), so there it is `language=`; the API takes `lang=` too.
 PAGE_LANGUAGE_ARGUMENTS = ("language",)
+# Characters of a page a page view marks and shows (the rest is in the original, and in the API's `text`).
+MAX_PAGE_CHARS = 200_000
 # Facets the search page lets a reader switch between values of, the chosen one's filter aside: facet -> (its filter,
 # the FILTER_PATTERN groups of the same filter typed in the query, which the facet's links replace).
 SWITCHABLE = {"language": ("language", ("language",)), "collection": ("collection", ("quoted", "name"))}
@@ -124,13 +126,14 @@ def page_context(document_id: str, number: int) -> dict:
     page = archive.page(document_id, number)
     archive.record_view(document, "page", number)
     query = query_text()
+    shown = shown_text(page.text_with_lines)
     try:
         hit_pages = archive.matching_pages(document_id, query)
-        marked = archive.highlight(page.text_with_lines, query, recognised=page.recognised)
+        marked = archive.highlight(shown, query, recognised=page.recognised)
         # Near forms are marked on a recognised page too: the exact words' marks tell them apart.
-        exact = archive.highlight(page.text_with_lines, query) if page.recognised else None
+        exact = archive.highlight(shown, query) if page.recognised else None
     except MuragatError:  # a query the search refuses (year:abc typed into the address): the page, unmarked
-        hit_pages, marked, exact = {}, archive.highlight(page.text_with_lines, ""), None
+        hit_pages, marked, exact = {}, archive.highlight(shown, ""), None
     passages = [(passage.id, passage.start, passage.end) for passage in archive.passages_on(document_id, number)]
     return {
         "query": query,
@@ -140,10 +143,19 @@ def page_context(document_id: str, number: int) -> dict:
         "anchored": anchored(marked, passages),
         "about": document_payload(document, archive.file_names(document_id),
                                   archive.catalog.is_restricted(document)),
-        "view": page_payload(document, page, query, marked, hit_pages, exact=exact),
+        "view": page_payload(document, page, query, marked, hit_pages, exact=exact, shown=len(shown)),
         "permalink": absolute_url("pages.document_page", document_id=document_id, number=number),
         "original": original_url(document_id, document.kind, number, external=True),
     }
+
+
+def shown_text(text: str) -> str:
+    """As much of a page as a page view marks and shows: a page of megabytes (a whole book on one page) took seconds
+    to mark and stalled the server's other requests; MAX_PAGE_CHARS, cut at a space."""
+    if len(text) <= MAX_PAGE_CHARS:
+        return text
+    cut = text.rfind(" ", 0, MAX_PAGE_CHARS)
+    return text[:cut if cut > MAX_PAGE_CHARS // 2 else MAX_PAGE_CHARS]
 
 
 def absolute_url(endpoint: str, **values) -> str:

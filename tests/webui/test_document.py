@@ -18,6 +18,23 @@ def test_document_page_marks_the_query_and_navigates(client):
     assert client.get(f"/documents/{hit['document_id']}/pages/99").status_code == 404
 
 
+def test_a_page_too_long_to_mark_whole_is_shown_in_part_and_says_so(client, monkeypatch):
+    """A page of megabytes (a book on one page) took seconds to mark and stalled the server: a page view marks and
+    shows its first MAX_PAGE_CHARS, says so, and the API's `text` stays whole."""
+    from webui import contexts
+
+    monkeypatch.setattr(contexts, "MAX_PAGE_CHARS", 300)
+    hit = client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["results"][0]
+    address = f"/documents/{hit['document_id']}/pages/{hit['page']}"
+    html = client.get(address, query_string={"q": "Страсбург"}).get_data(as_text=True)
+    assert re.search(r'class="notice page-cut">Бет өте ұзын: оның алғашқы \d+ таңбасы', html)
+    view = client.get(f"/api{address}", query_string={"q": "Страсбург"}).get_json()
+    assert 150 < view["cut_at"] <= 300 < len(view["text"])
+    assert len(unescape(re.sub(r"<[^>]+>", "", view["highlighted"]))) == view["cut_at"]
+    monkeypatch.setattr(contexts, "MAX_PAGE_CHARS", 10 ** 6)
+    assert client.get(f"/api{address}").get_json()["cut_at"] is None
+
+
 def test_a_page_opened_with_a_query_the_search_refuses_is_shown_unmarked(client):
     """`year:abc` typed into a page's address: the page still opens (the search page is where it is refused)."""
     hit = client.get("/api/search", query_string={"q": "Страсбург"}).get_json()["results"][0]
