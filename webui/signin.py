@@ -128,8 +128,8 @@ def request_viewer() -> Viewer:
 
 def check_csrf() -> None:
     """Refuse a form that changes state unless it carries this session's CSRF token."""
-    if request.method in SAFE_METHODS:
-        return
+    if request.method in SAFE_METHODS or request.routing_exception is not None:
+        return  # nothing changes state; or no route takes it (an unknown address: 404, a method it lacks: 405)
     expected, given = session.get("csrf", ""), request.form.get("csrf_token", "")
     if not expected or not hmac.compare_digest(expected, given):
         raise MuragatError("the form has expired or did not come from this site; reload the page and try again",

@@ -96,6 +96,14 @@ def test_a_form_without_its_csrf_token_is_refused(app):
     assert client.get(PAGE).status_code == 200
 
 
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+def test_a_method_an_address_does_not_take_is_a_405_not_a_form_refusal(app, method):
+    client = app.test_client()
+    for address in ("/", "/api/search", "/export.csv"):
+        assert getattr(client, method)(address).status_code == 405, address
+    assert getattr(client, method)("/no/such/address").status_code == 404
+
+
 def test_a_wrong_password_or_unknown_name_is_refused_alike(app):
     client = app.test_client()
     wrong, unknown = sign_in(client, "aigerim", "wrong password"), sign_in(client, "nobody", "wrong password")
