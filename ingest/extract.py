@@ -445,10 +445,21 @@ def _merge_fragments(fragments: list[Line], column: int) -> list[Line]:
     return lines
 
 
+def _begins_as_pdf(path: Path) -> bool:
+    """Whether a file begins as a PDF does (%PDF within its first kilobyte, as readers allow); unknown: yes."""
+    try:
+        with open(path, "rb") as file:
+            return b"%PDF" in file.read(1024)
+    except OSError:
+        return True
+
+
 def _reason(path: Path, error: Exception) -> str:
     name = Path(path).name
     if isinstance(error, (PDFEncryptionError, PDFPasswordIncorrect)):
         return f"{name}: the PDF is encrypted; save an unprotected copy and ingest that"
     if isinstance(error, (PDFSyntaxError, PSException)):
+        if not _begins_as_pdf(path):  # a web page or a picture saved under a .pdf name
+            return f"{name}: not a PDF at all (it does not begin with %PDF); check what the file is, and ingest the PDF"
         return f"{name}: not a readable PDF ({error or type(error).__name__}); check that the file is complete"
     return f"{name}: cannot read the PDF ({type(error).__name__}: {error}); check that it opens in a PDF viewer"

@@ -44,7 +44,7 @@ def test_every_kind_of_bad_file_is_recorded_and_the_good_one_goes_in(tmp_path, r
     assert set(reasons) == {"zero.pdf", "photo.pdf", "truncated.pdf", "locked.pdf", "nested.pdf", "bomb.pdf",
                             "latin1.txt"}
     assert "empty (0 bytes)" in reasons["zero.pdf"]
-    assert "not a readable PDF" in reasons["photo.pdf"]
+    assert "not a PDF at all (it does not begin with %PDF); check what the file is" in reasons["photo.pdf"]
     assert "check that the file is complete" in reasons["truncated.pdf"]
     assert "encrypted" in reasons["locked.pdf"]
     assert "nested too deeply" in reasons["nested.pdf"]

@@ -56,7 +56,8 @@ def test_a_table_of_figures_is_text_and_its_numbers_are_found(tmp_path):
 
 @pytest.mark.parametrize("content, expected", [
     (b"", "empty"),
-    (b"just some text, not a PDF at all", "not a readable PDF"),
+    (b"just some text, not a PDF at all", "not a PDF at all \\(it does not begin with %PDF\\)"),
+    (b"<!DOCTYPE html><html><body>a saved web page</body></html>", "not a PDF at all"),
     (b"%PDF-1.7\n1 0 obj << /Type /Catalog", "not a readable PDF"),
 ])
 def test_unreadable_files_raise_a_clear_error(tmp_path, content, expected):
