@@ -427,6 +427,9 @@ class _Writer:
         except OSError as error:
             if error.errno in DISK_ERRORS:  # every file after this one would fail the same way
                 raise
+            if not path.is_file():  # the file went away while it was read (its folder moved or deleted): tried
+                self._failed(candidate.path, None, unreadable_reason(path.name, error))  # again by the next run
+                return
             self._failed(candidate.path, candidate.sha256, f"{path.name}: cannot copy it into the archive "
                                                            f"({error.strerror}); check the disk, then --retry-failed")
             return

@@ -171,6 +171,39 @@ def test_a_file_name_holding_a_line_break_cannot_forge_a_line_of_output(tmp_path
     assert "Жылдық есеп" in run_cli("list", "--archive", archive).stdout  # a title from the name: one line
 
 
+def test_a_file_that_vanishes_while_it_is_copied_is_unreadable_and_tried_again_by_the_next_run(tmp_path, run_cli,
+                                                                                              monkeypatch):
+    import errno
+
+    from archive import ingestion
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    document = write_pdf(folder / "report.pdf", GOOD_LINES)
+    kept = document.read_bytes()
+
+    def vanished(originals, path, sha256):
+        path.unlink()  # the folder deleted or moved in the middle of the run
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
+
+    monkeypatch.setattr(ingestion, "store", vanished)
+    archive = tmp_path / "a"
+    result = run_cli("ingest", folder, "--archive", archive, "--silent")
+    assert result.exit_code == 1 and "report.pdf: cannot read the file (No such file or directory)" in result.stderr
+    assert "check the disk" not in result.stderr  # the archive's disk is not to blame
+    monkeypatch.undo()
+    document.write_bytes(kept)  # the folder is back
+    again = run_cli("ingest", folder, "--archive", archive, "--silent")
+    assert again.exit_code == 0 and "ingested 1," in again.stdout  # not skipped as a file that failed before
+
+
+def test_a_path_that_is_not_there_is_one_line_and_makes_no_archive(tmp_path, run_cli):
+    result = run_cli("ingest", tmp_path / "nonexistent.pdf", "--archive", tmp_path / "new")
+    missing = tmp_path / "nonexistent.pdf"
+    assert result.exit_code == 1 and result.stderr == f"muragat: {missing}: no such file or folder\n"
+    assert not (tmp_path / "new").exists()
+
+
 def test_failed_files_are_skipped_on_the_next_run_until_retried(tmp_path, run_cli):
     folder = tmp_path / "batch"
     folder.mkdir()
