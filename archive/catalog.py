@@ -715,6 +715,12 @@ class Catalog:
                                " GROUP BY collection ORDER BY collection", _hidden_values(hidden))
         return {row[0]: row[1] for row in rows}
 
+    def restricted_alone(self, collection: str) -> tuple[int, int]:
+        """(documents of the collection restricted by their own access, its documents)."""
+        row = self.db.execute("SELECT count(*) FILTER (WHERE access = 'restricted'), count(*) FROM documents"
+                              " WHERE collection = ?", (collection,)).fetchone()
+        return row[0], row[1]
+
     def iter_passages(self) -> Iterator[tuple[PassageRecord, Document]]:
         """Every passage with its document, for rebuilding the index."""
         documents = {document.id: document for document in self.documents()}

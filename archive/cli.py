@@ -568,7 +568,11 @@ def collection(name: str, access: str | None, archive_dir: str | None) -> None:
 
     archive = Archive.existing(resolve_root(archive_dir), read_only=access is None)
     if access is None:
-        click.echo(f"{name}: {rules.collection_access(archive.catalog, name)}")
+        said = rules.collection_access(archive.catalog, name)
+        restricted, documents = archive.catalog.restricted_alone(name)
+        if said == "public" and restricted:  # a public collection may hold documents restricted by their rows
+            said += f" ({restricted} of its {_counted(documents, 'document')} restricted by their own access)"
+        click.echo(f"{name}: {said}")
         return
     access = access.strip().lower()
     if rules.set_collection_access(archive.catalog, name, access):
