@@ -140,11 +140,17 @@ def test_a_manifest_given_as_a_document_is_refused_with_the_option_to_use(tmp_pa
     assert "not a readable PDF" not in result.output  # refused before it is tried, and kept out of the ledger
 
 
-def test_a_failed_file_deleted_since_is_taken_off_the_ledger_by_a_retry(tmp_path, run_cli):
+def broken_batch(tmp_path, broken: str, good: str = "good.pdf"):
+    """A folder of a PDF cut short (named `broken`) and a good one."""
     folder = tmp_path / "batch"
     folder.mkdir()
-    (folder / "cut.pdf").write_bytes(b"%PDF-1.4\n cut short")
-    write_pdf(folder / "good.pdf", GOOD_LINES)
+    (folder / broken).write_bytes(b"%PDF-1.4\n cut short")
+    write_pdf(folder / good, GOOD_LINES)
+    return folder
+
+
+def test_a_failed_file_deleted_since_is_taken_off_the_ledger_by_a_retry(tmp_path, run_cli):
+    folder = broken_batch(tmp_path, "cut.pdf")
     archive = tmp_path / "a"
     assert run_cli("ingest", folder, "--archive", archive, "--silent").exit_code == 1
     (folder / "cut.pdf").unlink()
@@ -157,10 +163,7 @@ def test_a_failed_file_deleted_since_is_taken_off_the_ledger_by_a_retry(tmp_path
 
 
 def test_a_file_name_holding_a_line_break_cannot_forge_a_line_of_output(tmp_path, run_cli):
-    folder = tmp_path / "batch"
-    folder.mkdir()
-    (folder / "evil\nmuragat: failed: fake.pdf").write_bytes(b"%PDF-1.4\n cut short")
-    write_pdf(folder / "Жылдық\nесеп.pdf", GOOD_LINES)
+    folder = broken_batch(tmp_path, "evil\nmuragat: failed: fake.pdf", "Жылдық\nесеп.pdf")
     archive = tmp_path / "a"
     result = run_cli("ingest", folder, "--archive", archive, "--silent")
     assert result.exit_code == 1
@@ -205,11 +208,8 @@ def test_a_path_that_is_not_there_is_one_line_and_makes_no_archive(tmp_path, run
 
 
 def test_failed_files_are_skipped_on_the_next_run_until_retried(tmp_path, run_cli):
-    folder = tmp_path / "batch"
-    folder.mkdir()
+    folder = broken_batch(tmp_path, "report.pdf")
     broken = folder / "report.pdf"
-    broken.write_bytes(b"%PDF-1.4\n cut short")
-    write_pdf(folder / "good.pdf", GOOD_LINES)
     archive = tmp_path / "a"
     assert run_cli("ingest", folder, "--archive", archive, "--silent").exit_code == 1
 

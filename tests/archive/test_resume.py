@@ -16,6 +16,7 @@ from tests.pdfs import write_pdf
 from webui import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 WORDS = ["Абай", "Шоқан", "Ыбырай", "Мұхтар", "Сәкен", "Ілияс", "Бейімбет", "Жамбыл", "Мағжан", "Ахмет",
          "Міржақып", "Әлихан", "Тұрар", "Қаныш", "Сұлтанмахмұт", "Шәкәрім"]
 
@@ -50,58 +51,47 @@ def _every_document_found_once(run_cli, archive: Path, count: int) -> None:
         assert len({hit["passage_id"] for hit in found["results"]}) == len(found["results"]), name
 
 
-def test_sigkill_in_the_middle_then_the_same_command_finishes_the_job(tmp_path, run_cli):
-    count = 12
-    folder = _folder_of_documents(tmp_path / "in", count)
-    archive = tmp_path / "a"
-    command = [sys.executable, "-m", "archive", "ingest", str(folder), "--archive", str(archive), "--workers", "2",
-               "--silent"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    victim = subprocess.Popen(command, env=env, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(600):
-            if _catalogued(archive) >= 3 or victim.poll() is not None:
-                break
-            time.sleep(0.05)
-        assert victim.poll() is None, "the ingest finished before it could be killed"
-        os.killpg(victim.pid, signal.SIGKILL)  # the command, its fork server and its workers
-        victim.wait(timeout=30)
-    finally:
-        if victim.poll() is None:
-            os.killpg(victim.pid, signal.SIGKILL)
-    assert 0 < _catalogued(archive) < count
-
-    interrupted = json.loads(run_cli("status", "--json", "--archive", archive).stdout)
-    assert interrupted["last_ingest"]["finished_at"] is None
-
-    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-    assert again.returncode == 0, again.stderr
-    assert "failed 0" in again.stdout
-    _every_document_found_once(run_cli, archive, count)
-
-
-def test_ctrl_c_says_what_the_run_did_and_status_keeps_it(tmp_path, run_cli):
-    count = 12
-    folder = _folder_of_documents(tmp_path / "in", count)
-    archive = tmp_path / "a"
-    command = [sys.executable, "-m", "archive", "ingest", str(folder), "--archive", str(archive), "--workers", "1",
-               "--silent"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    victim = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+def _interrupted_ingest(folder: Path, archive: Path, workers: int, sent: signal.Signals) -> tuple[list[str], int, str]:
+    """`muragat ingest` started in a process group of its own and sent `sent` once three documents are catalogued:
+    (the command, its exit code, what it wrote on stderr)."""
+    command = [sys.executable, "-m", "archive", "ingest", str(folder), "--archive", str(archive), "--workers",
+               str(workers), "--silent"]
+    victim = subprocess.Popen(command, env=ENV, start_new_session=True, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True)
     try:
         for _ in range(600):
             if _catalogued(archive) >= 3 or victim.poll() is not None:
                 break
             time.sleep(0.05)
-        assert victim.poll() is None, "the ingest finished before it could be interrupted"
-        os.killpg(victim.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole group
+        assert victim.poll() is None, "the ingest finished before it could be stopped"
+        os.killpg(victim.pid, sent)  # the command, its fork server and its workers, as a terminal signals them
         _, stderr = victim.communicate(timeout=60)
     finally:
         if victim.poll() is None:
             os.killpg(victim.pid, signal.SIGKILL)
-    assert victim.returncode == 130
+    return command, victim.returncode, stderr
+
+
+def test_sigkill_in_the_middle_then_the_same_command_finishes_the_job(tmp_path, run_cli):
+    count = 12
+    folder = _folder_of_documents(tmp_path / "in", count)
+    archive = tmp_path / "a"
+    command, _, _ = _interrupted_ingest(folder, archive, 2, signal.SIGKILL)
+    assert 0 < _catalogued(archive) < count
+
+    interrupted = json.loads(run_cli("status", "--json", "--archive", archive).stdout)
+    assert interrupted["last_ingest"]["finished_at"] is None
+
+    again = subprocess.run(command, env=ENV, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert "failed 0" in again.stdout
+    _every_document_found_once(run_cli, archive, count)
+
+
+def test_ctrl_c_says_what_the_run_did_and_status_keeps_it(tmp_path, run_cli):
+    archive = tmp_path / "a"
+    _, code, stderr = _interrupted_ingest(_folder_of_documents(tmp_path / "in", 12), archive, 1, signal.SIGINT)
+    assert code == 130
     last = json.loads(run_cli("status", "--json", "--archive", archive).stdout)["last_ingest"]
     assert last["finished_at"] is None and last["ingested"] >= 3
     assert stderr.strip().endswith(f"interrupted after {last['ingested']} files ingested, 0 already present, 0 failed; "
@@ -129,7 +119,7 @@ def test_search_keeps_answering_while_an_ingest_writes(tmp_path, sample_pdf):
     folder = _folder_of_documents(tmp_path / "in", 8)
     writer = subprocess.Popen(
         [sys.executable, "-m", "archive", "ingest", str(folder), "--archive", str(archive), "--silent"],
-        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     answers = []
     try:
