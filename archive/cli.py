@@ -203,11 +203,14 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
                    f"access=public publishes one", err=True)
     if report.removed_before:
         click.echo(f"muragat: {_counted(len(report.removed_before), 'file')} of removed documents left out ("
-                   + one_line(", ".join(document for _, document in report.removed_before[:FAILURES_SHOWN]))
+                   + one_line(", ".join(f"{Path(path).name}: {document}"
+                                        for path, document in report.removed_before[:FAILURES_SHOWN]))
                    + (" …" if len(report.removed_before) > FAILURES_SHOWN else "")
                    + "); `--readd-removed` adds them again", err=True)
+    if report.finished_for_earlier_run:
+        click.echo(f"indexed {_counted(report.finished_for_earlier_run, 'document')} a stopped run had catalogued")
     if report.skipped:
-        click.echo(f"muragat: {len(report.skipped)} files failed before and were skipped; "
+        click.echo(f"muragat: skipped {_counted(len(report.skipped), 'file')} that failed before; "
                    f"`muragat failures` says why, `--retry-failed` tries them again", err=True)
     click.echo(
         f"ingested {len(report.ingested)}, already present {len(report.already_present)}, "
@@ -226,7 +229,8 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
         click.echo(f"updated the details of {_counted(len(report.updated), 'document')} already in the archive "
                    f"({', '.join(sorted({detail for _, details in report.updated for detail in details}))} "
                    f"from the manifest or --collection)")
-    elif report.already_present and not report.ingested and not report.failed and not report.skipped:
+    elif report.already_present and not (report.ingested or report.failed or report.skipped or report.removed_before
+                                         or report.finished_for_earlier_run):
         click.echo("nothing new: every file is already in the archive")
     elif paths and not (report.ingested or report.already_present or report.failed or report.skipped
                         or report.removed_before):

@@ -89,6 +89,8 @@ class IngestReport:
     pages_without_text: int = 0
     documents_without_text: int = 0
     passages: int = 0
+    # documents an earlier run catalogued but was stopped before indexing (kill -9, a power cut), indexed by this one
+    finished_for_earlier_run: int = 0
     pages_recognised: int = 0
     pages_needing_ocr: int = 0
     documents_refilled: int = 0  # documents whose pages waiting for OCR were recognised (--retry-failed)
@@ -191,8 +193,9 @@ def ingest(archive: Archive, paths: Iterable[str | os.PathLike], on_file: Callab
     run_id = catalog.start_run([str(path) for path in paths])
     writer = _Writer(archive, options, notify)
     try:
-        for document_id in catalog.unindexed_document_ids():  # left by an interrupted run
+        for document_id in catalog.unindexed_document_ids():  # left by a run stopped before its last commit
             writer.queue(document_id)
+            writer.report.finished_for_earlier_run += 1
         pool = _pool(options, min(options.workers, max(1, len(files))))
         for item in pool.map_unordered(_plan(archive, files, options)):
             writer.take(item)
@@ -201,6 +204,8 @@ def ingest(archive: Archive, paths: Iterable[str | os.PathLike], on_file: Callab
         archive.check_present()  # the plainer line when the archive went away under the run
         raise
     except KeyboardInterrupt:
+        with contextlib.suppress(Exception):  # what is catalogued becomes searchable (a second Ctrl-C: next run)
+            writer.flush()
         _record(catalog, run_id, writer.report, finished=False)  # what `status` tells of the interrupted run
         raise
     finally:

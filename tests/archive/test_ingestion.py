@@ -157,7 +157,8 @@ def test_remove_takes_a_document_out_everywhere(tmp_path, run_cli):
     copy = shutil.copy(pdf, tmp_path / "elsewhere.pdf")  # its content, wherever it lies
     again = run_cli("ingest", pdf, copy, "--archive", archive, "--silent")
     assert again.exit_code == 0 and "ingested 0, already present 0, failed 0" in again.stdout
-    assert f"2 files of removed documents left out ({document_id} (doc), {document_id} (doc))" in again.stderr
+    assert (f"2 files of removed documents left out (doc.pdf: {document_id} (doc), elsewhere.pdf: {document_id} "
+            f"(doc))") in again.stderr and "nothing new" not in again.stdout
     assert "--readd-removed" in again.stderr and _search(run_cli, archive, "Алаш")["total"] == 0
     back = run_cli("ingest", pdf, "--readd-removed", "--archive", archive, "--silent")
     assert "ingested 1," in back.stdout and _search(run_cli, archive, "Алаш")["total"] == 1

@@ -96,6 +96,8 @@ def test_ctrl_c_says_what_the_run_did_and_status_keeps_it(tmp_path, run_cli):
     assert last["finished_at"] is None and last["ingested"] >= 3
     assert stderr.strip().endswith(f"interrupted after {last['ingested']} files ingested, 0 already present, 0 failed; "
                                    f"run the same command again to finish the job"), stderr
+    status = json.loads(run_cli("status", "--json", "--archive", archive).stdout)
+    assert status["index_agrees"] and status["indexed_passages"] == status["passages"] > 0  # what is in, is found
 
 
 def test_documents_indexed_but_not_flagged_are_not_indexed_twice(tmp_path, run_cli):
@@ -108,7 +110,7 @@ def test_documents_indexed_but_not_flagged_are_not_indexed_twice(tmp_path, run_c
     assert json.loads(run_cli("status", "--json", "--archive", tmp_path / "a").stdout)["index_agrees"] is False
 
     report = ingest(Archive.existing(tmp_path / "a"), [folder])
-    assert len(report.already_present) == 3 and not report.ingested
+    assert len(report.already_present) == 3 and not report.ingested and report.finished_for_earlier_run == 3
     _every_document_found_once(run_cli, tmp_path / "a", 3)
 
 
