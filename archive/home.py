@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 import shutil
 import threading
 from collections.abc import Collection, Iterator
@@ -296,15 +297,36 @@ class Archive:
     def search(self, query: str, limit: int = 10, offset: int = 0, filters: Filters | None = None,
                sort: str = "relevance", per_document: int = 0) -> SearchResults:
         self._require_current_index()
+        typed, filters = query, self._collections_as_held(filters)
+        query = FILTER_PATTERN.sub(self._typed_collection_as_held, query) if "collection:" in query.lower() else query
         try:
             results = self.backend.search(query, limit=limit, offset=offset, filters=filters, sort=sort,
                                           per_document=per_document, hidden=self.hidden)
             narrowed = (filters is not None and filters != Filters()) or FILTER_PATTERN.search(query)
             if results.suggestion and narrowed and not self._finds(results.suggestion, filters):
                 results = dataclasses.replace(results, suggestion=None)
-            return results
+            return dataclasses.replace(results, query=typed) if query != typed else results
         except QueryError as error:
-            raise _refused(query, error) from error
+            raise _refused(typed, error) from error
+
+    def _collection_as_held(self, name: str) -> str:
+        """A collection's name as the archive writes it, where the one collection the viewer sees that differs from
+        `name` only in capitals is meant (жарлықтар: Жарлықтар); else `name` as typed."""
+        collections = self.collections()
+        if not name or name in collections:
+            return name
+        alike = [held for held in collections if held.casefold() == name.casefold()]
+        return alike[0] if len(alike) == 1 else name
+
+    def _collections_as_held(self, filters: Filters | None) -> Filters | None:
+        if filters is None or not filters.collection:
+            return filters
+        return dataclasses.replace(filters, collection=self._collection_as_held(filters.collection))
+
+    def _typed_collection_as_held(self, match: re.Match) -> str:
+        name = match.group("quoted") or match.group("name")
+        held = self._collection_as_held(name) if name else name
+        return match.group() if held == name else f'collection:"{held}"'
 
     def _finds(self, query: str, filters: Filters | None) -> bool:
         """Whether a corrected query finds something under the same filters (its words were corrected against the
@@ -367,7 +389,7 @@ class Archive:
     def filter_problems(self, filters: Filters) -> list[MuragatError]:
         """Why filters let nothing through: years the wrong way round, a collection or document the archive does
         not hold (the web page says so beside its empty results; the API and the command line refuse)."""
-        problems = []
+        problems, filters = [], self._collections_as_held(filters)
         if filters.year_from is not None and filters.year_to is not None and filters.year_from > filters.year_to:
             problems.append(MuragatError(f"year_from ({filters.year_from}) is after year_to ({filters.year_to})",
                                          "year_range", year_from=filters.year_from, year_to=filters.year_to))
@@ -391,7 +413,7 @@ class Archive:
         if sort not in LISTING_SORTS:
             raise MuragatError(f"sort must be one of: {', '.join(LISTING_SORTS)}", "bad_sort",
                                sorts=", ".join(LISTING_SORTS))
-        filters = filters or Filters()
+        filters = self._collections_as_held(filters or Filters())
         ids = None
         if filters.language:  # the documents with passages in that language, as the index decided them
             self._require_current_index()

@@ -107,6 +107,13 @@ def test_collection_facet_counts_and_narrows(library):
     assert len(everywhere) > 1
 
 
+def test_a_collection_named_in_other_capitals_is_that_collection(library):
+    chosen = library.get("/api/search", query_string={"q": "құқық", "collection": "газеттер"}).get_json()
+    typed = library.get("/api/search", query_string={"q": "құқық collection:ГАЗЕТТЕР"}).get_json()
+    assert chosen["total"] == typed["total"] == 3 and typed["query"] == "құқық collection:ГАЗЕТТЕР"
+    assert {hit["collection"] for hit in chosen["results"]} == {"Газеттер"}
+
+
 def test_a_collection_typed_in_the_query_is_replaced_by_the_facets_choice(library):
     html = library.get("/", query_string={"q": "құқық collection:Газеттер"}).get_data(as_text=True)
     facet = re.search(r'id="facet-collection">(.*?)</section>', html, re.S).group(1)
