@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, send_file, url_for
 
@@ -135,11 +136,15 @@ def original(document_id: str):
         raise NotFound(f"the original of {document_id} is missing from the store", "missing_original")
     archive.record_view(document, "original")
     kind = document.kind
-    return send_file(path, mimetype=ORIGINAL_TYPES.get(kind, "application/octet-stream"), as_attachment=False,
-                     download_name=_download_name(archive.file_names(document_id), f"{document_id}.{kind}"))
+    response = send_file(path, mimetype=ORIGINAL_TYPES.get(kind, "application/octet-stream"), as_attachment=False)
+    response.headers["Content-Disposition"] = _disposition(archive.file_names(document_id), f"{document_id}.{kind}")
+    return response
 
 
-def _download_name(names: list[str], fallback: str) -> str:
-    """The name a saved original gets: the file's own name when it was ingested (Жылдық есеп 2017.pdf), control
-    characters replaced; else the document's id."""
-    return re.sub(r"[\x00-\x1f\x7f]", "_", names[0]) if names else fallback
+def _disposition(names: list[str], fallback: str) -> str:
+    """Inline, saved under the file's own name when it was ingested (Жылдық есеп 2017.pdf, RFC 6266 `filename*`),
+    control characters replaced; the plain `filename` (for tools that read only it) the document's id unless the
+    name is plain ASCII (werkzeug's own fallback of a Kazakh name was `_No1045.pdf`, or ` .pdf`)."""
+    name = re.sub(r"[\x00-\x1f\x7f]", "_", names[0]) if names else fallback
+    plain = name if name.isascii() and '"' not in name and "\\" not in name else fallback
+    return f'inline; filename="{plain}"; filename*=UTF-8\'\'{quote(name, safe="")}'

@@ -173,7 +173,8 @@ def test_a_copy_of_a_restricted_document_ingested_into_a_public_collection_stays
     assert catalog.document(DOCUMENT).collection == "Газеттер"  # the move is made, the restriction kept
     # a name typed in other capitals is the collection (chosen, or typed in the query): found, not refused
     assert run_cli("list", "--collection", "газеттер", "--archive", archive).stdout.startswith("1 document")
-    typed = json.loads(run_cli("search", "Страсбург collection:газеттер", "--json", "--archive", archive).stdout)
+    typed = json.loads(run_cli("search", "Страсбург collection:газеттер", "--json", "--archive", archive)
+                       .stdout)
     assert typed["total"] > 0 and typed["query"] == "Страсбург collection:газеттер"  # echoed as typed
     assert hidden_documents(catalog, ANONYMOUS) == {DOCUMENT}
     # only a manifest row saying so publishes it

@@ -103,9 +103,18 @@ def test_original_pdf_is_served_inline(client, sample_pdf):
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("inline")
-    assert f"filename={sample_pdf.name}" in response.headers["Content-Disposition"]  # saved under its own name
+    assert f'filename="{sample_pdf.name}"' in response.headers["Content-Disposition"]  # saved under its own name
     assert response.data == sample_pdf.read_bytes()
     assert "Content-Security-Policy" in response.headers
+
+
+def test_an_original_named_in_kazakh_is_saved_under_its_name_and_the_id_for_tools_reading_ascii_only():
+    from webui.pages import _disposition
+
+    assert _disposition(["Жарлық №1045.pdf"], "ab12.pdf") == \
+        "inline; filename=\"ab12.pdf\"; filename*=UTF-8''%D0%96%D0%B0%D1%80%D0%BB%D1%8B%D2%9B%20%E2%84%961045.pdf"
+    assert _disposition(['say "hi"\n.pdf'], "ab12.pdf").startswith('inline; filename="ab12.pdf"; filename*=UTF-8')
+    assert _disposition([], "ab12.pdf") == "inline; filename=\"ab12.pdf\"; filename*=UTF-8''ab12.pdf"
 
 
 def test_original_never_comes_from_a_path_in_the_request(client):
@@ -118,7 +127,7 @@ def test_a_text_original_is_served_as_text(library, library_ids):
     response = library.get(f"/documents/{library_ids['undated_notes.txt']}/original")
     assert response.status_code == 200 and response.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert "құқық туралы ой" in response.get_data(as_text=True)
-    assert "filename=undated_notes.txt" in response.headers["Content-Disposition"]
+    assert 'filename="undated_notes.txt"' in response.headers["Content-Disposition"]
 
 
 def test_a_text_original_is_linked_as_a_text_file_without_a_page(library, library_ids):
