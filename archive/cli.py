@@ -90,6 +90,11 @@ def one_line(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
+def _bracketed(fragments: list[tuple[str, bool]]) -> str:
+    """Marked text for a terminal: the query's words in [brackets]."""
+    return "".join(f"[{text}]" if is_match else text for text, is_match in fragments)
+
+
 def emit_json(payload: dict) -> None:
     click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
 
@@ -338,11 +343,11 @@ def search(query: str, limit: int, time_budget: float, as_json: bool, archive_di
         click.echo(f"{prefix}* begins many words: only the {len(words)} commonest were searched ({', '.join(words)}); "
                    "type more letters to find others")
     for hit in results.hits:
-        marked = "".join(f"[{text}]" if is_match else text for text, is_match in hit.snippet)
         notes = (["approximate match: recognised text (OCR)"] if hit.approximate else []) + (
             [f"the same text in {_counted(hit.copy_count, 'other document')}"] if hit.copy_count else [])
-        click.echo(f"\n{one_line(hit.title)} — page {hit.page}, {hit.language}  ({hit.score:.2f})\n  {marked}"
-                   + "".join(f"\n  ({note})" for note in notes))
+        title = _bracketed(hit.title_marks) if hit.title_marks else hit.title
+        click.echo(f"\n{one_line(title)} — page {hit.page}, {hit.language}  ({hit.score:.2f})\n  "
+                   f"{_bracketed(hit.snippet)}" + "".join(f"\n  ({note})" for note in notes))
 
 
 @main.command(name="list")

@@ -102,6 +102,8 @@ def _marks(snippet: str) -> list[str]:
 def test_search_plain_output_and_empty_query(sample_archive_dir, run_cli):
     result = run_cli("search", "Страсбург", "--archive", sample_archive_dir)
     assert result.exit_code == 0 and "[Страсбург]" in result.stdout
+    titled = run_cli("search", "форум", "--archive", sample_archive_dir).stdout  # in the title too: marked there
+    assert "\nДемократия жөніндегі алғашқы әлемдік [форум] — page " in titled
     empty = run_cli("search", "   ", "--archive", sample_archive_dir)
     assert empty.exit_code == 1 and "empty" in empty.stderr
     misspelt = run_cli("search", "демокартия", "--archive", sample_archive_dir)
