@@ -8,7 +8,7 @@ import json
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from archive.errors import MuragatError
@@ -72,7 +72,12 @@ class Manifest:
     missing: tuple[str, ...] = ()
 
     def lookup(self, path: str, sha256: str) -> Metadata:
-        return self.by_sha256.get(sha256) or self.by_path.get(_composed(path)) or Metadata()
+        """The file's row (by sha256, else by path); where a row of each names it, a restriction in either holds."""
+        by_sha256, by_path = self.by_sha256.get(sha256), self.by_path.get(_composed(path))
+        found = by_sha256 or by_path or Metadata()
+        if by_sha256 and by_path and "restricted" in (by_sha256.access, by_path.access):
+            found = replace(found, access="restricted")
+        return found
 
 
 NO_MANIFEST = Manifest({}, {})
@@ -115,12 +120,14 @@ def load_manifest(path: str | os.PathLike) -> Manifest:
     by_path: dict[str, Metadata] = {}
     by_sha256: dict[str, Metadata] = {}
     missing: list[str] = []
+    first_named: dict[str, str] = {}  # a file's key (its path or sha256) -> the row that named it first
     for where, row in rows:
         unknown = set(row) - set(KEYS) - set(FIELDS)
         if unknown:
             raise MuragatError(f"{path}: {where}: unknown column {sorted(unknown)[0]!r}; "
                                f"the columns are {', '.join(KEYS + FIELDS)}")
-        bad = next((key for key, value in row.items() if not isinstance(value, (str, int)) and value is not None), None)
+        bad = next((key for key, value in row.items()
+                    if isinstance(value, bool) or not isinstance(value, (str, int)) and value is not None), None)
         if bad:  # a JSON object, list or fraction: no title, date or collection is one
             raise MuragatError(f"{path}: {where}: {bad} must be text (or a whole number), not {row[bad]!r:.40}")
         # a cell of several lines (Alt+Enter in a spreadsheet) is one line of words; a path is as written
@@ -132,6 +139,10 @@ def load_manifest(path: str | os.PathLike) -> Manifest:
         values["date"] = iso_date(values.get("date", ""))
         metadata = Metadata(**{name: values.get(name, "") for name in FIELDS})
         sha256 = values.get("sha256", "").lower()
+        key = sha256 or (_composed(str((path.parent / values["path"]).resolve())) if values.get("path") else "")
+        if key and key in first_named:  # which row would win? (the last did, dropping a restriction the first gave)
+            raise MuragatError(f"{path}: {where} names the same file as {first_named[key]}; give each file one row")
+        first_named[key] = where
         if sha256:
             if not _SHA256.match(sha256):
                 raise MuragatError(f"{path}: {where}: {sha256!r} is not a sha256 (64 hex digits)")
@@ -173,6 +184,9 @@ def _csv_rows(path: Path, text: str) -> list[tuple[str, dict]]:
     if not reader.fieldnames:
         raise MuragatError(f"{path}: the manifest is empty; its first line names the columns ({', '.join(KEYS + FIELDS)})")
     reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
+    twice = next((name for name in reader.fieldnames if reader.fieldnames.count(name) > 1), None)
+    if twice is not None:
+        raise MuragatError(f"{path}: line 1: the column {twice!r} is named twice; keep one")
     unknown = [name for name in reader.fieldnames if name not in KEYS + FIELDS]
     if unknown:
         raise MuragatError(f"{path}: line 1: unknown column {unknown[0]!r}; the columns are {', '.join(KEYS + FIELDS)}")
@@ -192,8 +206,14 @@ def _json_rows(path: Path, text: str) -> list[tuple[str, dict]]:
         raise MuragatError(f"{path}: not valid JSON (line {error.lineno}: {error.msg})") from error
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise MuragatError(f"{path}: a JSON manifest is a list of objects, one per document")
-    return [(f"item {number}", {key.strip().lower(): value for key, value in item.items()})
-            for number, item in enumerate(data, start=1)]
+    rows = []
+    for number, item in enumerate(data, start=1):
+        keys = [key.strip().lower() for key in item]
+        twice = next((key for key in keys if keys.count(key) > 1), None)
+        if twice is not None:
+            raise MuragatError(f"{path}: item {number}: {twice!r} is given twice (in other capitals); keep one")
+        rows.append((f"item {number}", dict(zip(keys, item.values()))))
+    return rows
 
 
 def from_info(info: dict[str, str]) -> Metadata:

@@ -42,3 +42,28 @@ def test_a_json_value_that_is_no_text_is_refused_naming_the_item(tmp_path):
         load_manifest(tmp_path / "manifest.json")
     (tmp_path / "manifest.json").write_text('[{"path": "a.pdf", "date": 1995}]', encoding="utf-8")
     assert load_manifest(tmp_path / "manifest.json").by_path[str(tmp_path / "a.pdf")].year == 1995
+
+
+@pytest.mark.parametrize("name, text, says", [
+    ("dup.csv", "path,title,access\nsecret.pdf,Жеке іс,restricted\n./secret.pdf,Жеке іс (түзетілген),\n",
+     "dup.csv: line 3 names the same file as line 2; give each file one row"),
+    ("cols.csv", "path,title,access,access\nsecret.pdf,x,restricted,\n", "line 1: the column 'access' is named twice"),
+    ("keys.json", '[{"path": "secret.pdf", "access": "restricted", "Access": "public"}]',
+     r"item 1: 'access' is given twice \(in other capitals\)"),
+    ("bool.json", '[{"path": "secret.pdf", "title": true}]', r"item 1: title must be text \(or a whole number\)"),
+])
+def test_a_manifest_that_says_two_things_of_one_file_is_refused_naming_where(tmp_path, name, text, says):
+    """The last row or key used to win, silently: a correction row without `access` published a restricted file."""
+    (tmp_path / "secret.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(MuragatError, match=says):
+        load_manifest(tmp_path / name)
+
+
+def test_a_restriction_in_a_path_row_holds_beside_a_sha256_row_for_the_same_file(tmp_path):
+    sha256 = "a" * 64
+    (tmp_path / "secret.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "m.csv").write_text(f"path,sha256,title,access\nsecret.pdf,,Жеке іс,restricted\n,{sha256},Атауы,\n",
+                                    encoding="utf-8")
+    found = load_manifest(tmp_path / "m.csv").lookup(str(tmp_path / "secret.pdf"), sha256)
+    assert (found.title, found.access) == ("Атауы", "restricted")
