@@ -35,7 +35,7 @@ __all__ = ["stem", "russian_stem", "kazakh_analyzer", "exact_analyzer", "term_po
            "ANALYZER_VERSION"]
 
 # Bump whenever tokenizing, normalising, stop words or stemming change what goes in the index.
-ANALYZER_VERSION = "11"
+ANALYZER_VERSION = "12"
 
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060"
 _WORD = rf"[^\W_](?:[^\W_]|[{_INVISIBLE}])*"
@@ -45,7 +45,8 @@ _HYPHEN = re.compile(r"[-\u2010\u2011]")
 
 # Roman numerals typed with Cyrillic look-alikes (ХІХ ғасыр, ІІ Николай, ХШ for XIII: a Kazakh keyboard has І, Х
 # and Ш, no Latin letters) are indexed as the Latin numerals most texts print (XIX ғасыр), so that either finds the
-# other. Capitals, two letters or more: a lone І, Х or Ш is as often an initial (І. Жансүгіров, Ш. Уәлиханов).
+# other, in capitals or not (queries are typed in lowercase). Two letters or more: a lone І, Х or Ш is as often an
+# initial (І. Жансүгіров, Ш. Уәлиханов).
 _ROMAN_LOOKALIKES = str.maketrans({"І": "I", "Х": "X", "Ш": "III"})
 _ROMAN_NUMERAL = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
 
@@ -222,12 +223,14 @@ def normalized(text: str, language: str | None) -> str:
 
 
 def roman_numeral(word: str) -> str | None:
-    """The Latin numeral, lowercase, that a word in capitals written with Cyrillic look-alikes stands for (ХІХ: xix,
-    ХVІІ: xvii, ХШ: xiii); None for any other word."""
-    if len(word) < 2 or not word.isupper():
+    """The Latin numeral, lowercase, that a word written with Cyrillic look-alikes stands for (ХІХ: xix, ХVІІ: xvii,
+    ХШ: xiii; typed in a query as хіх, хх: the same); None for any other word. No Kazakh or Russian word is spelt
+    with Х, І and Ш alone as a numeral reads."""
+    if len(word) < 2:
         return None
-    folded = word.translate(_ROMAN_LOOKALIKES)
-    return folded.lower() if folded != word and _ROMAN_NUMERAL.fullmatch(folded) else None
+    capitals = word.upper()
+    folded = capitals.translate(_ROMAN_LOOKALIKES)
+    return folded.lower() if folded != capitals and _ROMAN_NUMERAL.fullmatch(folded) else None
 
 
 class LanguageStopFilter(Filter):
