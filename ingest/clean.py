@@ -288,15 +288,22 @@ def strip_running_lines(pages: list[RawPage], known_running: Iterable[str] = ())
     repeated = {key for key, count in keys.items() if count >= threshold}
     running = _near_running(pages, bands, apart)
     offsets = _page_number_offsets(pages, bands)
+    named: set[tuple[int, int]] = set()  # page numbers, the document's own title or author
     for page_index, (page, page_bands) in enumerate(zip(pages, bands)):
         for index, (line, band) in enumerate(zip(page.lines, page_bands)):
-            if band and ((not repeated.isdisjoint(_running_keys(band, line, page.number))
-                          and (len(pages) >= MIN_RUNNING_PAGES or apart[page_index][index]))
-                         or _numbers_page(line, page, offsets, len(pages))
+            if band and (_numbers_page(line, page, offsets, len(pages))
                          or (page.number > first and " ".join(line.text.split()).casefold() in known)):
+                named.add((page_index, index))
+            elif band and (not repeated.isdisjoint(_running_keys(band, line, page.number))
+                           and (len(pages) >= MIN_RUNNING_PAGES or apart[page_index][index])):
                 running.add((page_index, index))
+    running |= named
     running |= _running_rows(pages, bands, apart, running, body)
     running |= _wrapped(pages, bands, apart, running, body)
+    # In a short document a page of a few lines is all edge: what it repeats of the other page is its text (a
+    # two-line notice), not a header
+    with_body = [len(pages) >= MIN_RUNNING_PAGES or any(band is None for band in page_bands) for page_bands in bands]
+    running = {place for place in running if with_body[place[0]] or place in named}
     return [replace(page, lines=tuple(line for index, line in enumerate(page.lines)
                                       if (page_index, index) not in running))
             for page_index, page in enumerate(pages)]

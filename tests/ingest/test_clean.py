@@ -73,6 +73,15 @@ def test_a_body_line_at_the_same_row_of_two_short_pages_is_kept(tmp_path):
     assert all(same in text for text in page_texts(path))
 
 
+def test_two_pages_of_a_line_or_two_keep_all_their_text(tmp_path):
+    """Every line of such a page stands at its edge: a line repeated on both is the notice's own text."""
+    from tests.pdfs import write_pdf as written
+    pages = [["Қаулы шығарылды.", "Алматы қаласы әкімдігі бірінші бетте."],
+             ["Қаулы шығарылды.", "Астана қаласы екінші бетте шешім қабылдады."]]
+    path = written(tmp_path / "notice.pdf", pages)
+    assert [" ".join(text.split()) for text in page_texts(path)] == [" ".join(lines) for lines in pages]
+
+
 def test_page_numbers_printed_from_another_number_on_are_page_numbers(tmp_path):
     """An excerpt of a book printed from page 245 on: its numbers keep one offset from the PDF's pages."""
     pages = [(head, numbered_body(number), str(244 + number))
