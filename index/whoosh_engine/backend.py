@@ -1,22 +1,19 @@
 """The whoosh engine behind the search seam (index.seam.SearchBackend): Muragat's embedded default."""
 from __future__ import annotations
 
-import pickle
-import struct
 import threading
-import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from whoosh.searching import Searcher
 
 from index.backends import VersionCheck
-from index.seam import TIME_BUDGET_SECONDS, Filters, Fragments, IndexDamaged, IndexedPassage, SearchResults
+from index.seam import TIME_BUDGET_SECONDS, Filters, Fragments, IndexedPassage, SearchResults
 from index.counting import languages_by_document, live_counts
 from index.whoosh_engine.search import SearcherCache, highlight, matching_pages, search
 from index.whoosh_engine.writer import (
-    VERSION_FILE, PassageWriter, create_index, delete_documents, index_exists, indexed_document_ids, needs_rebuild,
+    DAMAGE, VERSION_FILE, PassageWriter, create_index, damage_told, delete_documents, index_exists,
+    indexed_document_ids, needs_rebuild,
     open_index, optimize,
     segment_count, size_on_disk, write_parts, write_passages,
 )
@@ -52,13 +49,8 @@ class WhooshBackend:
         with self._damage_told():
             return self._searchers.get()
 
-    @contextmanager
-    def _damage_told(self) -> Iterator[None]:
-        """A segment whoosh cannot read (truncated, overwritten) as IndexDamaged: whoosh says only `struct.error`."""
-        try:
-            yield
-        except (struct.error, EOFError, zlib.error, pickle.UnpicklingError) as error:
-            raise IndexDamaged(self.directory, f"{type(error).__module__}.{type(error).__name__}: {error}") from error
+    def _damage_told(self):
+        return damage_told(self.directory)
 
     def warm(self) -> None:
         self.index  # noqa: B018 - opening the index creates the searcher cache
@@ -73,10 +65,14 @@ class WhooshBackend:
         self._local.pinned = None
 
     def exists(self) -> bool:
-        return index_exists(self.directory)
+        try:
+            return index_exists(self.directory)
+        except DAMAGE:  # there, but unreadable: said when it is read (listing the catalog needs none of it)
+            return True
 
     def needs_rebuild(self) -> bool:
-        return self._version()
+        with self._damage_told():
+            return self._version()
 
     def write(self, passages: Iterable[IndexedPassage], replace_documents: Iterable[str] = ()) -> int:
         return write_passages(self.index, passages, replace_documents=replace_documents)

@@ -4,9 +4,13 @@ from __future__ import annotations
 import errno
 import multiprocessing
 import os
+import pickle
+import struct
 import traceback
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from archive.pins import require
@@ -21,6 +25,7 @@ from index.backends import write_committed
 from index.children import end_with_parent
 from index.language import text_language
 from index.schema import IndexedPassage, fingerprint
+from index.seam import IndexDamaged
 from index.whoosh_engine.schema import SCHEMA_VERSION, build_schema
 from index.whoosh_engine.segments import PooledSegmentWriter
 from index.whoosh_engine.storage import MappedFileStorage
@@ -47,6 +52,20 @@ def create_index(directory: Path) -> Index:
     ix = _storage(directory).create_index(build_schema())
     (directory / VERSION_FILE).write_text(SCHEMA_VERSION + "\n")
     return ix
+
+
+# What whoosh raises reading a table of contents or a segment cut short or overwritten (it checks nothing itself).
+DAMAGE = (struct.error, EOFError, zlib.error, pickle.UnpicklingError, TypeError, ValueError)
+
+
+@contextmanager
+def damage_told(directory: Path) -> Iterator[None]:
+    """An index whoosh cannot read (a file truncated, overwritten) as IndexDamaged: whoosh says only `struct.error`
+    or `ord() expected a character`."""
+    try:
+        yield
+    except DAMAGE as error:
+        raise IndexDamaged(directory, f"{type(error).__module__}.{type(error).__name__}: {error}") from error
 
 
 def index_exists(directory: Path) -> bool:
@@ -130,11 +149,12 @@ class PassageWriter:
         replaced = list(replace_documents)
         if not self._added.isdisjoint(replaced):
             self.commit()
-        if self._writer is None:
-            self._writer = _writer(self._ix)
-            self._writer.mergetype = merge_tiers
-        for document_id in replaced:
-            self._writer.delete_by_term("document_id", document_id)
+        with damage_told(Path(self._ix.storage.folder)):
+            if self._writer is None:
+                self._writer = _writer(self._ix)
+                self._writer.mergetype = merge_tiers
+            for document_id in replaced:
+                self._writer.delete_by_term("document_id", document_id)
         count = _add(self._writer, self._noted(passages))
         self.uncommitted += count
         return count
@@ -242,7 +262,7 @@ def _write_part(ix: Index, part: Callable[[], Iterable[IndexedPassage]], sender,
 
 def delete_documents(ix: Index, document_ids: Iterable[str]) -> None:
     """Remove every passage of the given documents."""
-    with _writer(ix) as writer:
+    with damage_told(Path(ix.storage.folder)), _writer(ix) as writer:
         writer.mergetype = merge_tiers
         for document_id in document_ids:
             writer.delete_by_term("document_id", document_id)

@@ -98,7 +98,7 @@ def test_reading_an_archive_without_an_index_says_to_reindex_and_makes_none(own_
     assert not (own_archive_dir / "index").exists()
 
 
-@pytest.mark.parametrize("engine, damage", [("whoosh", "*.seg"), ("tantivy", "meta.json")])
+@pytest.mark.parametrize("engine, damage", [("whoosh", "*.seg"), ("whoosh", "*.toc"), ("tantivy", "meta.json")])
 def test_a_damaged_index_is_one_line_saying_to_reindex_and_a_reindex_mends_it(own_archive_dir, run_cli, engine,
                                                                               damage):
     from webui import create_app
@@ -108,11 +108,13 @@ def test_a_damaged_index_is_one_line_saying_to_reindex_and_a_reindex_mends_it(ow
     folder = next(own_archive_dir.glob("index*"))
     for path in folder.glob(damage):
         path.write_bytes(path.read_bytes()[:10])  # cut short, as a copy interrupted or a disk error leaves it
-    for args in (("status",), ("search", "Страсбург")):
+    for args in (("status",), ("search", "Страсбург"), ("remove", "372de5891862daab")):
         result = muragat(*args, "--archive", own_archive_dir)
         assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
         assert result.stderr.startswith(f"muragat: {folder}: the search index cannot be read (")
         assert result.stderr.endswith("`muragat reindex` to build it anew from the catalog, which holds everything\n")
+    for args in (("list",), ("failures",)):  # the catalog alone: as if nothing were wrong
+        assert muragat(*args, "--archive", own_archive_dir).returncode == 0
     page = create_app({"ARCHIVE": str(own_archive_dir), "TESTING": True}).test_client().get(
         "/api/search", query_string={"q": "Страсбург"})
     assert page.status_code == 503 and str(folder) not in page.get_data(as_text=True)  # no server path
