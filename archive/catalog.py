@@ -76,7 +76,8 @@ CREATE TABLE IF NOT EXISTS removed (
     sha256 TEXT PRIMARY KEY,
     document_id TEXT NOT NULL,
     title TEXT NOT NULL,
-    removed_at TEXT NOT NULL
+    removed_at TEXT NOT NULL,
+    restricted INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS ingest_runs (
     id INTEGER PRIMARY KEY,
@@ -131,6 +132,7 @@ ADDED_COLUMNS = {
                   "access": "TEXT NOT NULL DEFAULT ''"},
     "document_paths": {"size": "INTEGER", "mtime_ns": "INTEGER"},
     "ingest_runs": {"skipped": "INTEGER NOT NULL DEFAULT 0", "without_text": "INTEGER NOT NULL DEFAULT 0"},
+    "removed": {"restricted": "INTEGER NOT NULL DEFAULT 0"},
     "pages": {"source": "TEXT NOT NULL DEFAULT 'text_layer'", "confidence": "REAL",
               "line_ends": "TEXT NOT NULL DEFAULT ''"},
 }
@@ -251,6 +253,7 @@ class Removal:
     document_id: str
     title: str
     removed_at: str
+    restricted: bool = False  # it was restricted: added again, it is restricted again unless a manifest says public
 
 
 @dataclass(frozen=True)
@@ -479,14 +482,15 @@ class Catalog:
     def remove_document(self, document_id: str) -> None:
         """Delete a document and everything of it, remembering its content as removed (Removal)."""
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO removed SELECT sha256, id, title, ? FROM documents WHERE id = ?",
-                            (now(), document_id))
+            self.db.execute("INSERT OR REPLACE INTO removed SELECT sha256, id, title, ?, access = 'restricted' OR"
+                            " collection IN (SELECT name FROM collections WHERE access = 'restricted')"
+                            " FROM documents WHERE id = ?", (now(), document_id))
             self.db.execute("DELETE FROM documents WHERE id = ?", (document_id,))
 
     def removal(self, sha256: str) -> Removal | None:
         """The removal of a document of this content, if it was removed and not added again."""
         row = self.db.execute("SELECT * FROM removed WHERE sha256 = ?", (sha256,)).fetchone()
-        return Removal(**row) if row else None
+        return Removal(**{**dict(row), "restricted": bool(row["restricted"])}) if row else None
 
     # Pages and passages
 

@@ -203,7 +203,8 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
                    + (" …" if len(report.forgotten) > FAILURES_SHOWN else ""), err=True)
     if report.kept_restricted:
         click.echo(f"muragat: kept restricted: {_counted(len(report.kept_restricted), 'document')} moved out of a "
-                   f"restricted collection ({one_line(', '.join(report.kept_restricted[:FAILURES_SHOWN]))}"
+                   f"restricted collection or added again after its removal "
+                   f"({one_line(', '.join(report.kept_restricted[:FAILURES_SHOWN]))}"
                    f"{' …' if len(report.kept_restricted) > FAILURES_SHOWN else ''}); a manifest row with "
                    f"access=public publishes one", err=True)
     if report.removed_before:

@@ -440,6 +440,10 @@ class _Writer:
             return
         metadata = resolve(self.options.manifest.lookup(candidate.path, candidate.sha256), self.options.collection,
                            extracted.info, path)
+        removal = self.catalog.removal(candidate.sha256)  # added again (--readd-removed): restricted as it was
+        if removal and removal.restricted and metadata.access != "public":
+            metadata = dataclasses.replace(metadata, access="restricted")
+            self.report.kept_restricted.append(f"{document_id} ({metadata.title})")
         document = Document(
             id=document_id, sha256=candidate.sha256, title=metadata.title, author=metadata.author,
             date=metadata.date, year=metadata.year, collection=metadata.collection,

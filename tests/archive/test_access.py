@@ -168,7 +168,8 @@ def test_a_copy_of_a_restricted_document_ingested_into_a_public_collection_stays
     copy.write_bytes(sample_pdf.read_bytes())
     moved = run_cli("ingest", tmp_path / "batch", "--collection", "Газеттер", "--archive", archive, "--silent")
     assert moved.exit_code == 0
-    assert f"kept restricted: 1 document moved out of a restricted collection ({DOCUMENT} (" in moved.stderr
+    assert f"kept restricted: 1 document moved out of a restricted collection or added again after its removal " \
+           f"({DOCUMENT} (" in moved.stderr
     catalog = Catalog(archive / "catalog.sqlite")
     assert catalog.document(DOCUMENT).collection == "Газеттер"  # the move is made, the restriction kept
     # a name typed in other capitals is the collection (chosen, or typed in the query): found, not refused
@@ -177,6 +178,11 @@ def test_a_copy_of_a_restricted_document_ingested_into_a_public_collection_stays
                        .stdout)
     assert typed["total"] > 0 and typed["query"] == "Страсбург collection:газеттер"  # echoed as typed
     assert hidden_documents(catalog, ANONYMOUS) == {DOCUMENT}
+    # removed and added again: restricted still
+    assert run_cli("remove", DOCUMENT, "--archive", archive).exit_code == 0
+    back = run_cli("ingest", copy, "--readd-removed", "--archive", archive, "--silent")
+    assert back.exit_code == 0 and "kept restricted: 1 document" in back.stderr
+    assert hidden_documents(Catalog(archive / "catalog.sqlite"), ANONYMOUS) == {DOCUMENT}
     # only a manifest row saying so publishes it
     (tmp_path / "public.csv").write_text(f"path,access\n{copy},public\n", encoding="utf-8")
     published = run_cli("ingest", copy, "--metadata", tmp_path / "public.csv", "--archive", archive, "--silent")
