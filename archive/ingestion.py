@@ -320,6 +320,8 @@ class _Writer:
         self.pending: list[str] = []
         self.last_flush = time.monotonic()
         self.twins: dict[str, list[_Present]] = {}  # content still in a worker -> other paths with it
+        # the collections there are (declared ones too): a name given in other capitals is one of them
+        self.collections = set(self.catalog.collections()) | set(self.catalog.collection_access())
         self.failed_content: dict[str, str] = {}  # sha256 -> reason, for twins of a file that failed
 
     def take(self, item: object) -> None:
@@ -404,9 +406,18 @@ class _Writer:
         self.report.already_present.append(item.path)
         self.notify(FileEvent(item.path, PRESENT))
 
+    def _as_held(self, metadata: Metadata) -> Metadata:
+        """The metadata with its collection named as the archive names it, where it differs from one collection only
+        in capitals (секретные → Секретные: a restricted collection is not escaped by a name typed otherwise)."""
+        if not metadata.collection or metadata.collection in self.collections:
+            return metadata
+        alike = [name for name in self.collections if name.casefold() == metadata.collection.casefold()]
+        return dataclasses.replace(metadata, collection=alike[0]) if len(alike) == 1 else metadata
+
     def _apply_given_metadata(self, document: Document, path: str) -> None:
         """A manifest row or --collection given now for a known document replaces what it had."""
-        given = self.options.manifest.lookup(path, document.sha256).over(Metadata(collection=self.options.collection))
+        given = self._as_held(self.options.manifest.lookup(path, document.sha256)
+                              .over(Metadata(collection=self.options.collection)))
         changes: dict[str, object] = {key: value for key, value in given.known().items()
                                       if getattr(document, key) != value}
         if "date" in changes:
@@ -438,8 +449,9 @@ class _Writer:
             self._failed(candidate.path, candidate.sha256, f"{path.name}: cannot copy it into the archive "
                                                            f"({error.strerror}); check the disk, then --retry-failed")
             return
-        metadata = resolve(self.options.manifest.lookup(candidate.path, candidate.sha256), self.options.collection,
-                           extracted.info, path)
+        metadata = self._as_held(resolve(self.options.manifest.lookup(candidate.path, candidate.sha256),
+                                         self.options.collection, extracted.info, path))
+        self.collections.add(metadata.collection)
         removal = self.catalog.removal(candidate.sha256)  # added again (--readd-removed): restricted as it was
         if removal and removal.restricted and metadata.access != "public":
             metadata = dataclasses.replace(metadata, access="restricted")

@@ -213,6 +213,18 @@ def test_a_restricted_row_finds_its_file_named_in_decomposed_letters_and_one_nam
     assert json.loads(run_cli("status", "--json", "--archive", archive).stdout)["documents"] == 1
 
 
+def test_a_document_ingested_into_a_restricted_collection_named_in_other_capitals_is_restricted(tmp_path, sample_pdf,
+                                                                                                 run_cli):
+    archive = tmp_path / "archive"
+    assert run_cli("ingest", sample_pdf, "--archive", archive, "--silent").exit_code == 0
+    assert run_cli("collection", "Secret", "--access", "restricted", "--archive", archive).exit_code == 0
+    other = tmp_path / "other.pdf"
+    other.write_bytes(sample_pdf.read_bytes() + b"\n% another file\n")
+    assert run_cli("ingest", other, "--collection", "secret", "--archive", archive, "--silent").exit_code == 0
+    catalog = Catalog(archive / "catalog.sqlite")
+    assert set(catalog.collections()) == {"", "Secret"} and len(hidden_documents(catalog, ANONYMOUS)) == 1
+
+
 def test_a_catalog_of_version_4_gains_the_access_tables(own_archive_dir):
     path = own_archive_dir / "catalog.sqlite"
     with sqlite3.connect(path) as db:
