@@ -90,6 +90,14 @@ def one_line(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
+def _access_said(catalog, name: str, access: str) -> str:
+    """A collection's access as said to an archivist: a public one may hold documents their manifest rows restrict."""
+    restricted, documents = catalog.restricted_alone(name)
+    if access == "public" and restricted:
+        return f"{access} ({restricted} of its {_counted(documents, 'document')} restricted by their own access)"
+    return access
+
+
 def _bracketed(fragments: list[tuple[str, bool]]) -> str:
     """Marked text for a terminal: the query's words in [brackets]."""
     return "".join(f"[{text}]" if is_match else text for text, is_match in fragments)
@@ -439,7 +447,8 @@ def status(as_json: bool, archive_dir: str | None) -> None:
 
     Example: muragat status --json
     """
-    figures = Archive.existing(resolve_root(archive_dir), read_only=True).status()
+    archive = Archive.existing(resolve_root(archive_dir), read_only=True)
+    figures = archive.status()
     if as_json:
         emit_json(figures)
         return
@@ -451,8 +460,8 @@ def status(as_json: bool, archive_dir: str | None) -> None:
     for key, value in figures.items():
         click.echo(f"{key:>20}: {value}")
     for name, count in collections.items():
-        access = "restricted" if name in restricted else "public"
-        click.echo(f"{'collection':>20}: {name or '(none)'}: {_counted(count, 'document')}, {access}")
+        access = _access_said(archive.catalog, name, "restricted" if name in restricted else "public")
+        click.echo(f"{'collection':>20}: {one_line(name) or '(none)'}: {_counted(count, 'document')}, {access}")
     for language, count in languages.items():
         click.echo(f"{'language':>20}: {language}: {_counted(count, 'passage')}")
     if last:
@@ -578,11 +587,7 @@ def collection(name: str, access: str | None, archive_dir: str | None) -> None:
 
     archive = Archive.existing(resolve_root(archive_dir), read_only=access is None)
     if access is None:
-        said = rules.collection_access(archive.catalog, name)
-        restricted, documents = archive.catalog.restricted_alone(name)
-        if said == "public" and restricted:  # a public collection may hold documents restricted by their rows
-            said += f" ({restricted} of its {_counted(documents, 'document')} restricted by their own access)"
-        click.echo(f"{name}: {said}")
+        click.echo(f"{name}: {_access_said(archive.catalog, name, rules.collection_access(archive.catalog, name))}")
         return
     access = access.strip().lower()
     if rules.set_collection_access(archive.catalog, name, access):

@@ -121,6 +121,8 @@ def test_the_manifest_access_column(tmp_path, sample_pdf, run_cli):
     assert status["restricted_documents"] == 1 and status["restricted_collections"] == []
     said = run_cli("collection", "laws", "--archive", archive).stdout
     assert said == "laws: public (1 of its 1 document restricted by their own access)\n"
+    assert "collection: laws: 1 document, public (1 of its 1 document restricted by their own access)" in \
+        run_cli("status", "--archive", archive).stdout
     # a manifest saying public lifts the document's own restriction, without reindexing it
     (tmp_path / "manifest.csv").write_text(f"path,access\n{sample_pdf},public\n", encoding="utf-8")
     again = run_cli("ingest", sample_pdf, "--metadata", tmp_path / "manifest.csv", "--archive", archive, "--silent")
