@@ -297,11 +297,17 @@ class Archive:
     def search(self, query: str, limit: int = 10, offset: int = 0, filters: Filters | None = None,
                sort: str = "relevance", per_document: int = 0) -> SearchResults:
         self._require_current_index()
-        typed, filters = query, self._collections_as_held(filters)
-        query = FILTER_PATTERN.sub(self._typed_collection_as_held, query) if "collection:" in query.lower() else query
+        typed = query
         try:
             results = self.backend.search(query, limit=limit, offset=offset, filters=filters, sort=sort,
                                           per_document=per_document, hidden=self.hidden)
+            if not results.total and ((filters and filters.collection) or "collection:" in query.lower()):
+                # nothing in the collection named: the one named so in other capitals, if any (жарлықтар: Жарлықтар)
+                held = FILTER_PATTERN.sub(self._typed_collection_as_held, query), self._collections_as_held(filters)
+                if held != (query, filters):
+                    query, filters = held
+                    results = self.backend.search(query, limit=limit, offset=offset, filters=filters, sort=sort,
+                                                  per_document=per_document, hidden=self.hidden)
             narrowed = (filters is not None and filters != Filters()) or FILTER_PATTERN.search(query)
             if results.suggestion and narrowed and not self._finds(results.suggestion, filters):
                 results = dataclasses.replace(results, suggestion=None)
