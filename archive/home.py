@@ -315,10 +315,10 @@ class Archive:
         except QueryError as error:
             raise _refused(typed, error) from error
 
-    def _collection_as_held(self, name: str) -> str:
+    def _collection_as_held(self, name: str, collections: dict[str, int] | None = None) -> str:
         """A collection's name as the archive writes it, where the one collection the viewer sees that differs from
         `name` only in capitals is meant (жарлықтар: Жарлықтар); else `name` as typed."""
-        collections = self.collections()
+        collections = self.collections() if collections is None else collections
         if not name or name in collections:
             return name
         alike = [held for held in collections if held.casefold() == name.casefold()]
@@ -395,12 +395,11 @@ class Archive:
     def filter_problems(self, filters: Filters) -> list[MuragatError]:
         """Why filters let nothing through: years the wrong way round, a collection or document the archive does
         not hold (the web page says so beside its empty results; the API and the command line refuse)."""
-        problems, filters = [], self._collections_as_held(filters)
+        problems, collections = [], self.collections()
         if filters.year_from is not None and filters.year_to is not None and filters.year_from > filters.year_to:
             problems.append(MuragatError(f"year_from ({filters.year_from}) is after year_to ({filters.year_to})",
                                          "year_range", year_from=filters.year_from, year_to=filters.year_to))
-        collections = self.collections()
-        if filters.collection and filters.collection not in collections:
+        if filters.collection and self._collection_as_held(filters.collection, collections) not in collections:
             problems.append(MuragatError(f"no collection {filters.collection[:80]!r} in this archive; "
                                          f"{named_collections(filters.collection, collections)}",
                                          "unknown_collection", collection=filters.collection[:80]))
