@@ -258,21 +258,27 @@ def _counted(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+# Where stderr is no terminal, a progress line this often.
+PROGRESS_LINE_SECONDS = 30.0
+
+
 class IngestProgress:
-    """The progress bar on stderr: files, pages, failures, rate and time left."""
+    """The progress bar on stderr: files, pages, failures, rate and time left. Where stderr is no terminal (a log, a
+    cron job) a line every PROGRESS_LINE_SECONDS instead, which a bar cannot draw there."""
 
     def __init__(self, silent: bool) -> None:
         self.silent = silent
         self.bar = None
-        self.pages = self.failures = 0
-        self.started = time.monotonic()
+        self.pages = self.failures = self.done = self.total = 0
+        self.started = self.last_line = time.monotonic()
 
     @property
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
     def start(self, total_files: int) -> None:
-        self.started = time.monotonic()
+        self.started = self.last_line = time.monotonic()
+        self.total = total_files
         if not self.silent and total_files:
             self.bar = click.progressbar(length=total_files, label="ingesting", file=sys.stderr, show_pos=True,
                                          show_eta=True, item_show_func=lambda status: status)
@@ -281,9 +287,13 @@ class IngestProgress:
     def file_done(self, event) -> None:
         self.pages += event.pages
         self.failures += event.outcome == "failed"
-        if self.bar is not None:
-            rate = self.pages / max(self.elapsed, 1e-6)
-            self.bar.update(1, f"{self.pages} pages, {self.failures} failed, {rate:.1f} pages/s")
+        self.done += 1
+        status = f"{self.pages} pages, {self.failures} failed, {self.pages / max(self.elapsed, 1e-6):.1f} pages/s"
+        if self.bar is not None and sys.stderr.isatty():
+            self.bar.update(1, status)
+        elif self.bar is not None and time.monotonic() - self.last_line >= PROGRESS_LINE_SECONDS:
+            self.last_line = time.monotonic()
+            click.echo(f"ingesting: {self.done} of {self.total} files, {status}", err=True)
 
     def finish(self) -> None:
         if self.bar is not None:

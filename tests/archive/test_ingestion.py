@@ -142,6 +142,17 @@ def test_progress_bar_and_summary_then_silent(tmp_path, run_cli):
     assert quiet.stderr == "" and "already present 1" in quiet.stdout
 
 
+def test_an_ingest_logged_to_a_file_says_how_far_it_is_every_so_often(tmp_path, run_cli, monkeypatch):
+    from archive import cli
+
+    monkeypatch.setattr(cli, "PROGRESS_LINE_SECONDS", 0.0)  # a line for every file
+    for number in range(3):
+        write_pdf(tmp_path / f"{number}.pdf", [[f"Құжат {number}."]])
+    logged = run_cli("ingest", tmp_path, "--archive", tmp_path / "arch", "--workers", "1")
+    lines = [line for line in logged.stderr.splitlines() if line.startswith("ingesting: ")]
+    assert lines[-1].startswith("ingesting: 3 of 3 files, 3 pages, 0 failed, ")
+
+
 def test_remove_takes_a_document_out_everywhere(tmp_path, run_cli):
     pdf = write_pdf(tmp_path / "doc.pdf", [["Алаш қозғалысы туралы."]])
     archive = tmp_path / "a"
