@@ -233,6 +233,10 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
         f"{report.pages} pages ({report.pages_without_text} without text), {report.passages} passages "
         f"in {progress.elapsed:.1f} s"
     )
+    if report.without_text:
+        click.echo(f"muragat: with no text (a scan waiting for OCR, blank pages): "
+                   + one_line(", ".join(Path(path).name for path in report.without_text[:FAILURES_SHOWN]))
+                   + (" …" if len(report.without_text) > FAILURES_SHOWN else ""), err=True)
     if report.pages_recognised or report.documents_refilled:
         click.echo(f"recognised {report.pages_recognised} pages with OCR"
                    + (f" ({_counted(report.documents_refilled, 'document')} filled in)" if report.documents_refilled else ""))

@@ -88,6 +88,7 @@ class IngestReport:
     pages: int = 0
     pages_without_text: int = 0
     documents_without_text: int = 0
+    without_text: list[str] = field(default_factory=list)  # their files
     passages: int = 0
     # documents an earlier run catalogued but was stopped before indexing (kill -9, a power cut), indexed by this one
     finished_for_earlier_run: int = 0
@@ -477,6 +478,8 @@ class _Writer:
         report.pages += len(extracted.pages)
         report.pages_without_text += len(extracted.pages_without_text)
         report.documents_without_text += not passages
+        if not passages:
+            report.without_text.append(candidate.path)
         report.passages += len(passages)
         self.notify(FileEvent(candidate.path, INGESTED, pages=len(extracted.pages)))
 

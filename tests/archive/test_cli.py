@@ -234,7 +234,9 @@ def test_an_archive_whose_documents_gave_no_passages_answers_searches(tmp_path, 
     """A first document with no text layer (OCR off or not installed) leaves an index with no passages."""
     write_pdf(tmp_path / "blank.pdf", [[""]])
     archive = tmp_path / "archive"
-    assert run_cli("ingest", tmp_path / "blank.pdf", "--ocr", "never", "--archive", archive, "--silent").exit_code == 0
+    blank = run_cli("ingest", tmp_path / "blank.pdf", "--ocr", "never", "--archive", archive, "--silent")
+    assert blank.exit_code == 0 and "with no text 1;" in blank.stdout
+    assert "muragat: with no text (a scan waiting for OCR, blank pages): blank.pdf" in blank.stderr  # named
     found = run_cli("search", "мұрағат", "--json", "--archive", archive)
     assert found.exit_code == 0 and json.loads(found.stdout)["total"] == 0
     assert run_cli("search", "мұр*", "--archive", archive).stdout.startswith("0 passages")
