@@ -105,6 +105,7 @@ def test_collection_facet_counts_and_narrows(library):
     everywhere = re.findall(r'>([^<>]+)</a> <span class="count">(\d+)</span>', facet)
     assert re.findall(r'>([^<>]+)</a> <span class="count">(\d+)</span>', narrowed_facet) == everywhere
     assert len(everywhere) > 1
+    assert re.findall(r'class="chosen" aria-current="true">([^<]+)</a>', narrowed_facet) == ["Газеттер"]
 
 
 def test_a_collection_named_in_other_capitals_is_that_collection(library):
