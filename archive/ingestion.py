@@ -426,7 +426,8 @@ class _Writer:
         if changes and given.access != "public" and self.catalog.is_restricted(document) \
                 and not self.catalog.is_restricted(dataclasses.replace(document, **changes)):
             changes["access"] = "restricted"  # moved out of a restricted collection: published only on purpose
-            self.report.kept_restricted.append(f"{document.id} ({document.title})")
+            self.report.kept_restricted.append(f"{document.id} ({document.title}), from {document.collection!r} to "
+                                               f"{changes.get('collection', document.collection)!r}")
         if changes:
             self.catalog.update_metadata(document.id, changes)
             self.queue(document.id)
