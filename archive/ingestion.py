@@ -205,7 +205,9 @@ def ingest(archive: Archive, paths: Iterable[str | os.PathLike], on_file: Callab
         archive.check_present()  # the plainer line when the archive went away under the run
         raise
     except KeyboardInterrupt:
-        with contextlib.suppress(Exception):  # what is catalogued becomes searchable (a second Ctrl-C: next run)
+        with contextlib.suppress(Exception):  # what is catalogued becomes searchable (a second Ctrl-C: next run),
+            for document_id in set(catalog.unindexed_document_ids()) - set(writer.pending):  # one caught between
+                writer.queue(document_id)  # its cataloguing and its indexing too
             writer.flush()
         _record(catalog, run_id, writer.report, finished=False)  # what `status` tells of the interrupted run
         raise
