@@ -205,10 +205,8 @@ def ingest(archive: Archive, paths: Iterable[str | os.PathLike], on_file: Callab
         archive.check_present()  # the plainer line when the archive went away under the run
         raise
     except KeyboardInterrupt:
-        with contextlib.suppress(Exception):  # what is catalogued becomes searchable (a second Ctrl-C: next run),
-            for document_id in set(catalog.unindexed_document_ids()) - set(writer.pending):  # one caught between
-                writer.queue(document_id)  # its cataloguing and its indexing too
-            writer.flush()
+        with contextlib.suppress(Exception):  # should it fail (or a second Ctrl-C stop it), the next run indexes them
+            writer.index_catalogued()
         _record(catalog, run_id, writer.report, finished=False)  # what `status` tells of the interrupted run
         raise
     finally:
@@ -351,6 +349,17 @@ class _Writer:
             passages = self.archive.indexed_passages([document_id])
         self.index.add(passages, replace_documents=[document_id])
         self.pending.append(document_id)
+
+    def index_catalogued(self) -> None:
+        """After Ctrl-C: make what is catalogued searchable, a document caught between its cataloguing and its
+        indexing too. The stopped index writer may have been in the middle of a document (whoosh's lengths then no
+        longer match its postings, and its commit fails or half succeeds): it is dropped, and a new one indexes the
+        uncommitted documents again from the catalog."""
+        self.index.cancel()
+        self.pending = []
+        for document_id in self.catalog.unindexed_document_ids():
+            self.queue(document_id)
+        self.flush()
 
     def flush(self) -> None:
         """Commit the documents indexed since the last commit, then flag them indexed."""
