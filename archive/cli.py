@@ -253,7 +253,7 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
     elif paths and not (report.ingested or report.already_present or report.failed or report.skipped
                         or report.removed_before):
         click.echo(f"muragat: found no .pdf or .txt file in {', '.join(paths)}", err=True)
-    if report.failed or report.skipped:
+    if report.failed:  # a file skipped as failed before was reported then: a nightly re-run is not a new failure
         sys.exit(1)
 
 
