@@ -164,9 +164,19 @@ def _known_collection(catalog: Catalog, collection: str) -> None:
                            f"{named_collections(collection, catalog.collections())}")
 
 
+def collection_as_held(typed: str, collections: Iterable[str]) -> str:
+    """A collection's name as the archive writes it: the name itself where it is one, else the one collection that
+    differs from it only in capitals (жарлықтар: Жарлықтар, секретные: Секретные), else the name as typed."""
+    collections = set(collections)
+    if not typed or typed in collections:
+        return typed
+    alike = [name for name in collections if name.casefold() == typed.casefold()]
+    return alike[0] if len(alike) == 1 else typed
+
+
 def named_collections(typed: str, collections: Iterable[str], shown: int = 10) -> str:
-    """What to say of the collections when a typed name is none of them: the one it names in other capitals
-    (хаттар: Хаттар), else the names there are."""
+    """What to say of the collections when a typed name is none of them: the ones it names in other capitals
+    (хаттар: Хаттар, where two are so named), else the names there are."""
     alike = [name for name in collections if name.casefold() == typed.casefold()]
     if alike:
         return f"did you mean {alike[0]!r}? (names are matched as written)"

@@ -184,7 +184,8 @@ def ingest(paths: tuple[str, ...], collection: str, manifest: str | None, worker
     for row in options.manifest.missing[:FAILURES_SHOWN]:
         click.echo(f"muragat: {row}: the row is not applied; check its path", err=True)
     if len(options.manifest.missing) > FAILURES_SHOWN:
-        click.echo(f"muragat: … and {len(options.manifest.missing) - FAILURES_SHOWN} more rows naming no file", err=True)
+        click.echo(f"muragat: … and {len(options.manifest.missing) - FAILURES_SHOWN} more rows naming no file",
+                   err=True)
     for given in paths:  # before an archive is made for nothing
         if not Path(given).exists():
             raise MuragatError(f"{given}: no such file or folder")

@@ -14,8 +14,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def results_csv(hits: Iterable[Hit], documents: Mapping[str, Document], link: Callable[[Hit], str]) -> str:
-    """The hits as CSV (a header row, then title, author, date, collection, language, page, passage, link), with a BOM so
-    that spreadsheets read the Kazakh letters as UTF-8."""
+    """The hits as CSV (a header row, then title, author, date, collection, language, page, passage, link), with a
+    BOM so that spreadsheets read the Kazakh letters as UTF-8."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)

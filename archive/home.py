@@ -10,7 +10,7 @@ import threading
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
-from archive.access import EVERYTHING, Viewer, hidden_documents, named_collections
+from archive.access import EVERYTHING, Viewer, collection_as_held, hidden_documents, named_collections
 from archive.catalog import LISTING_SORTS, Catalog, Document, Listing, PageRecord, PassageRecord
 from archive.errors import MuragatError, NotFound, Unavailable
 from archive.metadata import language_hint
@@ -315,23 +315,14 @@ class Archive:
         except QueryError as error:
             raise _refused(typed, error) from error
 
-    def _collection_as_held(self, name: str, collections: dict[str, int] | None = None) -> str:
-        """A collection's name as the archive writes it, where the one collection the viewer sees that differs from
-        `name` only in capitals is meant (жарлықтар: Жарлықтар); else `name` as typed."""
-        collections = self.collections() if collections is None else collections
-        if not name or name in collections:
-            return name
-        alike = [held for held in collections if held.casefold() == name.casefold()]
-        return alike[0] if len(alike) == 1 else name
-
     def _collections_as_held(self, filters: Filters | None) -> Filters | None:
         if filters is None or not filters.collection:
             return filters
-        return dataclasses.replace(filters, collection=self._collection_as_held(filters.collection))
+        return dataclasses.replace(filters, collection=collection_as_held(filters.collection, self.collections()))
 
     def _typed_collection_as_held(self, match: re.Match) -> str:
         name = match.group("quoted") or match.group("name")
-        held = self._collection_as_held(name) if name else name
+        held = collection_as_held(name, self.collections()) if name else name
         return match.group() if held == name else f'collection:"{held}"'
 
     def _finds(self, query: str, filters: Filters | None) -> bool:
@@ -399,7 +390,7 @@ class Archive:
         if filters.year_from is not None and filters.year_to is not None and filters.year_from > filters.year_to:
             problems.append(MuragatError(f"year_from ({filters.year_from}) is after year_to ({filters.year_to})",
                                          "year_range", year_from=filters.year_from, year_to=filters.year_to))
-        if filters.collection and self._collection_as_held(filters.collection, collections) not in collections:
+        if filters.collection and collection_as_held(filters.collection, collections) not in collections:
             problems.append(MuragatError(f"no collection {filters.collection[:80]!r} in this archive; "
                                          f"{named_collections(filters.collection, collections)}",
                                          "unknown_collection", collection=filters.collection[:80]))

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.access import collection_as_held
 from archive.catalog import Catalog, Document, PageRecord, PassageRecord, now
 from archive.errors import MuragatError
 from archive.home import Archive, indexed_passage
@@ -419,12 +420,9 @@ class _Writer:
         self.notify(FileEvent(item.path, PRESENT))
 
     def _as_held(self, metadata: Metadata) -> Metadata:
-        """The metadata with its collection named as the archive names it, where it differs from one collection only
-        in capitals (секретные → Секретные: a restricted collection is not escaped by a name typed otherwise)."""
-        if not metadata.collection or metadata.collection in self.collections:
-            return metadata
-        alike = [name for name in self.collections if name.casefold() == metadata.collection.casefold()]
-        return dataclasses.replace(metadata, collection=alike[0]) if len(alike) == 1 else metadata
+        """The metadata with its collection named as the archive names it (access.collection_as_held): a restricted
+        collection is not escaped by its name typed in other capitals."""
+        return dataclasses.replace(metadata, collection=collection_as_held(metadata.collection, self.collections))
 
     def _apply_given_metadata(self, document: Document, path: str) -> None:
         """A manifest row or --collection given now for a known document replaces what it had."""

@@ -271,7 +271,8 @@ def suggest(searcher: Searcher, text: str, caches: IndexCaches | None = None,
               for token in searcher.schema["exact"].analyzer(text, mode="query", chars=True))
     return corrections.suggest(
         text, tokens, lambda word: _found(searcher, word, caches, view),
-        lambda field, beginning: (searcher.schema[field].from_bytes(word) for word in reader.expand_prefix(field, beginning)),
+        lambda field, beginning: (searcher.schema[field].from_bytes(word)
+                                  for word in reader.expand_prefix(field, beginning)),
         view.doc_frequency, misread)
 
 
